@@ -1,0 +1,64 @@
+"""Set up the course's virtual environment (once) and run its main job or its tests.
+
+    python3 bootstrap.py main   # install, train the reference model, evaluate, predict the examples
+    python3 bootstrap.py test   # install, then run the course's own test suite
+
+Both are idempotent: the environment in .venv/ is reused while pyproject.toml is unchanged.
+Works on Linux, macOS and Windows with Python 3.10+; needs only the standard library.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".installed-from"
+
+
+def run(*command: str | Path) -> None:
+    print("+", " ".join(str(part) for part in command), flush=True)
+    result = subprocess.run([str(part) for part in command], cwd=ROOT)
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+def ensure_environment(extras: str) -> None:
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    if STAMP.is_file() and STAMP.read_text().strip() == wanted and PYTHON.exists():
+        print(f"Environment up to date: {VENV}", flush=True)
+        return
+    if not PYTHON.exists():
+        print(f"Creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".{extras}")
+    STAMP.write_text(wanted + "\n")
+
+
+def main(argv: list[str]) -> None:
+    job = argv[0] if argv else ""
+    if job == "main":
+        ensure_environment("")
+        cli = [PYTHON, "-m", "mnist_course.cli"]
+        run(*cli, "train", "--solutions")
+        run(*cli, "evaluate", "--solutions")
+        examples = sorted(str(path) for path in (ROOT / "examples").glob("*.png"))
+        if examples:
+            run(*cli, "predict", "--solutions", *examples)
+    elif job == "test":
+        ensure_environment("[dev]")
+        run(PYTHON, "-m", "pytest", "tests", *argv[1:])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,281 @@
+"""Checks for lesson 02 · normalize, reshape_for_model, split_validation, validate_shapes."""
+
+import numpy as np
+import pytest
+
+from mnist_course.checking import call, describe, expect, expect_raises
+
+
+@pytest.fixture(scope="module")
+def lesson(learner):
+    return learner("02")
+
+
+@pytest.fixture(scope="module")
+def digits(mnist):
+    """The first 1,000 training images, uint8, as lesson 01 returns them."""
+    (x_train, y_train), _ = mnist
+    return x_train[:1000].copy(), y_train[:1000].copy()
+
+
+# --- normalize ------------------------------------------------------------------------------
+
+
+def test_normalize_returns_float32_in_unit_range(lesson, digits):
+    images, _ = digits
+    out = np.asarray(call("normalize", lesson.normalize, images))
+    expect(
+        out.shape == images.shape,
+        "normalize",
+        f"the same shape as the input, {images.shape}",
+        describe(out),
+        "divide every pixel; do not reshape here",
+    )
+    expect(
+        out.dtype == np.float32,
+        "normalize",
+        "dtype float32",
+        describe(out),
+        "images / 255 gives float64, twice the memory Keras needs: add .astype(np.float32)"
+        if out.dtype == np.float64
+        else "convert with np.asarray(images, dtype=np.float32) before dividing",
+    )
+    expect(
+        out.max() <= 1.0 and out.min() >= 0.0,
+        "normalize",
+        "values between 0.0 and 1.0",
+        describe(out),
+        f"max value is {out.max():.1f}: did you divide by 255?",
+    )
+    expect(
+        np.allclose(out, images / 255.0, atol=1e-6),
+        "normalize",
+        "each pixel divided by 255 (0 -> 0.0, 51 -> 0.2, 255 -> 1.0)",
+        f"pixel 255 became {out[images == 255][0] if (images == 255).any() else '?'}",
+        "divide by the constant 255, the largest value a uint8 pixel can take",
+    )
+
+
+def test_normalize_divides_by_255_not_by_the_batch_maximum(lesson):
+    faint = np.array([[0, 64, 128]], dtype=np.uint8)  # a faint image: brightest pixel is 128
+    out = np.asarray(call("normalize", lesson.normalize, faint))
+    expect(
+        np.allclose(out, faint / 255.0, atol=1e-6),
+        "normalize",
+        f"{np.round(faint / 255.0, 3).tolist()} for pixels {faint.tolist()}",
+        f"{np.round(out, 3).tolist()}",
+        "divide by 255, not by images.max(): otherwise a faint digit is scaled "
+        "differently from a bold one",
+    )
+
+
+def test_normalize_leaves_its_input_untouched(lesson, digits):
+    images, _ = digits
+    before = images.copy()
+    call("normalize", lesson.normalize, images)
+    expect(
+        images.dtype == before.dtype and np.array_equal(images, before),
+        "normalize",
+        "the input array unchanged (the caller may still need the raw pixels)",
+        f"the input is now {describe(images)}",
+        "create a new array (images / 255 or np.divide without out=...); do not write into images",
+    )
+
+
+# --- reshape_for_model ----------------------------------------------------------------------
+
+
+def test_reshape_flattens_row_by_row(lesson, digits):
+    images, _ = digits
+    images = images[:10]
+    out = np.asarray(call("reshape_for_model", lesson.reshape_for_model, images, flatten=True))
+    expect(
+        out.shape == (10, 784),
+        "reshape_for_model",
+        "shape (10, 784) for 10 images with flatten=True",
+        describe(out),
+        "images.reshape(len(images), -1) keeps one row per image",
+    )
+    expect(
+        np.array_equal(out[3], images[3].ravel()),
+        "reshape_for_model",
+        "each row to be the image's pixels row after row (image[0, :], then image[1, :], ...)",
+        "pixels in another order"
+        if np.array_equal(np.sort(out[3]), np.sort(images[3].ravel()))
+        else "other values",
+        "the default row-major order (order='C') is what a Dense layer expects; "
+        "do not transpose or use order='F'",
+    )
+
+
+def test_reshape_adds_a_channel_axis(lesson, digits):
+    images, _ = digits
+    images = images[:10]
+    out = np.asarray(call("reshape_for_model", lesson.reshape_for_model, images))
+    expect(
+        out.shape == (10, 28, 28, 1),
+        "reshape_for_model",
+        "shape (10, 28, 28, 1) with flatten=False (the default)",
+        describe(out),
+        "images[..., np.newaxis] or images.reshape(-1, 28, 28, 1)",
+    )
+    expect(
+        out.dtype == images.dtype and np.array_equal(out[..., 0], images),
+        "reshape_for_model",
+        "the same values and dtype, only a new shape",
+        describe(out),
+        "reshaping must not change or convert the pixels",
+    )
+
+
+def test_reshape_leaves_its_input_untouched(lesson, digits):
+    images, _ = digits
+    images = images[:10].copy()
+    for flatten in (True, False):
+        call("reshape_for_model", lesson.reshape_for_model, images, flatten=flatten)
+        expect(
+            images.shape == (10, 28, 28),
+            "reshape_for_model",
+            "the input's shape unchanged, (10, 28, 28)",
+            f"the input now has shape {images.shape}",
+            "return images.reshape(...) (a new view); assigning images.shape = ... "
+            "changes the caller's array",
+        )
+
+
+# --- split_validation -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def labels(mnist):
+    """20,000 real labels: enough for an unstratified split to show."""
+    (_, y_train), _ = mnist
+    return y_train[:20000].copy()
+
+
+def split(lesson, labels, **kwargs):
+    # Images are replaced by their index, so we can see exactly where each one went.
+    x = np.arange(len(labels))
+    result = call("split_validation", lesson.split_validation, x, labels, **kwargs)
+    expect(
+        isinstance(result, (tuple, list)) and len(result) == 4,
+        "split_validation",
+        "four arrays: (x_train, x_val, y_train, y_val)",
+        f"{type(result).__name__} of length {len(result) if hasattr(result, '__len__') else '?'}",
+        "return what train_test_split returns, in its order",
+    )
+    return [np.asarray(part) for part in result]
+
+
+def test_split_sizes_and_pairs(lesson, labels):
+    x_train, x_val, y_train, y_val = split(lesson, labels, val_fraction=0.1, seed=0)
+    expect(
+        len(x_val) == 2000 and len(x_train) == 18000,
+        "split_validation",
+        "2000 validation and 18000 training examples for 20000 examples and val_fraction=0.1",
+        f"{len(x_train)} training and {len(x_val)} validation",
+        "pass test_size=val_fraction to train_test_split, and keep its return order "
+        "(x_train, x_val, y_train, y_val)",
+    )
+    everything = np.sort(np.concatenate([x_train, x_val]))
+    expect(
+        np.array_equal(everything, np.arange(len(labels))),
+        "split_validation",
+        "every example in exactly one of the two parts",
+        "some examples missing or repeated",
+        "let train_test_split do the split",
+    )
+    expect(
+        np.array_equal(y_train, labels[x_train]) and np.array_equal(y_val, labels[x_val]),
+        "split_validation",
+        "each label to stay with its image",
+        "labels shuffled separately from images",
+        "split x and y in one train_test_split(x, y, ...) call",
+    )
+
+
+def test_split_is_stratified(lesson, labels):
+    _, _, _, y_val = split(lesson, labels, val_fraction=0.1, seed=0)
+    expected = np.bincount(labels, minlength=10) * 0.1
+    seen = np.bincount(y_val, minlength=10)
+    worst = int(np.argmax(np.abs(seen - expected)))
+    expect(
+        np.all(np.abs(seen - expected) <= 1),
+        "split_validation",
+        "each digit's share kept in the validation set (within one example)",
+        f"digit {worst}: {seen[worst]} in validation, expected about {expected[worst]:.0f}",
+        "pass stratify=y to train_test_split",
+    )
+
+
+def test_split_is_seeded(lesson, labels):
+    first = split(lesson, labels, seed=3)[1]
+    again = split(lesson, labels, seed=3)[1]
+    other = split(lesson, labels, seed=4)[1]
+    expect(
+        np.array_equal(first, again),
+        "split_validation",
+        "the same split every time for the same seed",
+        "a different split on each call",
+        "pass random_state=seed to train_test_split",
+    )
+    expect(
+        not np.array_equal(first, other),
+        "split_validation",
+        "a different split for a different seed",
+        "the same split for seed=3 and seed=4",
+        "use the seed argument (random_state=seed), not a fixed number",
+    )
+
+
+# --- validate_shapes ------------------------------------------------------------------------
+
+
+def test_validate_shapes_accepts_good_data(lesson):
+    y = np.array([0, 9, 5])
+    for x in (np.zeros((3, 28, 28)), np.zeros((3, 28, 28, 1)), np.zeros((3, 784))):
+        try:
+            result = lesson.validate_shapes(x, y)
+        except NotImplementedError:
+            raise
+        except Exception as error:  # noqa: BLE001
+            expect(
+                False,
+                "validate_shapes",
+                f"no error for images of shape {x.shape} with labels {y.tolist()}",
+                f"{type(error).__name__}: {error}",
+                "28x28, 28x28x1 and 784 are all valid layouts of the same image",
+            )
+        expect(
+            result is None,
+            "validate_shapes",
+            "None when everything fits",
+            repr(result)[:80],
+            "raise on a problem; otherwise return nothing",
+        )
+
+
+@pytest.mark.parametrize(
+    "case, x, y, must_mention",
+    [
+        ("lengths", np.zeros((100, 28, 28)), np.zeros(99, dtype=int), ["100", "99"]),
+        ("image size", np.zeros((4, 28, 27)), np.zeros(4, dtype=int), ["27"]),
+        ("label range", np.zeros((3, 28, 28)), np.array([1, 10, 2]), ["10"]),
+        ("negative label", np.zeros((3, 28, 28)), np.array([1, -1, 2]), ["-1"]),
+    ],
+)
+def test_validate_shapes_names_the_mismatch(lesson, case, x, y, must_mention):
+    error = expect_raises(
+        ValueError,
+        "validate_shapes",
+        f"a mismatch in {case} (x {x.shape}, y {y.shape})",
+        f"check the {case} and raise ValueError(...) with a message that names the problem",
+        lambda: lesson.validate_shapes(x, y),
+    )
+    expect(
+        all(word in str(error) for word in must_mention),
+        "validate_shapes",
+        f"a message that mentions {', '.join(must_mention)}",
+        f"ValueError: {error}",
+        f"say what you found, e.g. f\"x has {len(x)} images but y has {len(y)} labels\"",
+    )

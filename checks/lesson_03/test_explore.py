@@ -1,0 +1,199 @@
+"""Checks for lesson 03 · label_counts, the plots, mean_digits."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from mnist_course.checking import call, describe, expect, type_name
+
+
+@pytest.fixture(scope="module")
+def lesson(learner):
+    return learner("03")
+
+
+@pytest.fixture(scope="module")
+def sample(mnist):
+    (x_train, y_train), _ = mnist
+    return x_train[:2000], y_train[:2000]
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def figure_from(function_name, function, *args, **kwargs) -> Figure:
+    figure = call(function_name, function, *args, **kwargs)
+    expect(
+        isinstance(figure, Figure),
+        function_name,
+        "a matplotlib Figure",
+        type_name(figure),
+        "create it with `figure, ax = plt.subplots(...)`, draw, then `return figure` "
+        "(not plt.show(), not the axes)",
+    )
+    return figure
+
+
+def image_axes(figure):
+    return [ax for ax in figure.axes if ax.images]
+
+
+# --- label_counts ---------------------------------------------------------------------------
+
+
+def test_label_counts_table(lesson):
+    y = np.array([1, 1, 3, 9, 9, 9, 0])
+    table = call("label_counts", lesson.label_counts, y)
+    expect(
+        isinstance(table, pd.DataFrame),
+        "label_counts",
+        "a pandas DataFrame",
+        type_name(table),
+        "build it with pd.DataFrame({'digit': ..., 'count': ..., 'share': ...})",
+    )
+    expect(
+        {"digit", "count", "share"} <= set(table.columns),
+        "label_counts",
+        "columns digit, count, share",
+        f"columns {list(table.columns)}",
+        "name the columns exactly digit, count and share",
+    )
+    expect(
+        len(table) == 10 and table["digit"].tolist() == list(range(10)),
+        "label_counts",
+        "ten rows, digits 0..9 in order, including digits that never occur",
+        f"digits {table['digit'].tolist()}",
+        "value_counts() only lists digits it saw: .reindex(range(10), fill_value=0) adds "
+        "the missing ones",
+    )
+    expect(
+        table["count"].tolist() == [1, 2, 0, 1, 0, 0, 0, 0, 0, 3],
+        "label_counts",
+        "counts [1, 2, 0, 1, 0, 0, 0, 0, 0, 3] for labels [1, 1, 3, 9, 9, 9, 0]",
+        f"counts {table['count'].tolist()}",
+        "count how many labels equal each digit, in digit order (not sorted by frequency)",
+    )
+    expect(
+        np.allclose(table["share"].to_numpy(dtype=float), table["count"].to_numpy() / len(y)),
+        "label_counts",
+        "share = count / number of labels (shares add up to 1)",
+        f"shares {np.round(table['share'].to_numpy(dtype=float), 3).tolist()}",
+        "divide each count by len(y)",
+    )
+
+
+# --- plots ----------------------------------------------------------------------------------
+
+
+def test_plot_samples_titles_each_image_with_its_label(lesson, sample):
+    x, y = sample
+    figure = figure_from("plot_samples", lesson.plot_samples, x, y, n=12)
+    shown = image_axes(figure)
+    expect(
+        len(shown) >= 12,
+        "plot_samples",
+        "12 axes with an image each for n=12",
+        f"{len(shown)} axes with an image",
+        "loop over the first n images and call ax.imshow(x[i], cmap='gray') on each",
+    )
+    titles = [ax.get_title() for ax in shown[:12]]
+    wanted = [str(int(label)) for label in y[:12]]
+    expect(
+        titles == wanted,
+        "plot_samples",
+        f"titles {wanted} (the labels of the first 12 images)",
+        f"titles {titles}",
+        "ax.set_title(str(y[i])) for each image",
+    )
+    expect(
+        np.array_equal(np.asarray(shown[0].images[0].get_array()), x[0]),
+        "plot_samples",
+        "the first axes to show x[0]",
+        "another image",
+        "draw the images in order: x[0], x[1], ...",
+    )
+
+
+def test_plot_label_distribution_draws_ten_bars(lesson, sample):
+    _, y = sample
+    y = y[y != 7]  # a digit with no examples must still get its (empty) bar
+    figure = figure_from("plot_label_distribution", lesson.plot_label_distribution, y)
+    bars = [patch for ax in figure.axes for patch in ax.patches]
+    heights = [round(bar.get_height()) for bar in bars]
+    expected = np.bincount(y, minlength=10).tolist()
+    expect(
+        heights == expected,
+        "plot_label_distribution",
+        f"ten bars with heights {expected} (digit 7 absent, so 0)",
+        f"{len(bars)} bars with heights {heights}",
+        "use label_counts(y) so absent digits are included, then "
+        "sns.barplot(data=counts, x='digit', y='count', ax=ax)",
+    )
+    ax = figure.axes[0]
+    expect(
+        ax.get_xlabel() == "digit" and ax.get_ylabel() == "count",
+        "plot_label_distribution",
+        "axis labels 'digit' and 'count'",
+        f"'{ax.get_xlabel()}' and '{ax.get_ylabel()}'",
+        "ax.set_xlabel('digit'); ax.set_ylabel('count')",
+    )
+
+
+def test_mean_digits(lesson, sample):
+    x, y = sample
+    y = y.copy()
+    keep = y != 4  # no 4s at all: its mean must be zeros, not NaN
+    means = np.asarray(call("mean_digits", lesson.mean_digits, x[keep], y[keep]))
+    expect(
+        means.shape == (10, 28, 28),
+        "mean_digits",
+        "shape (10, 28, 28): one mean image per digit",
+        describe(means),
+        "np.zeros((10, 28, 28)), then fill row d with x[y == d].mean(axis=0)",
+    )
+    expect(
+        not np.isnan(means).any() and np.all(means[4] == 0),
+        "mean_digits",
+        "zeros for a digit with no examples (here 4)",
+        "NaN" if np.isnan(means).any() else describe(means[4]),
+        "the mean of no images is NaN: skip digits that do not occur",
+    )
+    three = x[keep][y[keep] == 3].mean(axis=0)
+    expect(
+        np.allclose(means[3], three, atol=1e-3),
+        "mean_digits",
+        "means[3] to be the pixel-wise mean of all images labelled 3",
+        describe(means[3]),
+        "average over the images axis: x[y == 3].mean(axis=0)",
+    )
+
+
+def test_plot_mean_digits_shows_ten_titled_means(lesson, sample):
+    x, y = sample
+    figure = figure_from("plot_mean_digits", lesson.plot_mean_digits, x, y)
+    shown = image_axes(figure)
+    titles = [ax.get_title() for ax in shown]
+    expect(
+        titles == [str(d) for d in range(10)],
+        "plot_mean_digits",
+        "ten images titled 0..9",
+        f"{len(shown)} images titled {titles}",
+        "one axes per digit: ax.imshow(means[d], cmap='gray'); ax.set_title(str(d))",
+    )
+    seven = np.asarray(shown[7].images[0].get_array(), dtype=float)
+    expect(
+        np.allclose(seven, x[y == 7].mean(axis=0), atol=1e-3),
+        "plot_mean_digits",
+        "the axes titled 7 to show the mean image of the 7s",
+        describe(seven),
+        "draw mean_digits(x, y)[d] in axes d",
+    )

@@ -1,0 +1,257 @@
+"""Checks for lesson 05 · train, history_frame, plot_history.
+
+Training runs on small seeded subsets (at most 4,500 images, at most 2 epochs): enough to
+prove that the model learns, quick enough to rerun after every change.
+"""
+
+import keras
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from mnist_course.checking import call, expect, type_name
+
+METRICS = ["accuracy", "loss", "val_accuracy", "val_loss"]
+
+
+@pytest.fixture(scope="module")
+def lesson(learner):
+    return learner("05")
+
+
+@pytest.fixture(scope="module")
+def data(reference, small_train):
+    x, y = small_train
+    return reference("02").split_validation(x, y, val_fraction=0.1, seed=0)
+
+
+def fresh_model(reference, init_seed=123):
+    """The reference MLP, compiled, with weights that depend only on `init_seed`."""
+    keras.utils.set_random_seed(init_seed)
+    lesson_04 = reference("04")
+    return lesson_04.compile_model(lesson_04.build_model((128,)), learning_rate=2e-3)
+
+
+class FitSpy:
+    """Wraps model.fit to record how the learner's code called it."""
+
+    def __init__(self, model):
+        self.fit = model.fit
+        self.kwargs = None
+        model.fit = self
+
+    def __call__(self, *args, **kwargs):
+        self.kwargs = dict(zip(["x", "y", "batch_size", "epochs", "verbose", "callbacks"], args))
+        self.kwargs.update(kwargs)
+        return self.fit(*args, **kwargs)
+
+
+def run(lesson, model, data, **kwargs):
+    x_train, x_val, y_train, y_val = data
+    history = call("train", lesson.train, model, x_train, y_train, x_val, y_val, **kwargs)
+    expect(
+        isinstance(getattr(history, "history", None), dict),
+        "train",
+        "the History object that model.fit returns",
+        type_name(history),
+        "return model.fit(...)",
+    )
+    return history
+
+
+@pytest.fixture(scope="module")
+def learned(lesson, reference, data):
+    """One real training run of 2 epochs, watched by a spy, shared by several checks."""
+    model = fresh_model(reference)
+    spy = FitSpy(model)
+    history = run(lesson, model, data, epochs=2, batch_size=50, seed=0, verbose=0)
+    return model, spy, history
+
+
+def test_the_model_learns(learned, data):
+    model, _, history = learned
+    keys = sorted(history.history)
+    expect(
+        all(key in keys for key in METRICS),
+        "train",
+        f"history with {METRICS}",
+        f"history with {keys}",
+        "no val_ metrics means the validation data was ignored: "
+        "pass validation_data=(x_val, y_val) to model.fit",
+    )
+    epochs = len(history.history["loss"])
+    expect(
+        epochs == 2,
+        "train",
+        "2 epochs when train(..., epochs=2)",
+        f"{epochs} epochs",
+        "pass epochs=epochs to model.fit",
+    )
+    _, x_val, _, y_val = data
+    accuracy = float(np.mean(np.argmax(model.predict(x_val, verbose=0), axis=1) == y_val))
+    expect(
+        accuracy >= 0.90,
+        "train",
+        "validation accuracy of at least 0.90 after 2 epochs on 4,500 images",
+        f"{accuracy:.3f}",
+        "is the model trained on x_train/y_train (not the validation data), and are the "
+        "images scaled to [0, 1]?",
+    )
+
+
+def test_fit_gets_the_arguments(learned):
+    _, spy, _ = learned
+    expect(
+        spy.kwargs is not None,
+        "train",
+        "a call to model.fit",
+        "model.fit was never called",
+        "train with model.fit(x_train, y_train, ...)",
+    )
+    expect(
+        spy.kwargs.get("batch_size") == 50,
+        "train",
+        "batch_size=50 passed to model.fit when train(..., batch_size=50)",
+        f"batch_size={spy.kwargs.get('batch_size')}",
+        "pass batch_size=batch_size to model.fit",
+    )
+
+
+def test_stops_early_and_keeps_the_best_weights(learned):
+    _, spy, _ = learned
+    callbacks = spy.kwargs.get("callbacks") or []
+    stoppers = [cb for cb in callbacks if isinstance(cb, keras.callbacks.EarlyStopping)]
+    expect(
+        len(stoppers) == 1,
+        "train",
+        "one keras.callbacks.EarlyStopping in model.fit's callbacks",
+        f"callbacks {[type(cb).__name__ for cb in callbacks]}",
+        "callbacks=[keras.callbacks.EarlyStopping(monitor='val_loss', patience=PATIENCE, "
+        "restore_best_weights=True)]",
+    )
+    stopper = stoppers[0]
+    expect(
+        stopper.monitor == "val_loss" and stopper.restore_best_weights,
+        "train",
+        "EarlyStopping watching 'val_loss' with restore_best_weights=True",
+        f"monitor={stopper.monitor!r}, restore_best_weights={stopper.restore_best_weights}",
+        "watch the validation loss (training loss always improves), and restore the best "
+        "epoch's weights, not the last",
+    )
+
+
+def test_the_same_seed_gives_the_same_numbers(lesson, reference, data):
+    x_train, x_val, y_train, y_val = data
+    small = (x_train[:600], x_val[:100], y_train[:600], y_val[:100])
+    # One model, rewound to the same starting point before each run: building and tracing
+    # a fresh model per run would triple the time of this check.
+    model = fresh_model(reference)
+    model.optimizer.build(model.trainable_variables)
+    start = [variable.numpy() for variable in model.variables + model.optimizer.variables]
+
+    def first_loss(seed):
+        for variable, value in zip(model.variables + model.optimizer.variables, start):
+            variable.assign(value)
+        return run(lesson, model, small, epochs=1, seed=seed, verbose=0).history["loss"][0]
+
+    runs = [first_loss(seed) for seed in (7, 7, 8)]
+    expect(
+        runs[0] == runs[1],
+        "train",
+        "the same loss for two runs with seed=7",
+        f"losses {runs[0]:.6f} and {runs[1]:.6f}",
+        "call keras.utils.set_random_seed(seed) at the start of train",
+    )
+    expect(
+        runs[0] != runs[2],
+        "train",
+        "a different loss for seed=8 than for seed=7",
+        "the same loss",
+        "use the seed argument, not a fixed number",
+    )
+
+
+def fake_history():
+    history = keras.callbacks.History()
+    history.history = {
+        "loss": [0.5, 0.3, 0.2],
+        "accuracy": [0.85, 0.91, 0.94],
+        "val_loss": [0.35, 0.28, 0.29],
+        "val_accuracy": [0.9, 0.92, 0.925],
+    }
+    return history
+
+
+def test_history_frame(lesson):
+    frame = call("history_frame", lesson.history_frame, fake_history())
+    expect(
+        isinstance(frame, pd.DataFrame),
+        "history_frame",
+        "a pandas DataFrame",
+        type_name(frame),
+        "pd.DataFrame(history.history)",
+    )
+    expect(
+        sorted(frame.columns) == METRICS,
+        "history_frame",
+        f"columns {METRICS}",
+        f"columns {sorted(map(str, frame.columns))}",
+        "one column per key of history.history",
+    )
+    expect(
+        list(frame.index) == [1, 2, 3] and frame.index.name == "epoch",
+        "history_frame",
+        "an index named 'epoch' counting 1, 2, 3",
+        f"index {list(frame.index)} named {frame.index.name!r}",
+        "epochs count from 1: frame.index = pd.RangeIndex(1, len(frame) + 1, name='epoch')",
+    )
+    expect(
+        frame.loc[2, "val_loss"] == 0.28,
+        "history_frame",
+        "val_loss 0.28 at epoch 2",
+        f"{frame.loc[2, 'val_loss'] if 2 in frame.index else 'no epoch 2'}",
+        "keep the values in their order",
+    )
+
+
+def test_plot_history(lesson):
+    figure = call("plot_history", lesson.plot_history, fake_history())
+    expect(
+        isinstance(figure, Figure),
+        "plot_history",
+        "a matplotlib Figure",
+        type_name(figure),
+        "figure, (loss_ax, accuracy_ax) = plt.subplots(1, 2); ...; return figure",
+    )
+    curves = [ax for ax in figure.axes if ax.lines]
+    expect(
+        len(curves) == 2 and all(len(ax.lines) >= 2 for ax in curves),
+        "plot_history",
+        "two axes (loss, accuracy), each with a training and a validation line",
+        f"{len(curves)} axes with {[len(ax.lines) for ax in curves]} lines",
+        "plot loss and val_loss on one axes, accuracy and val_accuracy on the other",
+    )
+    plotted = sorted(tuple(np.round(line.get_ydata(), 3)) for ax in curves for line in ax.lines)
+    wanted = sorted(tuple(values) for values in fake_history().history.values())
+    expect(
+        all(curve in plotted for curve in wanted),
+        "plot_history",
+        "the four curves loss, val_loss, accuracy, val_accuracy",
+        f"{len(plotted)} lines with other values",
+        "plot history.history['loss'], ['val_loss'], ['accuracy'], ['val_accuracy']",
+    )
+    expect(
+        all(ax.get_xlabel() == "epoch" and ax.get_legend() is not None for ax in curves),
+        "plot_history",
+        "x axes labelled 'epoch' and a legend on each axes",
+        f"x labels {[ax.get_xlabel() for ax in curves]}, "
+        f"legends {[ax.get_legend() is not None for ax in curves]}",
+        "ax.set_xlabel('epoch'); give each line a label= and call ax.legend()",
+    )
+    plt.close(figure)

@@ -1,0 +1,215 @@
+"""Checks for lesson 06 · predictions, accuracy, the confusion matrix and the report.
+
+Most checks use small hand-made label arrays whose right answers are easy to see; the
+prediction check uses an untrained reference model (its guesses are arbitrary, but the
+digit with the highest score is still well defined).
+"""
+
+import keras
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from sklearn.metrics import precision_recall_fscore_support
+
+from mnist_course.checking import call, describe, expect, type_name
+
+# Ten true digits and predictions with known mistakes: 4 read as 9 twice, 7 as 1 once,
+# 9 as 4 once; there are no 6s at all.
+Y_TRUE = np.array([0, 1, 2, 3, 4, 4, 4, 5, 7, 7, 8, 9, 9])
+Y_PRED = np.array([0, 1, 2, 3, 9, 9, 4, 5, 1, 7, 8, 4, 9])
+
+
+@pytest.fixture(scope="module")
+def lesson(learner):
+    return learner("06")
+
+
+def test_predict_labels_picks_the_highest_score(lesson, reference, small_test):
+    x, _ = small_test
+    keras.utils.set_random_seed(0)
+    model = reference("04").build_model((32,))
+    x = x[:200]
+    labels = np.asarray(call("predict_labels", lesson.predict_labels, model, x))
+    wanted = np.argmax(model.predict(x, verbose=0), axis=1)
+    expect(
+        labels.shape == (200,),
+        "predict_labels",
+        "one digit per image: shape (200,) for 200 images",
+        describe(labels),
+        "model.predict gives ten scores per image; take np.argmax(scores, axis=1)"
+        if labels.ndim == 2
+        else "np.argmax(scores, axis=1) gives one index per row",
+    )
+    expect(
+        np.issubdtype(labels.dtype, np.integer),
+        "predict_labels",
+        "an integer array",
+        describe(labels),
+        "argmax already gives integers; don't round probabilities",
+    )
+    expect(
+        np.array_equal(labels, wanted),
+        "predict_labels",
+        "the index of the highest of the ten scores for each image",
+        f"{np.mean(labels == wanted):.0%} of images agree with argmax",
+        "np.argmax(model.predict(x), axis=1): axis=1 is across the ten digits",
+    )
+
+
+def test_accuracy(lesson):
+    value = call("accuracy", lesson.accuracy, Y_TRUE, Y_PRED)
+    expect(
+        isinstance(value, (float, np.floating)),
+        "accuracy",
+        "a float",
+        type_name(value),
+        "float(np.mean(y_true == y_pred))",
+    )
+    expect(
+        abs(float(value) - 9 / 13) < 1e-9,
+        "accuracy",
+        f"{9 / 13:.4f} (9 right out of 13)",
+        f"{float(value):.4f}",
+        "a share between 0 and 1, not a percentage: do not multiply by 100"
+        if float(value) > 1
+        else "the share of positions where y_true == y_pred",
+    )
+
+
+def test_confusion_rows_are_true_digits(lesson):
+    cm = np.asarray(call("confusion", lesson.confusion, Y_TRUE, Y_PRED))
+    expect(
+        cm.shape == (10, 10),
+        "confusion",
+        "shape (10, 10), all ten digits even though no 6 occurs",
+        describe(cm),
+        "confusion_matrix(y_true, y_pred, labels=list(range(10))): without labels= "
+        "scikit-learn only lists the digits it sees",
+    )
+    expect(
+        np.issubdtype(cm.dtype, np.integer),
+        "confusion",
+        "integer counts",
+        describe(cm),
+        "counts are whole numbers: .astype(int)",
+    )
+    expect(
+        cm[4, 9] == 2 and cm[9, 4] == 1 and cm[7, 1] == 1,
+        "confusion",
+        "cm[4, 9] == 2 (two true 4s predicted as 9), cm[9, 4] == 1, cm[7, 1] == 1",
+        f"cm[4, 9] == {cm[4, 9]}, cm[9, 4] == {cm[9, 4]}, cm[7, 1] == {cm[7, 1]}",
+        "rows must be the true digits: pass y_true first, then y_pred"
+        if cm[9, 4] == 2
+        else "count (true, predicted) pairs",
+    )
+    expect(
+        cm.sum() == len(Y_TRUE) and np.trace(cm) == 9,
+        "confusion",
+        "13 images in total, 9 on the diagonal",
+        f"{cm.sum()} in total, {np.trace(cm)} on the diagonal",
+        "use scikit-learn's confusion_matrix",
+    )
+
+
+def test_plot_confusion_is_an_annotated_heatmap(lesson, reference):
+    cm = reference("06").confusion(Y_TRUE, Y_PRED)
+    figure = call("plot_confusion", lesson.plot_confusion, cm)
+    expect(
+        isinstance(figure, Figure),
+        "plot_confusion",
+        "a matplotlib Figure",
+        type_name(figure),
+        "figure, ax = plt.subplots(); sns.heatmap(cm, ..., ax=ax); return figure",
+    )
+    ax = figure.axes[0]
+    numbers = [text.get_text() for text in ax.texts]
+    expect(
+        len(numbers) == 100 and numbers.count("2") == 1,
+        "plot_confusion",
+        "100 cells, each annotated with its count",
+        f"{len(numbers)} annotations",
+        "sns.heatmap(cm, annot=True, fmt='d', ax=ax)",
+    )
+    expect(
+        ax.get_xlabel() == "predicted digit" and ax.get_ylabel() == "true digit",
+        "plot_confusion",
+        "x axis 'predicted digit', y axis 'true digit'",
+        f"x axis {ax.get_xlabel()!r}, y axis {ax.get_ylabel()!r}",
+        "ax.set_xlabel('predicted digit'); ax.set_ylabel('true digit')",
+    )
+    plt.close(figure)
+
+
+def test_most_confused(lesson, reference):
+    cm = reference("06").confusion(Y_TRUE, Y_PRED)
+    cm[3, 3] = 50  # a big diagonal cell: right answers, not confusions
+    table = call("most_confused", lesson.most_confused, cm, k=3)
+    expect(
+        isinstance(table, pd.DataFrame) and list(table.columns) == ["true", "predicted", "count"],
+        "most_confused",
+        "a DataFrame with columns true, predicted, count",
+        f"{type_name(table)} with columns {list(getattr(table, 'columns', []))}",
+        "pd.DataFrame({'true': ..., 'predicted': ..., 'count': ...})",
+    )
+    rows = [tuple(int(v) for v in row) for row in table.to_numpy()]
+    expect(
+        len(rows) == 3 and rows[0] == (4, 9, 2),
+        "most_confused",
+        "3 rows, the first (true 4, predicted 9, count 2)",
+        f"rows {rows}",
+        "the diagonal counts correct answers: leave it out (true != predicted)"
+        if any(t == p for t, p, _ in rows)
+        else "sort by count, largest first, and keep k rows",
+    )
+    expect(
+        all(t != p for t, p, _ in rows) and sorted(rows[1:]) == [(7, 1, 1), (9, 4, 1)],
+        "most_confused",
+        "then (7, 1, 1) and (9, 4, 1): off-diagonal cells only",
+        f"rows {rows}",
+        "the diagonal counts correct answers: leave it out (true != predicted)",
+    )
+    expect(
+        list(table.index) == [0, 1, 2],
+        "most_confused",
+        "a fresh index 0, 1, 2",
+        f"index {list(table.index)}",
+        ".reset_index(drop=True) after sorting",
+    )
+
+
+def test_per_class_report(lesson):
+    report = call("per_class_report", lesson.per_class_report, Y_TRUE, Y_PRED)
+    expect(
+        isinstance(report, pd.DataFrame)
+        and {"precision", "recall", "f1", "support"} <= set(report.columns),
+        "per_class_report",
+        "a DataFrame with columns precision, recall, f1, support",
+        f"{type_name(report)} with columns {list(getattr(report, 'columns', []))}",
+        "precision_recall_fscore_support(y_true, y_pred, labels=list(range(10)), zero_division=0)",
+    )
+    expect(
+        list(report.index) == list(range(10)),
+        "per_class_report",
+        "one row per digit 0..9 (6 included, with support 0)",
+        f"index {list(report.index)}",
+        "pass labels=list(range(10)) and index the DataFrame by digit",
+    )
+    precision, recall, f1, support = precision_recall_fscore_support(
+        Y_TRUE, Y_PRED, labels=list(range(10)), zero_division=0
+    )
+    wanted = pd.DataFrame({"precision": precision, "recall": recall, "f1": f1, "support": support})
+    for column in wanted:
+        got = report[column].to_numpy(dtype=float)
+        expect(
+            np.allclose(got, wanted[column].to_numpy(dtype=float)),
+            "per_class_report",
+            f"{column} {np.round(wanted[column].to_numpy(dtype=float), 2).tolist()}",
+            f"{column} {np.round(got, 2).tolist()}",
+            "recall of digit 4 is 1/3 (one of three 4s found); precision of 9 is 1/3",
+        )

@@ -1,0 +1,90 @@
+"""What a learner check says when it fails: expected, seen, and a hint.
+
+Checks call `expect(...)` instead of a bare `assert`, so that every failure names the
+function under test and says what it wanted, what it got, and what to try. The pytest
+plugin (`mnist_course.pytest_plugin`) prints these messages without a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class CheckFailure(AssertionError):
+    """One failed expectation about the learner's function."""
+
+    function: str
+    expected: str
+    seen: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.function}(): expected {self.expected}; seen {self.seen}"
+        return text + (f". Hint: {self.hint}" if self.hint else "")
+
+
+def expect(condition, function: str, expected: str, seen, hint: str | None = None) -> None:
+    """Raise a teaching `CheckFailure` unless `condition` holds.
+
+    `seen` may be a callable, evaluated only on failure (for descriptions that cost time).
+    """
+    if not condition:
+        raise CheckFailure(function, expected, str(seen() if callable(seen) else seen), hint)
+
+
+def call(function_name: str, function, *args, **kwargs):
+    """Call the learner's function and insist that it returned something.
+
+    A forgotten `return` is the most common mistake of all, so it gets its own message.
+    """
+    result = function(*args, **kwargs)
+    expect(
+        result is not None,
+        function_name,
+        "a return value",
+        "None",
+        "did you forget the `return` statement at the end of the function?",
+    )
+    return result
+
+
+def describe(array) -> str:
+    """A short description of an array for 'seen:' lines: dtype, shape and value range."""
+    array = np.asarray(array)
+    if array.size == 0:
+        return f"an empty {array.dtype} array of shape {array.shape}"
+    if np.issubdtype(array.dtype, np.number) or array.dtype == bool:
+        return (
+            f"{array.dtype} array of shape {array.shape}, "
+            f"values {array.min():.4g}..{array.max():.4g}"
+        )
+    return f"{array.dtype} array of shape {array.shape}"
+
+
+def type_name(value) -> str:
+    return type(value).__module__.split(".")[0] + "." + type(value).__qualname__
+
+
+def expect_raises(error_type, function: str, what: str, hint: str, run):
+    """Call `run()` and insist it raises `error_type`; return the error for further checks.
+
+    A stub's NotImplementedError passes straight through, so an unwritten function is
+    reported as "not implemented yet" rather than as a wrong kind of error.
+    """
+    try:
+        run()
+    except NotImplementedError:
+        raise
+    except error_type as error:
+        return error
+    except Exception as error:  # noqa: BLE001 - any other error is the learner's to see
+        raise CheckFailure(
+            function,
+            f"{error_type.__name__} for {what}",
+            f"{type(error).__name__}: {str(error)[:200]}",
+            hint,
+        ) from None
+    raise CheckFailure(function, f"{error_type.__name__} for {what}", "no error at all", hint)

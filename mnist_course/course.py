@@ -1,0 +1,105 @@
+"""Where the course is on disk, which lessons it has, and how to import a lesson module.
+
+Lesson modules are plain files (`solutions/lesson_02_prepare.py`, `lessons/...`, or any
+folder with the same file names), imported by path so that several implementations of the
+same lesson can be compared side by side without touching `sys.path`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+
+@dataclass(frozen=True)
+class Lesson:
+    number: str  # "02"
+    module: str  # "lesson_02_prepare"
+    title: str  # "Prepare the data"
+    page: str  # docs page, relative to docs/
+
+    @property
+    def filename(self) -> str:
+        return f"{self.module}.py"
+
+    @property
+    def checks(self) -> str:
+        return f"checks/lesson_{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"Lesson {self.number} · {self.title}"
+
+
+LESSONS: dict[str, Lesson] = {
+    lesson.number: lesson
+    for lesson in (
+        Lesson("01", "lesson_01_load", "Load the data", "lessons/01-load.md"),
+        Lesson("02", "lesson_02_prepare", "Prepare the data", "lessons/02-prepare.md"),
+        Lesson("03", "lesson_03_explore", "Explore the data", "lessons/03-explore.md"),
+        Lesson("04", "lesson_04_model", "Build the model", "lessons/04-model.md"),
+        Lesson("05", "lesson_05_train", "Train the model", "lessons/05-train.md"),
+        Lesson("06", "lesson_06_evaluate", "Evaluate the model", "lessons/06-evaluate.md"),
+    )
+}
+
+
+class CourseError(Exception):
+    """A problem the learner can fix (wrong folder, unknown lesson...): shown as one line."""
+
+
+def find_course_root(start: Path | None = None) -> Path:
+    """Walk up from `start` (default: the working directory) to the folder holding `solutions/`."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "solutions").is_dir() and (folder / "pyproject.toml").is_file():
+            return folder
+    raise CourseError(
+        f"{here} is not inside the mnist-course folder (no solutions/ above it): "
+        "cd into the course you cloned and run the command again."
+    )
+
+
+def lesson(number: str | int) -> Lesson:
+    """Look a lesson up by number: 2, "2" and "02" all mean lesson 02."""
+    key = f"{int(number):02d}" if str(number).isdigit() else str(number)
+    if key not in LESSONS:
+        known = ", ".join(LESSONS)
+        raise CourseError(f"there is no lesson {number}: the lessons are {known}.")
+    return LESSONS[key]
+
+
+def load_module(path: Path) -> ModuleType:
+    """Import the Python file at `path` under a name unique to that path.
+
+    The module is registered in `sys.modules` (pickling, dataclasses and Keras
+    serialisation look modules up there), under a name that differs for
+    `lessons/lesson_02_prepare.py` and `solutions/lesson_02_prepare.py` so both can be
+    loaded in one process.
+    """
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise CourseError(f"{path} does not exist.")
+    name = "course_impl_" + "_".join(
+        part.replace("-", "_").replace(".", "_") for part in path.with_suffix("").parts[-2:]
+    )
+    name += f"_{abs(hash(str(path))) % 10**8}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def load_lesson(folder: Path, number: str | int) -> ModuleType:
+    """Import lesson `number` from `folder` (e.g. the course's `lessons/` or `solutions/`)."""
+    return load_module(Path(folder) / lesson(number).filename)

@@ -1,0 +1,106 @@
+"""Generate the learner's stubs in `lessons/` from the reference code in `solutions/`.
+
+In a solution module, the body the learner must write sits between two marker comments:
+
+    def normalize(images):
+        \"\"\"...the spec...\"\"\"
+        # BEGIN SOLUTION
+        return np.asarray(images, dtype=np.float32) / np.float32(255.0)
+        # END SOLUTION
+
+The generator replaces each block (markers included) with a `raise NotImplementedError`
+whose message names the lesson, the function and the guide page. Everything outside the
+blocks (imports, signatures, docstrings, constants) is copied unchanged, so the stub is
+the same spec as the solution.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from mnist_course.course import LESSONS, Lesson
+
+BEGIN = "# BEGIN SOLUTION"
+END = "# END SOLUTION"
+STUB_PREFIX = "not implemented yet"
+
+
+class StubError(ValueError):
+    """A solution module whose markers cannot be turned into a stub."""
+
+
+def stub_message(lesson: Lesson, function: str) -> str:
+    return (
+        f"{lesson.label} · {function}() is {STUB_PREFIX}: write it in lessons/{lesson.filename} "
+        f"(its docstring is the spec; guide: docs/{lesson.page}; "
+        f"a nudge: mnist-course hint {lesson.number} {function})"
+    )
+
+
+def _enclosing_functions(source: str) -> list[tuple[int, int, str]]:
+    """(first line, last line, name) of every function, innermost listed last."""
+    spans = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            spans.append((node.lineno, node.end_lineno, node.name))
+    return sorted(spans, key=lambda span: (span[0], -span[1]))
+
+
+def generate_stub(source: str, lesson: Lesson) -> str:
+    """Return the stub version of one solution module's source."""
+    lines = source.splitlines(keepends=True)
+    functions = _enclosing_functions(source)
+    out: list[str] = []
+    block_start = None
+    for number, line in enumerate(lines, start=1):
+        marker = line.strip()
+        if marker == BEGIN:
+            if block_start is not None:
+                raise StubError(f"{lesson.filename}:{number}: BEGIN SOLUTION inside another block")
+            block_start = number
+            indent = line[: len(line) - len(line.lstrip())]
+            inside = [name for first, last, name in functions if first < number <= last]
+            if not inside:
+                raise StubError(f"{lesson.filename}:{number}: BEGIN SOLUTION outside a function")
+            message = stub_message(lesson, inside[-1])
+            out.append(f"{indent}raise NotImplementedError(\n{indent}    {message!r}\n{indent})\n")
+        elif marker == END:
+            if block_start is None:
+                raise StubError(f"{lesson.filename}:{number}: END SOLUTION without BEGIN")
+            block_start = None
+        elif block_start is None:
+            out.append(line)
+    if block_start is not None:
+        raise StubError(f"{lesson.filename}:{block_start}: BEGIN SOLUTION is never closed")
+    return "".join(out)
+
+
+def solution_functions(source: str) -> list[str]:
+    """Names of the functions a learner has to write (those holding a solution block), in order."""
+    functions = _enclosing_functions(source)
+    names = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        if line.strip() == BEGIN:
+            inside = [name for first, last, name in functions if first < number <= last]
+            if inside and inside[-1] not in names:
+                names.append(inside[-1])
+    return names
+
+
+def function_source(source: str, name: str) -> str | None:
+    """The source of top-level function `name` in `source`, or None if it is not there."""
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            return ast.get_source_segment(source, node, padded=True)
+    return None
+
+
+def expected_stubs(root: Path) -> dict[Path, str]:
+    """Every lesson's stub path (in `lessons/`) mapped to the text the generator gives it."""
+    stubs = {}
+    for lesson in LESSONS.values():
+        source = (root / "solutions" / lesson.filename).read_text(encoding="utf-8")
+        stubs[root / "lessons" / lesson.filename] = generate_stub(source, lesson)
+    return stubs
+
