@@ -104,3 +104,29 @@ def expected_stubs(root: Path) -> dict[Path, str]:
         stubs[root / "lessons" / lesson.filename] = generate_stub(source, lesson)
     return stubs
 
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m mnist_course.stubs [--check]`: regenerate lessons/, or check it is current."""
+    import argparse
+
+    from mnist_course.course import find_course_root
+
+    parser = argparse.ArgumentParser(prog="python -m mnist_course.stubs", description=main.__doc__)
+    parser.add_argument("--check", action="store_true", help="only report stale stubs; exit 1 if any")
+    args = parser.parse_args(argv)
+    stale = []
+    for path, text in expected_stubs(find_course_root()).items():
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(path)
+            if not args.check:
+                path.parent.mkdir(exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    verb = "stale" if args.check else "written"
+    for path in stale:
+        print(f"{verb}: {path}")
+    return 1 if (args.check and stale) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
