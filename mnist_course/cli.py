@@ -49,8 +49,15 @@ def train(
     """Train the MLP with your lesson code (or the reference) and save it as a .keras file."""
     from mnist_course.pipeline import train_and_save
 
+    # A progress bar on a terminal; one line per epoch in logs and CI, where bars garble.
+    verbose = 1 if sys.stdout.isatty() else 2
     result = train_and_save(
-        find_course_root(), implementation(solutions, impl), epochs=epochs, out=out, seed=seed
+        find_course_root(),
+        implementation(solutions, impl),
+        epochs=epochs,
+        out=out,
+        seed=seed,
+        verbose=verbose,
     )
     typer.echo(f"Trained {result.epochs} epochs in {result.seconds:.1f} s.")
     typer.echo(f"Test accuracy: {result.test_accuracy:.4f}")
