@@ -26,6 +26,7 @@ from mnist_course.stubs import STUB_PREFIX
 
 __all__ = [
     "pytest_addoption",
+    "pytest_configure",
     "pytest_report_header",
     "pytest_runtest_makereport",
     "impl_dir",
@@ -36,8 +37,20 @@ __all__ = [
     "small_test",
 ]
 
-ROOT = find_course_root(Path(__file__).parent)
-SOLUTIONS = ROOT / "solutions"
+# The course being checked is the one pytest runs in (set by pytest_configure), not the
+# folder this package happens to be installed from: a copy of the course, or a learner's
+# clone using a shared install, must check its own lessons/.
+ROOT: Path = Path.cwd()
+SOLUTIONS: Path = ROOT / "solutions"
+
+
+def pytest_configure(config):
+    global ROOT, SOLUTIONS
+    try:
+        ROOT = find_course_root(config.rootpath)
+    except CourseError as error:
+        raise pytest.UsageError(str(error)) from None
+    SOLUTIONS = ROOT / "solutions"
 
 
 def pytest_addoption(parser):
