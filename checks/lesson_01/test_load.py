@@ -84,14 +84,42 @@ def test_reads_a_local_file(lesson, good_file, no_env):
         )
 
 
-def test_uses_MNIST_PATH_when_no_path_is_given(lesson, good_file, monkeypatch):
+@pytest.fixture
+def fake_keras(monkeypatch):
+    """A stand-in for keras.datasets.mnist.load_data: no internet, no TensorFlow needed.
+
+    Returns the list of calls made to it and the (tiny) data it hands out.
+    """
+    calls = []
+    tiny = ((np.zeros((2, 28, 28), np.uint8), np.zeros(2, np.uint8)),) * 2
+
+    def load_data(*args, **kwargs):
+        calls.append(1)
+        return tiny
+
+    if "keras" in sys.modules:
+        import keras
+
+        monkeypatch.setattr(keras.datasets.mnist, "load_data", load_data)
+    else:
+        names = ("keras", "keras.datasets", "keras.datasets.mnist")
+        fake = {name: types.ModuleType(name) for name in names}
+        fake["keras.datasets.mnist"].load_data = load_data
+        fake["keras.datasets"].mnist = fake["keras.datasets.mnist"]
+        fake["keras"].datasets = fake["keras.datasets"]
+        for name, module in fake.items():
+            monkeypatch.setitem(sys.modules, name, module)
+    return calls, tiny
+
+
+def test_uses_MNIST_PATH_when_no_path_is_given(lesson, good_file, monkeypatch, fake_keras):
     monkeypatch.setenv("MNIST_PATH", str(good_file))
     (x_train, _), _ = call("load_mnist", lesson.load_mnist)
     expect(
         np.array_equal(x_train, fake_arrays()["x_train"]),
         "load_mnist",
         "the file named by the MNIST_PATH environment variable when path is None",
-        "other data",
+        "Keras' download instead" if fake_keras[0] else "other data",
         "read os.environ.get('MNIST_PATH') when path is None",
     )
 
@@ -108,26 +136,8 @@ def test_the_path_argument_wins_over_MNIST_PATH(lesson, good_file, monkeypatch, 
     )
 
 
-def test_downloads_with_keras_by_default(lesson, no_env, monkeypatch):
-    calls = []
-    tiny = ((np.zeros((2, 28, 28), np.uint8), np.zeros(2, np.uint8)),) * 2
-
-    def load_data(*args, **kwargs):
-        calls.append(1)
-        return tiny
-
-    # A stand-in for keras.datasets.mnist, so this check needs neither internet nor TensorFlow.
-    if "keras" in sys.modules:
-        import keras
-
-        monkeypatch.setattr(keras.datasets.mnist, "load_data", load_data)
-    else:
-        fake = {name: types.ModuleType(name) for name in ("keras", "keras.datasets", "keras.datasets.mnist")}
-        fake["keras.datasets.mnist"].load_data = load_data
-        fake["keras.datasets"].mnist = fake["keras.datasets.mnist"]
-        fake["keras"].datasets = fake["keras.datasets"]
-        for name, module in fake.items():
-            monkeypatch.setitem(sys.modules, name, module)
+def test_downloads_with_keras_by_default(lesson, no_env, fake_keras):
+    calls, tiny = fake_keras
     result = lesson.load_mnist()
     expect(
         calls == [1],

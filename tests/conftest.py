@@ -1,0 +1,39 @@
+"""Shared helpers for the course's own tests (not the learner's checks)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mnist_course.course import LESSONS
+from mnist_course.stubs import expected_stubs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytest_plugins = ["pytester"]  # runs the learner checks in-process (see test_mistakes.py)
+
+
+def run_checks(*args: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run `pytest checks ...` as a learner would, in a fresh interpreter."""
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
+    return subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=os.environ.copy()
+    )
+
+
+@pytest.fixture(scope="session")
+def pristine_stubs(tmp_path_factory) -> Path:
+    """A folder of freshly generated stubs, whatever the learner did to lessons/."""
+    folder = tmp_path_factory.mktemp("pristine-stubs")
+    for path, text in expected_stubs(ROOT).items():
+        (folder / path.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def lesson_numbers() -> list[str]:
+    return list(LESSONS)
