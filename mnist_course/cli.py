@@ -45,6 +45,10 @@ def train(
     epochs: Annotated[int, typer.Option(min=1, help="Most epochs (early stopping may stop sooner).")] = 20,
     out: Annotated[Optional[Path], typer.Option(help="Where to save the .keras model.")] = None,
     seed: Annotated[int, typer.Option(help="Seed for weights, shuffling and dropout.")] = 0,
+    limit: Annotated[
+        Optional[int],
+        typer.Option(min=100, help="Train on only the first N training images: a quick try-out."),
+    ] = None,
 ):
     """Train the MLP with your lesson code (or the reference) and save it as a .keras file."""
     from mnist_course.pipeline import train_and_save
@@ -57,6 +61,7 @@ def train(
         epochs=epochs,
         out=out,
         seed=seed,
+        limit=limit,
         verbose=verbose,
     )
     typer.echo(f"Trained {result.epochs} epochs in {result.seconds:.1f} s.")

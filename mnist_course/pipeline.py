@@ -74,9 +74,14 @@ class TrainResult:
     figures: list[Path]
 
 
-def load_data(impl: Implementation, mnist_path: Path | None = None):
-    """Normalised train/validation/test arrays, made by the implementation's lessons 01-02."""
-    (x_train, y_train), (x_test, y_test) = impl.function("01", "load_mnist")(mnist_path)
+def load_data(impl: Implementation, limit: int | None = None):
+    """Normalised train/validation/test arrays, made by the implementation's lessons 01-02.
+
+    `limit` keeps only the first `limit` training images (the test set stays whole).
+    """
+    (x_train, y_train), (x_test, y_test) = impl.function("01", "load_mnist")()
+    if limit:
+        x_train, y_train = x_train[:limit], y_train[:limit]
     normalize = impl.function("02", "normalize")
     x_train, x_test = normalize(x_train), normalize(x_test)
     x_train, x_val, y_train, y_val = impl.function("02", "split_validation")(
@@ -100,12 +105,13 @@ def train_and_save(
     learning_rate: float = 1e-3,
     out: Path | None = None,
     seed: int = 0,
+    limit: int | None = None,
     verbose: int | str = "auto",
 ) -> TrainResult:
     """Train the MLP with the implementation's lessons 01-06 and save it as a .keras file."""
     import keras
 
-    (x_train, y_train), (x_val, y_val), (x_test, y_test) = load_data(impl)
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = load_data(impl, limit)
     keras.utils.set_random_seed(seed)  # the same initial weights for the same seed
     model = impl.function("04", "build_model")(hidden_units=hidden_units, dropout=dropout)
     model = impl.function("04", "compile_model")(model, learning_rate=learning_rate)
