@@ -64,7 +64,8 @@ def train(
         limit=limit,
         verbose=verbose,
     )
-    typer.echo(f"Trained {result.epochs} epochs in {result.seconds:.1f} s.")
+    epochs = f"{result.epochs} epoch" + ("s" if result.epochs != 1 else "")
+    typer.echo(f"Trained {epochs} in {result.seconds:.1f} s.")
     typer.echo(f"Test accuracy: {result.test_accuracy:.4f}")
     typer.echo(f"Model saved to {result.model_path}")
     for figure in result.figures:

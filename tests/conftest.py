@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,3 +38,35 @@ def pristine_stubs(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def lesson_numbers() -> list[str]:
     return list(LESSONS)
+
+
+def copy_course(destination: Path) -> Path:
+    """Copy the course's tracked files (as they are in the working tree) to `destination`."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return destination
+
+
+@pytest.fixture
+def scratch_course(tmp_path) -> Path:
+    """A private copy of the course, so a test can train, reset or edit without touching ours."""
+    return copy_course(tmp_path / "course")
+
+
+def run_cli(*args: str, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run `mnist-course ARGS` as a learner would, from `cwd`."""
+    return subprocess.run(
+        [sys.executable, "-m", "mnist_course.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=os.environ.copy(),
+    )
