@@ -1,0 +1,370 @@
+"""Draw every figure of the guide with the course's reference code, at build time.
+
+`mkdocs build` runs this file through the mkdocs-gen-files plugin: the figures are written
+into the site as `figures/*.png` and are never committed, so they always show what the
+reference code in `solutions/` does today. Everything is seeded, so two builds draw the
+same pictures.
+
+Drawing needs MNIST (`MNIST_PATH`, or Keras' download) and trains a small reference model
+(about half a minute on two cores). The result is cached in `.course/docs-figures/`, keyed
+by a hash of everything that shapes the figures (this file, `solutions/`, `examples/` and
+the MNIST file), so rebuilding the guide after editing prose takes seconds.
+
+Run it by hand to look at the figures without building the site:
+
+    python docs/gen_figures.py OUT_DIR
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".course" / "docs-figures"
+SEED = 0
+TRAIN_SUBSET = 30_000  # training images for the figures' model (the full run uses 54,000)
+EPOCHS = 8
+DPI = 110
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# The same network `mnist-course train` builds, trained here on fewer images and epochs.
+from mnist_course.pipeline import REFERENCE_DROPOUT as DROPOUT  # noqa: E402
+from mnist_course.pipeline import REFERENCE_HIDDEN_UNITS as HIDDEN_UNITS  # noqa: E402
+
+
+class FigureError(RuntimeError):
+    """The guide's figures cannot be drawn; the message says what to fix."""
+
+
+def reference(module: str):
+    from mnist_course.course import load_module
+
+    return load_module(ROOT / "solutions" / f"{module}.py")
+
+
+def lesson_07_available() -> bool:
+    return (ROOT / "solutions" / "lesson_07_predict.py").is_file()
+
+
+def example_photos() -> list[Path]:
+    return sorted((ROOT / "examples").glob("*.png"))
+
+
+def mnist_location() -> Path | None:
+    value = os.environ.get("MNIST_PATH")
+    return Path(value).expanduser() if value else None
+
+
+def cache_key() -> str:
+    """A hash of everything that shapes the figures."""
+    digest = hashlib.sha256()
+    inputs = [Path(__file__).resolve(), *sorted((ROOT / "solutions").glob("*.py")), *example_photos()]
+    for path in inputs:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    location = mnist_location()
+    if location is not None and location.is_file():
+        digest.update(f"mnist:{location.stat().st_size}".encode())
+    return digest.hexdigest()[:16]
+
+
+def load_data():
+    """MNIST with the reference lessons 01-02, or a FigureError that says how to get it."""
+    location = mnist_location()
+    if location is not None and not location.is_file():
+        raise FigureError(
+            f"The guide's figures need MNIST, but MNIST_PATH={location} is not a file. "
+            "Point MNIST_PATH at a copy of Keras' mnist.npz and build again."
+        )
+    try:
+        (x_train, y_train), (x_test, y_test) = reference("lesson_01_load").load_mnist()
+    except Exception as error:  # noqa: BLE001 - any failure here means "no data"
+        raise FigureError(
+            "The guide's figures are drawn from MNIST at build time and MNIST could not be "
+            f"loaded ({type(error).__name__}: {error}). Set MNIST_PATH to a local mnist.npz "
+            "(see the Setup page, 'Working offline'), or connect once so Keras can download it."
+        ) from None
+    return (x_train, y_train), (x_test, y_test)
+
+
+# --- the figures ---------------------------------------------------------------------------
+
+
+def save(figure, out: Path, name: str) -> None:
+    import matplotlib.pyplot as plt
+
+    figure.savefig(out / name, dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(figure)
+
+
+def draw_pixels(out, x_train, y_train):
+    """Lesson 01: a digit is a grid of 784 numbers."""
+    import matplotlib.pyplot as plt
+
+    image = x_train[0]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(13, 6.2), width_ratios=[1, 1.25])
+    left.imshow(image, cmap="gray")
+    left.set_title(f"x_train[0] as a picture (label {int(y_train[0])})")
+    left.set_xticks([0, 27])
+    left.set_yticks([0, 27])
+    right.imshow(image, cmap="gray_r", alpha=0.25)
+    for row in range(28):
+        for column in range(28):
+            value = int(image[row, column])
+            if value:
+                right.text(column, row, str(value), ha="center", va="center", fontsize=5.2)
+    right.set_title("...and as the numbers the model sees (0 = black, blank here)")
+    right.set_xticks([0, 27])
+    right.set_yticks([0, 27])
+    figure.tight_layout()
+    save(figure, out, "pixels.png")
+
+
+def draw_flatten(out, x_train):
+    """Lesson 02: scaling to [0, 1] and unrolling 28x28 into 784."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    prepare = reference("lesson_02_prepare")
+    image = x_train[0]
+    scaled = prepare.normalize(image[np.newaxis])[0]
+    row = prepare.reshape_for_model(scaled[np.newaxis], flatten=True)
+    figure = plt.figure(figsize=(12, 3.6))
+    grid = figure.add_gridspec(2, 3, height_ratios=[4, 1], width_ratios=[1, 1, 2.2])
+    ax = figure.add_subplot(grid[0, 0])
+    ax.imshow(image, cmap="gray")
+    ax.set_title(f"uint8, 0..255 (max {image.max()})")
+    ax.axis("off")
+    ax = figure.add_subplot(grid[0, 1])
+    ax.imshow(scaled, cmap="gray", vmin=0, vmax=1)
+    ax.set_title(f"normalize: float32, 0..1 (max {scaled.max():.1f})")
+    ax.axis("off")
+    ax = figure.add_subplot(grid[0, 2])
+    ax.hist(image[image > 0].ravel(), bins=32, color="steelblue")
+    ax.set_title("the non-zero pixels: most ink is fully bright")
+    ax.set_xlabel("pixel value (0..255)")
+    ax = figure.add_subplot(grid[1, :])
+    ax.imshow(row, cmap="gray", aspect="auto", interpolation="nearest")
+    ax.set_yticks([])
+    ax.set_xticks([0, 28 * 5, 28 * 14, 783])
+    ax.set_title("reshape_for_model(flatten=True): the same image as one row of 784 values, row after row")
+    figure.tight_layout()
+    save(figure, out, "flatten.png")
+
+
+def draw_exploration(out, x_train, y_train):
+    """Lesson 03: the reference plotting functions, exactly as the learner writes them."""
+    explore = reference("lesson_03_explore")
+    save(explore.plot_samples(x_train, y_train, n=25), out, "samples.png")
+    save(explore.plot_label_distribution(y_train), out, "label_distribution.png")
+    save(explore.plot_mean_digits(x_train, y_train), out, "mean_digits.png")
+
+
+def train_reference(x_train, y_train, x_val, y_val):
+    import keras
+    import tensorflow as tf
+
+    tf.config.experimental.enable_op_determinism()
+    model_lesson = reference("lesson_04_model")
+    keras.utils.set_random_seed(SEED)
+    untrained = model_lesson.compile_model(model_lesson.build_model(HIDDEN_UNITS, DROPOUT))
+    keras.utils.set_random_seed(SEED)
+    model = model_lesson.compile_model(model_lesson.build_model(HIDDEN_UNITS, DROPOUT))
+    history = reference("lesson_05_train").train(
+        model, x_train, y_train, x_val, y_val, epochs=EPOCHS, seed=SEED, verbose=0
+    )
+    return untrained, model, history
+
+
+def draw_softmax(out, untrained, model, x_test, y_test):
+    """Lesson 04: what the ten softmax outputs look like before and after training."""
+    import matplotlib.pyplot as plt
+
+    index = 0
+    image = x_test[index : index + 1]
+    before = untrained.predict(image, verbose=0)[0]
+    after = model.predict(image, verbose=0)[0]
+    figure, axes = plt.subplots(1, 3, figsize=(12, 3.2), width_ratios=[0.7, 2, 2])
+    axes[0].imshow(image[0], cmap="gray")
+    axes[0].set_title(f"x_test[{index}] (a {int(y_test[index])})")
+    axes[0].axis("off")
+    for ax, scores, title in (
+        (axes[1], before, "untrained: about 0.1 each, a shrug"),
+        (axes[2], after, f"trained: {after.max():.1%} on {after.argmax()}"),
+    ):
+        bars = ax.bar(range(10), scores, color="lightsteelblue")
+        bars[int(scores.argmax())].set_color("darkorange")
+        ax.set_xticks(range(10))
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("digit")
+        ax.set_ylabel("softmax probability")
+        ax.set_title(title)
+    figure.tight_layout()
+    save(figure, out, "softmax.png")
+
+
+def draw_evaluation(out, model, x_test, y_test):
+    """Lesson 06: confusion matrix and the most confused test images."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    evaluate = reference("lesson_06_evaluate")
+    predicted = evaluate.predict_labels(model, x_test)
+    cm = evaluate.confusion(y_test, predicted)
+    figure = evaluate.plot_confusion(cm)
+    figure.axes[0].set_title(
+        f"Confusion matrix on the 10,000 test images (accuracy {evaluate.accuracy(y_test, predicted):.2%})"
+    )
+    save(figure, out, "confusion.png")
+
+    pairs = evaluate.most_confused(cm, k=3)
+    per_row = 8
+    figure, axes = plt.subplots(len(pairs), per_row, figsize=(1.3 * per_row, 1.75 * len(pairs)))
+    for row, pair in pairs.iterrows():
+        true, guess = int(pair["true"]), int(pair["predicted"])
+        found = np.flatnonzero((y_test == true) & (predicted == guess))[:per_row]
+        for column in range(per_row):
+            ax = axes[row, column]
+            ax.axis("off")
+            if column < len(found):
+                ax.imshow(x_test[found[column]], cmap="gray")
+                ax.set_title(f"#{found[column]}", fontsize=8)
+        axes[row, 0].text(
+            -0.15, 0.5, f"true {true}\nread as {guess}\n({int(pair['count'])}x)",
+            transform=axes[row, 0].transAxes, ha="right", va="center", fontsize=10,
+        )
+    figure.suptitle("The three most frequent mistakes: test images, numbered by their index")
+    figure.tight_layout()
+    save(figure, out, "most_confused.png")
+    return float(evaluate.accuracy(y_test, predicted))
+
+
+def draw_hero_from_mnist(out, model, x_test, y_test):
+    """Home page fallback (no lesson 07 yet): test digits and what the model reads."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    all_scores = model.predict(x_test, verbose=0)
+    unsure = [int(i) for i in np.argsort(all_scores.max(axis=1))[:3]]  # the hardest ones
+    indices = [0, 1, 2, *unsure]
+    scores = all_scores[indices]
+    figure, axes = plt.subplots(2, len(indices), figsize=(13, 4.2), height_ratios=[1.1, 1])
+    for column, index in enumerate(indices):
+        axes[0, column].imshow(x_test[index], cmap="gray")
+        axes[0, column].axis("off")
+        guess = int(scores[column].argmax())
+        axes[0, column].set_title(
+            f"reads {guess} ({scores[column].max():.0%})\nwritten as {int(y_test[index])}"
+        )
+        bars = axes[1, column].bar(range(10), scores[column], color="lightsteelblue")
+        bars[guess].set_color("darkorange")
+        axes[1, column].set_xticks(range(10))
+        axes[1, column].set_ylim(0, 1)
+        axes[1, column].set_yticks([])
+    figure.tight_layout()
+    save(figure, out, "hero.png")
+
+
+def draw_lesson_07(out, model, x_train, y_train):
+    """Lesson 07: the preprocessing stages of an example photo, and the home page's picture."""
+    predict = reference("lesson_07_predict")
+    photos = example_photos()
+    if not photos:
+        raise FigureError("solutions/lesson_07_predict.py exists but examples/ has no *.png photo")
+    figure = predict.explain_figure(photos[0], model)
+    save(figure, out, "preprocessing.png")
+    save(predict.explain_figure(photos[0], model), out, "hero.png")
+
+
+def draw_all(out: Path) -> None:
+    """Write every figure of the guide into `out`."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"figure.dpi": DPI, "axes.spines.top": False, "axes.spines.right": False})
+    started = time.perf_counter()
+    (x_train_raw, y_train), (x_test_raw, y_test) = load_data()
+    draw_pixels(out, x_train_raw, y_train)
+    draw_flatten(out, x_train_raw)
+    draw_exploration(out, x_train_raw, y_train)
+
+    prepare = reference("lesson_02_prepare")
+    x_train, x_test = prepare.normalize(x_train_raw), prepare.normalize(x_test_raw)
+    x_fit, x_val, y_fit, y_val = prepare.split_validation(x_train, y_train, 0.1, seed=SEED)
+    untrained, model, history = train_reference(
+        x_fit[:TRAIN_SUBSET], y_fit[:TRAIN_SUBSET], x_val, y_val
+    )
+    figure = reference("lesson_05_train").plot_history(history)
+    figure.suptitle(
+        f"The docs' reference MLP {HIDDEN_UNITS}, dropout {DROPOUT}, "
+        f"{TRAIN_SUBSET:,} training images, seed {SEED}",
+        y=1.03,
+    )
+    save(figure, out, "training_curves.png")
+    draw_softmax(out, untrained, model, x_test, y_test)
+    draw_evaluation(out, model, x_test, y_test)
+    if lesson_07_available():
+        draw_lesson_07(out, model, x_train_raw, y_train)
+    else:
+        draw_hero_from_mnist(out, model, x_test, y_test)
+    print(f"gen_figures: drew {len(list(out.glob('*.png')))} figures in "
+          f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+def cached_figures() -> Path:
+    """The folder holding this version's figures, drawing them first if needed."""
+    folder = CACHE / cache_key()
+    if (folder / "DONE").is_file():
+        return folder
+    CACHE.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="drawing-", dir=CACHE))
+    try:
+        draw_all(scratch)
+        (scratch / "DONE").write_text("ok\n")
+        for stale in CACHE.iterdir():  # keep only the newest version
+            if stale.is_dir() and stale != scratch and not stale.name.startswith("drawing-"):
+                shutil.rmtree(stale, ignore_errors=True)
+        if folder.exists():
+            shutil.rmtree(folder)
+        scratch.rename(folder)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return folder
+
+
+def write_into_site() -> None:
+    import mkdocs_gen_files
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        folder = cached_figures()
+    except FigureError as error:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(str(error)) from None
+    for png in sorted(folder.glob("*.png")):
+        with mkdocs_gen_files.open(f"figures/{png.name}", "wb") as handle:
+            handle.write(png.read_bytes())
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    target = Path(sys.argv[1])
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        draw_all(target)
+    except FigureError as error:
+        sys.exit(f"gen_figures: {error}")
+else:  # run by mkdocs-gen-files during `mkdocs build` / `mkdocs serve`
+    write_into_site()

@@ -1,0 +1,262 @@
+"""MkDocs hook: the guide's tasks, hints and solutions come from the course's own files.
+
+A lesson page never copies code or hints by hand. It holds directives (HTML comments, so a
+page read on GitHub still makes sense) that this hook expands at build time:
+
+    <!-- task 02 normalize -->
+    Prose about the task, written by hand.
+    <!-- /task -->
+
+becomes a heading with the function's signature and the first paragraph of its docstring
+(read from `solutions/lesson_02_prepare.py`), the prose, the hints of `[lesson_02.normalize]`
+in `hints.toml` as collapsed tips (the same text `mnist-course hint 02 normalize` prints),
+and the reference body as a collapsed block pulled from the solution file by
+`pymdownx.snippets` with line numbers computed here, from the same file.
+
+    <!-- check 02 -->      the exact command that checks the lesson
+    <!-- solution 02 -->   the whole reference module, collapsed
+    <!-- lesson-map -->    a table of every lesson: what you write, how to check it
+
+A page with tasks must cover every function the learner writes in that lesson, in the
+stubs' order, and name no other: otherwise the build fails, so the guide cannot drift from
+the code.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import posixpath
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+log = logging.getLogger("mkdocs.hooks.course")
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the hook must work even when the package is not installed
+    sys.path.insert(0, str(ROOT))
+
+from mnist_course.course import LESSONS  # noqa: E402
+from mnist_course.stubs import BEGIN, END, solution_functions  # noqa: E402
+
+# Lessons the guide teaches that the registry may not list yet (their code lands later).
+FALLBACK = {
+    "07": ("lesson_07_predict", "Read your own digit", "lessons/07-predict.md"),
+}
+HINT_TITLES = ["Hint 1 · a nudge", "Hint 2 · the idea", "Hint 3 · the API to use"]
+
+TASK = re.compile(r"^<!-- task (\d\d) (\w+) -->\n(.*?)^<!-- /task -->$", re.M | re.S)
+CHECK = re.compile(r"^<!-- check (\d\d) -->$", re.M)
+SOLUTION = re.compile(r"^<!-- solution (\d\d) -->$", re.M)
+LESSON_MAP = re.compile(r"^<!-- lesson-map -->$", re.M)
+ANY_DIRECTIVE = re.compile(r"^<!-- /?(task|check|solution|lesson-map)\b.*-->$", re.M)
+
+
+@dataclass
+class Function:
+    name: str
+    signature: str  # "normalize(images)"
+    summary: str  # the docstring's first paragraph
+    def_lines: tuple[int, int]  # first and last line of the `def ...:` header (1-based)
+    body_lines: tuple[int, int]  # the lines between BEGIN SOLUTION and END SOLUTION
+
+
+def lessons() -> dict[str, tuple[str, str, str]]:
+    """number -> (module, title, page) for every lesson the guide knows, in order."""
+    known = {n: (unit.module, unit.title, unit.page) for n, unit in LESSONS.items()}
+    for number, entry in FALLBACK.items():
+        known.setdefault(number, entry)
+    return dict(sorted(known.items()))
+
+
+def solution_path(number: str) -> Path:
+    return ROOT / "solutions" / f"{lessons()[number][0]}.py"
+
+
+def parse_functions(number: str) -> dict[str, Function]:
+    """The functions a learner writes in lesson `number`, read from its reference module."""
+    path = solution_path(number)
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    wanted = solution_functions(source)
+    found: dict[str, Function] = {}
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.FunctionDef) or node.name not in wanted:
+            continue
+        doc = ast.get_docstring(node) or ""
+        summary = " ".join(doc.split("\n\n")[0].split())
+        header_end = node.body[0].lineno - 1  # the docstring is the first statement
+        # The END marker is a comment after the last statement, past `node.end_lineno`.
+        begin = next(i for i in range(node.lineno, len(lines)) if lines[i].strip() == BEGIN)
+        end = next(i for i in range(begin, len(lines)) if lines[i].strip() == END)
+        markers = [begin + 1, end + 1]
+        signature = f"{node.name}({ast.unparse(node.args)})"
+        found[node.name] = Function(
+            node.name, signature, summary, (node.lineno, header_end), (markers[0] + 1, markers[1] - 1)
+        )
+    return {name: found[name] for name in wanted}
+
+
+def indent(text: str, spaces: int = 4) -> str:
+    pad = " " * spaces
+    return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
+
+
+class Course:
+    """Everything the directives read, loaded once per build."""
+
+    def __init__(self) -> None:
+        with open(ROOT / "hints.toml", "rb") as handle:
+            self.hints = tomllib.load(handle)
+        self.functions = {
+            number: parse_functions(number)
+            for number in lessons()
+            if solution_path(number).is_file()
+        }
+
+    def hint_levels(self, number: str, function: str) -> list[str]:
+        return self.hints.get(f"lesson_{number}", {}).get(function, {}).get("levels", [])
+
+
+COURSE: Course | None = None
+
+
+def on_pre_build(config, **kwargs) -> None:
+    global COURSE
+    COURSE = Course()
+
+
+def render_task(number: str, name: str, prose: str, position: int) -> str:
+    module = lessons()[number][0]
+    function = COURSE.functions[number][name]
+    relative = f"solutions/{module}.py"
+    (d0, d1), (b0, b1) = function.def_lines, function.body_lines
+    parts = [
+        f"### Task {position} · `{name}` {{ #{name} }}",
+        "",
+        f"```python\n{function.signature}\n```",
+        "",
+        f'!!! abstract "The spec"\n{indent(function.summary)}\n\n'
+        f"    The whole docstring, with every argument and return value, is in your stub "
+        f"and in the [API reference][{module}.{name}].",
+        "",
+        prose.strip(),
+        "",
+    ]
+    levels = COURSE.hint_levels(number, name)
+    for index, text in enumerate(levels):
+        title = HINT_TITLES[index] if index < len(HINT_TITLES) else f"Hint {index + 1}"
+        parts += [f'??? tip "{title}"', indent(text), ""]
+    if not levels:
+        parts += [
+            '??? tip "Hints"',
+            indent(f"`mnist-course hint {number} {name}` prints the hints for this function."),
+            "",
+        ]
+    parts += [
+        f'??? success "Reference solution · `{name}` (open it after your check passes)"',
+        "    ```python",
+        f'    --8<-- "{relative}:{d0}:{d1},{b0}:{b1}"',
+        "    ```",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def render_check(number: str) -> str:
+    return "\n".join(
+        [
+            f"```bash title=\"Check lesson {number}\"",
+            f"pytest checks/lesson_{number}",
+            "```",
+        ]
+    )
+
+
+def render_solution(number: str) -> str:
+    module = lessons()[number][0]
+    return "\n".join(
+        [
+            f'??? success "The whole reference module: `solutions/{module}.py`"',
+            "    ```python",
+            f'    --8<-- "solutions/{module}.py"',
+            "    ```",
+        ]
+    )
+
+
+def render_lesson_map(page_uri: str) -> str:
+    here = posixpath.dirname(page_uri)
+    rows = [
+        "| Lesson | You write | You check with |",
+        "| --- | --- | --- |",
+    ]
+    for number, (_module, title, page) in lessons().items():
+        link = posixpath.relpath(page, here or ".")
+        functions = COURSE.functions.get(number, {})
+        written = ", ".join(f"`{name}`" for name in functions) or "*(code landing soon)*"
+        rows.append(
+            f"| [{number} · {title}]({link}) | {written} | `pytest checks/lesson_{number}` |"
+        )
+    return "\n".join(rows)
+
+
+def missing_code_note(number: str) -> str:
+    module = lessons()[number][0]
+    return (
+        f'!!! warning "The code of this lesson is not in your copy of the course yet"\n'
+        f"    `solutions/{module}.py` is missing, so this page cannot show its tasks, hints "
+        f"and reference solution. Pull the latest version of the course."
+    )
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if not ANY_DIRECTIVE.search(markdown):
+        return markdown
+    uri = page.file.src_uri
+
+    tasks = [(m.group(1), m.group(2)) for m in TASK.finditer(markdown)]
+    for number in sorted({n for n, _ in tasks}):
+        if number not in lessons():
+            raise PluginError(f"{uri}: there is no lesson {number}")
+        if number not in COURSE.functions:
+            log.info("%s: %s is missing; showing a note instead of its tasks", uri, solution_path(number))
+            continue
+        expected = list(COURSE.functions[number])
+        written = [name for n, name in tasks if n == number]
+        if written != expected:
+            raise PluginError(
+                f"{uri}: the tasks of lesson {number} are {written}, but the learner writes "
+                f"{expected} (solutions/{lessons()[number][0]}.py): give every function one "
+                "<!-- task --> block, in the same order."
+            )
+
+    counters: dict[str, int] = {}
+
+    def task(match: re.Match) -> str:
+        number, name, prose = match.groups()
+        counters[number] = counters.get(number, 0) + 1
+        if number not in COURSE.functions:  # the page still teaches; the code lands later
+            note = missing_code_note(number) + "\n\n" if counters[number] == 1 else ""
+            return f"{note}### Task {counters[number]} · `{name}`\n\n{prose.strip()}\n"
+        return render_task(number, name, prose, counters[number])
+
+    markdown = TASK.sub(task, markdown)
+    markdown = CHECK.sub(lambda m: render_check(m.group(1)), markdown)
+    markdown = SOLUTION.sub(
+        lambda m: render_solution(m.group(1)) if m.group(1) in COURSE.functions else "", markdown
+    )
+    markdown = LESSON_MAP.sub(lambda m: render_lesson_map(uri), markdown)
+    leftover = ANY_DIRECTIVE.search(markdown)
+    if leftover:
+        raise PluginError(f"{uri}: malformed course directive {leftover.group(0)!r}")
+    return markdown

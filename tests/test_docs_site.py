@@ -1,0 +1,202 @@
+"""The course guide: it builds strictly, and every page works in a real browser.
+
+1. `mkdocs build --strict` into a temporary folder: any warning fails (a broken link, a
+   snippet that points nowhere, a task list that no longer matches `solutions/`, a figure
+   that could not be drawn).
+2. The built site is served on localhost and opened in headless Chromium (Debian's
+   `/usr/bin/chromium`, driven by Playwright): every page loads without console errors and
+   with every image decoded, the search finds "confusion", and clicking through the
+   navigation reaches every lesson. A screenshot of each page is saved under
+   `artifacts/screenshots/` (git-ignored) for people to look at.
+
+Needs MNIST (`MNIST_PATH`), because the figures are drawn at build time.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+LESSON_PAGES = [f"lessons/{page}/" for page in (
+    "01-load", "02-prepare", "03-explore", "04-model", "05-train", "06-evaluate", "07-predict"
+)]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The guide, built with `mkdocs build --strict` into a temporary folder."""
+    out = tmp_path_factory.mktemp("site")
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "DISABLE_MKDOCS_2_WARNING": "true",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+    }
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+    )
+    seconds = time.perf_counter() - started
+    log = "\n".join(
+        line for line in (result.stdout + result.stderr).splitlines()
+        if not re.match(r"^(I0000|E0000|W0000|WARNING: All log messages)", line)
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed after {seconds:.0f} s:\n{log[-6000:]}"
+    print(f"\nmkdocs build --strict: {seconds:.1f} s")
+    return out
+
+
+def test_site_builds_strictly_with_every_page_and_figure(site):
+    for page in ["index.html", "setup/index.html", "how-it-works/index.html",
+                 "troubleshooting/index.html", "reference/index.html",
+                 *(f"{lesson}index.html" for lesson in LESSON_PAGES)]:
+        assert (site / page).is_file(), f"{page} was not built"
+    figures = {path.name for path in (site / "figures").glob("*.png")}
+    for name in ["hero.png", "samples.png", "label_distribution.png", "mean_digits.png",
+                 "training_curves.png", "confusion.png", "most_confused.png"]:
+        assert name in figures, f"figure {name} was not generated (have {sorted(figures)})"
+    if (ROOT / "solutions" / "lesson_07_predict.py").is_file():
+        assert "preprocessing.png" in figures
+    # The hints come from hints.toml and the solutions from solutions/, not from the pages.
+    lesson_02 = (site / "lessons/02-prepare/index.html").read_text(encoding="utf-8")
+    assert "Reference solution" in lesson_02 and "np.float32(255.0)" in lesson_02
+    assert "pytest checks/lesson_02" in lesson_02
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output readable
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def built_pages(site: Path) -> list[str]:
+    """Every page of the site, as a path relative to its root ("" is the home page)."""
+    pages = []
+    for html in sorted(site.rglob("index.html")):
+        relative = html.parent.relative_to(site).as_posix()
+        pages.append("" if relative == "." else relative + "/")
+    return pages
+
+
+def open_page(browser, url: str):
+    """A fresh page at `url`, with its console errors, failed requests and page errors."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
+    page.on(
+        "response",
+        lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
+    )
+    page.goto(url, wait_until="networkidle")
+    return page, problems
+
+
+def test_every_page_loads_cleanly_with_all_images(site, server, browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    pages = built_pages(site)
+    assert len(pages) >= 14, pages
+    failures = []
+    started = time.perf_counter()
+    for path in pages:
+        page, problems = open_page(browser, server + path)
+        images = page.evaluate(
+            """() => Array.from(document.images).map(img => ({
+                   src: img.currentSrc || img.src, ok: img.complete && img.naturalWidth > 0}))"""
+        )
+        broken = [image["src"] for image in images if not image["ok"]]
+        title = page.title()
+        name = (path.strip("/").replace("/", "__") or "home") + ".png"
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        page.close()
+        if problems or broken or "404" in title:
+            failures.append(f"{path or '/'}: {problems + [f'image not loaded: {b}' for b in broken]} title={title!r}")
+    print(f"\nopened {len(pages)} pages in {time.perf_counter() - started:.1f} s; "
+          f"screenshots in {SCREENSHOTS}")
+    assert not failures, "\n".join(failures)
+
+
+def test_search_finds_confusion(server, browser):
+    page, problems = open_page(browser, server)
+    page.click("input.md-search__input")  # in the header on a wide screen
+    page.keyboard.type("confusion")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15_000)
+    hrefs = [link.get_attribute("href") for link in page.locator(".md-search-result__link").all()]
+    page.screenshot(path=str(SCREENSHOTS / "search-confusion.png"))
+    page.close()
+    assert any("06-evaluate" in (href or "") for href in hrefs), hrefs
+    assert not problems, problems
+
+
+def test_navigation_reaches_every_lesson(server, browser):
+    page, problems = open_page(browser, server)
+    page.click("nav.md-tabs a:has-text('Lessons')")
+    page.wait_for_load_state("networkidle")
+    for lesson in LESSON_PAGES:
+        number = lesson.split("/")[1][:2]
+        link = page.locator(f"nav.md-nav--primary a.md-nav__link[href$='{lesson.split('/')[1]}/']").first
+        link.click()
+        page.wait_for_url(f"**/{lesson}")
+        heading = page.locator("article h1").first.inner_text()
+        assert heading.startswith(f"Lesson {number}"), (lesson, heading)
+    page.close()
+    assert not problems, problems
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__, "-v", "-s"]))
