@@ -79,3 +79,14 @@ def test_data_lessons_never_import_tensorflow():
 
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+
+
+def test_a_learner_goes_from_red_to_green(scratch_course):
+    """As a learner: `pytest checks/lesson_02` fails on the stub, passes once the code is right."""
+    red = run_checks("checks/lesson_02", cwd=scratch_course)
+    assert red.returncode == 1 and "normalize() is not implemented yet." in red.stdout
+    assert f"checking {scratch_course / 'lessons'}" in red.stdout
+    solved = (scratch_course / "solutions" / "lesson_02_prepare.py").read_text(encoding="utf-8")
+    (scratch_course / "lessons" / "lesson_02_prepare.py").write_text(solved, encoding="utf-8")
+    green = run_checks("checks/lesson_02", cwd=scratch_course)
+    assert green.returncode == 0, green.stdout[-3000:]
