@@ -94,6 +94,105 @@ def evaluate(
     typer.echo(f"Confusion matrix figure: {result.figure}")
 
 
+# --- The learner's companion: progress, hint, compare, reset, doctor, watch -------------------
+# Each command's logic lives in mnist_course/companion/; these only declare the arguments.
+
+LessonArgument = Annotated[str, typer.Argument(metavar="NN", help="Lesson number, e.g. 02.")]
+
+
+@app.command()
+def progress(
+    json: Annotated[bool, typer.Option("--json", help="Print the table as JSON.")] = False,
+):
+    """Run every lesson's checks and show where you are and what to do next."""
+    from mnist_course.companion.progress import show_progress
+
+    show_progress(as_json=json)
+
+
+@app.command()
+def hint(
+    lesson: LessonArgument,
+    function: Annotated[
+        Optional[str],
+        typer.Argument(help="The function you are writing (default: the first one not written)."),
+    ] = None,
+):
+    """One more hint each time you ask: a nudge, then the idea, then the API to use."""
+    from mnist_course.companion.hint import give_hint
+
+    give_hint(lesson, function)
+
+
+@app.command()
+def compare(
+    lesson: LessonArgument,
+    force: Annotated[
+        bool, typer.Option("--force", help="Compare even though the lesson's checks fail (spoils it).")
+    ] = False,
+    side_by_side: Annotated[
+        bool, typer.Option("--side-by-side", help="Two columns instead of a unified diff.")
+    ] = False,
+):
+    """Diff your functions against the reference, once the lesson's checks pass."""
+    from mnist_course.companion.compare import compare as run_compare
+
+    run_compare(lesson, force=force, wide=side_by_side)
+
+
+@app.command()
+def reset(
+    lesson: Annotated[
+        Optional[str], typer.Argument(metavar="[NN]", help="Lesson number, e.g. 02.")
+    ] = None,
+    stamp: Annotated[
+        Optional[str],
+        typer.Argument(metavar="[STAMP]", help="With --restore: which backup (default: the latest)."),
+    ] = None,
+    restore: Annotated[
+        bool, typer.Option("--restore", help="Bring a backup back instead of resetting.")
+    ] = False,
+    show_list: Annotated[bool, typer.Option("--list", help="Show the backups.")] = False,
+):
+    """Start a lesson over from its stub; your file is backed up to .course/backups/ first.
+
+    mnist-course reset 02                     back up lessons/lesson_02_prepare.py, write the stub
+    mnist-course reset --list                 show every backup
+    mnist-course reset 02 --restore [STAMP]   bring a backup back (the current file is backed up too)
+    """
+    from mnist_course.companion.reset import reset_command
+
+    reset_command(lesson, restore, stamp, show_list)
+
+
+@app.command()
+def doctor():
+    """Check that this machine can run the course; each problem comes with its fix.
+
+    Exit code 0 when the course can run, 1 when a red line needs fixing first.
+    """
+    from mnist_course.companion.doctor import doctor as examine
+
+    raise typer.Exit(examine())
+
+
+@app.command()
+def watch(
+    lesson: Annotated[
+        Optional[str],
+        typer.Argument(metavar="[NN]", help="Lesson to start with (default: the first unfinished)."),
+    ] = None,
+    runs: Annotated[
+        Optional[int],
+        typer.Option(min=1, help="Stop after this many check runs (for scripts and tests)."),
+    ] = None,
+):
+    """Rerun the current lesson's checks each time you save a lesson file; q quits."""
+    from mnist_course.companion.watch import watch as run_watch
+
+    run_watch(lesson, runs=runs)
+
+
 def main(argv: list[str] | None = None) -> None:
     from mnist_course.quiet import filter_native_stderr
 

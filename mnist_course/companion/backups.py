@@ -1,0 +1,134 @@
+"""Timestamped copies of a learner's lesson file, kept before anything replaces it.
+
+    .course/backups/lesson_02/20250301-142501.py     the file, byte for byte
+    .course/backups/lesson_02/20250301-142501.json   where it came from, when, its SHA-256
+
+The checksum is what tells a good backup from a damaged one (truncated, edited, half
+copied): a damaged backup is never restored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from mnist_course.companion.workspace import Workspace, relative, write_atomically
+from mnist_course.course import LESSONS, CourseError, Lesson
+
+BACKUPS_DIR = "backups"
+STAMP_FORMAT = "%Y%m%d-%H%M%S"
+
+
+class DamagedBackup(CourseError):
+    """A backup whose file or record is missing, unreadable, or fails its checksum."""
+
+    def __init__(self, backup: "Backup", reason: str):
+        self.reason = reason
+        super().__init__(
+            f"backup {backup.stamp} of lesson {backup.lesson.number} is damaged ({reason}), "
+            "so it was not restored and nothing was changed."
+        )
+
+
+@dataclass(frozen=True)
+class Backup:
+    lesson: Lesson
+    stamp: str
+    file: Path
+    record: Path
+
+    @property
+    def sort_key(self) -> tuple[str, int]:
+        # "20250301-142501" then "20250301-142501_2" (a second backup within the same second)
+        base, _, count = self.stamp.partition("_")
+        return base, int(count) if count.isdigit() else 1
+
+    def read(self) -> bytes:
+        """The backed-up bytes, after checking them against the record; DamagedBackup if not."""
+        try:
+            record = json.loads(self.record.read_text(encoding="utf-8"))
+            expected = record["sha256"]
+        except FileNotFoundError:
+            raise DamagedBackup(self, f"its record {self.record.name} is missing") from None
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            raise DamagedBackup(self, f"its record {self.record.name} is unreadable") from None
+        try:
+            data = self.file.read_bytes()
+        except OSError:
+            raise DamagedBackup(self, f"{self.file.name} is missing") from None
+        if hashlib.sha256(data).hexdigest() != expected:
+            raise DamagedBackup(self, f"{self.file.name} no longer matches its checksum")
+        return data
+
+    def problem(self) -> str | None:
+        """Why this backup cannot be restored, or None if it is sound."""
+        try:
+            self.read()
+        except DamagedBackup as error:
+            return error.reason
+        return None
+
+
+def folder(workspace: Workspace, unit: Lesson) -> Path:
+    return workspace.state / BACKUPS_DIR / f"lesson_{unit.number}"
+
+
+def save(workspace: Workspace, unit: Lesson, data: bytes, now: dt.datetime | None = None) -> Backup:
+    """Keep `data` (the learner's lesson file) as a new backup and verify it was written whole."""
+    where = folder(workspace, unit)
+    where.mkdir(parents=True, exist_ok=True)
+    base = (now or dt.datetime.now()).strftime(STAMP_FORMAT)
+    stamp, count = base, 1
+    while (where / f"{stamp}.py").exists() or (where / f"{stamp}.json").exists():
+        count += 1
+        stamp = f"{base}_{count}"
+    backup = Backup(unit, stamp, where / f"{stamp}.py", where / f"{stamp}.json")
+    write_atomically(backup.file, data)
+    record = {
+        "lesson": unit.number,
+        "file": relative(workspace.learner_file(unit), workspace.root),
+        "saved": dt.datetime.now().isoformat(timespec="seconds"),
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    write_atomically(backup.record, json.dumps(record, indent=2) + "\n")
+    try:
+        backup.read()  # the learner's file is only replaced once its copy is known good
+    except DamagedBackup as error:
+        raise CourseError(
+            f"could not back up lessons/{unit.filename} ({error.reason}): it was left as it is."
+        ) from None
+    return backup
+
+
+def all_backups(workspace: Workspace, unit: Lesson | None = None) -> list[Backup]:
+    """Backups of one lesson (or of every lesson), oldest first."""
+    units = [unit] if unit else list(LESSONS.values())
+    found = []
+    for each in units:
+        where = folder(workspace, each)
+        if not where.is_dir():
+            continue
+        stamps = {path.stem for path in where.iterdir() if path.suffix in {".py", ".json"}}
+        found += [Backup(each, s, where / f"{s}.py", where / f"{s}.json") for s in stamps]
+    return sorted(found, key=lambda backup: (backup.lesson.number, backup.sort_key))
+
+
+def find(workspace: Workspace, unit: Lesson, stamp: str | None) -> Backup:
+    """The backup `stamp` of `unit` (the latest when None); CourseError if there is none."""
+    backups = all_backups(workspace, unit)
+    if not backups:
+        raise CourseError(
+            f"there are no backups of lesson {unit.number} yet (`mnist-course reset "
+            f"{unit.number}` makes one before it replaces your file)."
+        )
+    if stamp is None:
+        return backups[-1]
+    for backup in backups:
+        if backup.stamp == stamp:
+            return backup
+    known = ", ".join(backup.stamp for backup in backups)
+    raise CourseError(f"lesson {unit.number} has no backup {stamp}: its backups are {known}.")

@@ -1,0 +1,130 @@
+"""A pytest plugin that reports each check's result as one JSON line, for the companion.
+
+`mnist-course progress`, `compare` and `watch` run the learner checks in a child pytest
+(`-p mnist_course.companion.collector`) and read its results from the file named by
+`MNIST_COURSE_RESULTS`, one line per event, flushed as it happens, so the parent can
+move a progress bar while the checks run:
+
+    {"event": "collected", "tests": [{"nodeid": ..., "lesson": "02"}, ...]}
+    {"event": "test", "nodeid": ..., "lesson": "02", "outcome": "failed",
+     "function": "normalize", "stub": true, "message": "Lesson 02 · ..."}
+    {"event": "collect_error", "lesson": "03", "message": "..."}
+    {"event": "finished", "exitstatus": 1}
+
+"message" is the teaching report that `mnist_course.pytest_plugin` wrote for the failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import traceback
+from pathlib import Path
+
+import pytest
+
+from mnist_course.checking import CheckFailure
+from mnist_course.course import LESSONS
+from mnist_course.stubs import STUB_PREFIX
+
+RESULTS_ENV = "MNIST_COURSE_RESULTS"
+FUNCTION_KEY = "mnist_course_function"  # where makereport leaves the failing function's name
+
+
+def lesson_number(path: str) -> str | None:
+    """"02" for anything under checks/lesson_02/, else None."""
+    for part in reversed(Path(path).parts):
+        if part.startswith("lesson_") and part[7:9] in LESSONS:
+            return part[7:9]
+    return None
+
+
+def failing_function(item, excinfo) -> tuple[str | None, bool]:
+    """(name of the learner's function the failure is about, whether it is a stub's error).
+
+    A failed expectation names its function; otherwise it is the innermost frame of the
+    traceback that runs in the lesson file under check (the stub's `raise`, or the
+    learner's own line that raised).
+    """
+    error = excinfo.value
+    if isinstance(error, CheckFailure):
+        return error.function, False
+    stub = isinstance(error, NotImplementedError) and STUB_PREFIX in str(error)
+    number = lesson_number(str(item.fspath))
+    if number is None:
+        return None, stub
+    filename = LESSONS[number].filename
+    frames = [
+        frame for frame in traceback.extract_tb(excinfo.tb) if Path(frame.filename).name == filename
+    ]
+    return (frames[-1].name if frames else None), stub
+
+
+class ResultWriter:
+    def __init__(self, path: Path):
+        self.out = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed at session end
+        self.worst: dict[str, dict] = {}
+
+    def emit(self, event: dict) -> None:
+        self.out.write(json.dumps(event) + "\n")
+        self.out.flush()
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session):
+        tests = [
+            {"nodeid": item.nodeid, "lesson": lesson_number(str(item.fspath))}
+            for item in session.items
+        ]
+        self.emit({"event": "collected", "tests": tests})
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.emit(
+                {
+                    "event": "collect_error",
+                    "nodeid": report.nodeid,
+                    "lesson": lesson_number(report.nodeid),
+                    "message": str(report.longrepr),
+                }
+            )
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        if report.failed and call.excinfo is not None:
+            function, stub = failing_function(item, call.excinfo)
+            report.user_properties.append((FUNCTION_KEY, {"function": function, "stub": stub}))
+        return report
+
+    def pytest_runtest_logreport(self, report):
+        # A check's outcome is its worst phase: an error while setting up counts as failed.
+        if report.when != "call" and not report.failed and not report.skipped:
+            return
+        seen = self.worst.setdefault(report.nodeid, {"outcome": "passed"})
+        if seen["outcome"] == "failed":
+            return
+        if report.failed:
+            details = dict(report.user_properties).get(FUNCTION_KEY, {})
+            seen.update(
+                outcome="failed",
+                function=details.get("function"),
+                stub=details.get("stub", False),
+                message=str(report.longrepr),
+            )
+        elif report.skipped:
+            seen["outcome"] = "skipped"
+
+    def pytest_runtest_logfinish(self, nodeid, location):
+        result = self.worst.pop(nodeid, {"outcome": "passed"})
+        self.emit({"event": "test", "nodeid": nodeid, "lesson": lesson_number(nodeid), **result})
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session, exitstatus):
+        self.emit({"event": "finished", "exitstatus": int(exitstatus)})
+        self.out.close()
+
+
+def pytest_configure(config):
+    path = os.environ.get(RESULTS_ENV)
+    if path:
+        config.pluginmanager.register(ResultWriter(Path(path)), "mnist-course-results")

@@ -1,0 +1,178 @@
+"""`mnist-course progress`: where the learner is, and the next thing to do.
+
+Runs every lesson's checks in one child pytest (see `runner`), with a progress bar while
+it runs, then shows one row per lesson: checks passed/total, status, the first failing
+function, and below the table the next step with its check and hint commands.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from mnist_course.companion.runner import CheckRun, LessonResults, run_checks
+from mnist_course.companion.workspace import Workspace
+from mnist_course.course import LESSONS
+
+DONE, IN_PROGRESS, NOT_STARTED, CANNOT_CHECK = "done", "in progress", "not started", "cannot check"
+STYLE = {DONE: "green", IN_PROGRESS: "yellow", NOT_STARTED: "dim", CANNOT_CHECK: "red"}
+
+
+@dataclass
+class LessonProgress:
+    number: str
+    title: str
+    passed: int
+    total: int
+    status: str
+    next_function: str | None  # the first function to fix, when known
+    next_message: str  # the teaching message of the first failure ("" when done)
+    check_command: str
+
+    @property
+    def next_step(self) -> str:
+        if self.status == DONE:
+            return ""
+        if self.next_function:
+            return f"{self.next_function}()"
+        return first_line(self.next_message)
+
+
+def first_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    # The teaching reports start with a "Lesson 02 · ..." header; the line after says why.
+    if len(lines) > 1 and lines[0].startswith("Lesson "):
+        return lines[1]
+    return lines[0] if lines else ""
+
+
+def summarise(workspace: Workspace, results: LessonResults) -> LessonProgress:
+    unit = results.lesson
+    functions = workspace.functions(unit)
+    check_command = f"pytest {unit.checks}"
+    if results.collect_errors:
+        return LessonProgress(
+            unit.number, unit.title, results.passed, results.total, CANNOT_CHECK, None,
+            results.collect_errors[0], check_command,
+        )
+    if results.all_pass:
+        return LessonProgress(
+            unit.number, unit.title, results.passed, results.total, DONE, None, "", check_command
+        )
+    first = results.first_failure(functions)
+    untouched = _is_fresh_stub(workspace, unit) or (
+        results.passed == 0 and all(result.stub for result in results.failures)
+    )
+    return LessonProgress(
+        unit.number,
+        unit.title,
+        results.passed,
+        results.total,
+        NOT_STARTED if untouched else IN_PROGRESS,
+        first.function if first else None,
+        first.message if first else "no checks ran",
+        check_command,
+    )
+
+
+def _is_fresh_stub(workspace: Workspace, unit) -> bool:
+    path = workspace.learner_file(unit)
+    try:
+        return path.read_text(encoding="utf-8") == workspace.stub_text(unit)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def measure(workspace: Workspace, console: Console) -> tuple[list[LessonProgress], CheckRun]:
+    """Run every lesson's checks with a progress bar on `console`; summarise each lesson."""
+    lessons = list(LESSONS.values())
+    for unit in lessons:  # every "missing" error before the (slow) run starts
+        workspace.checks_folder(unit)
+        workspace.solution_file(unit)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task("Starting the checks (TensorFlow takes a few seconds)", total=None)
+
+        def collected(total: int) -> None:
+            bar.update(task, total=total, description="Running the checks")
+
+        def advanced(result) -> None:
+            bar.update(task, advance=1, description=f"Lesson {result.lesson}")
+
+        run = run_checks(workspace, lessons, on_collected=collected, on_result=advanced)
+    return [summarise(workspace, run.lessons[unit.number]) for unit in lessons], run
+
+
+def render(rows: list[LessonProgress], seconds: float, console: Console) -> None:
+    table = Table(title="Your progress", title_justify="left")
+    table.add_column("Lesson")
+    table.add_column("Title")
+    table.add_column("Checks", justify="right")
+    table.add_column("Status")
+    table.add_column("Next")
+    for row in rows:
+        table.add_row(
+            row.number,
+            row.title,
+            f"{row.passed}/{row.total}",
+            Text(row.status, style=STYLE[row.status]),
+            row.next_step,
+        )
+    console.print(table)
+    done = sum(row.status == DONE for row in rows)
+    console.print(f"{done} of {len(rows)} lessons done ({seconds:.0f} s).")
+    upcoming = next((row for row in rows if row.status != DONE), None)
+    if upcoming is None:
+        console.print(
+            "[green]Every lesson passes its checks.[/green] Compare your code with the "
+            "reference (`mnist-course compare NN`) and train your model (`mnist-course train`)."
+        )
+        return
+    unit = LESSONS[upcoming.number]
+    what = f"{upcoming.next_function}()" if upcoming.next_function else "the first failing check"
+    console.print(
+        f"Next: [bold]{unit.label} · {what}[/bold] in lessons/{unit.filename}",
+        highlight=False,
+    )
+    for line in _message_excerpt(upcoming.next_message):
+        console.print(f"    {line.strip()}", highlight=False, markup=False)
+    console.print(f"  check: {upcoming.check_command}", highlight=False, markup=False)
+    hint = f"mnist-course hint {unit.number}"
+    if upcoming.next_function:
+        hint += f" {upcoming.next_function}"
+    console.print(f"  stuck? {hint}", highlight=False, markup=False)
+
+
+def _message_excerpt(message: str, limit: int = 4) -> list[str]:
+    lines = [line.rstrip() for line in message.strip().splitlines() if line.strip()]
+    if lines and lines[0].startswith("Lesson "):
+        lines = lines[1:]  # the header repeats what "Next:" already says
+    # The plugin's own pointers (file, "stuck?", "More hints") are said by the lines around.
+    lines = [
+        line
+        for line in lines
+        if not line.strip().startswith(("stuck?", "More hints", "Write it in"))
+    ]
+    return lines[:limit]
+
+
+def show_progress(as_json: bool = False) -> None:
+    workspace = Workspace.here()
+    out = Console()
+    rows, run = measure(workspace, Console(stderr=True))
+    if as_json:
+        print(json.dumps({"seconds": round(run.seconds, 1), "lessons": [asdict(row) for row in rows]}, indent=2))
+        return
+    render(rows, run.seconds, out)

@@ -1,0 +1,128 @@
+"""`mnist-course reset`: start a lesson over without losing anything.
+
+- `reset NN` backs the learner's lesson file up (see `backups`), then writes the stub the
+  generator makes from `solutions/`.
+- `reset NN --restore [STAMP]` brings a backup back (the latest by default), after
+  backing up the current file too, so a restore can itself be undone.
+- `reset --list` shows the backups.
+
+Every check (known lesson, sound backup, solutions present) happens before the first
+write, so a refused command leaves the disk as it was.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from mnist_course.companion import backups
+from mnist_course.companion.workspace import Workspace, relative, resolve_lesson, write_atomically
+from mnist_course.course import CourseError, Lesson
+
+
+def _current_bytes(workspace: Workspace, unit: Lesson) -> bytes | None:
+    path = workspace.learner_file(unit)
+    return path.read_bytes() if path.is_file() else None
+
+
+def _keep(workspace: Workspace, unit: Lesson, current: bytes | None, stub: bytes, console: Console):
+    """Back up the learner's file unless there is nothing of theirs in it."""
+    if current is None or current == stub:
+        return None
+    backup = backups.save(workspace, unit, current)
+    console.print(
+        f"Backed up your lessons/{unit.filename} to {relative(backup.file, workspace.root)}",
+        markup=False,
+    )
+    return backup
+
+
+def reset_lesson(number: str, console: Console | None = None) -> None:
+    console = console or Console(highlight=False, soft_wrap=True)
+    workspace = Workspace.here()
+    unit = resolve_lesson(number)
+    stub = workspace.stub_text(unit).encode("utf-8")
+    current = _current_bytes(workspace, unit)
+    if current == stub:
+        console.print(f"lessons/{unit.filename} is already a fresh stub: nothing to reset.", markup=False)
+        return
+    backup = _keep(workspace, unit, current, stub, console)
+    write_atomically(workspace.learner_file(unit), stub)
+    console.print(f"Lesson {unit.number} starts afresh: lessons/{unit.filename} is the stub again.", markup=False)
+    if backup:
+        console.print(
+            f"Changed your mind? mnist-course reset {unit.number} --restore {backup.stamp}",
+            markup=False,
+        )
+
+
+def restore_backup(number: str, stamp: str | None, console: Console | None = None) -> None:
+    console = console or Console(highlight=False, soft_wrap=True)
+    workspace = Workspace.here()
+    unit = resolve_lesson(number)
+    chosen = backups.find(workspace, unit, stamp)
+    try:
+        data = chosen.read()  # checked before anything is written
+    except backups.DamagedBackup as error:
+        others = [b.stamp for b in backups.all_backups(workspace, unit) if b != chosen and not b.problem()]
+        if others:
+            raise CourseError(f"{error} Sound backups: {', '.join(others)}.") from None
+        raise
+    stub = workspace.stub_text(unit).encode("utf-8")
+    current = _current_bytes(workspace, unit)
+    if current == data:
+        console.print(
+            f"lessons/{unit.filename} already holds backup {chosen.stamp}: nothing to restore.",
+            markup=False,
+        )
+        return
+    _keep(workspace, unit, current, stub, console)
+    write_atomically(workspace.learner_file(unit), data)
+    console.print(f"Restored lessons/{unit.filename} from backup {chosen.stamp}.", markup=False)
+
+
+def list_backups(number: str | None, console: Console | None = None) -> None:
+    console = console or Console(highlight=False, soft_wrap=True)
+    workspace = Workspace.here()
+    unit = resolve_lesson(number) if number is not None else None
+    found = backups.all_backups(workspace, unit)
+    if not found:
+        which = f"lesson {unit.number}" if unit else "any lesson"
+        console.print(f"No backups of {which} yet: `mnist-course reset NN` makes one.", markup=False)
+        return
+    table = Table(title=f"Backups in {relative(workspace.state / backups.BACKUPS_DIR, workspace.root)}/",
+                  title_justify="left")
+    table.add_column("Lesson")
+    table.add_column("Stamp")
+    table.add_column("Size", justify="right")
+    table.add_column("State")
+    for backup in found:
+        problem = backup.problem()
+        size = f"{backup.file.stat().st_size} B" if backup.file.is_file() else "-"
+        table.add_row(
+            backup.lesson.number,
+            backup.stamp,
+            size,
+            "[green]ok[/green]" if problem is None else f"[red]damaged[/red]: {problem}",
+        )
+    console.print(table)
+    console.print("Bring one back: mnist-course reset NN --restore STAMP", markup=False)
+
+
+def reset_command(number: str | None, restore: bool, stamp: str | None, show_list: bool) -> None:
+    """Check the combination of arguments, then run the one action it asks for."""
+    if show_list:
+        if restore or stamp:
+            raise CourseError("use --list on its own (with an optional lesson number).")
+        list_backups(number)
+        return
+    if number is None:
+        raise CourseError("say which lesson to reset, e.g. `mnist-course reset 02` (or --list).")
+    if restore:
+        restore_backup(number, stamp)
+        return
+    if stamp is not None:
+        raise CourseError(
+            f"a backup stamp only goes with --restore: mnist-course reset {number} --restore {stamp}"
+        )
+    reset_lesson(number)

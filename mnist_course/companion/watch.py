@@ -1,0 +1,138 @@
+"""`mnist-course watch [NN]`: rerun a lesson's checks every time a lesson file is saved.
+
+The checks stop at the first failure and only that message is shown: one thing to fix at
+a time. Saving another lesson's file makes that lesson the current one. The file
+watching is `watchfiles` (inotify/FSEvents/ReadDirectoryChangesW, polling elsewhere);
+q quits when the terminal is interactive, Ctrl-C always does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import watchfiles
+from rich.console import Console
+
+from mnist_course.companion.hint import unwritten_functions
+from mnist_course.companion.quit_key import quit_on_q
+from mnist_course.companion.runner import ChecksCancelled, run_checks
+from mnist_course.companion.workspace import Workspace, resolve_lesson
+from mnist_course.course import LESSONS, CourseError, Lesson
+
+LESSON_FILES = {unit.filename: unit for unit in LESSONS.values()}
+
+
+def saved_lessons(changes) -> list[Lesson]:
+    """The lessons whose file was written (editors that save by renaming count as 'added')."""
+    found = []
+    for change, path in changes:
+        unit = LESSON_FILES.get(Path(path).name)
+        if change != watchfiles.Change.deleted and unit and unit not in found:
+            found.append(unit)
+    return found
+
+
+def is_lesson_file(change, path: str) -> bool:
+    return Path(path).name in LESSON_FILES
+
+
+def starting_lesson(workspace: Workspace) -> Lesson:
+    """The first lesson with a function still to write (lesson 01 when all are written)."""
+    for unit in LESSONS.values():
+        try:
+            if unwritten_functions(workspace, unit):
+                return unit
+        except CourseError:
+            continue
+    return next(iter(LESSONS.values()))
+
+
+def show_run(workspace: Workspace, unit: Lesson, console: Console, cancelled) -> None:
+    stamp = dt.datetime.now().strftime("%H:%M:%S")
+    console.rule(f"{stamp} · {unit.label}", style="dim")
+    try:
+        with console.status(f"Running the checks of lesson {unit.number}..."):
+            run = run_checks(workspace, [unit], first_failure_only=True, cancelled=cancelled)
+    except CourseError as error:  # the checks could not run: say so and keep watching
+        console.print(f"[red]✘[/red] {error}", highlight=False)
+        return
+    results = run.lessons[unit.number]
+    if results.collect_errors:
+        console.print(f"[red]✘ The checks of lesson {unit.number} cannot load:[/red]")
+        console.print(results.collect_errors[0].strip(), markup=False, highlight=False)
+    elif results.all_pass:
+        console.print(
+            f"[green]✔ All {results.total} checks of lesson {unit.number} pass.[/green]",
+            highlight=False,
+        )
+        later = [number for number in LESSONS if number > unit.number]
+        if later:
+            upcoming = LESSONS[later[0]]
+            console.print(
+                f"Next: {upcoming.label}: save lessons/{upcoming.filename} to switch to it.",
+                markup=False,
+                highlight=False,
+            )
+    else:
+        failure = results.failures[0] if results.failures else None
+        console.print(
+            f"[red]✘[/red] {results.passed} check{'s' if results.passed != 1 else ''} "
+            "passed, then:",
+            highlight=False,
+        )
+        console.print(
+            failure.message.strip() if failure else "no check ran",
+            markup=False,
+            highlight=False,
+        )
+
+
+def watch(number: str | None = None, runs: int | None = None, console: Console | None = None) -> None:
+    """Check the current lesson now and after every save, until q, Ctrl-C or `runs` runs."""
+    console = console or Console()
+    workspace = Workspace.here()
+    unit = resolve_lesson(number) if number is not None else starting_lesson(workspace)
+    workspace.checks_folder(unit)
+    workspace.solution_file(unit)
+    lessons = workspace.root / "lessons"
+    if not lessons.is_dir():
+        raise CourseError(
+            f"the lessons/ folder is missing: `mnist-course reset {unit.number}` writes a fresh stub."
+        )
+    stop = threading.Event()
+    done = 0
+    with quit_on_q(stop) as keys:
+        how_to_quit = "press q to quit" if keys else "Ctrl-C to quit"
+        watching = False
+        try:
+            show_run(workspace, unit, console, stop.is_set)
+            done += 1
+            if runs is not None and done >= runs:
+                return
+            for changes in watchfiles.watch(
+                lessons,
+                watch_filter=is_lesson_file,
+                stop_event=stop,
+                yield_on_timeout=True,  # an empty first batch says the watcher is running
+                rust_timeout=500,
+                raise_interrupt=False,
+            ):
+                if not watching:
+                    console.print(
+                        f"Watching lessons/ for saves ({how_to_quit}).", style="dim", highlight=False
+                    )
+                    watching = True
+                saved = saved_lessons(changes)
+                if not saved:
+                    continue
+                if unit not in saved:
+                    unit = saved[0]
+                show_run(workspace, unit, console, stop.is_set)
+                done += 1
+                if runs is not None and done >= runs:
+                    return
+        except ChecksCancelled:
+            pass
+    console.print("Stopped watching.", style="dim")

@@ -1,0 +1,115 @@
+"""The files of one course that the companion commands read and write.
+
+Every path a command touches is resolved here, and every "is it there?" check raises a
+one-line `CourseError` that says how to fix it, before anything on disk is changed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from mnist_course.course import CourseError, Lesson, find_course_root, lesson
+from mnist_course.stubs import generate_stub, solution_functions
+
+STATE_DIR = ".course"  # git-ignored: hint levels, backups, trained models
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @classmethod
+    def here(cls) -> "Workspace":
+        """The course around the working directory (CourseError outside one)."""
+        return cls(find_course_root())
+
+    @property
+    def state(self) -> Path:
+        return self.root / STATE_DIR
+
+    def learner_file(self, unit: Lesson) -> Path:
+        return self.root / "lessons" / unit.filename
+
+    def solution_file(self, unit: Lesson) -> Path:
+        path = self.root / "solutions" / unit.filename
+        if not path.is_file():
+            raise CourseError(
+                f"solutions/{unit.filename} is missing, so lesson {unit.number} cannot be "
+                f"checked, compared or reset: restore it with `git checkout -- solutions/{unit.filename}`."
+            )
+        return path
+
+    def checks_folder(self, unit: Lesson) -> Path:
+        path = self.root / unit.checks
+        if not path.is_dir():
+            raise CourseError(
+                f"{unit.checks}/ is missing, so lesson {unit.number} cannot be checked: "
+                f"restore it with `git checkout -- {unit.checks}`."
+            )
+        return path
+
+    def solution_source(self, unit: Lesson) -> str:
+        return self.solution_file(unit).read_text(encoding="utf-8")
+
+    def functions(self, unit: Lesson) -> list[str]:
+        """The functions the learner writes in this lesson, in the order they appear."""
+        return solution_functions(self.solution_source(unit))
+
+    def stub_text(self, unit: Lesson) -> str:
+        """The fresh stub the generator makes for this lesson."""
+        return generate_stub(self.solution_source(unit), unit)
+
+    def learner_source(self, unit: Lesson) -> str:
+        path = self.learner_file(unit)
+        if not path.is_file():
+            raise CourseError(
+                f"lessons/{unit.filename} is missing: `mnist-course reset {unit.number}` "
+                "writes a fresh stub (and `reset --list` shows any backups)."
+            )
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise CourseError(f"lessons/{unit.filename} is not UTF-8 text.") from None
+
+
+def resolve_lesson(number: str) -> Lesson:
+    """`lesson()` for command-line input: "2", "02" are lesson 02, anything else a CourseError."""
+    return lesson(number.strip())
+
+
+def relative(path: Path, root: Path) -> str:
+    """`path` as the learner would type it from the course folder."""
+    try:
+        return str(Path(path).relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Replace `path` with `content` in one step: a crash leaves the old file or the new, never half."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, _mode_for(path))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _mode_for(path: Path) -> int:
+    """The replaced file's permissions, or the usual ones for a new file (mkstemp's are 0600)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
