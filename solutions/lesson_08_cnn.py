@@ -1,0 +1,162 @@
+"""Lesson 08 · A convolutional network.
+
+The MLP of lesson 04 flattens each image into 784 numbers and forgets which pixels are
+neighbours: to it, a 3 moved two pixels to the right is a brand-new pattern. A
+*convolutional* network keeps the image an image:
+
+- **Conv2D** slides small 3x3 filters over the image. Each filter is a little pattern
+  detector (an edge, the end of a stroke, a curve), and the *same* nine weights are used at
+  every position, so a stroke is recognised wherever it is, with very few parameters.
+  Convolutions want a channel axis: images of shape (n, 28, 28, 1), which lesson 02's
+  `reshape_for_model` gives you.
+- **MaxPooling2D** keeps the strongest response in each 2x2 patch: the feature map gets four
+  times smaller and a one-pixel wobble no longer matters. After two conv + pool blocks each
+  unit sees a whole part of the digit.
+- **Dropout** switches off a random share of units at every training step, so the network
+  cannot lean on any single one of them.
+
+Two ideas make it generalise better and train in a few minutes on a laptop CPU:
+
+- **Data augmentation.** Every epoch, every training image is randomly rotated a little,
+  shifted and zoomed, so the network never sees exactly the same image twice and learns
+  that a slanted 7 is still a 7. The random layers are part of the model but act only
+  while training: at prediction time they pass images through unchanged. Keep the changes
+  small (a 6 turned upside down is a 9), and fill the uncovered border with black, the
+  colour of MNIST's background.
+- **A learning-rate schedule.** Adam starts with tiny steps (a *warm-up*, while the
+  random initial weights settle), climbs to a large learning rate, then follows a cosine
+  curve down to zero, so the last epochs take small, careful steps. With a fixed budget of
+  epochs this converges faster than a constant learning rate.
+"""
+
+import keras
+
+
+def augment(rotation=0.03, shift=0.1, zoom=0.1):
+    """Build the data-augmentation block: small random rotations, shifts and zooms.
+
+    Layers, in order, each with `fill_mode="constant"` and `fill_value=0.0` (the pixels a
+    move uncovers become black background; Keras' default, "reflect", would mirror pieces
+    of the stroke into the border):
+
+    1. `keras.layers.RandomRotation(rotation)`: `rotation` is a fraction of a full turn,
+       so 0.03 means up to +-0.03 x 360 = +-10.8 degrees.
+    2. `keras.layers.RandomTranslation(shift, shift)`: up to `shift` x 28 pixels up/down
+       and left/right.
+    3. `keras.layers.RandomZoom(zoom)`: zoom in or out by up to `zoom` (0.1 = 10%).
+
+    Args:
+        rotation: largest rotation as a fraction of a full turn (0 <= rotation <= 0.1).
+        shift: largest shift as a fraction of the image size.
+        zoom: largest zoom as a fraction of the image size.
+
+    Returns:
+        A `keras.Sequential` named "augment". Called with `training=True` on a batch of
+        shape (n, 28, 28, 1) it returns a batch of the same shape with each image randomly
+        moved; with `training=False` (prediction) it returns the batch unchanged.
+
+    Example:
+        >>> block = augment()
+        >>> [layer.__class__.__name__ for layer in block.layers]
+        ['RandomRotation', 'RandomTranslation', 'RandomZoom']
+    """
+    # BEGIN SOLUTION
+    black = {"fill_mode": "constant", "fill_value": 0.0}
+    return keras.Sequential(
+        [
+            keras.layers.RandomRotation(rotation, **black),
+            keras.layers.RandomTranslation(shift, shift, **black),
+            keras.layers.RandomZoom(zoom, **black),
+        ],
+        name="augment",
+    )
+    # END SOLUTION
+
+
+def build_cnn(augmentation=None, filters=(32, 64), dense_units=128, dropout=0.4):
+    """Build an (uncompiled) convolutional classifier for 28x28x1 images.
+
+    Layers, in order:
+
+    1. `keras.Input(shape=(28, 28, 1))`
+    2. `augmentation`, when it is given (e.g. the block `augment()` returns)
+    3. for each entry `f` of `filters`: `Conv2D(f, 3, activation="relu")`, then
+       `MaxPooling2D(2)`
+    4. `Flatten()`, then `Dropout(dropout)`
+    5. `Dense(dense_units, activation="relu")`, then `Dropout(dropout)`
+    6. `Dense(10, activation="softmax")`
+
+    Args:
+        augmentation: a Keras layer (or Sequential) of random transformations, or None
+            for no augmentation.
+        filters: number of filters of each convolution block, e.g. (32, 64).
+        dense_units: size of the hidden Dense layer.
+        dropout: rate between 0 and 1 for both Dropout layers.
+
+    Returns:
+        A `keras.Sequential` whose output for a batch of shape (n, 28, 28, 1) is (n, 10),
+        each row summing to 1.
+
+    Example:
+        >>> model = build_cnn()
+        >>> [layer.__class__.__name__ for layer in model.layers]
+        ['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dropout', 'Dense',
+         'Dropout', 'Dense']
+    """
+    # BEGIN SOLUTION
+    layers = [keras.Input(shape=(28, 28, 1))]
+    if augmentation is not None:
+        layers.append(augmentation)
+    for count in filters:
+        layers += [keras.layers.Conv2D(count, 3, activation="relu"), keras.layers.MaxPooling2D(2)]
+    layers += [
+        keras.layers.Flatten(),
+        keras.layers.Dropout(dropout),
+        keras.layers.Dense(dense_units, activation="relu"),
+        keras.layers.Dropout(dropout),
+        keras.layers.Dense(10, activation="softmax"),
+    ]
+    return keras.Sequential(layers, name="cnn")
+    # END SOLUTION
+
+
+def compile_cnn(model, total_steps, peak_learning_rate=3e-3, warmup_fraction=0.1):
+    """Compile `model` with Adam on a warm-up + cosine learning-rate schedule.
+
+    The learning rate starts at 0, rises in a straight line to `peak_learning_rate` over
+    the first `warmup_steps = int(total_steps * warmup_fraction)` steps, then decays along
+    a cosine curve to 0 at step `total_steps`. That is exactly
+    `keras.optimizers.schedules.CosineDecay(initial_learning_rate=0.0,
+    decay_steps=total_steps - warmup_steps, warmup_target=peak_learning_rate,
+    warmup_steps=warmup_steps)`, passed as Adam's `learning_rate`. Loss and metric are
+    those of lesson 04: sparse categorical cross-entropy and "accuracy".
+
+    Args:
+        model: a Keras model with a 10-way softmax output.
+        total_steps: how many training steps (batches) the whole training will take:
+            `ceil(len(x_train) / batch_size) * epochs`.
+        peak_learning_rate: the highest learning rate, reached at the end of the warm-up.
+        warmup_fraction: share of the steps spent warming up (between 0 and 1).
+
+    Returns:
+        The same `model`, compiled.
+
+    Example:
+        >>> model = compile_cnn(build_cnn(), total_steps=1000)
+        >>> schedule = model.optimizer.learning_rate   # the current value: 0.0 at step 0
+    """
+    # BEGIN SOLUTION
+    warmup_steps = int(total_steps * warmup_fraction)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=0.0,
+        decay_steps=total_steps - warmup_steps,
+        warmup_target=peak_learning_rate,
+        warmup_steps=warmup_steps,
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=schedule),
+        loss=keras.losses.SparseCategoricalCrossentropy(),
+        metrics=["accuracy"],
+    )
+    return model
+    # END SOLUTION
