@@ -97,7 +97,22 @@ def evaluate(
 # --- The learner's companion: progress, hint, compare, reset, doctor, watch -------------------
 # Each command's logic lives in mnist_course/companion/; these only declare the arguments.
 
-LessonArgument = Annotated[str, typer.Argument(metavar="NN", help="Lesson number, e.g. 02.")]
+def _complete_lessons(incomplete: str):
+    from mnist_course.companion.completion import lesson_numbers
+
+    return lesson_numbers(incomplete)
+
+
+def _complete_functions(ctx: typer.Context, incomplete: str):
+    from mnist_course.companion.completion import lesson_functions
+
+    return lesson_functions(ctx, incomplete)
+
+
+LessonArgument = Annotated[
+    str,
+    typer.Argument(metavar="NN", help="Lesson number, e.g. 02.", autocompletion=_complete_lessons),
+]
 
 
 @app.command()
@@ -115,7 +130,10 @@ def hint(
     lesson: LessonArgument,
     function: Annotated[
         Optional[str],
-        typer.Argument(help="The function you are writing (default: the first one not written)."),
+        typer.Argument(
+            help="The function you are writing (default: the first one not written).",
+            autocompletion=_complete_functions,
+        ),
     ] = None,
 ):
     """One more hint each time you ask: a nudge, then the idea, then the API to use."""
@@ -143,11 +161,12 @@ def compare(
 @app.command()
 def reset(
     lesson: Annotated[
-        Optional[str], typer.Argument(metavar="[NN]", help="Lesson number, e.g. 02.")
+        Optional[str],
+        typer.Argument(metavar="NN", help="Lesson number, e.g. 02.", autocompletion=_complete_lessons),
     ] = None,
     stamp: Annotated[
         Optional[str],
-        typer.Argument(metavar="[STAMP]", help="With --restore: which backup (default: the latest)."),
+        typer.Argument(metavar="STAMP", help="With --restore: which backup (default: the latest)."),
     ] = None,
     restore: Annotated[
         bool, typer.Option("--restore", help="Bring a backup back instead of resetting.")
@@ -156,9 +175,10 @@ def reset(
 ):
     """Start a lesson over from its stub; your file is backed up to .course/backups/ first.
 
-    mnist-course reset 02                     back up lessons/lesson_02_prepare.py, write the stub
-    mnist-course reset --list                 show every backup
-    mnist-course reset 02 --restore [STAMP]   bring a backup back (the current file is backed up too)
+    \b
+    mnist-course reset 02                    back up your lesson 02, write its stub
+    mnist-course reset --list                show every backup
+    mnist-course reset 02 --restore [STAMP]  bring a backup back (yours is backed up first)
     """
     from mnist_course.companion.reset import reset_command
 
@@ -180,7 +200,11 @@ def doctor():
 def watch(
     lesson: Annotated[
         Optional[str],
-        typer.Argument(metavar="[NN]", help="Lesson to start with (default: the first unfinished)."),
+        typer.Argument(
+            metavar="NN",
+            help="Lesson to start with (default: the first with a function to write).",
+            autocompletion=_complete_lessons,
+        ),
     ] = None,
     runs: Annotated[
         Optional[int],

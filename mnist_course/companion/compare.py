@@ -119,7 +119,7 @@ def compare(number: str, force: bool = False, wide: bool = False, console: Conso
             "fix it before comparing."
         ) from None
     if not force:
-        ensure_checks_pass(workspace, unit, Console(stderr=True))
+        ensure_checks_pass(workspace, unit, console)
     else:
         console.print(
             "[yellow]--force: showing the reference even if your checks do not pass yet.[/yellow]"

@@ -146,13 +146,13 @@ def check_tensorflow(facts: dict, returncode: int, cpu_has_avx: bool | None = No
         )
         return [
             Finding("TensorFlow", FAIL, f"`import tensorflow` crashed ({name}): {why}", fix),
-            Finding("Keras backend", FAIL, "not checked: TensorFlow does not import"),
+            Finding("Keras backend", FAIL, "not checked: TensorFlow does not import", "fix TensorFlow first"),
         ]
     if "tensorflow" not in facts:
         error = facts.get("tensorflow_error") or " ".join(facts.get("stderr", [])) or f"exit code {returncode}"
         return [
             Finding("TensorFlow", FAIL, f"cannot import: {error}", INSTALL_FIX),
-            Finding("Keras backend", FAIL, "not checked: TensorFlow does not import"),
+            Finding("Keras backend", FAIL, "not checked: TensorFlow does not import", "fix TensorFlow first"),
         ]
     found = [Finding("TensorFlow", OK, facts["tensorflow"])]
     if "keras" not in facts:
@@ -348,4 +348,4 @@ def doctor() -> int:
     workspace = Workspace.here()
     console = Console(highlight=False, soft_wrap=True)
     console.print(f"mnist-course doctor · {workspace.root}", markup=False)
-    return report(examine(workspace, Console(stderr=True)), console)
+    return report(examine(workspace, console), console)

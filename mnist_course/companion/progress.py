@@ -171,7 +171,9 @@ def _message_excerpt(message: str, limit: int = 4) -> list[str]:
 def show_progress(as_json: bool = False) -> None:
     workspace = Workspace.here()
     out = Console()
-    rows, run = measure(workspace, Console(stderr=True))
+    # The bar goes to stdout: the CLI routes stderr through a line filter (see quiet.py), so
+    # stderr is never a terminal. With --json, stdout is for the JSON alone.
+    rows, run = measure(workspace, Console(stderr=True) if as_json else out)
     if as_json:
         print(json.dumps({"seconds": round(run.seconds, 1), "lessons": [asdict(row) for row in rows]}, indent=2))
         return
