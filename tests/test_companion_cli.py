@@ -1,0 +1,60 @@
+"""The companion commands' --help, and shell completion (Typer's) for commands and arguments."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from companion_course import ROOT, cli_command, cli_env
+
+from mnist_course.course import LESSONS
+
+COMMANDS = ["progress", "hint", "compare", "reset", "doctor", "watch"]
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        cli_command(*args), cwd=ROOT, env=cli_env(**env), capture_output=True, text=True, timeout=60
+    )
+
+
+def test_the_main_help_lists_every_command_and_completion():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in COMMANDS:
+        assert f"  {command} " in result.stdout, command
+    assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    result = run(command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Usage: mnist-course {command} ")
+    assert "--help" in result.stdout
+    description = result.stdout.split("\n\n")[1].strip()
+    assert len(description) > 30, description
+
+
+def test_the_completion_script_for_bash():
+    result = run("--show-completion", "bash")
+    assert result.returncode == 0
+    assert "_MNIST_COURSE_COMPLETE=complete_bash" in result.stdout
+
+
+def complete(*words: str) -> list[str]:
+    line = " ".join(("mnist-course", *words))
+    result = run(_MNIST_COURSE_COMPLETE="complete_bash", COMP_WORDS=line, COMP_CWORD=str(len(words)))
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_completion_offers_commands_lessons_and_functions():
+    assert {"progress", "hint", "compare", "reset", "doctor", "watch"} <= set(complete(""))
+    assert complete("hint", "0") == list(LESSONS)
+    assert complete("reset", "0") == list(LESSONS)
+    assert complete("hint", "02", "") == [
+        "normalize", "reshape_for_model", "split_validation", "validate_shapes"
+    ]
+    assert complete("hint", "02", "re") == ["reshape_for_model"]
+    assert complete("hint", "99", "") == []  # no such lesson: nothing to offer, no error

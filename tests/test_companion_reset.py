@@ -1,0 +1,158 @@
+"""`mnist-course reset`: back up, restore the stub, list and restore backups; never lose work."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import pytest
+from companion_course import ROOT, assert_refused, copy_course, mnist_course, snapshot, solve
+
+LESSON = "lessons/lesson_02_prepare.py"
+
+
+@pytest.fixture
+def course(tmp_path):
+    return copy_course(tmp_path / "course")
+
+
+def stamp_in(output: str) -> str:
+    return re.search(r"--restore (\S+)", output).group(1)
+
+
+def test_reset_round_trip_loses_nothing(course):
+    stub = (course / LESSON).read_text()
+    solve(course, "02", ["normalize"])
+    work = (course / LESSON).read_text() + "# my own notes\n"
+    (course / LESSON).write_text(work)
+
+    reset = mnist_course(course, "reset", "02")
+    assert reset.returncode == 0, reset.stderr
+    assert (course / LESSON).read_text() == stub
+    stamp = stamp_in(reset.stdout)
+    backup = course / ".course" / "backups" / "lesson_02" / f"{stamp}.py"
+    assert f".course/backups/lesson_02/{stamp}.py" in reset.stdout
+    assert backup.read_text() == work
+    record = json.loads(backup.with_suffix(".json").read_text())
+    assert record["file"] == LESSON and record["bytes"] == len(work.encode())
+
+    listing = mnist_course(course, "reset", "--list")
+    assert listing.returncode == 0
+    assert re.search(rf"02\s.*{stamp}\s.*ok", listing.stdout), listing.stdout
+
+    # The learner starts again, writes a little, then wants the old work back: the new
+    # attempt is backed up too before the restore replaces it.
+    solve(course, "02", ["validate_shapes"])
+    second_try = (course / LESSON).read_text()
+    restore = mnist_course(course, "reset", "02", "--restore", stamp)
+    assert restore.returncode == 0, restore.stderr
+    assert (course / LESSON).read_text() == work
+    assert f"Restored {LESSON} from backup {stamp}" in restore.stdout
+    saved = sorted((course / ".course" / "backups" / "lesson_02").glob("*.py"))
+    assert [path.read_text() for path in saved] == [work, second_try]
+
+    # And that one can come back as well: --restore alone takes the latest backup.
+    latest = mnist_course(course, "reset", "02", "--restore")
+    assert latest.returncode == 0, latest.stderr
+    assert (course / LESSON).read_text() == second_try
+
+
+def test_reset_of_an_untouched_stub_makes_no_backup(course):
+    run = mnist_course(course, "reset", "2")
+    assert run.returncode == 0
+    assert "already a fresh stub" in run.stdout
+    assert not (course / ".course").exists()
+
+
+def test_reset_recreates_a_deleted_lesson_file(course):
+    stub = (course / LESSON).read_text()
+    (course / LESSON).unlink()
+    run = mnist_course(course, "reset", "02")
+    assert run.returncode == 0, run.stderr
+    assert (course / LESSON).read_text() == stub
+    assert "Backed up" not in run.stdout
+
+
+def test_two_resets_in_one_second_keep_both_backups(course):
+    stamps = []
+    for attempt in ("first", "second"):
+        (course / LESSON).write_text(f"# {attempt} attempt\n")
+        run = mnist_course(course, "reset", "02")
+        assert run.returncode == 0, run.stderr
+        stamps.append(stamp_in(run.stdout))
+    assert stamps[0] != stamps[1]
+    folder = course / ".course" / "backups" / "lesson_02"
+    assert {path.read_text() for path in folder.glob("*.py")} == {"# first attempt\n", "# second attempt\n"}
+
+
+def test_a_damaged_backup_is_never_restored(course):
+    (course / LESSON).write_text("# my work\n")
+    stamp = stamp_in(mnist_course(course, "reset", "02").stdout)
+    backup = course / ".course" / "backups" / "lesson_02" / f"{stamp}.py"
+    backup.write_text("# my wo")  # truncated, as by a full disk or a careless edit
+    (course / LESSON).write_text("# newer work\n")
+    before = snapshot(course)
+
+    run = mnist_course(course, "reset", "02", "--restore", stamp)
+    assert_refused(run, "damaged", stamp)
+    assert snapshot(course) == before
+
+    listing = mnist_course(course, "reset", "--list", "02")
+    assert re.search(rf"{stamp}.*damaged", listing.stdout), listing.stdout
+
+
+def test_a_backup_without_its_record_is_damaged(course):
+    (course / LESSON).write_text("# my work\n")
+    stamp = stamp_in(mnist_course(course, "reset", "02").stdout)
+    (course / ".course" / "backups" / "lesson_02" / f"{stamp}.json").unlink()
+    before = snapshot(course)
+    assert_refused(mnist_course(course, "reset", "02", "--restore"), "damaged")
+    assert snapshot(course) == before
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["reset", "99"], ["no lesson 99"]),
+        (["reset", "two"], ["no lesson two"]),
+        (["reset"], ["which lesson"]),
+        (["reset", "02", "20250101-000000"], ["--restore"]),
+        (["reset", "02", "--restore", "20250101-000000"], ["no backups"]),
+        (["reset", "--list", "--restore"], ["--list"]),
+        (["reset", "--list", "42"], ["no lesson 42"]),
+    ],
+)
+def test_bad_input_changes_nothing(course, args, words):
+    (course / LESSON).write_text("# my work\n")
+    before = snapshot(course)
+    assert_refused(mnist_course(course, *args), *words)
+    assert snapshot(course) == before
+
+
+def test_an_unknown_stamp_lists_the_known_ones(course):
+    (course / LESSON).write_text("# my work\n")
+    stamp = stamp_in(mnist_course(course, "reset", "02").stdout)
+    before = snapshot(course)
+    assert_refused(mnist_course(course, "reset", "02", "--restore", "1999"), "1999", stamp)
+    assert snapshot(course) == before
+
+
+def test_a_missing_solution_is_a_one_line_error(course):
+    (course / "solutions" / "lesson_02_prepare.py").unlink()
+    (course / LESSON).write_text("# my work\n")
+    before = snapshot(course)
+    assert_refused(mnist_course(course, "reset", "02"), "solutions/lesson_02_prepare.py")
+    assert snapshot(course) == before
+
+
+def test_outside_a_course_folder(tmp_path):
+    assert_refused(mnist_course(tmp_path, "reset", "02"), "not inside the mnist-course folder")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_backups_are_git_ignored():
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", ".course/backups/lesson_02/20250101-000000.py"], cwd=ROOT
+    )
+    assert ignored.returncode == 0
