@@ -168,6 +168,40 @@ def draw_exploration(out, x_train, y_train):
     save(explore.plot_mean_digits(x_train, y_train), out, "mean_digits.png")
 
 
+def draw_mnist_format(out, x_train, y_train):
+    """Lesson 07: MNIST's conventions, measured on real digits: ink box and centre of mass."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.patches import Rectangle
+
+    wanted = [1, 7, 0, 4]
+    indices = [int(np.flatnonzero(y_train == digit)[0]) for digit in wanted]
+    figure, axes = plt.subplots(1, len(indices), figsize=(12, 3.6))
+    rows, columns = np.mgrid[0:28, 0:28]
+    for ax, index in zip(axes, indices):
+        image = x_train[index].astype(float)
+        ink_rows, ink_columns = np.nonzero(image)
+        top, bottom = ink_rows.min(), ink_rows.max()
+        left, right = ink_columns.min(), ink_columns.max()
+        mass = image.sum()
+        centre_row = (rows * image).sum() / mass
+        centre_column = (columns * image).sum() / mass
+        ax.imshow(image, cmap="gray")
+        ax.add_patch(Rectangle((left - 0.5, top - 0.5), right - left + 1, bottom - top + 1,
+                               fill=False, edgecolor="darkorange", linewidth=2))
+        ax.axhline(13.5, color="deepskyblue", linestyle="--", linewidth=1)
+        ax.axvline(13.5, color="deepskyblue", linestyle="--", linewidth=1)
+        ax.plot(centre_column, centre_row, marker="+", color="red", markersize=18, mew=2.5)
+        ax.set_title(
+            f"x_train[{index}]: ink {right - left + 1}x{bottom - top + 1} px\n"
+            f"centre of mass ({centre_column:.1f}, {centre_row:.1f})", fontsize=10,
+        )
+        ax.set_xticks([0, 27])
+        ax.set_yticks([0, 27])
+    figure.tight_layout()
+    save(figure, out, "mnist_format.png")
+
+
 def train_reference(x_train, y_train, x_val, y_val):
     import keras
     import tensorflow as tf
@@ -253,8 +287,10 @@ def draw_hero_from_mnist(out, model, x_test, y_test):
     import numpy as np
 
     all_scores = model.predict(x_test, verbose=0)
-    unsure = [int(i) for i in np.argsort(all_scores.max(axis=1))[:3]]  # the hardest ones
-    indices = [0, 1, 2, *unsure]
+    right = all_scores.argmax(axis=1) == y_test
+    confidence = np.where(right, all_scores.max(axis=1), 2.0)
+    unsure = [int(i) for i in np.argsort(confidence)[:2]]  # right, but only just
+    indices = [0, 1, 2, 4, *unsure]
     scores = all_scores[indices]
     figure, axes = plt.subplots(2, len(indices), figsize=(13, 4.2), height_ratios=[1.1, 1])
     for column, index in enumerate(indices):
@@ -274,15 +310,48 @@ def draw_hero_from_mnist(out, model, x_test, y_test):
 
 
 def draw_lesson_07(out, model, x_train, y_train):
-    """Lesson 07: the preprocessing stages of an example photo, and the home page's picture."""
+    """Lesson 07 and the home page: example photos, read by the reference pipeline."""
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
     predict = reference("lesson_07_predict")
+    means = reference("lesson_03_explore").mean_digits(x_train, y_train)
     photos = example_photos()
     if not photos:
         raise FigureError("solutions/lesson_07_predict.py exists but examples/ has no *.png photo")
-    figure = predict.explain_figure(photos[0], model)
-    save(figure, out, "preprocessing.png")
-    save(predict.explain_figure(photos[0], model), out, "hero.png")
 
+    readings = []
+    for photo in photos:
+        grey = predict.read_image(photo)
+        image = predict.preprocess_digit(grey)
+        digit, probabilities = predict.predict_digit(model, image)
+        readings.append((photo, grey, image, digit, probabilities))
+
+    # Lesson 07: every stage for one photo, drawn by the reference explain_figure.
+    chosen = next((r for r in readings if "shadow" in r[0].name), readings[0])
+    photo, grey, image, digit, probabilities = chosen
+    figure = predict.explain_figure(grey, image, probabilities, mnist_means=means)
+    figure.suptitle(f"examples/{photo.name}", y=1.01)
+    save(figure, out, "preprocessing.png")
+
+    # Home page: every example photo, the 28x28 the model sees, and what it reads.
+    figure, axes = plt.subplots(2, len(readings), figsize=(1.9 * len(readings), 4.4))
+    for column, (photo, grey, image, digit, probabilities) in enumerate(readings):
+        with Image.open(photo) as picture:
+            if "A" in picture.mode or "transparency" in picture.info:
+                axes[0, column].imshow(grey, cmap="gray")  # as read_image composites it
+            else:
+                axes[0, column].imshow(picture.convert("RGB"))
+        axes[0, column].set_title(photo.stem.replace("-", " "), fontsize=8)
+        axes[1, column].imshow(image, cmap="gray", vmin=0, vmax=1)
+        axes[1, column].set_title(f"reads {digit} ({probabilities[digit]:.0%})", fontsize=11)
+        for ax in axes[:, column]:
+            ax.set_xticks([])
+            ax.set_yticks([])
+    axes[0, 0].set_ylabel("the photo", fontsize=11)
+    axes[1, 0].set_ylabel("what the model sees", fontsize=11)
+    figure.tight_layout()
+    save(figure, out, "hero.png")
 
 def draw_all(out: Path) -> None:
     """Write every figure of the guide into `out`."""
@@ -297,6 +366,7 @@ def draw_all(out: Path) -> None:
     draw_pixels(out, x_train_raw, y_train)
     draw_flatten(out, x_train_raw)
     draw_exploration(out, x_train_raw, y_train)
+    draw_mnist_format(out, x_train_raw, y_train)
 
     prepare = reference("lesson_02_prepare")
     x_train, x_test = prepare.normalize(x_train_raw), prepare.normalize(x_test_raw)

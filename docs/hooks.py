@@ -16,6 +16,9 @@ and the reference body as a collapsed block pulled from the solution file by
     <!-- check 02 -->      the exact command that checks the lesson
     <!-- solution 02 -->   the whole reference module, collapsed
     <!-- lesson-map -->    a table of every lesson: what you write, how to check it
+    <!-- if-code 07 --> ... <!-- /if-code -->
+                           kept only when the lesson's reference module exists (its figures
+                           are drawn from it); `if-no-code` is the opposite
 
 A page with tasks must cover every function the learner writes in that lesson, in the
 stubs' order, and name no other: otherwise the build fails, so the guide cannot drift from
@@ -50,7 +53,7 @@ from mnist_course.stubs import BEGIN, END, solution_functions  # noqa: E402
 
 # Lessons the guide teaches that the registry may not list yet (their code lands later).
 FALLBACK = {
-    "07": ("lesson_07_predict", "Read your own digit", "lessons/07-predict.md"),
+    "07": ("lesson_07_predict", "Predict your own digit", "lessons/07-predict.md"),
 }
 HINT_TITLES = ["Hint 1 · a nudge", "Hint 2 · the idea", "Hint 3 · the API to use"]
 
@@ -58,7 +61,11 @@ TASK = re.compile(r"^<!-- task (\d\d) (\w+) -->\n(.*?)^<!-- /task -->$", re.M | 
 CHECK = re.compile(r"^<!-- check (\d\d) -->$", re.M)
 SOLUTION = re.compile(r"^<!-- solution (\d\d) -->$", re.M)
 LESSON_MAP = re.compile(r"^<!-- lesson-map -->$", re.M)
-ANY_DIRECTIVE = re.compile(r"^<!-- /?(task|check|solution|lesson-map)\b.*-->$", re.M)
+IF_CODE = re.compile(r"^<!-- if-code (\d\d) -->\n(.*?)^<!-- /if-code -->\n?", re.M | re.S)
+IF_NO_CODE = re.compile(r"^<!-- if-no-code (\d\d) -->\n(.*?)^<!-- /if-no-code -->\n?", re.M | re.S)
+ANY_DIRECTIVE = re.compile(
+    r"^<!-- /?(task|check|solution|lesson-map|if-code|if-no-code)\b.*-->$", re.M
+)
 
 
 @dataclass
@@ -66,6 +73,7 @@ class Function:
     name: str
     signature: str  # "normalize(images)"
     summary: str  # the docstring's first paragraph
+    docstring: str  # the whole docstring, as the stub shows it
     def_lines: tuple[int, int]  # first and last line of the `def ...:` header (1-based)
     body_lines: tuple[int, int]  # the lines between BEGIN SOLUTION and END SOLUTION
 
@@ -101,7 +109,7 @@ def parse_functions(number: str) -> dict[str, Function]:
         markers = [begin + 1, end + 1]
         signature = f"{node.name}({ast.unparse(node.args)})"
         found[node.name] = Function(
-            node.name, signature, summary, (node.lineno, header_end), (markers[0] + 1, markers[1] - 1)
+            node.name, signature, summary, doc, (node.lineno, header_end), (markers[0] + 1, markers[1] - 1)
         )
     return {name: found[name] for name in wanted}
 
@@ -145,9 +153,14 @@ def render_task(number: str, name: str, prose: str, position: int) -> str:
         "",
         f"```python\n{function.signature}\n```",
         "",
-        f'!!! abstract "The spec"\n{indent(function.summary)}\n\n'
-        f"    The whole docstring, with every argument and return value, is in your stub "
-        f"and in the [API reference][{module}.{name}].",
+        f'!!! abstract "The spec"\n{indent(function.summary)}\n',
+        f'    ??? quote "The whole docstring: arguments, return value, examples"',
+        "        ```text",
+        indent(function.docstring, 8),
+        "        ```",
+        "",
+        f"    The same text is in your stub and, formatted, in the "
+        f"[API reference][{module}.{name}].",
         "",
         prose.strip(),
         "",
@@ -204,8 +217,9 @@ def render_lesson_map(page_uri: str) -> str:
         link = posixpath.relpath(page, here or ".")
         functions = COURSE.functions.get(number, {})
         written = ", ".join(f"`{name}`" for name in functions) or "*(code landing soon)*"
+        extra = " *(going further)*" if int(number) > 7 else ""
         rows.append(
-            f"| [{number} · {title}]({link}) | {written} | `pytest checks/lesson_{number}` |"
+            f"| [{number} · {title}]({link}){extra} | {written} | `pytest checks/lesson_{number}` |"
         )
     return "\n".join(rows)
 
@@ -240,6 +254,12 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
                 "<!-- task --> block, in the same order."
             )
 
+    markdown = IF_CODE.sub(
+        lambda m: m.group(2) if m.group(1) in COURSE.functions else "", markdown
+    )
+    markdown = IF_NO_CODE.sub(
+        lambda m: "" if m.group(1) in COURSE.functions else m.group(2), markdown
+    )
     counters: dict[str, int] = {}
 
     def task(match: re.Match) -> str:

@@ -15,6 +15,7 @@ Needs MNIST (`MNIST_PATH`), because the figures are drawn at build time.
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import os
 import re
@@ -25,6 +26,11 @@ import time
 from pathlib import Path
 
 import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -83,9 +89,14 @@ def test_site_builds_strictly_with_every_page_and_figure(site):
     if (ROOT / "solutions" / "lesson_07_predict.py").is_file():
         assert "preprocessing.png" in figures
     # The hints come from hints.toml and the solutions from solutions/, not from the pages.
-    lesson_02 = (site / "lessons/02-prepare/index.html").read_text(encoding="utf-8")
-    assert "Reference solution" in lesson_02 and "np.float32(255.0)" in lesson_02
-    assert "pytest checks/lesson_02" in lesson_02
+    page = (site / "lessons/02-prepare/index.html").read_text(encoding="utf-8")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
+    assert "pytest checks/lesson_02" in text
+    assert "Reference solution" in text and "np.float32(255.0)" in text
+    with open(ROOT / "hints.toml", "rb") as handle:
+        nudge = tomllib.load(handle)["lesson_02"]["normalize"]["levels"][0]
+    words = re.sub(r"[`*_]", "", nudge).split()[:6]  # the hint's opening, as rendered
+    assert " ".join(words) in text, f"the hint {nudge!r} is not on the lesson 02 page"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
