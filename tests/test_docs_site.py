@@ -209,5 +209,14 @@ def test_navigation_reaches_every_lesson(server, browser):
     assert not problems, problems
 
 
+def test_dark_palette_follows_the_system(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    page.goto(server + "lessons/06-evaluate/", wait_until="networkidle")
+    scheme = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
+    page.screenshot(path=str(SCREENSHOTS / "dark__lessons__06-evaluate.png"))
+    page.close()
+    assert scheme == "slate", scheme
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-v", "-s"]))
