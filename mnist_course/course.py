@@ -43,6 +43,7 @@ LESSONS: dict[str, Lesson] = {
         Lesson("04", "lesson_04_model", "Build the model", "lessons/04-model.md"),
         Lesson("05", "lesson_05_train", "Train the model", "lessons/05-train.md"),
         Lesson("06", "lesson_06_evaluate", "Evaluate the model", "lessons/06-evaluate.md"),
+        Lesson("07", "lesson_07_predict", "Predict your own digit", "lessons/07-predict.md"),
         Lesson("08", "lesson_08_cnn", "A convolutional network", "lessons/08-cnn.md"),
     )
 }
