@@ -94,6 +94,35 @@ def evaluate(
     typer.echo(f"Confusion matrix figure: {result.figure}")
 
 
+@app.command()
+def predict(
+    images: Annotated[list[Path], typer.Argument(metavar="IMAGE...", help="Pictures of one digit each.")],
+    model: Annotated[Optional[Path], typer.Option(help="A .keras file (default: the latest trained).")] = None,
+    top: Annotated[int, typer.Option(min=1, max=10, help="How many likeliest digits to list.")] = 3,
+    json: Annotated[bool, typer.Option("--json", help="Print one JSON array, one object per image.")] = False,
+    explain: Annotated[
+        Optional[Path], typer.Option(metavar="DIR", help="Write a figure of every step per image to DIR.")
+    ] = None,
+    solutions: SolutionsOption = False,
+    impl: ImplOption = None,
+):
+    """Read your own handwritten digits (photos, scans, drawings) with a trained model."""
+    from mnist_course.predict import predict_images, report_json, report_text
+
+    results = predict_images(find_course_root(), implementation(solutions, impl), images, model, explain)
+    if json:
+        typer.echo(report_json(results))
+    else:
+        for line in report_text(results, top):
+            typer.echo(line)
+    failed = [result for result in results if result.error is not None]
+    for result in failed:
+        message = result.error if result.path in result.error else f"{result.path}: {result.error}"
+        print(f"mnist-course: {message}", file=sys.stderr)
+    if failed:
+        raise SystemExit(2)
+
+
 # --- The learner's companion: progress, hint, compare, reset, doctor, watch -------------------
 # Each command's logic lives in mnist_course/companion/; these only declare the arguments.
 
