@@ -273,7 +273,7 @@ def test_preprocess_handles_light_ink_on_dark(lesson):
 
 
 def test_preprocess_fits_a_20_pixel_box_keeping_the_aspect_ratio(lesson):
-    image = preprocess(lesson, paper_photo(drawn_mask(1, 220, seed=3), digit_fraction=0.7))
+    image = preprocess(lesson, paper_photo(drawn_mask(1, 220, seed=3), digit_fraction=0.35))
     height, width = ink_box(image)
     expect(
         19 <= height <= 22,
