@@ -9,6 +9,7 @@ q quits when the terminal is interactive, Ctrl-C always does.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from mnist_course.companion.workspace import Workspace, resolve_lesson
 from mnist_course.course import LESSONS, CourseError, Lesson
 
 LESSON_FILES = {unit.filename: unit for unit in LESSONS.values()}
+
+# watchfiles logs a warning on Ctrl-C; we say "Stopped watching." ourselves.
+logging.getLogger("watchfiles.main").setLevel(logging.ERROR)
 
 
 def saved_lessons(changes) -> list[Lesson]:
@@ -133,6 +137,6 @@ def watch(number: str | None = None, runs: int | None = None, console: Console |
                 done += 1
                 if runs is not None and done >= runs:
                     return
-        except ChecksCancelled:
+        except (ChecksCancelled, KeyboardInterrupt):  # q or Ctrl-C in the middle of a run
             pass
     console.print("Stopped watching.", style="dim")
