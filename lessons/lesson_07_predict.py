@@ -75,10 +75,10 @@ def preprocess_digit(grey, stages=None):
 
     Steps, each one a reason MNIST-trained models fail on raw photos:
 
-    1. Even out the lighting: estimate the paper's brightness everywhere (shadows and
-       gradients included) and keep only what differs from it (the ink).
-    2. Decide the polarity (dark ink on light paper, or light on dark) and make the ink
+    1. Decide the polarity (dark ink on light paper, or light on dark) and make the ink
        white on black.
+    2. Even out the lighting: estimate the paper's brightness everywhere (shadows and
+       gradients included) and keep only what differs from it (the ink).
     3. Separate ink from paper with a threshold, then keep the digit: the largest, most
        central group of ink, dropping specks, and paper or table edges along the border.
     4. Crop to the digit, bring its strokes to MNIST's thickness (about a tenth of its
