@@ -142,6 +142,9 @@ def main() -> int:
         paths = write_mnist_photos(x_test[chosen], folder, seed=args.seed)
         found = accuracies(model, paths, y_test[chosen])
         rows.append((f"rendered photos of MNIST test digits (n={len(paths)})", found))
+        # The ceiling: the same digits as MNIST itself gives them, no photo in between.
+        clean = load_lesson(ROOT / "solutions", "07").predict_digit(model, x_test[chosen] / np.float32(255))[0]
+        ceiling = float(np.mean(clean == y_test[chosen]))
 
         digits = Path(os.environ.get("MNIST_COURSE_DIGITS") or ROOT.parent / "shared" / "digits")
         if (digits / "labels.csv").is_file():
@@ -158,6 +161,7 @@ def main() -> int:
         print("| --- | ---: | ---: | ---: |")
         for name, found in rows:
             print(f"| {name} | {found['naive']:.1%} | {found['textbook']:.1%} | {found['ours']:.1%} |")
+        print(f"\nThe same {len(paths)} test digits straight from MNIST (no photo): {ceiling:.1%}.")
         if not args.no_latency:
             one, many, base = latency(model_path, paths)
             print(f"\n| `mnist-course predict` latency beyond start-up ({base:.1f} s) | seconds |")

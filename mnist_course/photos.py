@@ -42,8 +42,12 @@ def mnist_mask(digit28, height: int, weight: float = 0.5) -> np.ndarray:
     big = cv2.resize(digit, (size, size), interpolation=cv2.INTER_CUBIC)
     big = cv2.GaussianBlur(big, (0, 0), 0.6 * scale)
     big /= max(float(big.max()), 1e-6)
-    # Above about 0.65 the faint strokes of some MNIST digits break apart.
     threshold = 0.62 - 0.4 * float(np.clip(weight, 0, 1))
+    # A high threshold breaks the faint strokes of some MNIST digits into dots, which no
+    # pen does: lower it until the digit has as few pieces as a broad stroke would.
+    pieces = cv2.connectedComponents((big > 0.22).astype(np.uint8))[0]
+    while threshold > 0.22 and cv2.connectedComponents((big > threshold).astype(np.uint8))[0] > pieces:
+        threshold -= 0.04
     mask = (big > threshold).astype(np.uint8) * 255
     if weight > 0.8:
         radius = int(round((weight - 0.8) * 0.15 * height))
