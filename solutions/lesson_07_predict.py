@@ -189,38 +189,33 @@ def preprocess_digit(grey, stages=None):
     noise = (p50 - p10) / 1.28
     signal = np.clip(signal, 0, None)
 
-    def separate(signal):
-        """Scale the ink to 0..255 and threshold it: Otsu's level, but never below 30%
-        of the ink's contrast (a blurred stroke's halo is not ink)."""
+    # 3. Ink or paper: Otsu's threshold, but never below 30% of the ink's contrast (a
+    # blurred stroke's halo is not ink). A paper edge or the table runs *along* the
+    # border (a stroke only crosses it) and is often darker than the ink: when there is
+    # one, blank it out and threshold again, so it cannot set the contrast.
+    for attempt in range(2):
         contrast = float(np.percentile(signal[::2, ::2], 99.9))
         if contrast < max(MIN_CONTRAST, 6 * noise):
             raise ValueError("no digit found in the image")
         ink8 = np.clip(signal / contrast * 255.0, 0, 255).astype(np.uint8)
         otsu, _ = cv2.threshold(ink8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         mask = (ink8 > max(otsu, 0.3 * 255)).astype(np.uint8)
-        return ink8, mask, *cv2.connectedComponentsWithStats(mask, connectivity=8)
-
-    def border_contact(labels, count):
-        """Per component, the largest share of one side of the picture it runs along."""
+        count, labels, stats, centres = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        # Per component, the largest share of one side of the picture it runs along.
         contact = np.zeros(count - 1)
         for edge, length in ((labels[0], W), (labels[-1], W), (labels[:, 0], H), (labels[:, -1], H)):
             contact = np.maximum(contact, np.bincount(edge, minlength=count)[1:] / length)
-        return contact
-
-    # 3. Ink or paper. A paper edge or the table runs *along* the border (a stroke only
-    # crosses it) and is often darker than the ink: blank it out and threshold again, so
-    # it cannot set the contrast.
-    ink8, mask, count, labels, stats, centres = separate(signal)
-    edges = np.flatnonzero(border_contact(labels, count) > 0.25) + 1
-    if len(edges):
+        edges = np.flatnonzero(contact > 0.25) + 1
+        if attempt == 1 or len(edges) == 0:
+            break
         band = cv2.dilate(np.isin(labels, edges).astype(np.uint8), np.ones((5, 5), np.uint8))
-        ink8, mask, count, labels, stats, centres = separate(np.where(band > 0, 0, signal))
+        signal = np.where(band > 0, 0.0, signal)
     if count <= 1:
         raise ValueError("no digit found in the image")
     area = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
     x0, y0 = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
     x1, y1 = x0 + stats[1:, cv2.CC_STAT_WIDTH], y0 + stats[1:, cv2.CC_STAT_HEIGHT]
-    candidate = (border_contact(labels, count) <= 0.25) & (area >= 0.0002 * H * W)
+    candidate = (contact <= 0.25) & (area >= 0.0002 * H * W)
     # A line from one side to the other (a ruled line, a fold) is no digit when there is
     # anything else.
     across = ((x0 == 0) & (x1 == W) & (y1 - y0 < 0.2 * H)) | ((y0 == 0) & (y1 == H) & (x1 - x0 < 0.2 * W))
