@@ -12,6 +12,8 @@ neighbours: to it, a 3 moved two pixels to the right is a brand-new pattern. A
 - **MaxPooling2D** keeps the strongest response in each 2x2 patch: the feature map gets four
   times smaller and a one-pixel wobble no longer matters. After two conv + pool blocks each
   unit sees a whole part of the digit.
+- **BatchNormalization** rescales the features to a steady mean and spread while training,
+  which lets a high learning rate work from the first epochs.
 - **Dropout** switches off a random share of units at every training step, so the network
   cannot lean on any single one of them.
 
@@ -74,7 +76,7 @@ def build_cnn(augmentation=None, filters=(32, 64), dense_units=128, dropout=0.4)
     2. `augmentation`, when it is given (e.g. the block `augment()` returns)
     3. for each entry `f` of `filters`: `Conv2D(f, 3, activation="relu")`, then
        `MaxPooling2D(2)`
-    4. `Flatten()`, then `Dropout(dropout)`
+    4. `BatchNormalization()`, `Flatten()`, then `Dropout(dropout)`
     5. `Dense(dense_units, activation="relu")`, then `Dropout(dropout)`
     6. `Dense(10, activation="softmax")`
 
@@ -92,8 +94,8 @@ def build_cnn(augmentation=None, filters=(32, 64), dense_units=128, dropout=0.4)
     Example:
         >>> model = build_cnn()
         >>> [layer.__class__.__name__ for layer in model.layers]
-        ['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dropout', 'Dense',
-         'Dropout', 'Dense']
+        ['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'BatchNormalization', 'Flatten',
+         'Dropout', 'Dense', 'Dropout', 'Dense']
     """
     raise NotImplementedError(
         'Lesson 08 · A convolutional network · build_cnn() is not implemented yet: write it in lessons/lesson_08_cnn.py (its docstring is the spec; guide: docs/lessons/08-cnn.md; a nudge: mnist-course hint 08 build_cnn)'

@@ -12,6 +12,8 @@ neighbours: to it, a 3 moved two pixels to the right is a brand-new pattern. A
 - **MaxPooling2D** keeps the strongest response in each 2x2 patch: the feature map gets four
   times smaller and a one-pixel wobble no longer matters. After two conv + pool blocks each
   unit sees a whole part of the digit.
+- **BatchNormalization** rescales the features to a steady mean and spread while training,
+  which lets a high learning rate work from the first epochs.
 - **Dropout** switches off a random share of units at every training step, so the network
   cannot lean on any single one of them.
 
@@ -82,7 +84,7 @@ def build_cnn(augmentation=None, filters=(32, 64), dense_units=128, dropout=0.4)
     2. `augmentation`, when it is given (e.g. the block `augment()` returns)
     3. for each entry `f` of `filters`: `Conv2D(f, 3, activation="relu")`, then
        `MaxPooling2D(2)`
-    4. `Flatten()`, then `Dropout(dropout)`
+    4. `BatchNormalization()`, `Flatten()`, then `Dropout(dropout)`
     5. `Dense(dense_units, activation="relu")`, then `Dropout(dropout)`
     6. `Dense(10, activation="softmax")`
 
@@ -100,8 +102,8 @@ def build_cnn(augmentation=None, filters=(32, 64), dense_units=128, dropout=0.4)
     Example:
         >>> model = build_cnn()
         >>> [layer.__class__.__name__ for layer in model.layers]
-        ['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dropout', 'Dense',
-         'Dropout', 'Dense']
+        ['Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'BatchNormalization', 'Flatten',
+         'Dropout', 'Dense', 'Dropout', 'Dense']
     """
     # BEGIN SOLUTION
     layers = [keras.Input(shape=(28, 28, 1))]
@@ -110,6 +112,7 @@ def build_cnn(augmentation=None, filters=(32, 64), dense_units=128, dropout=0.4)
     for count in filters:
         layers += [keras.layers.Conv2D(count, 3, activation="relu"), keras.layers.MaxPooling2D(2)]
     layers += [
+        keras.layers.BatchNormalization(),
         keras.layers.Flatten(),
         keras.layers.Dropout(dropout),
         keras.layers.Dense(dense_units, activation="relu"),

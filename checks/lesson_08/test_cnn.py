@@ -1,0 +1,375 @@
+"""Checks for lesson 08 · augment, build_cnn and compile_cnn.
+
+The checks look at what the layers *do* (is a batch of white images given a black border?
+does prediction leave images alone?) and at layer configs, not at how Keras prints a model,
+so they hold across Keras versions. The one real training run uses 2,000 images for three
+epochs; the full training lives in `mnist-course train --model cnn` and the benchmark.
+"""
+
+import math
+
+import keras
+import numpy as np
+import pytest
+
+from mnist_course.checking import call, describe, expect, type_name
+
+
+@pytest.fixture(scope="module")
+def lesson(learner):
+    return learner("08")
+
+
+def as_images(x):
+    """(n, 28, 28) -> (n, 28, 28, 1): the channel axis convolutions want."""
+    return np.asarray(x, dtype=np.float32)[..., np.newaxis]
+
+
+def sublayers(block):
+    """The layers inside `block` (a Sequential), or the block itself if it is one layer."""
+    return list(getattr(block, "layers", [block]))
+
+
+def layer_names(layers):
+    return [type(layer).__name__ for layer in layers]
+
+
+def largest(factor) -> float:
+    """A Keras factor is a number or a (low, high) pair; the size of the largest change."""
+    values = factor if isinstance(factor, (list, tuple)) else [factor]
+    return max(abs(float(value)) for value in values)
+
+
+def activation_name(layer) -> str:
+    activation = getattr(layer, "activation", None)
+    return getattr(activation, "__name__", str(activation))
+
+
+# --- augment ---------------------------------------------------------------------------------
+
+
+def built_block(lesson, **kwargs):
+    block = call("augment", lesson.augment, **kwargs)
+    expect(
+        isinstance(block, keras.layers.Layer),
+        "augment",
+        "a Keras layer block, e.g. keras.Sequential([...random layers...])",
+        type_name(block),
+        "return keras.Sequential([RandomRotation(...), RandomTranslation(...), RandomZoom(...)])",
+    )
+    return block
+
+
+def the_layer(block, name, function="augment"):
+    found = [layer for layer in sublayers(block) if type(layer).__name__ == name]
+    expect(
+        len(found) == 1,
+        function,
+        f"one keras.layers.{name} in the block",
+        f"layers {layer_names(sublayers(block))}",
+        f"add keras.layers.{name}(...) to the Sequential",
+    )
+    return found[0]
+
+
+def test_augment_rotates_shifts_and_zooms(lesson):
+    block = built_block(lesson, rotation=0.05, shift=0.08, zoom=0.12)
+    rotation = the_layer(block, "RandomRotation").get_config()
+    translation = the_layer(block, "RandomTranslation").get_config()
+    zoom = the_layer(block, "RandomZoom").get_config()
+    seen = (
+        f"rotation factor {rotation['factor']}, translation factors "
+        f"{translation['height_factor']}/{translation['width_factor']}, zoom factor "
+        f"{zoom['height_factor']}"
+    )
+    expect(
+        math.isclose(largest(rotation["factor"]), 0.05)
+        and math.isclose(largest(translation["height_factor"]), 0.08)
+        and math.isclose(largest(translation["width_factor"]), 0.08)
+        and math.isclose(largest(zoom["height_factor"]), 0.12),
+        "augment",
+        "factors 0.05 (rotation), 0.08 (both shifts), 0.12 (zoom) for "
+        "augment(rotation=0.05, shift=0.08, zoom=0.12)",
+        seen,
+        "pass the arguments on: RandomRotation(rotation), RandomTranslation(shift, shift), "
+        "RandomZoom(zoom)",
+    )
+
+
+def test_augment_keeps_changes_small(lesson):
+    block = built_block(lesson)
+    turn = largest(the_layer(block, "RandomRotation").get_config()["factor"])
+    expect(
+        0 < turn <= 0.1,
+        "augment",
+        "a default rotation of at most 0.1 of a full turn (36 degrees)",
+        f"RandomRotation factor {turn:g} (up to {turn * 360:g} degrees)",
+        "the factor is a fraction of a full turn, not degrees or radians: 0.03 is about 11 "
+        "degrees. Turned too far, a 6 becomes a 9",
+    )
+
+
+def test_augment_fills_the_border_with_black(lesson):
+    block = built_block(lesson)
+    white = np.ones((16, 28, 28, 1), dtype=np.float32)
+    keras.utils.set_random_seed(0)
+    out = np.asarray(block(white, training=True))
+    bordered = int(np.sum(out.reshape(16, -1).min(axis=1) < 0.5))
+    fills = {
+        type(layer).__name__: layer.get_config().get("fill_mode") for layer in sublayers(block)
+    }
+    expect(
+        bordered >= 12,
+        "augment",
+        "black (0) in the border a move uncovers: at least 12 of 16 all-white images get "
+        "some black pixels",
+        f"{bordered} of 16 (fill modes {fills})",
+        "give every random layer fill_mode='constant', fill_value=0.0; Keras' default "
+        "'reflect' mirrors pieces of the stroke into the border",
+    )
+
+
+def test_augment_moves_digits_only_while_training(lesson, small_train):
+    block = built_block(lesson)
+    digits = as_images(small_train[0][:16])
+    kept = np.asarray(block(digits, training=False))
+    expect(
+        kept.shape == digits.shape and np.allclose(kept, digits),
+        "augment",
+        "images unchanged when training=False (prediction)",
+        f"{describe(kept)}, max change {np.max(np.abs(kept - digits)) if kept.shape == digits.shape else 'n/a'}",
+        "use Keras' Random* preprocessing layers: they act only while training",
+    )
+    keras.utils.set_random_seed(0)
+    moved = np.asarray(block(digits, training=True))
+    changed = int(np.sum(np.abs(moved - digits).reshape(16, -1).max(axis=1) > 0.1))
+    expect(
+        moved.shape == digits.shape and changed >= 12,
+        "augment",
+        "a batch of the same shape with (almost) every image moved when training=True",
+        f"{describe(moved)}, {changed} of 16 images changed",
+        "factors of 0 change nothing: use the rotation, shift and zoom arguments",
+    )
+
+
+# --- build_cnn -------------------------------------------------------------------------------
+
+
+def built(lesson, *args, **kwargs):
+    model = call("build_cnn", lesson.build_cnn, *args, **kwargs)
+    expect(
+        isinstance(model, keras.Model),
+        "build_cnn",
+        "a keras.Sequential model",
+        type_name(model),
+        "return keras.Sequential([...layers...])",
+    )
+    return model
+
+
+def test_cnn_maps_images_to_ten_probabilities(lesson):
+    model = built(lesson)
+    batch = np.random.default_rng(0).random((4, 28, 28, 1), dtype=np.float32)
+    try:
+        out = np.asarray(model(batch))
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001
+        expect(
+            False,
+            "build_cnn",
+            "the model to accept a batch of shape (4, 28, 28, 1)",
+            f"{type(error).__name__}: {str(error).splitlines()[0][:200]}",
+            "start with keras.Input(shape=(28, 28, 1)): a convolution wants a channel axis",
+        )
+    expect(
+        out.shape == (4, 10),
+        "build_cnn",
+        "output shape (4, 10) for 4 images: ten scores per image",
+        describe(out),
+        "Flatten() after the last pooling layer, then the Dense layers; the last is Dense(10)",
+    )
+    expect(
+        np.allclose(out.sum(axis=1), 1.0, atol=1e-4),
+        "build_cnn",
+        "each image's ten outputs to sum to 1 (probabilities)",
+        f"sums {np.round(out.sum(axis=1), 3).tolist()}",
+        "a sigmoid scores each digit on its own, so the scores do not sum to 1; use "
+        "activation='softmax' on the last Dense layer",
+    )
+
+
+def test_cnn_layers_follow_the_recipe(lesson):
+    model = built(lesson, filters=(8, 16), dense_units=32, dropout=0.3)
+    names = layer_names(model.layers)
+    wanted = ["Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "BatchNormalization",
+              "Flatten", "Dropout", "Dense", "Dropout", "Dense"]  # fmt: skip
+    expect(
+        names == wanted,
+        "build_cnn",
+        f"layers {', '.join(wanted)} for filters=(8, 16) and no augmentation",
+        f"layers {', '.join(names)}",
+        "no Conv2D: an MLP cannot tell neighbouring pixels apart; add Conv2D blocks"
+        if "Conv2D" not in names
+        else "one Conv2D + MaxPooling2D(2) block per entry of filters, then "
+        "BatchNormalization, Flatten, Dropout, Dense, Dropout, Dense(10)",
+    )
+    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    seen = [(layer.filters, tuple(layer.kernel_size), activation_name(layer)) for layer in convs]
+    expect(
+        seen == [(8, (3, 3), "relu"), (16, (3, 3), "relu")],
+        "build_cnn",
+        "Conv2D layers with 8 then 16 filters, 3x3 kernels, relu",
+        f"(filters, kernel, activation) {seen}",
+        "Conv2D(count, 3, activation='relu') for count in filters",
+    )
+    dense = [(layer.units, activation_name(layer)) for layer in model.layers
+             if isinstance(layer, keras.layers.Dense)]  # fmt: skip
+    rates = [layer.rate for layer in model.layers if isinstance(layer, keras.layers.Dropout)]
+    expect(
+        dense == [(32, "relu"), (10, "softmax")] and all(math.isclose(r, 0.3) for r in rates),
+        "build_cnn",
+        "Dense(32, relu) and Dense(10, softmax), Dropout rate 0.3, for dense_units=32, "
+        "dropout=0.3",
+        f"Dense {dense}, Dropout rates {rates}",
+        "pass dense_units and dropout on to the Dense and Dropout layers",
+    )
+
+
+def test_cnn_uses_the_augmentation(lesson):
+    probe = keras.Sequential([keras.layers.RandomTranslation(0.1, 0.1)], name="probe")
+    model = built(lesson, augmentation=probe)
+    inside = [layer for layer in model.layers if layer is probe or layer in probe.layers]
+    expect(
+        bool(inside) and type(model.layers[0]).__name__ != "Conv2D",
+        "build_cnn",
+        "the augmentation block as the first layer after keras.Input when it is given",
+        f"layers {', '.join(layer_names(model.layers))}",
+        "if augmentation is not None: put it in the layer list right after keras.Input, "
+        "before the first Conv2D",
+    )
+    plain = built(lesson)
+    random_layers = [name for name in layer_names(plain.layers) if name.startswith("Random")]
+    random_layers += [n for layer in plain.layers for n in layer_names(sublayers(layer))
+                      if n.startswith("Random") and layer is not probe]  # fmt: skip
+    expect(
+        not random_layers,
+        "build_cnn",
+        "no random layers when augmentation=None",
+        f"random layers {random_layers}",
+        "add the augmentation only when it is given: `if augmentation is not None:`",
+    )
+
+
+# --- compile_cnn -----------------------------------------------------------------------------
+
+
+def expected_rate(step, total, peak, warmup):
+    """Warm-up from 0 to `peak`, then a cosine down to 0 at `total`: the spec's formula."""
+    if step < warmup:
+        return peak * step / warmup
+    return peak * 0.5 * (1 + math.cos(math.pi * min(step - warmup, total - warmup) / (total - warmup)))
+
+
+@pytest.fixture
+def compiled(lesson, reference):
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])  # fmt: skip
+    result = call(
+        "compile_cnn", lesson.compile_cnn, model, total_steps=1000, peak_learning_rate=0.004,
+        warmup_fraction=0.2,
+    )  # fmt: skip
+    expect(
+        result is model,
+        "compile_cnn",
+        "the same model object, compiled",
+        type_name(result),
+        "call model.compile(...), then `return model`",
+    )
+    return model
+
+
+def test_compile_cnn_warms_up_then_decays(compiled):
+    optimizer = compiled.optimizer
+    expect(
+        isinstance(optimizer, keras.optimizers.Adam),
+        "compile_cnn",
+        "the Adam optimizer",
+        type_name(optimizer),
+        "optimizer=keras.optimizers.Adam(learning_rate=schedule)",
+    )
+    setting = optimizer.get_config()["learning_rate"]
+    expect(
+        isinstance(setting, dict),
+        "compile_cnn",
+        "a learning-rate schedule (it changes at every step)",
+        f"a constant learning rate {setting}",
+        "pass a keras.optimizers.schedules.CosineDecay(...) as Adam's learning_rate, "
+        "not a number",
+    )
+    schedule = keras.optimizers.schedules.deserialize(setting)
+    steps = [0, 100, 200, 400, 600, 800, 1000]
+    seen = [float(schedule(step)) for step in steps]
+    wanted = [expected_rate(step, 1000, 0.004, 200) for step in steps]
+    expect(
+        np.allclose(seen, wanted, atol=2e-5),
+        "compile_cnn",
+        f"learning rates {np.round(wanted, 5).tolist()} at steps {steps} for total_steps=1000, "
+        "peak_learning_rate=0.004, warmup_fraction=0.2",
+        f"{np.round(seen, 5).tolist()}",
+        "warm up from 0: CosineDecay(initial_learning_rate=0.0, decay_steps=total_steps - "
+        "warmup_steps, warmup_target=peak_learning_rate, warmup_steps=warmup_steps)"
+        if seen[0] > 1e-6
+        else "warmup_steps = int(total_steps * warmup_fraction), and the decay takes the "
+        "remaining total_steps - warmup_steps",
+    )
+
+
+def test_compile_cnn_uses_sparse_categorical_crossentropy(compiled):
+    loss = compiled.loss
+    loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
+    y_true = np.array([3, 0, 9])
+    y_pred = np.full((3, 10), 0.05, dtype=np.float32)
+    y_pred[[0, 1, 2], [3, 0, 9]] = 0.55
+    wanted = float(-np.log(0.55))
+    try:
+        value = float(np.mean(np.asarray(loss_fn(y_true, y_pred))))
+    except Exception as error:  # noqa: BLE001
+        value, seen = None, f"{loss!r} fails on integer labels ({type(error).__name__})"
+    else:
+        seen = f"loss {value:.4f} from {getattr(loss_fn, 'name', loss)!r}"
+    expect(
+        value is not None and abs(value - wanted) < 1e-3,
+        "compile_cnn",
+        f"sparse categorical cross-entropy: {wanted:.4f} when the true digit gets 0.55",
+        seen,
+        "labels are integers 0..9: loss=keras.losses.SparseCategoricalCrossentropy()",
+    )
+
+
+# --- all three together ----------------------------------------------------------------------
+
+
+def test_the_cnn_learns(lesson, small_train, small_test):
+    """build_cnn and compile_cnn together: a few seconds of training must teach it digits."""
+    x, y = small_train
+    x_train, y_train = as_images(x[:2000]), y[:2000]
+    x_test, y_test = as_images(small_test[0][:1000]), small_test[1][:1000]
+    epochs, batch_size = 3, 32
+    keras.utils.set_random_seed(0)
+    # No augmentation here: on so small a budget it slows learning down, and the checks
+    # above already test what it does. This check is about the network and its schedule.
+    model = built(lesson)
+    steps = math.ceil(len(x_train) / batch_size) * epochs
+    model = call("compile_cnn", lesson.compile_cnn, model, total_steps=steps)
+    model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0)
+    predicted = np.argmax(model.predict(x_test, verbose=0), axis=1)
+    accuracy = float(np.mean(predicted == y_test))
+    expect(
+        accuracy >= 0.93,
+        "build_cnn",
+        "test accuracy of at least 0.93 after 3 epochs on 2,000 images",
+        f"{accuracy:.3f}",
+        "do the Conv2D layers use activation='relu', and does the learning rate warm up to "
+        "its peak and decay back down over total_steps?",
+    )
