@@ -42,7 +42,13 @@ def implementation(solutions: bool, impl: Optional[Path]):
 def train(
     solutions: SolutionsOption = False,
     impl: ImplOption = None,
-    epochs: Annotated[int, typer.Option(min=1, help="Most epochs (early stopping may stop sooner).")] = 20,
+    model: Annotated[
+        str, typer.Option("--model", help="mlp (lessons 01-06) or cnn (lesson 08, convolutional).")
+    ] = "mlp",
+    epochs: Annotated[
+        Optional[int],
+        typer.Option(min=1, help="Most epochs (default 20 for mlp, 8 for cnn); early stopping may stop sooner."),
+    ] = None,
     out: Annotated[Optional[Path], typer.Option(help="Where to save the .keras model.")] = None,
     seed: Annotated[int, typer.Option(help="Seed for weights, shuffling and dropout.")] = 0,
     limit: Annotated[
@@ -50,7 +56,7 @@ def train(
         typer.Option(min=100, help="Train on only the first N training images: a quick try-out."),
     ] = None,
 ):
-    """Train the MLP with your lesson code (or the reference) and save it as a .keras file."""
+    """Train the MLP (or --model cnn) with your lesson code (or the reference); save a .keras file."""
     from mnist_course.pipeline import train_and_save
 
     # A progress bar on a terminal; one line per epoch in logs and CI, where bars garble.
@@ -63,6 +69,7 @@ def train(
         seed=seed,
         limit=limit,
         verbose=verbose,
+        model_kind=model,
     )
     epochs = f"{result.epochs} epoch" + ("s" if result.epochs != 1 else "")
     typer.echo(f"Trained {epochs} in {result.seconds:.1f} s.")

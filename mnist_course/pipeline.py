@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,12 @@ LATEST = "LATEST"  # a text file naming the model `mnist-course train` saved las
 # 2 CPU cores). (256, 128) with dropout 0.2 stops at 97.98%: the wider net needs the dropout.
 REFERENCE_HIDDEN_UNITS = (512, 256)
 REFERENCE_DROPOUT = 0.3
+
+# `mnist-course train --model cnn`: lesson 08's CNN with augmentation and a warm-up + cosine
+# schedule fitted to the epochs (docs/performance.md has its accuracy and training time).
+MODEL_KINDS = ("mlp", "cnn")
+DEFAULT_EPOCHS = {"mlp": 20, "cnn": 8}
+BATCH_SIZE = 128  # lesson 05's default; the CNN's schedule is counted in these batches
 
 
 def choose_impl(root: Path, solutions: bool = False, impl: Path | None = None) -> Path:
@@ -99,7 +106,7 @@ def model_stamp() -> str:
 def train_and_save(
     root: Path,
     impl: Implementation,
-    epochs: int = 20,
+    epochs: int | None = None,
     hidden_units: tuple[int, ...] = REFERENCE_HIDDEN_UNITS,
     dropout: float = REFERENCE_DROPOUT,
     learning_rate: float = 1e-3,
@@ -107,17 +114,29 @@ def train_and_save(
     seed: int = 0,
     limit: int | None = None,
     verbose: int | str = "auto",
+    model_kind: str = "mlp",
 ) -> TrainResult:
-    """Train the MLP with the implementation's lessons 01-06 and save it as a .keras file."""
+    """Train the MLP (lessons 01-06) or the CNN (lesson 08 too) and save it as a .keras file."""
     import keras
 
+    if model_kind not in MODEL_KINDS:
+        raise CourseError(f"unknown model {model_kind!r}: choose one of {', '.join(MODEL_KINDS)}.")
+    epochs = epochs or DEFAULT_EPOCHS[model_kind]
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = load_data(impl, limit)
     keras.utils.set_random_seed(seed)  # the same initial weights for the same seed
-    model = impl.function("04", "build_model")(hidden_units=hidden_units, dropout=dropout)
-    model = impl.function("04", "compile_model")(model, learning_rate=learning_rate)
+    if model_kind == "cnn":
+        as_images = impl.function("02", "reshape_for_model")  # (n, 28, 28, 1) for Conv2D
+        x_train, x_val, x_test = as_images(x_train), as_images(x_val), as_images(x_test)
+        model = impl.function("08", "build_cnn")(augmentation=impl.function("08", "augment")())
+        steps = math.ceil(len(x_train) / BATCH_SIZE) * epochs
+        model = impl.function("08", "compile_cnn")(model, total_steps=steps)
+    else:
+        model = impl.function("04", "build_model")(hidden_units=hidden_units, dropout=dropout)
+        model = impl.function("04", "compile_model")(model, learning_rate=learning_rate)
     started = time.perf_counter()
     history = impl.function("05", "train")(
-        model, x_train, y_train, x_val, y_val, epochs=epochs, seed=seed, verbose=verbose
+        model, x_train, y_train, x_val, y_val, epochs=epochs, batch_size=BATCH_SIZE, seed=seed,
+        verbose=verbose,
     )
     seconds = time.perf_counter() - started
     predicted = impl.function("06", "predict_labels")(model, x_test)
@@ -126,7 +145,7 @@ def train_and_save(
     models = root / MODELS_DIR
     models.mkdir(parents=True, exist_ok=True)
     # A new file per run, so a learner never loses an earlier model by training again.
-    path = Path(out) if out else models / f"mlp-{model_stamp()}.keras"
+    path = Path(out) if out else models / f"{model_kind}-{model_stamp()}.keras"
     path.parent.mkdir(parents=True, exist_ok=True)
     model.save(path)
     (models / LATEST).write_text(str(path.resolve()) + "\n")
