@@ -87,7 +87,6 @@ def predict_images(
 ) -> list[Prediction]:
     """Predict every picture in `paths` (in order); bad pictures get an `error` instead."""
     model_path = Path(model_path) if model_path else latest_model(root)
-    model = load_model(model_path)
     read = impl.function("07", "read_image")
     preprocess = impl.function("07", "preprocess_digit")
     predict = impl.function("07", "predict_digit")
@@ -110,6 +109,9 @@ def predict_images(
         images.append(image)
         good.append(index)
 
+    # The model (and TensorFlow, ~700 MB) is loaded only now: a huge picture has been
+    # decoded, shrunk and freed by then, so the two never take memory at the same time.
+    model = load_model(model_path)
     if good:
         digits, probabilities = predict(model, np.stack(images))
         probabilities = np.asarray(probabilities, dtype=np.float64).reshape(len(good), 10)

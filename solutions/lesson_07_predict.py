@@ -80,8 +80,10 @@ def read_image(path):
             with Image.open(path) as image:
                 # JPEG only: decode at 1/2, 1/4 or 1/8 scale, never the full 12000x12000.
                 image.draft("RGB", (MAX_SIDE, MAX_SIDE))
-                image = ImageOps.exif_transpose(image)  # phones store photos sideways
+                # Shrink in place before anything else copies the picture: a 12000x12000
+                # PNG is 432 MB decoded, and every copy would cost as much again.
                 image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BILINEAR)
+                ImageOps.exif_transpose(image, in_place=True)  # phones store photos sideways
                 mode = image.mode
                 if mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # 16-bit or float pixels
                     values = np.asarray(image, dtype=np.float64)

@@ -202,15 +202,20 @@ def test_reads_real_handwriting_in_one_batch(model_path):
 
 
 @pytest.mark.slow
-def test_a_12000_pixel_photo_stays_within_1_5_gb(model_path, tmp_path):
+@pytest.mark.parametrize("kind", ["phone JPEG", "RGBA PNG"])
+def test_a_12000_pixel_photo_stays_within_1_5_gb(model_path, tmp_path, kind):
     side = 12000
     page = np.full((side, side), 225, np.uint8)
     mask = drawn_mask(3, 3000, weight=0.4, seed=7)
     top, left = 4000, 5000
     region = page[top: top + mask.shape[0], left: left + mask.shape[1]]
     region[mask > 0] = 40
-    path = tmp_path / "huge.jpg"
-    cv2.imwrite(str(path), page, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    if kind == "phone JPEG":
+        path = tmp_path / "huge.jpg"
+        cv2.imwrite(str(path), page, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    else:  # the worst case: no JPEG draft decoding, 576 MB once decoded
+        path = tmp_path / "huge.png"
+        cv2.imwrite(str(path), cv2.cvtColor(page, cv2.COLOR_GRAY2BGRA), [cv2.IMWRITE_PNG_COMPRESSION, 1])
     del page, region
     # A separate parent, so the peak memory measured is this run's alone.
     measure = (
