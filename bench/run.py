@@ -1,0 +1,367 @@
+"""The course's performance on this machine, as one markdown table.
+
+    python bench/run.py              # about 10-15 minutes on 2 CPU cores; prints the table
+    python bench/run.py --json       # the same figures as JSON
+    python bench/run.py --quick      # a tiny budget: proves the script runs (figures meaningless)
+
+What it measures, in this order (each training alone, one after the other, seeded):
+
+1. the machine (CPU, cores, memory, load average before and after: a busy machine makes
+   every time longer, so the load is part of the result);
+2. interpreter start-up and `import tensorflow` in a fresh interpreter (median of 3);
+3. each lesson's checks on the reference solutions, from bench/check_speed.py --json;
+4. `mnist-course train --solutions` for the MLP and for the CNN (`--model cnn`), through the
+   same pipeline the command uses: training time and test accuracy;
+5. the Keras `mnist_convnet` example's recipe (two Conv2D 32/64 + max-pooling, dropout 0.5,
+   Adam, batch 128, 15 epochs, validation_split=0.1), trained in this same run, beside our
+   CNN: test accuracy, training minutes, accuracy per minute;
+6. own-digit accuracy (naive preprocessing vs the course's) and predict latency for 1 and 300
+   images, from bench/own_digits.py (its markdown report), for the MLP and for the CNN trained in step 4.
+
+A step whose script is missing prints "not measured" instead of a figure. The table is also
+written to bench/results/latest.md (docs/performance.md includes it) and the raw figures to
+bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+RESULTS = ROOT / "bench" / "results"
+SEED = 0
+NOT_MEASURED = "not measured"
+
+
+# --- the machine -----------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = None
+    try:
+        pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+        memory = round(pages * size / 2**30, 1)
+    except (ValueError, OSError, AttributeError):
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": memory,
+        "os": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "load_before": load_average(),
+    }
+
+
+def load_average() -> list[float] | None:
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except (OSError, AttributeError):
+        return None
+
+
+# --- start-up --------------------------------------------------------------------------------
+
+
+def median_wall_time(command: list[str], repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def startup(repeat: int) -> dict:
+    python = sys.executable
+    return {
+        "python_seconds": median_wall_time([python, "-c", "pass"], repeat),
+        "import_tensorflow_seconds": median_wall_time([python, "-c", "import tensorflow"], repeat),
+    }
+
+
+# --- companion scripts (other parts of the course measure themselves) ------------------------
+
+
+def companion_json(script: str, *args: str, timeout: int = 1800) -> dict | None:
+    """Run bench/<script> --json ARGS and parse its output; None if it is absent or fails."""
+    path = ROOT / "bench" / script
+    if not path.is_file():
+        return None
+    run = subprocess.run(
+        [sys.executable, str(path), "--json", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    if run.returncode != 0:
+        print(f"bench: {script} failed ({run.returncode}):\n{run.stderr[-1500:]}", file=sys.stderr)
+        return None
+    try:
+        return json.loads(run.stdout)
+    except json.JSONDecodeError:
+        print(f"bench: {script} printed no JSON:\n{run.stdout[-1500:]}", file=sys.stderr)
+        return None
+
+
+# --- training --------------------------------------------------------------------------------
+
+
+def course_training(kind: str, scratch: Path, limit: int | None, epochs: int | None) -> dict:
+    """`mnist-course train --solutions [--model cnn]`, through the command's own pipeline.
+
+    The scratch folder stands in for the course root, so the learner's .course/ (their
+    latest model and figures) is left alone.
+    """
+    from mnist_course.pipeline import Implementation, train_and_save
+
+    result = train_and_save(
+        scratch, Implementation(ROOT / "solutions"), epochs=epochs, seed=SEED, limit=limit,
+        out=scratch / f"{kind}.keras", verbose=0, model_kind=kind,
+    )  # fmt: skip
+    return {
+        "model": str(result.model_path),
+        "test_accuracy": result.test_accuracy,
+        "epochs": result.epochs,
+        "seconds": result.seconds,
+    }
+
+
+def keras_example_recipe(limit: int | None, epochs: int = 15) -> dict:
+    """The Keras `mnist_convnet` example, as published: same model, loss, batch and epochs.
+
+    (keras.io/examples/vision/mnist_convnet: "A simple convnet that achieves ~99% test
+    accuracy on MNIST".) Only the seed is added, so the run repeats.
+    """
+    import keras
+    import numpy as np
+
+    from mnist_course.course import load_lesson
+
+    (x_train, y_train), (x_test, y_test) = load_lesson(ROOT / "solutions", "01").load_mnist()
+    if limit:
+        x_train, y_train = x_train[:limit], y_train[:limit]
+    x_train = np.expand_dims(x_train.astype("float32") / 255, -1)
+    x_test = np.expand_dims(x_test.astype("float32") / 255, -1)
+    keras.utils.set_random_seed(SEED)
+    layers = keras.layers
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(32, kernel_size=(3, 3), activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Conv2D(64, kernel_size=(3, 3), activation="relu"),
+            layers.MaxPooling2D(pool_size=(2, 2)),
+            layers.Flatten(),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    started = time.perf_counter()
+    model.fit(
+        x_train, keras.utils.to_categorical(y_train, 10), batch_size=128, epochs=epochs,
+        validation_split=0.1, verbose=0,
+    )  # fmt: skip
+    seconds = time.perf_counter() - started
+    predicted = np.argmax(model.predict(x_test, batch_size=1000, verbose=0), axis=1)
+    return {"test_accuracy": float(np.mean(predicted == y_test)), "epochs": epochs, "seconds": seconds}
+
+
+def per_minute(run: dict) -> float:
+    """Test accuracy (in %) divided by training minutes: higher is better."""
+    return 100 * run["test_accuracy"] / (run["seconds"] / 60)
+
+
+# --- the table -------------------------------------------------------------------------------
+
+
+def seconds(value) -> str:
+    return NOT_MEASURED if value is None else f"{value:.2f} s"
+
+
+def percent(value) -> str:
+    return NOT_MEASURED if value is None else f"{100 * value:.2f}%"
+
+
+def markdown(result: dict) -> str:
+    m = result["machine"]
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}, "
+        f"Python {m['python']}, TensorFlow {result.get('tensorflow', '?')}, "
+        f"Keras {result.get('keras', '?')}. Load average (1/5/15 min) {m['load_before']} "
+        f"before, {m.get('load_after')} after. Measured {result['date']}"
+        + (" (--quick: tiny budget, figures not meaningful)" if result["quick"] else "")
+        + ".",
+        "",
+        "| what | figure | notes |",
+        "|---|---:|---|",
+    ]
+    row = lambda what, figure, notes="": lines.append(f"| {what} | {figure} | {notes} |")  # noqa: E731
+
+    start = result["startup"]
+    row("Python start-up", seconds(start.get("python_seconds")), "`python -c pass`, median of 3")
+    row("`import tensorflow`", seconds(start.get("import_tensorflow_seconds")),
+        "fresh interpreter, median of 3")  # fmt: skip
+    checks = result.get("checks")
+    if checks:
+        row("`import keras`", seconds(checks.get("import_keras_seconds")), "from bench/check_speed.py")
+        for number, lesson in checks.get("lessons", {}).items():
+            row(f"checks, lesson {number} ({lesson.get('title', '')})", seconds(lesson.get("seconds")),
+                f"`pytest checks/lesson_{number} --solutions`; {lesson.get('ratio', 0):.2f}x import keras")  # fmt: skip
+    else:
+        row("each lesson's checks on the solutions", NOT_MEASURED, "bench/check_speed.py absent or skipped")
+
+    for kind, label in (("mlp", "MLP"), ("cnn", "CNN (lesson 08)")):
+        run = result["training"].get(kind)
+        if run:
+            row(f"{label}: training time", seconds(run["seconds"]),
+                f"`mnist-course train --solutions --model {kind}`, {run['epochs']} epoch(s)")  # fmt: skip
+            row(f"{label}: test accuracy", percent(run["test_accuracy"]), "10,000 MNIST test images")
+    keras_run, ours = result["training"].get("keras_example"), result["training"].get("cnn")
+    if keras_run and ours:
+        row("Keras example recipe: training time", seconds(keras_run["seconds"]),
+            f"mnist_convnet: Conv2D 32/64, dropout 0.5, batch 128, {keras_run['epochs']} epoch(s)")  # fmt: skip
+        row("Keras example recipe: test accuracy", percent(keras_run["test_accuracy"]), "same run, same machine")
+        row("accuracy per training minute: Keras example", f"{per_minute(keras_run):.1f} %/min",
+            "test accuracy (%) / training minutes")  # fmt: skip
+        row("accuracy per training minute: our CNN", f"{per_minute(ours):.1f} %/min",
+            f"{per_minute(ours) / per_minute(keras_run):.2f}x the Keras example")  # fmt: skip
+
+    own = result.get("own_digits") or {}
+    for kind, label in (("mlp", "MLP"), ("cnn", "CNN")):
+        figures = own.get(kind)
+        if not figures:
+            why = "skipped" if result.get("own_digits_skipped") else "bench/own_digits.py absent or failed"
+            row(f"{label}: own-digit accuracy, naive / ours", NOT_MEASURED, why)
+            row(f"{label}: predict latency, 1 / 300 images", NOT_MEASURED, why)
+            continue
+        for kind_of_set in ("real", "rendered"):
+            found = figures.get(kind_of_set)
+            if found:
+                row(f"{label}: own-digit accuracy ({kind_of_set} photos), naive / ours",
+                    f"{percent(found['naive_accuracy'])} / {percent(found['ours_accuracy'])}",
+                    f"{found['set']}; bench/own_digits.py")  # fmt: skip
+        many = figures.get("latency_many_images", 300)
+        row(f"{label}: predict latency, 1 / {many} images",
+            f"{seconds(figures.get('latency_1_seconds'))} / {seconds(figures.get('latency_many_seconds'))}",
+            "`mnist-course predict`, beyond interpreter + TensorFlow start-up "
+            f"({seconds(figures.get('startup_seconds'))})")  # fmt: skip
+    row("whole benchmark", seconds(result.get("total_seconds")), "")
+    return "\n".join(lines) + "\n"
+
+
+def parse_own_digits(text: str) -> dict:
+    """The figures in bench/own_digits.py's markdown report (its documented output).
+
+    Its accuracy table has one row per set of pictures, "| set | naive | textbook | ours |"
+    with percentages; its latency table has "| 1 picture | s |" and "| N pictures in one
+    call | s |". We keep the real photos when present (they are the learner's case), else
+    the rendered ones.
+    """
+    figures: dict = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[1].endswith("%") and cells[3].endswith("%"):
+            kind = "real" if cells[0].startswith("real") else "rendered"
+            figures[kind] = {
+                "set": cells[0],
+                "naive_accuracy": float(cells[1].rstrip("%")) / 100,
+                "textbook_accuracy": float(cells[2].rstrip("%")) / 100,
+                "ours_accuracy": float(cells[3].rstrip("%")) / 100,
+            }
+        elif len(cells) == 2 and cells[0] == "1 picture":
+            figures["latency_1_seconds"] = float(cells[1])
+        elif len(cells) == 2 and cells[0].endswith("pictures in one call"):
+            figures["latency_many_seconds"] = float(cells[1])
+            figures["latency_many_images"] = int(cells[0].split()[0])
+        elif "latency beyond start-up (" in line:
+            figures["startup_seconds"] = float(line.split("start-up (")[1].split()[0])
+    return figures
+
+
+def own_digit_figures(models: dict[str, str], photos: int) -> dict | None:
+    """bench/own_digits.py --model PATH for each trained model; None if the script is absent."""
+    script = ROOT / "bench" / "own_digits.py"
+    if not script.is_file():
+        return None
+    figures = {}
+    for kind, path in models.items():
+        run = subprocess.run(
+            [sys.executable, str(script), "--model", path, "--photos", str(photos)],
+            cwd=ROOT, capture_output=True, text=True, timeout=1800,
+        )  # fmt: skip
+        if run.returncode != 0:
+            print(f"bench: own_digits.py failed for the {kind}:\n{run.stderr[-1500:]}", file=sys.stderr)
+            return None
+        figures[kind] = parse_own_digits(run.stdout)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print JSON instead of markdown")
+    parser.add_argument("--quick", action="store_true", help="tiny budget, to test the script")
+    parser.add_argument("--skip-checks", action="store_true", help="leave out the check timings")
+    parser.add_argument("--skip-own-digits", action="store_true", help="leave out bench/own_digits.py")
+    parser.add_argument("--check-repeat", type=int, default=1, help="runs per lesson's checks (median)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for latest.md/.json")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    limit, epochs = (1000, 1) if args.quick else (None, None)
+    result = {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "quick": args.quick, "machine": machine()}
+    result["startup"] = startup(1 if args.quick else 3)
+    # One run per lesson by default: nine lessons x 3 runs would take a third of the budget.
+    result["checks"] = None if args.skip_checks else companion_json(
+        "check_speed.py", "--repeat", str(args.check_repeat)
+    )  # fmt: skip
+
+    import keras
+    import tensorflow as tf
+
+    result["tensorflow"], result["keras"] = tf.__version__, keras.__version__
+    with tempfile.TemporaryDirectory(prefix="mnist-bench-") as scratch:
+        scratch = Path(scratch)
+        training = {}
+        for kind in ("mlp", "cnn"):
+            print(f"bench: training the {kind}...", file=sys.stderr, flush=True)
+            training[kind] = course_training(kind, scratch, limit, epochs)
+        print("bench: training the Keras example recipe...", file=sys.stderr, flush=True)
+        training["keras_example"] = keras_example_recipe(limit, 1 if args.quick else 15)
+        result["training"] = training
+        result["own_digits_skipped"] = args.skip_own_digits
+        result["own_digits"] = None if args.skip_own_digits else own_digit_figures(
+            {kind: training[kind]["model"] for kind in ("mlp", "cnn")}, 50 if args.quick else 1000
+        )
+    result["machine"]["load_after"] = load_average()
+    result["total_seconds"] = time.perf_counter() - started
+
+    text = markdown(result)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+    (args.out / "latest.md").write_text(text)
+    print(json.dumps(result, indent=2) if args.json else text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

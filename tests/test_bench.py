@@ -1,0 +1,35 @@
+"""bench/run.py on a tiny budget: the script runs end to end and prints its table.
+
+The real figures take 10-15 minutes and belong to a quiet machine (see docs/performance.md);
+here only the plumbing is tested: every section present, the numbers parse, files written.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_bench_quick_prints_the_table(tmp_path):
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--skip-checks",
+         "--skip-own-digits", "--out", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    table = run.stdout
+    assert "| what | figure | notes |" in table
+    for row in ("`import tensorflow`", "MLP: test accuracy", "CNN (lesson 08): test accuracy",
+                "Keras example recipe: test accuracy", "accuracy per training minute: our CNN",
+                "CNN: own-digit accuracy"):  # fmt: skip
+        assert row in table, row
+    assert "not measured" in table  # the skipped parts say so instead of a figure
+    result = json.loads((tmp_path / "latest.json").read_text())
+    assert (tmp_path / "latest.md").read_text() == table.rstrip("\n") + "\n"
+    for kind in ("mlp", "cnn", "keras_example"):
+        run_figures = result["training"][kind]
+        assert 0.0 <= run_figures["test_accuracy"] <= 1.0 and run_figures["seconds"] > 0
+    assert result["machine"]["cores"] >= 1
