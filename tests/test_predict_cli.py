@@ -233,3 +233,22 @@ def test_a_12000_pixel_photo_stays_within_1_5_gb(model_path, tmp_path, kind):
     assert code == "0", run.stdout
     assert f"{path}: 3 (" in run.stdout, run.stdout
     assert int(peak_kib) * 1024 < 1.5 * 2**30, f"peak memory {int(peak_kib) / 2**20:.2f} GiB"
+
+
+@pytest.mark.slow
+def test_the_own_digits_benchmark_runs_and_ours_beats_the_naive_pipeline(model_path):
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "own_digits.py"), "--model", str(model_path),
+         "--photos", "40", "--no-latency"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    rows = {}
+    for line in run.stdout.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[3].endswith("%"):
+            rows[cells[0].split()[0]] = [float(cell.rstrip("%")) / 100 for cell in cells[1:]]
+    assert "rendered" in rows and ("real" in rows) == bool(DIGITS), run.stdout
+    for naive, textbook, ours in rows.values():
+        assert ours > naive and ours >= textbook and ours >= 0.8, run.stdout
+    assert "straight from MNIST (no photo)" in run.stdout
