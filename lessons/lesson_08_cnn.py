@@ -125,7 +125,10 @@ def compile_cnn(model, total_steps, peak_learning_rate=3e-3, warmup_fraction=0.1
 
     Example:
         >>> model = compile_cnn(build_cnn(), total_steps=1000)
-        >>> schedule = model.optimizer.learning_rate   # the current value: 0.0 at step 0
+        >>> settings = model.optimizer.get_config()["learning_rate"]   # the schedule's
+        >>> schedule = keras.optimizers.schedules.deserialize(settings)
+        >>> [round(float(schedule(step)), 6) for step in (0, 50, 100, 550, 1000)]
+        [0.0, 0.0015, 0.003, 0.0015, 0.0]
     """
     raise NotImplementedError(
         'Lesson 08 · A convolutional network · compile_cnn() is not implemented yet: write it in lessons/lesson_08_cnn.py (its docstring is the spec; guide: docs/lessons/08-cnn.md; a nudge: mnist-course hint 08 compile_cnn)'

@@ -146,7 +146,10 @@ def compile_cnn(model, total_steps, peak_learning_rate=3e-3, warmup_fraction=0.1
 
     Example:
         >>> model = compile_cnn(build_cnn(), total_steps=1000)
-        >>> schedule = model.optimizer.learning_rate   # the current value: 0.0 at step 0
+        >>> settings = model.optimizer.get_config()["learning_rate"]   # the schedule's
+        >>> schedule = keras.optimizers.schedules.deserialize(settings)
+        >>> [round(float(schedule(step)), 6) for step in (0, 50, 100, 550, 1000)]
+        [0.0, 0.0015, 0.003, 0.0015, 0.0]
     """
     # BEGIN SOLUTION
     warmup_steps = int(total_steps * warmup_fraction)
