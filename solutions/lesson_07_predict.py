@@ -87,7 +87,8 @@ def read_image(path):
                 mode = image.mode
                 if mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # 16-bit or float pixels
                     values = np.asarray(image, dtype=np.float64)
-                    top = 65535.0 if values.max() > 255 else 255.0
+                    sixteen = mode.startswith("I;16") or values.max() > 255
+                    top = 65535.0 if sixteen else 255.0
                     return np.clip(values / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
                 has_alpha = mode in ("LA", "La", "PA", "RGBA", "RGBa") or (
                     mode == "P" and "transparency" in image.info
