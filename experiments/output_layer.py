@@ -215,28 +215,18 @@ def markdown(results: dict) -> str:
         f"**{pct(results['all_zero_binary_accuracy'])}**.",
         "",
         f"Test image {results['example']['index']} (a {results['example']['label']}), the one "
-        "whose sigmoid scores add up to the most:",
+        "whose sigmoid scores add up to the most, and a blank image (every pixel black: no "
+        "digit at all), digit by digit:",
         "",
-        "| digit | " + " | ".join(str(d) for d in range(10)) + " | sum |",
-        "|---|" + "---:|" * 11,
+        f"| digit | image {results['example']['index']}, softmax | image "
+        f"{results['example']['index']}, sigmoid | blank, softmax | blank, sigmoid |",
+        "|---|---:|---:|---:|---:|",
     ]
-    for name in ("softmax", "sigmoid"):
-        values = results["example"][name]
-        lines.append(
-            f"| {name} | " + " | ".join(f"{v:.3f}" for v in values) + f" | {sum(values):.3f} |"
-        )
-    lines += [
-        "",
-        "A blank image (every pixel black: no digit at all):",
-        "",
-        "| digit | " + " | ".join(str(d) for d in range(10)) + " | sum |",
-        "|---|" + "---:|" * 11,
-    ]
-    for name in ("softmax", "sigmoid"):
-        values = results["blank"][name]
-        lines.append(
-            f"| {name} | " + " | ".join(f"{v:.3f}" for v in values) + f" | {sum(values):.3f} |"
-        )
+    columns = [results["example"]["softmax"], results["example"]["sigmoid"],
+               results["blank"]["softmax"], results["blank"]["sigmoid"]]  # fmt: skip
+    for digit in range(10):
+        lines.append(f"| {digit} | " + " | ".join(f"{c[digit]:.3f}" for c in columns) + " |")
+    lines.append("| **sum** | " + " | ".join(f"**{sum(c):.3f}**" for c in columns) + " |")
     return "\n".join(lines) + "\n"
 
 
