@@ -88,3 +88,37 @@ def expect_raises(error_type, function: str, what: str, hint: str, run):
             hint,
         ) from None
     raise CheckFailure(function, f"{error_type.__name__} for {what}", "no error at all", hint)
+
+
+def expect_sparse_categorical_loss(model, function: str) -> None:
+    """Insist that `model` was compiled with sparse categorical cross-entropy.
+
+    Judged by what the loss computes on a known batch (the true digit gets probability
+    0.55), not by its name, so any spelling Keras accepts passes.
+    """
+    import keras  # only the model lessons get here; the data lessons never load TensorFlow
+
+    loss = model.loss
+    loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
+    y_true = np.array([3, 0, 9])
+    y_pred = np.full((3, 10), 0.05, dtype=np.float32)
+    y_pred[[0, 1, 2], [3, 0, 9]] = 0.55
+    wanted = float(-np.log(0.55))
+    try:
+        value = float(np.mean(np.asarray(loss_fn(y_true, y_pred))))
+    except Exception as error:  # noqa: BLE001 - a wrong loss fails in many ways
+        value, seen = None, f"{loss!r} fails on integer labels ({type(error).__name__})"
+    else:
+        seen = f"loss {value:.4f} from {getattr(loss_fn, 'name', loss)!r}"
+    expect(
+        value is not None and abs(value - wanted) < 1e-3,
+        function,
+        f"sparse categorical cross-entropy: {wanted:.4f} on a batch where the true digit "
+        "gets probability 0.55",
+        seen,
+        "binary cross-entropy treats the ten digits as ten separate yes/no questions; "
+        "with integer labels 0..9 use loss='sparse_categorical_crossentropy'"
+        if "binary" in str(getattr(loss_fn, "name", loss))
+        else "labels are integers 0..9, so use loss='sparse_categorical_crossentropy' "
+        "(categorical_crossentropy wants one-hot labels)",
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,8 @@ import pytest
 
 from mnist_course.course import LESSONS
 from mnist_course.stubs import expected_stubs
+
+from companion_course import copy_course  # noqa: F401 - also used by tests that import it from here
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,20 +39,6 @@ def pristine_stubs(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def lesson_numbers() -> list[str]:
     return list(LESSONS)
-
-
-def copy_course(destination: Path) -> Path:
-    """Copy the course's tracked files (as they are in the working tree) to `destination`."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    return destination
 
 
 @pytest.fixture
