@@ -33,9 +33,10 @@ ImplOption = Annotated[
 
 
 def implementation(solutions: bool, impl: Optional[Path]):
-    from mnist_course.pipeline import Implementation, choose_impl
+    from mnist_course.course import implementation_folder
+    from mnist_course.pipeline import Implementation
 
-    return Implementation(choose_impl(find_course_root(), solutions, impl))
+    return Implementation(implementation_folder(find_course_root(), solutions, impl))
 
 
 @app.command()

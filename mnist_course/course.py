@@ -65,6 +65,18 @@ def find_course_root(start: Path | None = None) -> Path:
     )
 
 
+def implementation_folder(root: Path, solutions: bool = False, impl: Path | str | None = None) -> Path:
+    """The folder of lesson modules to use: `lessons/`, `solutions/` or `--impl DIR`."""
+    if solutions and impl:
+        raise CourseError("choose either --solutions or --impl DIR, not both.")
+    if impl:
+        folder = Path(impl).expanduser().resolve()
+        if not folder.is_dir():
+            raise CourseError(f"--impl {impl}: no such folder.")
+        return folder
+    return Path(root) / ("solutions" if solutions else "lessons")
+
+
 def lesson(number: str | int) -> Lesson:
     """Look a lesson up by number: 2, "2" and "02" all mean lesson 02."""
     key = f"{int(number):02d}" if str(number).isdigit() else str(number)

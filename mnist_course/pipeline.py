@@ -34,17 +34,6 @@ DEFAULT_EPOCHS = {"mlp": 20, "cnn": 8}
 BATCH_SIZE = 128  # lesson 05's default; the CNN's schedule is counted in these batches
 
 
-def choose_impl(root: Path, solutions: bool = False, impl: Path | None = None) -> Path:
-    if solutions and impl:
-        raise CourseError("choose either --solutions or --impl DIR, not both.")
-    if impl is not None:
-        folder = Path(impl).expanduser().resolve()
-        if not folder.is_dir():
-            raise CourseError(f"--impl {impl}: no such folder.")
-        return folder
-    return root / ("solutions" if solutions else "lessons")
-
-
 class Implementation:
     """Calls lesson functions from one folder, turning 'not written yet' into a CourseError."""
 
@@ -86,17 +75,28 @@ def load_data(impl: Implementation, limit: int | None = None):
 
     `limit` keeps only the first `limit` training images (the test set stays whole).
     """
-    (x_train, y_train), (x_test, y_test) = impl.function("01", "load_mnist")()
+    (x_train, y_train), test = impl.function("01", "load_mnist")()
     if limit:
         x_train, y_train = x_train[:limit], y_train[:limit]
-    normalize = impl.function("02", "normalize")
-    x_train, x_test = normalize(x_train), normalize(x_test)
+    x_train = impl.function("02", "normalize")(x_train)
     x_train, x_val, y_train, y_val = impl.function("02", "split_validation")(
         x_train, y_train, val_fraction=0.1, seed=0
     )
-    for x, y in ((x_train, y_train), (x_val, y_val), (x_test, y_test)):
+    for x, y in ((x_train, y_train), (x_val, y_val)):
         impl.function("02", "validate_shapes")(x, y)
-    return (x_train, y_train), (x_val, y_val), (x_test, y_test)
+    return (x_train, y_train), (x_val, y_val), prepare_test(impl, *test)
+
+
+def load_test_data(impl: Implementation):
+    """Only the normalised test set: all that evaluating a trained model needs."""
+    _, test = impl.function("01", "load_mnist")()
+    return prepare_test(impl, *test)
+
+
+def prepare_test(impl: Implementation, x_test, y_test):
+    x_test = impl.function("02", "normalize")(x_test)
+    impl.function("02", "validate_shapes")(x_test, y_test)
+    return x_test, y_test
 
 
 def model_stamp() -> str:
@@ -206,7 +206,7 @@ class Evaluation:
 
 def evaluate(root: Path, impl: Implementation, model_path: Path, figure: bool = True) -> Evaluation:
     model = load_model(model_path)
-    _, _, (x_test, y_test) = load_data(impl)
+    x_test, y_test = load_test_data(impl)
     if model.input_shape[1:] == (28, 28, 1):
         x_test = impl.function("02", "reshape_for_model")(x_test)
     predicted = impl.function("06", "predict_labels")(model, x_test)

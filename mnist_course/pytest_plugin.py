@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from mnist_course.checking import CheckFailure
-from mnist_course.course import LESSONS, CourseError, find_course_root, lesson, load_module
+from mnist_course.course import LESSONS, CourseError, find_course_root, implementation_folder, lesson, load_module
 from mnist_course.hints import hint_levels
 from mnist_course.quiet import strip_noise
 from mnist_course.stubs import STUB_PREFIX
@@ -64,17 +64,12 @@ def pytest_addoption(parser):
 
 
 def implementation_dir(config) -> Path:
-    chosen = config.getoption("--impl")
-    if chosen and config.getoption("--solutions"):
-        raise pytest.UsageError("choose either --solutions or --impl DIR, not both")
-    if chosen:
-        folder = Path(chosen).expanduser().resolve()
-        if not folder.is_dir():
-            raise pytest.UsageError(f"--impl {chosen}: no such folder")
-        return folder
-    if config.getoption("--solutions"):
-        return SOLUTIONS
-    return ROOT / "lessons"
+    try:
+        return implementation_folder(
+            ROOT, config.getoption("--solutions"), config.getoption("--impl")
+        )
+    except CourseError as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 class LessonImportError(Exception):
