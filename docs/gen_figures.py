@@ -245,6 +245,30 @@ def draw_softmax(out, untrained, model, x_test, y_test):
     save(figure, out, "softmax.png")
 
 
+def draw_augmentation(out, x_train, y_train):
+    """Lesson 04: the augment block's gentle moves, on eight training digits."""
+    import keras
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    digits = x_train[[int(np.flatnonzero(y_train == digit)[0]) for digit in (0, 1, 2, 3, 4, 5, 7, 9)]]
+    block = reference("lesson_04_model").augment()
+    keras.utils.set_random_seed(SEED)
+    rows = [digits[..., None]] + [np.asarray(block(digits, training=True)) for _ in range(3)]
+    titles = ["as in MNIST", "training step 1", "training step 2", "training step 3"]
+    figure, axes = plt.subplots(4, 8, figsize=(9, 4.9))
+    for row, (images, title) in enumerate(zip(rows, titles)):
+        for column, image in enumerate(images):
+            ax = axes[row, column]
+            ax.imshow(image[..., 0], cmap="gray", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.spines[:].set_visible(False)
+        axes[row, 0].set_ylabel(title, fontsize=9)
+    figure.tight_layout()
+    save(figure, out, "augmentation.png")
+
+
 def draw_evaluation(out, model, x_test, y_test):
     """Lesson 06: confusion matrix and the most confused test images."""
     import matplotlib.pyplot as plt
@@ -371,6 +395,7 @@ def draw_all(out: Path) -> None:
     prepare = reference("lesson_02_prepare")
     x_train, x_test = prepare.normalize(x_train_raw), prepare.normalize(x_test_raw)
     x_fit, x_val, y_fit, y_val = prepare.split_validation(x_train, y_train, 0.1, seed=SEED)
+    draw_augmentation(out, x_train, y_train)
     untrained, model, history = train_reference(
         x_fit[:TRAIN_SUBSET], y_fit[:TRAIN_SUBSET], x_val, y_val
     )

@@ -48,7 +48,7 @@ def train(
     ] = "mlp",
     epochs: Annotated[
         Optional[int],
-        typer.Option(min=1, help="Most epochs (default 20 for mlp, 8 for cnn); early stopping may stop sooner."),
+        typer.Option(min=1, help="Most epochs (default 40 for mlp, 8 for cnn); early stopping may stop sooner."),
     ] = None,
     out: Annotated[Optional[Path], typer.Option(help="Where to save the .keras model.")] = None,
     seed: Annotated[int, typer.Option(help="Seed for weights, shuffling and dropout.")] = 0,
@@ -56,6 +56,10 @@ def train(
         Optional[int],
         typer.Option(min=100, help="Train on only the first N training images: a quick try-out."),
     ] = None,
+    augment: Annotated[
+        bool,
+        typer.Option(help="Randomly rotate, shift and zoom training images (lesson 04's augment)."),
+    ] = True,
 ):
     """Train the MLP (or --model cnn) with your lesson code (or the reference); save a .keras file."""
     from mnist_course.pipeline import train_and_save
@@ -71,6 +75,7 @@ def train(
         limit=limit,
         verbose=verbose,
         model_kind=model,
+        augment=augment,
     )
     epochs = f"{result.epochs} epoch" + ("s" if result.epochs != 1 else "")
     typer.echo(f"Trained {epochs} in {result.seconds:.1f} s.")

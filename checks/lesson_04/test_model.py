@@ -1,8 +1,10 @@
-"""Checks for lesson 04 · build_model and compile_model.
+"""Checks for lesson 04 · build_model, compile_model and augment.
 
 The checks look at what the model *is* and *does* (layer types, units, activations, the
 loss value on a known batch), not at how Keras prints it, so they hold across Keras versions.
 """
+
+import math
 
 import keras
 import numpy as np
@@ -34,7 +36,23 @@ def built(lesson, *args, **kwargs):
 
 
 def layer_names(model):
-    return [type(layer).__name__ for layer in model.layers]
+    return [type(layer).__name__ for layer in sublayers(model)]
+
+
+def sublayers(block):
+    """The layers inside `block` (a Sequential), or the block itself if it is one layer."""
+    return list(getattr(block, "layers", [block]))
+
+
+def largest(factor) -> float:
+    """A Keras factor is a number or a (low, high) pair; the size of the largest change."""
+    values = factor if isinstance(factor, (list, tuple)) else [factor]
+    return max(abs(float(value)) for value in values)
+
+
+def as_images(x):
+    """(n, 28, 28) -> (n, 28, 28, 1): images with a channel axis, as the block returns them."""
+    return np.asarray(x, dtype=np.float32)[..., np.newaxis]
 
 
 def test_model_maps_images_to_ten_probabilities(lesson):
@@ -125,6 +143,40 @@ def test_dropout_follows_each_hidden_layer(lesson):
     )
 
 
+def test_model_uses_the_augmentation(lesson):
+    probe = keras.Sequential(
+        [keras.layers.Reshape((28, 28, 1)), keras.layers.RandomTranslation(0.1, 0.1)], name="probe"
+    )
+    model = built(lesson, hidden_units=(16,), augmentation=probe)
+    where = [type(layer).__name__ if layer is not probe else "probe" for layer in model.layers]
+    expect(
+        "probe" in where and "Flatten" in where and where.index("probe") < where.index("Flatten"),
+        "build_model",
+        "the augmentation block as the first layer after keras.Input, before Flatten, when it "
+        "is given",
+        f"layers {', '.join(where)}",
+        "if augmentation is not None: append it to the layer list right after keras.Input; "
+        "it moves whole images, so it must come before Flatten unrolls them",
+    )
+    out = np.asarray(model(np.zeros((4, 28, 28), dtype=np.float32)))
+    expect(
+        out.shape == (4, 10),
+        "build_model",
+        "output shape (4, 10) for 4 images with an augmentation block",
+        describe(out),
+        "keep keras.Input(shape=(28, 28)) first, then the block, then Flatten and the Dense layers",
+    )
+    plain = built(lesson, hidden_units=(16,))
+    random_layers = [n for layer in plain.layers for n in layer_names(layer) if n.startswith("Random")]
+    expect(
+        not random_layers,
+        "build_model",
+        "no random layers when augmentation=None",
+        f"random layers {random_layers}",
+        "add the augmentation only when it is given: `if augmentation is not None:`",
+    )
+
+
 @pytest.fixture
 def compiled(lesson, reference):
     model = reference("04").build_model((16,))
@@ -171,4 +223,134 @@ def test_reports_accuracy(compiled):
         "an accuracy metric in evaluate()'s results",
         f"results {sorted(results)}",
         "metrics=['accuracy']",
+    )
+
+
+# --- augment ---------------------------------------------------------------------------------
+
+
+def built_block(lesson, **kwargs):
+    block = call("augment", lesson.augment, **kwargs)
+    expect(
+        isinstance(block, keras.layers.Layer),
+        "augment",
+        "a Keras layer block, e.g. keras.Sequential([...random layers...])",
+        type_name(block),
+        "return keras.Sequential([RandomRotation(...), RandomTranslation(...), RandomZoom(...)])",
+    )
+    return block
+
+
+def the_layer(block, name, function="augment"):
+    found = [layer for layer in sublayers(block) if type(layer).__name__ == name]
+    expect(
+        len(found) == 1,
+        function,
+        f"one keras.layers.{name} in the block",
+        f"layers {layer_names(block)}",
+        f"add keras.layers.{name}(...) to the Sequential",
+    )
+    return found[0]
+
+
+def test_augment_rotates_shifts_and_zooms(lesson):
+    block = built_block(lesson, rotation=0.05, shift=0.08, zoom=0.12)
+    rotation = the_layer(block, "RandomRotation").get_config()
+    translation = the_layer(block, "RandomTranslation").get_config()
+    zoom = the_layer(block, "RandomZoom").get_config()
+    seen = (
+        f"rotation factor {rotation['factor']}, translation factors "
+        f"{translation['height_factor']}/{translation['width_factor']}, zoom factor "
+        f"{zoom['height_factor']}"
+    )
+    expect(
+        math.isclose(largest(rotation["factor"]), 0.05)
+        and math.isclose(largest(translation["height_factor"]), 0.08)
+        and math.isclose(largest(translation["width_factor"]), 0.08)
+        and math.isclose(largest(zoom["height_factor"]), 0.12),
+        "augment",
+        "factors 0.05 (rotation), 0.08 (both shifts), 0.12 (zoom) for "
+        "augment(rotation=0.05, shift=0.08, zoom=0.12)",
+        seen,
+        "pass the arguments on: RandomRotation(rotation), RandomTranslation(shift, shift), "
+        "RandomZoom(zoom)",
+    )
+
+
+def test_augment_keeps_changes_small(lesson):
+    block = built_block(lesson)
+    turn = largest(the_layer(block, "RandomRotation").get_config()["factor"])
+    expect(
+        0 < turn <= 0.1,
+        "augment",
+        "a default rotation of at most 0.1 of a full turn (36 degrees)",
+        f"RandomRotation factor {turn:g} (up to {turn * 360:g} degrees)",
+        "the factor is a fraction of a full turn, not degrees or radians: 0.03 is about 11 "
+        "degrees. Turned too far, a 6 becomes a 9",
+    )
+
+
+def test_augment_fills_the_border_with_black(lesson):
+    block = built_block(lesson)
+    white = np.ones((16, 28, 28, 1), dtype=np.float32)
+    keras.utils.set_random_seed(0)
+    out = np.asarray(block(white, training=True))
+    bordered = int(np.sum(out.reshape(16, -1).min(axis=1) < 0.5))
+    fills = {
+        type(layer).__name__: layer.get_config().get("fill_mode") for layer in sublayers(block)
+    }
+    expect(
+        bordered >= 12,
+        "augment",
+        "black (0) in the border a move uncovers: at least 12 of 16 all-white images get "
+        "some black pixels",
+        f"{bordered} of 16 (fill modes {fills})",
+        "give every random layer fill_mode='constant', fill_value=0.0; Keras' default "
+        "'reflect' mirrors pieces of the stroke into the border",
+    )
+
+
+def test_augment_moves_digits_only_while_training(lesson, small_train):
+    block = built_block(lesson)
+    digits = as_images(small_train[0][:16])
+    kept = np.asarray(block(digits, training=False))
+    expect(
+        kept.shape == digits.shape and np.allclose(kept, digits),
+        "augment",
+        "images unchanged when training=False (prediction)",
+        f"{describe(kept)}, max change {np.max(np.abs(kept - digits)) if kept.shape == digits.shape else 'n/a'}",
+        "use Keras' Random* preprocessing layers: they act only while training",
+    )
+    keras.utils.set_random_seed(0)
+    moved = np.asarray(block(digits, training=True))
+    changed = int(np.sum(np.abs(moved - digits).reshape(16, -1).max(axis=1) > 0.1))
+    expect(
+        moved.shape == digits.shape and changed >= 12,
+        "augment",
+        "a batch of the same shape with (almost) every image moved when training=True",
+        f"{describe(moved)}, {changed} of 16 images changed",
+        "factors of 0 change nothing: use the rotation, shift and zoom arguments",
+    )
+
+
+def test_augment_gives_images_a_channel_axis(lesson, small_train):
+    block = built_block(lesson)
+    digits = np.asarray(small_train[0][:8], dtype=np.float32)
+    try:
+        out = np.asarray(block(digits, training=False))
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001
+        out = None
+        seen = f"{type(error).__name__}: {str(error).splitlines()[0][:160]}"
+    else:
+        seen = describe(out)
+    expect(
+        out is not None and out.shape == (8, 28, 28, 1) and np.allclose(out, as_images(digits)),
+        "augment",
+        "a batch of (8, 28, 28) MLP images back as (8, 28, 28, 1), unchanged, when "
+        "training=False",
+        seen,
+        "Keras' image layers read the last axis as colour channels: start the Sequential "
+        "with keras.layers.Reshape((28, 28, 1))",
     )

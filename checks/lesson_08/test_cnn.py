@@ -1,4 +1,4 @@
-"""Checks for lesson 08 · augment, build_cnn and compile_cnn.
+"""Checks for lesson 08 · build_cnn and compile_cnn.
 
 The checks look at what the layers *do* (is a batch of white images given a black border?
 does prediction leave images alone?) and at layer configs, not at how Keras prints a model,
@@ -34,122 +34,9 @@ def layer_names(layers):
     return [type(layer).__name__ for layer in layers]
 
 
-def largest(factor) -> float:
-    """A Keras factor is a number or a (low, high) pair; the size of the largest change."""
-    values = factor if isinstance(factor, (list, tuple)) else [factor]
-    return max(abs(float(value)) for value in values)
-
-
 def activation_name(layer) -> str:
     activation = getattr(layer, "activation", None)
     return getattr(activation, "__name__", str(activation))
-
-
-# --- augment ---------------------------------------------------------------------------------
-
-
-def built_block(lesson, **kwargs):
-    block = call("augment", lesson.augment, **kwargs)
-    expect(
-        isinstance(block, keras.layers.Layer),
-        "augment",
-        "a Keras layer block, e.g. keras.Sequential([...random layers...])",
-        type_name(block),
-        "return keras.Sequential([RandomRotation(...), RandomTranslation(...), RandomZoom(...)])",
-    )
-    return block
-
-
-def the_layer(block, name, function="augment"):
-    found = [layer for layer in sublayers(block) if type(layer).__name__ == name]
-    expect(
-        len(found) == 1,
-        function,
-        f"one keras.layers.{name} in the block",
-        f"layers {layer_names(sublayers(block))}",
-        f"add keras.layers.{name}(...) to the Sequential",
-    )
-    return found[0]
-
-
-def test_augment_rotates_shifts_and_zooms(lesson):
-    block = built_block(lesson, rotation=0.05, shift=0.08, zoom=0.12)
-    rotation = the_layer(block, "RandomRotation").get_config()
-    translation = the_layer(block, "RandomTranslation").get_config()
-    zoom = the_layer(block, "RandomZoom").get_config()
-    seen = (
-        f"rotation factor {rotation['factor']}, translation factors "
-        f"{translation['height_factor']}/{translation['width_factor']}, zoom factor "
-        f"{zoom['height_factor']}"
-    )
-    expect(
-        math.isclose(largest(rotation["factor"]), 0.05)
-        and math.isclose(largest(translation["height_factor"]), 0.08)
-        and math.isclose(largest(translation["width_factor"]), 0.08)
-        and math.isclose(largest(zoom["height_factor"]), 0.12),
-        "augment",
-        "factors 0.05 (rotation), 0.08 (both shifts), 0.12 (zoom) for "
-        "augment(rotation=0.05, shift=0.08, zoom=0.12)",
-        seen,
-        "pass the arguments on: RandomRotation(rotation), RandomTranslation(shift, shift), "
-        "RandomZoom(zoom)",
-    )
-
-
-def test_augment_keeps_changes_small(lesson):
-    block = built_block(lesson)
-    turn = largest(the_layer(block, "RandomRotation").get_config()["factor"])
-    expect(
-        0 < turn <= 0.1,
-        "augment",
-        "a default rotation of at most 0.1 of a full turn (36 degrees)",
-        f"RandomRotation factor {turn:g} (up to {turn * 360:g} degrees)",
-        "the factor is a fraction of a full turn, not degrees or radians: 0.03 is about 11 "
-        "degrees. Turned too far, a 6 becomes a 9",
-    )
-
-
-def test_augment_fills_the_border_with_black(lesson):
-    block = built_block(lesson)
-    white = np.ones((16, 28, 28, 1), dtype=np.float32)
-    keras.utils.set_random_seed(0)
-    out = np.asarray(block(white, training=True))
-    bordered = int(np.sum(out.reshape(16, -1).min(axis=1) < 0.5))
-    fills = {
-        type(layer).__name__: layer.get_config().get("fill_mode") for layer in sublayers(block)
-    }
-    expect(
-        bordered >= 12,
-        "augment",
-        "black (0) in the border a move uncovers: at least 12 of 16 all-white images get "
-        "some black pixels",
-        f"{bordered} of 16 (fill modes {fills})",
-        "give every random layer fill_mode='constant', fill_value=0.0; Keras' default "
-        "'reflect' mirrors pieces of the stroke into the border",
-    )
-
-
-def test_augment_moves_digits_only_while_training(lesson, small_train):
-    block = built_block(lesson)
-    digits = as_images(small_train[0][:16])
-    kept = np.asarray(block(digits, training=False))
-    expect(
-        kept.shape == digits.shape and np.allclose(kept, digits),
-        "augment",
-        "images unchanged when training=False (prediction)",
-        f"{describe(kept)}, max change {np.max(np.abs(kept - digits)) if kept.shape == digits.shape else 'n/a'}",
-        "use Keras' Random* preprocessing layers: they act only while training",
-    )
-    keras.utils.set_random_seed(0)
-    moved = np.asarray(block(digits, training=True))
-    changed = int(np.sum(np.abs(moved - digits).reshape(16, -1).max(axis=1) > 0.1))
-    expect(
-        moved.shape == digits.shape and changed >= 12,
-        "augment",
-        "a batch of the same shape with (almost) every image moved when training=True",
-        f"{describe(moved)}, {changed} of 16 images changed",
-        "factors of 0 change nothing: use the rotation, shift and zoom arguments",
-    )
 
 
 # --- build_cnn -------------------------------------------------------------------------------

@@ -4,10 +4,11 @@ CAUGHT_BY = "test_augment_rotates_shifts_and_zooms"
 HINT = "pass the arguments on"
 
 
-def augment(rotation=0.03, shift=0.1, zoom=0.1):
+def augment(rotation=0.02, shift=0.05, zoom=0.05):
     black = {"fill_mode": "constant", "fill_value": 0.0}
     return keras.Sequential(
         [
+            keras.layers.Reshape((28, 28, 1)),
             keras.layers.RandomRotation(rotation, **black),
             keras.layers.RandomTranslation(0.2, 0.2, **black),
             keras.layers.RandomZoom(zoom, **black),
