@@ -22,7 +22,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-PATIENCE = 3  # epochs without a better validation loss before we stop
+PATIENCE = 5  # epochs without a better validation loss before we stop
 
 
 def train(model, x_train, y_train, x_val, y_val, epochs=5, batch_size=128, seed=0, verbose="auto"):
