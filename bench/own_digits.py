@@ -1,8 +1,8 @@
 """Benchmark: how well does a model read handwriting that is not MNIST? And how fast?
 
-    python bench/own_digits.py [--model PATH] [--photos N] [--seed S] [--no-latency]
+    python bench/own_digits.py [--model PATH] [--photos N] [--seed S] [--no-latency] [--json]
 
-Prints a markdown table comparing three ways of turning a picture into the model's 28x28
+Prints a markdown table (or, with --json, the same figures as one JSON object) comparing three ways of turning a picture into the model's 28x28
 input, with the same model:
 
 - naive: greyscale, resize the whole picture to 28x28, invert (most tutorials);
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -123,6 +124,7 @@ def main() -> int:
     parser.add_argument("--photos", type=int, default=1000, help="how many rendered photos")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-latency", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -135,40 +137,61 @@ def main() -> int:
         raise SystemExit(f"own_digits: {error}") from None
     (_, _), (x_test, y_test) = load_lesson(ROOT / "solutions", "01").load_mnist()
 
-    rows = []
+    result = {"model": str(model_path), "sets": {}, "latency": None}
     with tempfile.TemporaryDirectory() as folder:
         rng = np.random.default_rng(args.seed)
         chosen = rng.choice(len(x_test), args.photos, replace=False)
         paths = write_mnist_photos(x_test[chosen], folder, seed=args.seed)
-        found = accuracies(model, paths, y_test[chosen])
-        rows.append((f"rendered photos of MNIST test digits (n={len(paths)})", found))
+        result["sets"]["rendered"] = {
+            "label": f"rendered photos of MNIST test digits (n={len(paths)})",
+            "n": len(paths),
+            **accuracies(model, paths, y_test[chosen]),
+        }
         # The ceiling: the same digits as MNIST itself gives them, no photo in between.
         clean = load_lesson(ROOT / "solutions", "07").predict_digit(model, x_test[chosen] / np.float32(255))[0]
-        ceiling = float(np.mean(clean == y_test[chosen]))
+        result["clean_accuracy"] = float(np.mean(clean == y_test[chosen]))
 
         digits = Path(os.environ.get("MNIST_COURSE_DIGITS") or ROOT.parent / "shared" / "digits")
         if (digits / "labels.csv").is_file():
             with open(digits / "labels.csv", newline="") as handle:
                 listed = list(csv.DictReader(handle))
             real = [digits / row["file"] for row in listed]
-            found = accuracies(model, real, [int(row["label"]) for row in listed])
-            rows.append((f"real photos and drawings, {digits.name}/ (n={len(real)})", found))
-        else:
+            result["sets"]["real"] = {
+                "label": f"real photos and drawings, {digits.name}/ (n={len(real)})",
+                "n": len(real),
+                **accuracies(model, real, [int(row["label"]) for row in listed]),
+            }
+        elif not args.json:
             print(f"(skipped the real photos: no {digits}/labels.csv)\n")
 
-        print(f"Model: {model_path}\n")
-        print("| set | naive resize | textbook (global Otsu) | ours (lesson 07) |")
-        print("| --- | ---: | ---: | ---: |")
-        for name, found in rows:
-            print(f"| {name} | {found['naive']:.1%} | {found['textbook']:.1%} | {found['ours']:.1%} |")
-        print(f"\nThe same {len(paths)} test digits straight from MNIST (no photo): {ceiling:.1%}.")
         if not args.no_latency:
             one, many, base = latency(model_path, paths)
-            print(f"\n| `mnist-course predict` latency beyond start-up ({base:.1f} s) | seconds |")
-            print("| --- | ---: |")
-            print(f"| 1 picture | {one:.2f} |")
-            print(f"| {min(300, len(paths))} pictures in one call | {many:.2f} |")
+            result["latency"] = {
+                "one_seconds": one, "many_seconds": many, "many_images": min(300, len(paths)),
+                "startup_seconds": base,
+            }  # fmt: skip
+    print(json.dumps(result, indent=2) if args.json else report(result))
     return 0
+
+
+def report(result: dict) -> str:
+    lines = [f"Model: {result['model']}", "",
+             "| set | naive resize | textbook (global Otsu) | ours (lesson 07) |",
+             "| --- | ---: | ---: | ---: |"]  # fmt: skip
+    for found in result["sets"].values():
+        lines.append(f"| {found['label']} | {found['naive']:.1%} | {found['textbook']:.1%} | {found['ours']:.1%} |")
+    n = result["sets"]["rendered"]["n"]
+    lines += ["", f"The same {n} test digits straight from MNIST (no photo): {result['clean_accuracy']:.1%}."]
+    timing = result["latency"]
+    if timing:
+        lines += [
+            "",
+            f"| `mnist-course predict` latency beyond start-up ({timing['startup_seconds']:.1f} s) | seconds |",
+            "| --- | ---: |",
+            f"| 1 picture | {timing['one_seconds']:.2f} |",
+            f"| {timing['many_images']} pictures in one call | {timing['many_seconds']:.2f} |",
+        ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -10,13 +10,15 @@ What it measures, in this order (each training alone, one after the other, seede
    every time longer, so the load is part of the result);
 2. interpreter start-up and `import tensorflow` in a fresh interpreter (median of 3);
 3. each lesson's checks on the reference solutions, from bench/check_speed.py --json;
-4. `mnist-course train --solutions` for the MLP and for the CNN (`--model cnn`), through the
-   same pipeline the command uses: training time and test accuracy;
+4. `mnist-course train --solutions` for the MLP, the MLP without augmentation
+   (`--no-augment`) and the CNN (`--model cnn`), through the same pipeline the command
+   uses: training time and test accuracy;
 5. the Keras `mnist_convnet` example's recipe (two Conv2D 32/64 + max-pooling, dropout 0.5,
    Adam, batch 128, 15 epochs, validation_split=0.1), trained in this same run, beside our
    CNN: test accuracy, training minutes, accuracy per minute;
-6. own-digit accuracy (naive preprocessing vs the course's) and predict latency for 1 and 300
-   images, from bench/own_digits.py (its markdown report), for the MLP and for the CNN trained in step 4.
+6. own-digit accuracy (naive preprocessing vs the course's) from bench/own_digits.py --json,
+   for the three models trained in step 4, and predict latency for 1 and 300 images with the
+   MLP and the CNN.
 
 A step whose script is missing prints "not measured" instead of a figure. The table is also
 written to bench/results/latest.md (docs/performance.md includes it) and the raw figures to
@@ -125,8 +127,18 @@ def companion_json(script: str, *args: str, timeout: int = 1800) -> dict | None:
 # --- training --------------------------------------------------------------------------------
 
 
-def course_training(kind: str, scratch: Path, limit: int | None, epochs: int | None) -> dict:
-    """`mnist-course train --solutions [--model cnn]`, through the command's own pipeline.
+# bench/own_digits.py's sets, and the accuracy the course aims for with the reference MLP.
+OWN_DIGIT_GOALS = {"real": 0.96, "rendered": 0.97}
+# (key, label, `mnist-course train` arguments)
+MODELS = (
+    ("mlp", "MLP", {"model_kind": "mlp"}),
+    ("mlp_no_augment", "MLP without augmentation", {"model_kind": "mlp", "augment": False}),
+    ("cnn", "CNN (lesson 08)", {"model_kind": "cnn"}),
+)
+
+
+def course_training(key: str, settings: dict, scratch: Path, limit: int | None, epochs: int | None) -> dict:
+    """`mnist-course train --solutions [--model cnn] [--no-augment]`, through its own pipeline.
 
     The scratch folder stands in for the course root, so the learner's .course/ (their
     latest model and figures) is left alone.
@@ -135,7 +147,7 @@ def course_training(kind: str, scratch: Path, limit: int | None, epochs: int | N
 
     result = train_and_save(
         scratch, Implementation(ROOT / "solutions"), epochs=epochs, seed=SEED, limit=limit,
-        out=scratch / f"{kind}.keras", verbose=0, model_kind=kind,
+        out=scratch / f"{key}.keras", verbose=0, **settings,
     )  # fmt: skip
     return {
         "model": str(result.model_path),
@@ -230,11 +242,13 @@ def markdown(result: dict) -> str:
     else:
         row("each lesson's checks on the solutions", NOT_MEASURED, "bench/check_speed.py absent or skipped")
 
-    for kind, label in (("mlp", "MLP"), ("cnn", "CNN (lesson 08)")):
-        run = result["training"].get(kind)
+    for key, label, settings in MODELS:
+        run = result["training"].get(key)
         if run:
-            row(f"{label}: training time", seconds(run["seconds"]),
-                f"`mnist-course train --solutions --model {kind}`, {run['epochs']} epoch(s)")  # fmt: skip
+            command = f"`mnist-course train --solutions --model {settings['model_kind']}" + (
+                " --no-augment`" if settings.get("augment") is False else "`"
+            )
+            row(f"{label}: training time", seconds(run["seconds"]), f"{command}, {run['epochs']} epoch(s)")
             row(f"{label}: test accuracy", percent(run["test_accuracy"]), "10,000 MNIST test images")
     keras_run, ours = result["training"].get("keras_example"), result["training"].get("cnn")
     if keras_run and ours:
@@ -247,72 +261,46 @@ def markdown(result: dict) -> str:
             f"{per_minute(ours) / per_minute(keras_run):.2f}x the Keras example")  # fmt: skip
 
     own = result.get("own_digits") or {}
-    for kind, label in (("mlp", "MLP"), ("cnn", "CNN")):
-        figures = own.get(kind)
+    for key, label, _ in MODELS:
+        figures = own.get(key)
         if not figures:
             why = "skipped" if result.get("own_digits_skipped") else "bench/own_digits.py absent or failed"
             row(f"{label}: own-digit accuracy, naive / ours", NOT_MEASURED, why)
-            row(f"{label}: predict latency, 1 / 300 images", NOT_MEASURED, why)
             continue
-        for kind_of_set in ("real", "rendered"):
-            found = figures.get(kind_of_set)
-            if found:
-                row(f"{label}: own-digit accuracy ({kind_of_set} photos), naive / ours",
-                    f"{percent(found['naive_accuracy'])} / {percent(found['ours_accuracy'])}",
-                    f"{found['set']}; bench/own_digits.py")  # fmt: skip
-        many = figures.get("latency_many_images", 300)
-        row(f"{label}: predict latency, 1 / {many} images",
-            f"{seconds(figures.get('latency_1_seconds'))} / {seconds(figures.get('latency_many_seconds'))}",
-            "`mnist-course predict`, beyond interpreter + TensorFlow start-up "
-            f"({seconds(figures.get('startup_seconds'))})")  # fmt: skip
+        for kind_of_set, found in figures["sets"].items():
+            goal = f"; goal for the MLP: {OWN_DIGIT_GOALS[kind_of_set]:.0%}" if key == "mlp" else ""
+            row(f"{label}: own-digit accuracy ({kind_of_set} photos), naive / ours",
+                f"{percent(found['naive'])} / {percent(found['ours'])}",
+                f"{found['label']}; bench/own_digits.py{goal}")  # fmt: skip
+        timing = figures.get("latency")
+        if timing:
+            row(f"{label}: predict latency, 1 / {timing['many_images']} images",
+                f"{seconds(timing['one_seconds'])} / {seconds(timing['many_seconds'])}",
+                "`mnist-course predict`, beyond interpreter + TensorFlow start-up "
+                f"({seconds(timing['startup_seconds'])})")  # fmt: skip
     row("whole benchmark", seconds(result.get("total_seconds")), "")
     return "\n".join(lines) + "\n"
 
 
-def parse_own_digits(text: str) -> dict:
-    """The figures in bench/own_digits.py's markdown report (its documented output).
-
-    Its accuracy table has one row per set of pictures, "| set | naive | textbook | ours |"
-    with percentages; its latency table has "| 1 picture | s |" and "| N pictures in one
-    call | s |". We keep the real photos when present (they are the learner's case), else
-    the rendered ones.
-    """
-    figures: dict = {}
-    for line in text.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 4 and cells[1].endswith("%") and cells[3].endswith("%"):
-            kind = "real" if cells[0].startswith("real") else "rendered"
-            figures[kind] = {
-                "set": cells[0],
-                "naive_accuracy": float(cells[1].rstrip("%")) / 100,
-                "textbook_accuracy": float(cells[2].rstrip("%")) / 100,
-                "ours_accuracy": float(cells[3].rstrip("%")) / 100,
-            }
-        elif len(cells) == 2 and cells[0] == "1 picture":
-            figures["latency_1_seconds"] = float(cells[1])
-        elif len(cells) == 2 and cells[0].endswith("pictures in one call"):
-            figures["latency_many_seconds"] = float(cells[1])
-            figures["latency_many_images"] = int(cells[0].split()[0])
-        elif "latency beyond start-up (" in line:
-            figures["startup_seconds"] = float(line.split("start-up (")[1].split()[0])
-    return figures
-
-
 def own_digit_figures(models: dict[str, str], photos: int) -> dict | None:
-    """bench/own_digits.py --model PATH for each trained model; None if the script is absent."""
+    """bench/own_digits.py --json --model PATH for each trained model; None if it is absent.
+
+    The latency is measured for the MLP and the CNN only: the model without augmentation
+    has the MLP's layers, so it would time the same.
+    """
     script = ROOT / "bench" / "own_digits.py"
     if not script.is_file():
         return None
     figures = {}
-    for kind, path in models.items():
-        run = subprocess.run(
-            [sys.executable, str(script), "--model", path, "--photos", str(photos)],
-            cwd=ROOT, capture_output=True, text=True, timeout=1800,
-        )  # fmt: skip
+    for key, path in models.items():
+        command = [sys.executable, str(script), "--json", "--model", path, "--photos", str(photos)]
+        if key == "mlp_no_augment":
+            command.append("--no-latency")
+        run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
         if run.returncode != 0:
-            print(f"bench: own_digits.py failed for the {kind}:\n{run.stderr[-1500:]}", file=sys.stderr)
+            print(f"bench: own_digits.py failed for the {key}:\n{run.stderr[-1500:]}", file=sys.stderr)
             return None
-        figures[kind] = parse_own_digits(run.stdout)
+        figures[key] = json.loads(run.stdout)
     return figures
 
 
@@ -342,15 +330,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mnist-bench-") as scratch:
         scratch = Path(scratch)
         training = {}
-        for kind in ("mlp", "cnn"):
-            print(f"bench: training the {kind}...", file=sys.stderr, flush=True)
-            training[kind] = course_training(kind, scratch, limit, epochs)
+        for key, label, settings in MODELS:
+            print(f"bench: training the {label}...", file=sys.stderr, flush=True)
+            training[key] = course_training(key, settings, scratch, limit, epochs)
         print("bench: training the Keras example recipe...", file=sys.stderr, flush=True)
         training["keras_example"] = keras_example_recipe(limit, 1 if args.quick else 15)
         result["training"] = training
         result["own_digits_skipped"] = args.skip_own_digits
         result["own_digits"] = None if args.skip_own_digits else own_digit_figures(
-            {kind: training[kind]["model"] for kind in ("mlp", "cnn")}, 50 if args.quick else 1000
+            {key: training[key]["model"] for key, _, _ in MODELS}, 50 if args.quick else 1000
         )
     result["machine"]["load_after"] = load_average()
     result["total_seconds"] = time.perf_counter() - started

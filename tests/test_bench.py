@@ -29,7 +29,7 @@ def test_bench_quick_prints_the_table(tmp_path):
     assert "not measured" in table  # the skipped parts say so instead of a figure
     result = json.loads((tmp_path / "latest.json").read_text())
     assert (tmp_path / "latest.md").read_text() == table.rstrip("\n") + "\n"
-    for kind in ("mlp", "cnn", "keras_example"):
+    for kind in ("mlp", "mlp_no_augment", "cnn", "keras_example"):
         run_figures = result["training"][kind]
         assert 0.0 <= run_figures["test_accuracy"] <= 1.0 and run_figures["seconds"] > 0
     assert result["machine"]["cores"] >= 1

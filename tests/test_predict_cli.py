@@ -239,16 +239,14 @@ def test_a_12000_pixel_photo_stays_within_1_5_gb(model_path, tmp_path, kind):
 def test_the_own_digits_benchmark_runs_and_ours_beats_the_naive_pipeline(model_path):
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "own_digits.py"), "--model", str(model_path),
-         "--photos", "40", "--no-latency"],
+         "--photos", "40", "--no-latency", "--json"],
         cwd=ROOT, capture_output=True, text=True, timeout=900,
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    rows = {}
-    for line in run.stdout.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 4 and cells[3].endswith("%"):
-            rows[cells[0].split()[0]] = [float(cell.rstrip("%")) / 100 for cell in cells[1:]]
-    assert "rendered" in rows and ("real" in rows) == bool(DIGITS), run.stdout
-    for naive, textbook, ours in rows.values():
-        assert ours > naive and ours >= textbook and ours >= 0.8, run.stdout
-    assert "straight from MNIST (no photo)" in run.stdout
+    result = json.loads(run.stdout)
+    assert set(result["sets"]) == ({"rendered", "real"} if DIGITS else {"rendered"}), result
+    for found in result["sets"].values():
+        assert found["ours"] > found["naive"] and found["ours"] >= found["textbook"], result
+        assert found["ours"] >= 0.8, result
+    assert result["sets"]["rendered"]["n"] == 40 and 0.8 <= result["clean_accuracy"] <= 1.0
+    assert result["latency"] is None
