@@ -33,7 +33,8 @@ def trained(tmp_path_factory):
 def test_train_saves_a_model_and_reports_accuracy(trained):
     course, run = trained
     accuracy = float(run.stdout.split("Test accuracy: ")[1].split()[0])
-    assert 0.85 <= accuracy <= 1.0, run.stdout
+    # One epoch on 2,700 randomly moved images: far past chance (0.10), short of the full 98.8%.
+    assert 0.75 <= accuracy <= 1.0, run.stdout
     models = list((course / ".course" / "models").glob("mlp-*.keras"))
     assert len(models) == 1
     assert (course / ".course" / "models" / "LATEST").read_text().strip() == str(models[0])
@@ -62,6 +63,25 @@ def test_training_again_keeps_the_earlier_model(trained):
     assert run.returncode == 0, run.stderr[-2000:]
     assert out.is_file() and before <= set((course / ".course" / "models").glob("*.keras"))
     assert (course / ".course" / "models" / "LATEST").read_text().strip() == str(out.resolve())
+
+
+def random_layers(path) -> list[str]:
+    import keras
+
+    model = keras.saving.load_model(path, compile=False)
+    inside = [sub for layer in model.layers for sub in getattr(layer, "layers", [layer])]
+    return [type(layer).__name__ for layer in inside if type(layer).__name__.startswith("Random")]
+
+
+def test_the_mlp_trains_with_augmentation_unless_told_not_to(trained):
+    course, _ = trained
+    default = (course / ".course" / "models" / "LATEST").read_text().strip()
+    plain = course / "plain.keras"
+    run = run_cli("train", "--solutions", "--epochs", "1", "--limit", "500", "--no-augment",
+                  "--out", str(plain), cwd=course)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert random_layers(default) == ["RandomRotation", "RandomTranslation", "RandomZoom"]
+    assert random_layers(plain) == []
 
 
 def test_training_with_unwritten_lessons_says_which_to_finish(scratch_course):
