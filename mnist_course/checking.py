@@ -122,3 +122,32 @@ def expect_sparse_categorical_loss(model, function: str) -> None:
         else "labels are integers 0..9, so use loss='sparse_categorical_crossentropy' "
         "(categorical_crossentropy wants one-hot labels)",
     )
+
+
+# --- looking inside a Keras model ------------------------------------------------------------
+# Duck-typed on purpose: importing this module must never load Keras (lessons 01-03 stay fast).
+
+
+def sublayers(block) -> list:
+    """The layers inside `block` (a model or a Sequential block), or `[block]` for one layer."""
+    return list(getattr(block, "layers", [block]))
+
+
+def layer_names(block) -> list[str]:
+    """The class names of the layers inside `block`, e.g. ['Flatten', 'Dense', 'Dense']."""
+    return [type(layer).__name__ for layer in sublayers(block)]
+
+
+def random_layer_names(model) -> list[str]:
+    """The Random* (augmentation) layers of `model`, looking one level into its blocks."""
+    return [name for layer in sublayers(model) for name in layer_names(layer) if name.startswith("Random")]
+
+
+def activation_name(layer) -> str:
+    activation = getattr(layer, "activation", None)
+    return getattr(activation, "__name__", str(activation))
+
+
+def with_channel_axis(images) -> np.ndarray:
+    """(n, 28, 28) -> (n, 28, 28, 1) float32: the layout convolutions and image layers want."""
+    return np.asarray(images, dtype=np.float32)[..., np.newaxis]

@@ -7,6 +7,8 @@ import json
 import numpy as np
 import pytest
 
+from mnist_course.checking import random_layer_names
+
 from conftest import run_cli
 
 
@@ -68,9 +70,7 @@ def test_training_again_keeps_the_earlier_model(trained):
 def random_layers(path) -> list[str]:
     import keras
 
-    model = keras.saving.load_model(path, compile=False)
-    inside = [sub for layer in model.layers for sub in getattr(layer, "layers", [layer])]
-    return [type(layer).__name__ for layer in inside if type(layer).__name__.startswith("Random")]
+    return random_layer_names(keras.saving.load_model(path, compile=False))
 
 
 def test_the_mlp_trains_with_augmentation_unless_told_not_to(trained):

@@ -10,17 +10,23 @@ import keras
 import numpy as np
 import pytest
 
-from mnist_course.checking import call, describe, expect, type_name, expect_sparse_categorical_loss
+from mnist_course.checking import (
+    activation_name,
+    call,
+    describe,
+    expect,
+    expect_sparse_categorical_loss,
+    layer_names,
+    random_layer_names,
+    sublayers,
+    type_name,
+    with_channel_axis,
+)
 
 
 @pytest.fixture(scope="module")
 def lesson(learner):
     return learner("04")
-
-
-def activation_name(layer) -> str:
-    activation = getattr(layer, "activation", None)
-    return getattr(activation, "__name__", str(activation))
 
 
 def built(lesson, *args, **kwargs):
@@ -35,24 +41,10 @@ def built(lesson, *args, **kwargs):
     return model
 
 
-def layer_names(model):
-    return [type(layer).__name__ for layer in sublayers(model)]
-
-
-def sublayers(block):
-    """The layers inside `block` (a Sequential), or the block itself if it is one layer."""
-    return list(getattr(block, "layers", [block]))
-
-
 def largest(factor) -> float:
     """A Keras factor is a number or a (low, high) pair; the size of the largest change."""
     values = factor if isinstance(factor, (list, tuple)) else [factor]
     return max(abs(float(value)) for value in values)
-
-
-def as_images(x):
-    """(n, 28, 28) -> (n, 28, 28, 1): images with a channel axis, as the block returns them."""
-    return np.asarray(x, dtype=np.float32)[..., np.newaxis]
 
 
 def test_model_maps_images_to_ten_probabilities(lesson):
@@ -167,7 +159,7 @@ def test_model_uses_the_augmentation(lesson):
         "keep keras.Input(shape=(28, 28)) first, then the block, then Flatten and the Dense layers",
     )
     plain = built(lesson, hidden_units=(16,))
-    random_layers = [n for layer in plain.layers for n in layer_names(layer) if n.startswith("Random")]
+    random_layers = random_layer_names(plain)
     expect(
         not random_layers,
         "build_model",
@@ -312,7 +304,7 @@ def test_augment_fills_the_border_with_black(lesson):
 
 def test_augment_moves_digits_only_while_training(lesson, small_train):
     block = built_block(lesson)
-    digits = as_images(small_train[0][:16])
+    digits = with_channel_axis(small_train[0][:16])
     kept = np.asarray(block(digits, training=False))
     expect(
         kept.shape == digits.shape and np.allclose(kept, digits),
@@ -346,7 +338,7 @@ def test_augment_gives_images_a_channel_axis(lesson, small_train):
     else:
         seen = describe(out)
     expect(
-        out is not None and out.shape == (8, 28, 28, 1) and np.allclose(out, as_images(digits)),
+        out is not None and out.shape == (8, 28, 28, 1) and np.allclose(out, with_channel_axis(digits)),
         "augment",
         "a batch of (8, 28, 28) MLP images back as (8, 28, 28, 1), unchanged, when "
         "training=False",

@@ -12,31 +12,22 @@ import keras
 import numpy as np
 import pytest
 
-from mnist_course.checking import call, describe, expect, type_name, expect_sparse_categorical_loss
+from mnist_course.checking import (
+    activation_name,
+    call,
+    describe,
+    expect,
+    expect_sparse_categorical_loss,
+    layer_names,
+    random_layer_names,
+    type_name,
+    with_channel_axis,
+)
 
 
 @pytest.fixture(scope="module")
 def lesson(learner):
     return learner("08")
-
-
-def as_images(x):
-    """(n, 28, 28) -> (n, 28, 28, 1): the channel axis convolutions want."""
-    return np.asarray(x, dtype=np.float32)[..., np.newaxis]
-
-
-def sublayers(block):
-    """The layers inside `block` (a Sequential), or the block itself if it is one layer."""
-    return list(getattr(block, "layers", [block]))
-
-
-def layer_names(layers):
-    return [type(layer).__name__ for layer in layers]
-
-
-def activation_name(layer) -> str:
-    activation = getattr(layer, "activation", None)
-    return getattr(activation, "__name__", str(activation))
 
 
 # --- build_cnn -------------------------------------------------------------------------------
@@ -88,7 +79,7 @@ def test_cnn_maps_images_to_ten_probabilities(lesson):
 
 def test_cnn_layers_follow_the_recipe(lesson):
     model = built(lesson, filters=(8, 16), dense_units=32, dropout=0.3)
-    names = layer_names(model.layers)
+    names = layer_names(model)
     wanted = ["Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "BatchNormalization",
               "Flatten", "Dropout", "Dense", "Dropout", "Dense"]  # fmt: skip
     expect(
@@ -131,14 +122,12 @@ def test_cnn_uses_the_augmentation(lesson):
         bool(inside) and type(model.layers[0]).__name__ != "Conv2D",
         "build_cnn",
         "the augmentation block as the first layer after keras.Input when it is given",
-        f"layers {', '.join(layer_names(model.layers))}",
+        f"layers {', '.join(layer_names(model))}",
         "if augmentation is not None: put it in the layer list right after keras.Input, "
         "before the first Conv2D",
     )
     plain = built(lesson)
-    random_layers = [name for name in layer_names(plain.layers) if name.startswith("Random")]
-    random_layers += [n for layer in plain.layers for n in layer_names(sublayers(layer))
-                      if n.startswith("Random") and layer is not probe]  # fmt: skip
+    random_layers = random_layer_names(plain)
     expect(
         not random_layers,
         "build_cnn",
@@ -222,8 +211,8 @@ def test_compile_cnn_uses_sparse_categorical_crossentropy(compiled):
 def test_the_cnn_learns(lesson, small_train, small_test):
     """build_cnn and compile_cnn together: a few seconds of training must teach it digits."""
     x, y = small_train
-    x_train, y_train = as_images(x[:2000]), y[:2000]
-    x_test, y_test = as_images(small_test[0][:1000]), small_test[1][:1000]
+    x_train, y_train = with_channel_axis(x[:2000]), y[:2000]
+    x_test, y_test = with_channel_axis(small_test[0][:1000]), small_test[1][:1000]
     epochs, batch_size = 3, 32
     keras.utils.set_random_seed(0)
     # No augmentation here: on so small a budget it slows learning down, and the checks
