@@ -16,6 +16,9 @@ and the reference body as a collapsed block pulled from the solution file by
     <!-- check 02 -->      the exact command that checks the lesson
     <!-- solution 02 -->   the whole reference module, collapsed
     <!-- lesson-map -->    a table of every lesson: what you write, how to check it
+    <!-- stub-message 02 normalize -->
+                           the message a check prints while that function is a stub, rendered
+                           by the same code as the checks (`mnist_course.outcome`)
 
 A page with tasks must cover every function the learner writes in that lesson, in the
 stubs' order, and name no other: otherwise the build fails, so the guide cannot drift from
@@ -25,10 +28,8 @@ the code.
 from __future__ import annotations
 
 import ast
-import logging
 import posixpath
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,7 @@ from mkdocs.exceptions import PluginError
 
 from mnist_course.course import CORE, LESSONS
 from mnist_course.hints import hint_levels
+from mnist_course.outcome import CheckOutcome
 from mnist_course.stubs import BEGIN, END, solution_functions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +47,8 @@ TASK = re.compile(r"^<!-- task (\d\d) (\w+) -->\n(.*?)^<!-- /task -->$", re.M | 
 CHECK = re.compile(r"^<!-- check (\d\d) -->$", re.M)
 SOLUTION = re.compile(r"^<!-- solution (\d\d) -->$", re.M)
 LESSON_MAP = re.compile(r"^<!-- lesson-map -->$", re.M)
-ANY_DIRECTIVE = re.compile(r"^<!-- /?(task|check|solution|lesson-map)\b.*-->$", re.M)
+STUB_MESSAGE = re.compile(r"^<!-- stub-message (\d\d) (\w+) -->$", re.M)
+ANY_DIRECTIVE = re.compile(r"^<!-- /?(task|check|solution|lesson-map|stub-message)\b.*-->$", re.M)
 
 
 @dataclass
@@ -186,6 +189,14 @@ def render_lesson_map(page_uri: str) -> str:
     return "\n".join(rows)
 
 
+def render_stub_message(number: str, name: str) -> str:
+    if name not in COURSE.functions[number]:
+        raise PluginError(f"stub-message {number} {name}: lesson {number} has no function {name}")
+    levels = hint_levels(ROOT, number, name)
+    outcome = CheckOutcome("stub", LESSONS[number], name)
+    return f"```text\n{outcome.render('lessons', nudge=levels[0] if levels else None)}\n```"
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if not ANY_DIRECTIVE.search(markdown):
         return markdown
@@ -215,6 +226,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     markdown = CHECK.sub(lambda m: render_check(m.group(1)), markdown)
     markdown = SOLUTION.sub(lambda m: render_solution(m.group(1)), markdown)
     markdown = LESSON_MAP.sub(lambda m: render_lesson_map(uri), markdown)
+    markdown = STUB_MESSAGE.sub(lambda m: render_stub_message(*m.groups()), markdown)
     leftover = ANY_DIRECTIVE.search(markdown)
     if leftover:
         raise PluginError(f"{uri}: malformed course directive {leftover.group(0)!r}")
