@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mnist_course.companion.workspace import Workspace, relative
 from mnist_course.course import LESSONS, CourseError, find_course_root, implementation_folder, lesson, load_module
 from mnist_course.hints import hint_levels
 from mnist_course.outcome import LearnerExit, LessonImportError, classify, short
 from mnist_course.quiet import strip_noise
-from mnist_course.stubs import solution_functions
 
 __all__ = [
     "pytest_addoption",
@@ -39,20 +39,21 @@ __all__ = [
     "small_test",
 ]
 
-# The course being checked is the one pytest runs in (set by pytest_configure), not the
-# folder this package happens to be installed from: a copy of the course, or a learner's
-# clone using a shared install, must check its own lessons/.
-ROOT: Path = Path.cwd()
-SOLUTIONS: Path = ROOT / "solutions"
+# The course being checked is the one pytest runs in, not the folder this package happens
+# to be installed from: a copy of the course, or a learner's clone using a shared install,
+# must check its own lessons/. It is found once per run and kept in pytest's stash.
+COURSE = pytest.StashKey[Workspace]()
 
 
 def pytest_configure(config):
-    global ROOT, SOLUTIONS
     try:
-        ROOT = find_course_root(config.rootpath)
+        config.stash[COURSE] = Workspace(find_course_root(config.rootpath))
     except CourseError as error:
         raise pytest.UsageError(str(error)) from None
-    SOLUTIONS = ROOT / "solutions"
+
+
+def course_of(config) -> Workspace:
+    return config.stash[COURSE]
 
 
 def pytest_addoption(parser):
@@ -68,7 +69,7 @@ def pytest_addoption(parser):
 def implementation_dir(config) -> Path:
     try:
         return implementation_folder(
-            ROOT, config.getoption("--solutions"), config.getoption("--impl")
+            course_of(config).root, config.getoption("--solutions"), config.getoption("--impl")
         )
     except CourseError as error:
         raise pytest.UsageError(str(error)) from None
@@ -109,9 +110,10 @@ def learner(impl_dir):
 
 
 @pytest.fixture(scope="session")
-def reference():
+def reference(request):
     """reference("01") -> the reference module, for inputs that earlier lessons produce."""
-    return lambda number: _load(SOLUTIONS, number)
+    solutions = course_of(request.config).solutions
+    return lambda number: _load(solutions, number)
 
 
 @pytest.fixture(scope="session")
@@ -167,10 +169,9 @@ def _suspects(item, unit) -> tuple[str, ...]:
     function first (a check of `compile_model` also builds a model with `build_model`).
     """
     try:
-        source = (ROOT / "solutions" / unit.filename).read_text(encoding="utf-8")
-    except OSError:
+        order = course_of(item.config).functions(unit)
+    except CourseError:
         return ()
-    order = solution_functions(source)
     functions = [getattr(item, "function", None)]
     definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
     for name in getattr(item, "fixturenames", ()):
@@ -190,8 +191,9 @@ def _teaching_report(item, excinfo) -> str | None:
     unit = _lesson_of(item)
     if unit is None:
         return None
+    course = course_of(item.config)
     impl = implementation_dir(item.config)
-    shown = str(impl.relative_to(ROOT)) if impl.is_relative_to(ROOT) else str(impl)
+    shown = relative(impl, course.root)
     outcome = classify(
         excinfo.value, excinfo.tb, unit, impl, shown, _suspects(item, unit), Path(str(item.fspath))
     )
@@ -201,7 +203,7 @@ def _teaching_report(item, excinfo) -> str | None:
         if outcome.seen in told:
             return f"{unit.label}\n  {unit.filename} could not be imported: see the first failure above."
         told.add(outcome.seen)
-    levels = hint_levels(ROOT, unit.number, outcome.function) if outcome.stub else []
+    levels = hint_levels(course.root, unit.number, outcome.function) if outcome.stub else []
     return outcome.render(shown, nudge=levels[0] if levels else None)
 
 
