@@ -10,7 +10,9 @@ Like rustlings' `dev check`, it runs every consistency rule at once and lists ev
 - the site's navigation (`mkdocs.yml`) and the README's lesson table list the catalogue's
   lessons, in order, with the functions the learner writes;
 - the mistakes catalogue (`tests/mistakes/`) is complete: each mistake says what the learner
-  did, the hint its failure shows, and a check of its own lesson that catches it.
+  did, the hint its failure shows, and a check of its own lesson that catches it;
+- the lesson functions the tools call (`mnist_course/contract.py`) exist, and no tool calls
+  one that is not declared there.
 
 Exit code 0 when all agree, 1 otherwise. `tests/test_dev_check.py` runs it.
 """
@@ -22,6 +24,7 @@ import re
 import sys
 from pathlib import Path
 
+from mnist_course.contract import TOOLS_CALL, declared
 from mnist_course.course import LESSONS, Lesson, find_course_root
 from mnist_course.hints import load_hints
 from mnist_course.stubs import expected_stubs, solution_functions
@@ -151,6 +154,32 @@ def check_mistakes(root: Path) -> list[str]:
     return problems
 
 
+# A tool's lookup of a lesson function: `.function("02", "normalize")`.
+LOOKUP = re.compile(r"""\.function\(\s*["'](\d\d)["']\s*,\s*["'](\w+)["']""")
+TOOL_SOURCES = ("mnist_course", "docs", "bench")
+
+
+def check_contract(root: Path) -> list[str]:
+    problems = []
+    for number, names in TOOLS_CALL.items():
+        written = learner_functions(root, LESSONS[number])
+        for name in names:
+            if name not in written:
+                problems.append(
+                    f"mnist_course/contract.py: the tools call {name}() of lesson {number}, "
+                    f"which solutions/{LESSONS[number].filename} does not have the learner write"
+                )
+    for folder in TOOL_SOURCES:
+        for path in sorted((root / folder).rglob("*.py")):
+            for number, name in LOOKUP.findall(path.read_text(encoding="utf-8")):
+                if not declared(number, name):
+                    problems.append(
+                        f"{path.relative_to(root)} calls {name}() of lesson {number}, which "
+                        "mnist_course/contract.py does not declare"
+                    )
+    return problems
+
+
 RULES = {
     "lesson catalogue vs files": check_catalogue,
     "stubs in sync": check_stubs,
@@ -158,6 +187,7 @@ RULES = {
     "site navigation": check_nav,
     "README lesson table": check_readme,
     "mistakes catalogue": check_mistakes,
+    "lesson functions the tools call": check_contract,
 }
 
 

@@ -56,3 +56,16 @@ def test_stale_stubs_and_missing_hints_are_caught(tmp_path):
     problems = dev.check_hints(course)
     assert any("lesson_02.normalize" in problem for problem in problems), problems
     assert any("lesson_02.normalise" in problem for problem in problems), problems
+
+
+def test_a_renamed_function_the_tools_call_is_caught(tmp_path):
+    course = copy_course(tmp_path / "course")
+    assert dev.check_contract(course) == []
+    solution = course / "solutions" / LESSONS["02"].filename
+    solution.write_text(solution.read_text(encoding="utf-8").replace("def normalize(", "def normalise("))
+    problems = dev.check_contract(course)
+    assert any("normalize() of lesson 02" in problem for problem in problems), problems
+    tool = course / "mnist_course" / "pipeline.py"
+    tool.write_text(tool.read_text(encoding="utf-8") + '\nimpl.function("06", "f1_score")\n')
+    problems = dev.check_contract(course)
+    assert any("f1_score() of lesson 06" in problem for problem in problems), problems
