@@ -87,11 +87,16 @@ def implementation_folder(root: Path, solutions: bool = False, impl: Path | str 
 
 
 def lesson(number: str | int) -> Lesson:
-    """Look a lesson up by number: 2, "2" and "02" all mean lesson 02."""
-    key = f"{int(number):02d}" if str(number).isdigit() else str(number)
+    """Look a lesson up by number: 2, "2" and "02" all mean lesson 02.
+
+    Anything else (`²`, a 5000-digit number, a word) is a CourseError, never a ValueError.
+    """
+    text = str(number).strip()
+    key = f"{int(text):02d}" if text.isascii() and text.isdigit() and len(text) <= 3 else text
     if key not in LESSONS:
         known = ", ".join(LESSONS)
-        raise CourseError(f"there is no lesson {number}: the lessons are {known}.")
+        shown = text if len(text) <= 20 else text[:20] + "..."
+        raise CourseError(f"there is no lesson {shown!r}: the lessons are {known}.")
     return LESSONS[key]
 
 
