@@ -104,8 +104,16 @@
 
   function readDrawing() {
     const empty = strokes.length === 0;
-    send("canvas", () => new Promise((done) => pad.toBlob(done, "image/png")),
-         empty ? " The canvas is empty: draw a digit first." : "");
+    send("canvas", async () => pictureOf(pad, "image/png"), empty ? " The canvas is empty: draw a digit first." : "");
+  }
+
+  // toDataURL, not toBlob: Chromium encodes toBlob in idle time, which on a busy machine
+  // came up to a second late; a drawing's PNG is a few KB, encoded at once.
+  function pictureOf(canvas, type, quality) {
+    const bytes = atob(canvas.toDataURL(type, quality).split(",")[1]);
+    const data = new Uint8Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) data[i] = bytes.charCodeAt(i);
+    return new Blob([data], { type });
   }
 
   // --- One request at a time: a stroke drawn while the model reads waits, and only the ----
@@ -129,12 +137,14 @@
     let result;
     try {
       const blob = await job.picture();
+      job.sent = performance.now();
       const response = await fetch(`/predict?source=${job.source}`, {
         method: "POST",
         headers: { "Content-Type": blob.type || "application/octet-stream" },
         body: blob,
       });
       result = await response.json().catch(() => ({ error: `the server answered ${response.status}.` }));
+      job.answered = performance.now();
     } catch (error) {
       result = { error: "The course's server does not answer: is `mnist-course draw` still running?" };
     }
@@ -146,13 +156,16 @@
       return;
     }
     if (job.generation !== generation) { /* cleared meanwhile */ }
-    else if (result.error) showError(result.error + job.note);
+    else if (result.error) showError(capital(result.error) + job.note);
     else showAnswer(result);
     answer.dataset.count = String(Number(answer.dataset.count) + 1);
     // Latency from the stroke's end to the answer on screen: measured at the next frame.
     requestAnimationFrame(() => {
       const ms = Math.round(performance.now() - job.started);
       answer.dataset.latencyMs = String(ms);
+      // Where the time went, for bench/draw_latency.py: picture encoded, answer back, on screen.
+      answer.dataset.timing = [job.sent, job.answered, performance.now()]
+        .map((t) => Math.round(t - job.started)).join(" ");
       if (!result.error) timing.textContent = `Answered ${ms} ms after you lifted the pen.`;
       busy = false;
       if (!waiting) document.body.dataset.busy = "false";
@@ -185,10 +198,14 @@
     });
   }
 
+  function capital(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
   function showError(message) {
     answer.dataset.state = "error";
     delete answer.dataset.digit;
-    answer.textContent = message.charAt(0).toUpperCase() + message.slice(1);
+    answer.textContent = message;
     clearBars();
   }
 
@@ -272,8 +289,9 @@
     frame.width = video.videoWidth;
     frame.height = video.videoHeight;
     frame.getContext("2d").drawImage(video, 0, 0);
-    send("camera", () => new Promise((done) => frame.toBlob((blob) => { showPhoto(blob); done(blob); },
-                                                         "image/jpeg", 0.92)));
+    const blob = pictureOf(frame, "image/jpeg", 0.92);
+    showPhoto(blob);
+    send("camera", async () => blob);
   });
 
   $("camera-off").addEventListener("click", () => {
