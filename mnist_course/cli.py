@@ -203,6 +203,20 @@ def predict(
         raise SystemExit(2)
 
 
+@app.command()
+def draw(
+    model: Annotated[Optional[Path], typer.Option(help="A .keras file (default: the latest trained).")] = None,
+    solutions: SolutionsOption = False,
+    impl: ImplOption = None,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")] = 8028,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Only print the page's address.")] = False,
+):
+    """Draw a digit in your browser and watch your model read it after every stroke."""
+    from mnist_course.draw.server import serve
+
+    serve(find_course_root(), implementation(solutions, impl), model, port, open_browser=not no_browser)
+
+
 # --- The learner's companion: progress, hint, compare, reset, doctor, watch -------------------
 # Each command's logic lives in mnist_course/companion/; these only declare the arguments.
 

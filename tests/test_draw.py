@@ -1,0 +1,460 @@
+"""`mnist-course draw`, driven in Debian's Chromium as a learner would use it.
+
+The server runs as the learner starts it (`python -m mnist_course.cli draw ...`, port 0).
+Digits are drawn with mouse strokes traced from MNIST *test* images (the outline of each
+digit, scaled to the canvas), and the page must show the digit's MNIST label. The digits
+are picked among those the same model reads right when the same strokes are rendered on
+the server side (OpenCV), so a failure here is the page, the canvas or the upload, not a
+weak model. Bad input (an empty canvas, a picture too large, a file that is not a
+picture, a model that cannot be loaded, a lesson not written yet) must show its message on
+the page and one line in the terminal, and the server must keep running.
+
+Needs MNIST (MNIST_PATH) and /usr/bin/chromium with Playwright.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from test_docs_site import CHROMIUM, CHROMIUM_ARGS
+
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CANVAS = 400  # the canvas' own pixels (index.html)
+PEN = 26  # draw.js' PEN_WIDTH
+WANTED = (2, 3, 7, 4)  # the MNIST labels drawn in the browser
+# A webcam for the page: Chromium's own test pattern, with the permission granted.
+CAMERA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+pytestmark = pytest.mark.slow
+
+
+# --- Strokes traced from MNIST digits ------------------------------------------------------
+
+def traced_strokes(digit: np.ndarray, size: int = CANVAS) -> list[list[tuple[float, float]]]:
+    """Pen strokes that redraw a 28x28 MNIST digit on a `size` x `size` canvas.
+
+    Each stroke follows one outline of the digit's ink, inset by a third of the pen so the
+    pen's width fills the stroke instead of fattening it.
+    """
+    big = cv2.resize(digit.astype(np.float32), (size, size), interpolation=cv2.INTER_CUBIC)
+    mask = (big > 110).astype(np.uint8)
+    inset = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (PEN // 3 * 2 + 1,) * 2)
+    core = cv2.erode(mask, inset)
+    if core.sum() < 0.25 * mask.sum():  # a thin digit: the erosion would lose it
+        core = mask
+    contours, _ = cv2.findContours(core, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    strokes = []
+    for contour in contours:
+        if cv2.arcLength(contour, True) < PEN:
+            continue
+        points = cv2.approxPolyDP(contour, 1.5, True)[:, 0, :].astype(float)
+        strokes.append([tuple(p) for p in points] + [tuple(points[0])])
+    return strokes
+
+
+def rendered_png(strokes, size: int = CANVAS) -> bytes:
+    """The strokes drawn with OpenCV as the canvas draws them: black, round, on white."""
+    paper = np.full((size, size), 255, np.uint8)
+    for stroke in strokes:
+        cv2.polylines(paper, [np.int32(np.round(stroke))], False, 0, PEN, cv2.LINE_AA)
+    ok, png = cv2.imencode(".png", paper)
+    assert ok
+    return png.tobytes()
+
+
+def mnist_test_digits():
+    from mnist_course.course import load_lesson
+
+    _, (x_test, y_test) = load_lesson(ROOT / "solutions", "01").load_mnist()
+    return x_test, y_test
+
+
+def pick_digits(reader, wanted=WANTED, tries: int = 30) -> list[tuple[int, int, list]]:
+    """(index, label, strokes) of MNIST test digits, one per wanted label, read right server-side."""
+    x_test, y_test = mnist_test_digits()
+    picked = []
+    for label in wanted:
+        for index in np.flatnonzero(y_test == label)[:tries]:
+            strokes = traced_strokes(x_test[index])
+            if strokes and reader.read(rendered_png(strokes)).digit == label:
+                picked.append((int(index), label, strokes))
+                break
+        else:
+            pytest.fail(f"none of the first {tries} MNIST test {label}s is read right when redrawn")
+    return picked
+
+
+# --- The page --------------------------------------------------------------------------------
+
+def draw(page, strokes, settle: bool = True) -> list[int]:
+    """Draw `strokes` with the mouse; the latency (ms) from each stroke's end to its answer."""
+    box = page.locator("#pad").bounding_box()
+    scale = box["width"] / CANVAS
+    latencies = []
+    for stroke in strokes:
+        x, y = stroke[0]
+        page.mouse.move(box["x"] + x * scale, box["y"] + y * scale)
+        page.mouse.down()
+        for x, y in stroke[1:]:
+            page.mouse.move(box["x"] + x * scale, box["y"] + y * scale)
+        page.mouse.up()
+        if settle:
+            latencies.append(wait_for_answer(page))
+    return latencies
+
+
+def wait_for_answer(page, timeout: float = 30_000) -> int:
+    """Wait until the page has no picture on its way; return the latest latency in ms."""
+    page.wait_for_selector("body[data-busy='false']", state="attached", timeout=timeout)
+    return int(page.locator("#answer").get_attribute("data-latency-ms") or -1)
+
+
+def shown_digit(page) -> int | None:
+    value = page.locator("#answer").get_attribute("data-digit")
+    return None if value is None else int(value)
+
+
+def open_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.goto(url, wait_until="networkidle")
+    return page, problems
+
+
+def unexpected(problems: list[str]) -> list[str]:
+    """Console problems other than the HTTP status of an answer that was meant to be refused."""
+    return [p for p in problems if "Failed to load resource: the server responded" not in p]
+
+
+# --- Servers ---------------------------------------------------------------------------------
+
+class ServerProcess:
+    """`mnist-course draw` in its own process; its terminal lines collected as they come."""
+
+    def __init__(self, *args: str):
+        env = dict(os.environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="3")
+        command = [sys.executable, "-m", "mnist_course.cli", "draw", "--port", "0", "--no-browser", *args]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        self.out: list[str] = []
+        self.err: list[str] = []
+        lines: queue.Queue = queue.Queue()
+        for stream, into in ((self.process.stdout, self.out), (self.process.stderr, self.err)):
+            threading.Thread(target=self._collect, args=(stream, into, lines), daemon=True).start()
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                assert self.process.poll() is None, f"the server stopped: {self.err}"
+                continue
+            found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+            if found:
+                self.url = found.group(0)
+                return
+        raise AssertionError(f"no address printed in 180 s: {self.out} {self.err}")
+
+    @staticmethod
+    def _collect(stream, into, lines):
+        for line in stream:
+            into.append(line.rstrip("\n"))
+            lines.put(line)
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=30)
+
+
+class ServerThread:
+    """A draw server inside the test process, for cases that need their own reader."""
+
+    def __init__(self, reader):
+        from mnist_course.draw.server import DrawServer
+
+        self.server = DrawServer(reader, 0)
+        self.url = self.server.url
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def request(url: str, method: str = "GET", path: str = "/", body: bytes | None = None, headers=None):
+    """One raw HTTP request; (status, body)."""
+    host, port = url.split("//")[1].strip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.request(method, path, body=body, headers=headers or {})
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, data
+
+
+def wait_for_line(lines: list[str], pattern: str, timeout: float = 10) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in lines:
+            if re.search(pattern, line):
+                return line
+        time.sleep(0.05)
+    raise AssertionError(f"no line matching {pattern!r} in {lines}")
+
+
+# --- Fixtures ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory) -> Path:
+    """A small reference MLP trained for a few seconds on 10,000 MNIST images."""
+    import keras
+
+    from mnist_course.course import load_lesson
+
+    (x, y), _ = load_lesson(ROOT / "solutions", "01").load_mnist()
+    keras.utils.set_random_seed(0)
+    lesson04 = load_lesson(ROOT / "solutions", "04")
+    model = lesson04.compile_model(lesson04.build_model((128,)), learning_rate=2e-3)
+    model.fit(x[:10000] / 255.0, y[:10000], epochs=4, batch_size=128, verbose=0)
+    path = tmp_path_factory.mktemp("model") / "quick.keras"
+    model.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference(model_path):
+    """The server's own reading path, in this process, with the reference lesson 07."""
+    from mnist_course.draw.reading import Reader
+    from mnist_course.pipeline import Implementation
+
+    return Reader(ROOT, Implementation(ROOT / "solutions"), model_path)
+
+
+@pytest.fixture(scope="module")
+def server(model_path):
+    running = ServerProcess("--solutions", "--model", str(model_path))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS + CAMERA_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+# --- Tests ---------------------------------------------------------------------------------------
+
+def test_drawn_mnist_digits_are_read_on_the_page(server, browser, reference):
+    picked = pick_digits(reference)
+    page, problems = open_page(browser, server.url)
+    assert "Draw a digit" in page.title()
+    latencies = []
+    for index, label, strokes in picked:
+        page.click("#clear")
+        latencies += draw(page, strokes)
+        assert shown_digit(page) == label, (
+            f"MNIST test digit #{index} (a {label}) drawn in {len(strokes)} strokes: "
+            f"the page says {page.locator('#answer').inner_text()!r}"
+        )
+        assert f"Your model reads {label} (" in " ".join(page.locator("#answer").inner_text().split())
+        # The 28x28 image the model saw, and ten bars with the answer's on top.
+        assert page.locator("#seen").get_attribute("src").startswith("data:image/png;base64,")
+        assert page.locator("#seen").is_visible()
+        assert page.locator("#bars li").count() == 10
+        assert page.locator("#bars li.top .digit").inner_text() == str(label)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "draw.png"), full_page=True)
+    page.close()
+    assert not problems, problems
+    # The terminal says what was read, one line per picture.
+    assert sum(line.startswith("your drawing: ") for line in server.out) >= len(latencies)
+    latencies.sort()
+    median = latencies[len(latencies) // 2]
+    print(f"\nstroke end -> answer shown: median {median} ms, max {latencies[-1]} ms "
+          f"over {len(latencies)} strokes ({len(picked)} digits); load {os.getloadavg()[0]:.1f}")
+    assert median < 500, "the page should answer within half a second of a stroke"
+
+
+def test_undo_and_clear(server, browser, reference):
+    (_, label, strokes), = pick_digits(reference, wanted=(7,))
+    page, problems = open_page(browser, server.url)
+    draw(page, strokes)
+    assert shown_digit(page) == label
+    draw(page, [[(60.0, 60.0), (340.0, 340.0)]])  # a slash across it
+    page.keyboard.press("Control+z")
+    wait_for_answer(page)
+    assert shown_digit(page) == label, "Undo did not bring the previous drawing back"
+    page.click("#clear")
+    assert page.locator("#answer").get_attribute("data-state") == "waiting"
+    assert not page.locator("#seen").is_visible()
+    page.close()
+    assert not problems, problems
+
+
+def test_empty_canvas_says_so_and_the_server_keeps_running(server, browser, reference):
+    page, problems = open_page(browser, server.url)
+    page.click("#read")  # "Read the drawing" with nothing drawn
+    wait_for_answer(page)
+    answer = page.locator("#answer")
+    assert answer.get_attribute("data-state") == "error"
+    assert "no digit found" in answer.inner_text() and "canvas is empty" in answer.inner_text()
+    wait_for_line(server.err, r"^mnist-course draw: your drawing: no digit found")
+    (_, label, strokes), = pick_digits(reference, wanted=(3,))
+    draw(page, strokes)
+    assert shown_digit(page) == label
+    page.close()
+    assert not unexpected(problems), problems
+
+
+def test_too_large_upload_is_refused_before_it_is_read(server, browser):
+    from mnist_course.draw.server import MAX_BYTES
+
+    # Only the headers: the server must answer from Content-Length alone.
+    host, port = server.url.split("//")[1].strip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.putrequest("POST", "/predict?source=file")
+    connection.putheader("Content-Type", "image/jpeg")
+    connection.putheader("Content-Length", str(MAX_BYTES + 1))
+    connection.endheaders()
+    response = connection.getresponse()
+    payload = json.loads(response.read())
+    connection.close()
+    assert response.status == 413
+    assert "limit is 8 MB" in payload["error"]
+    wait_for_line(server.err, r"^mnist-course draw: your photo is 8\.4 MB: the limit is 8 MB")
+    # The page refuses such a photo itself, without sending it.
+    page, problems = open_page(browser, server.url)
+    page.set_input_files("#file", files=[{
+        "name": "huge.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8" + bytes(MAX_BYTES + 10)}])
+    assert page.locator("#answer").get_attribute("data-state") == "error"
+    assert "huge.jpg is 8.4 MB: the limit is 8 MB" in page.locator("#answer").inner_text()
+    page.close()
+    assert request(server.url)[0] == 200  # still serving
+    assert not unexpected(problems), problems
+
+
+def test_photos_go_through_the_same_path(server, browser, reference):
+    photo = ROOT / "examples" / "seven-thick-marker.png"
+    expected = reference.read(photo.read_bytes()).digit
+    page, problems = open_page(browser, server.url)
+    page.set_input_files("#file", str(photo))
+    wait_for_answer(page)
+    assert shown_digit(page) == expected == 7
+    assert page.locator("#photo").is_visible()
+    wait_for_line(server.out, r"^your photo: 7 ")
+    # A file that is not a picture in a format the course reads.
+    page.set_input_files("#file", files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"hello"}])
+    wait_for_answer(page)
+    assert "not a picture the course reads" in page.locator("#answer").inner_text()
+    wait_for_line(server.err, r"^mnist-course draw: your photo: that file is not a picture")
+    # The webcam (Chromium's fake one: a test pattern, not a digit): it reaches the same reader.
+    page.click("#camera")
+    page.wait_for_selector("#snap:enabled", timeout=15_000)  # the webcam is playing
+    page.click("#snap")
+    wait_for_answer(page)
+    assert page.locator("#answer").get_attribute("data-state") in {"answer", "error"}
+    wait_for_line(server.out + server.err, r"the webcam photo")
+    page.click("#camera-off")
+    page.close()
+    assert not unexpected(problems), problems
+
+
+def test_only_the_page_and_the_prediction_endpoint_are_served(server):
+    assert request(server.url, path="/draw.js")[0] == 200
+    for path in ("/pyproject.toml", "/../pyproject.toml", "/static/index.html", "/predict", "/.course/"):
+        assert request(server.url, path=path)[0] == 404, path
+    assert request(server.url, "POST", "/upload", b"x", {"Content-Type": "image/png"})[0] == 404
+    assert request(server.url, "PUT", "/predict", b"x")[0] == 501
+    # Another site, reaching this port through the browser by a name of its own.
+    assert request(server.url, headers={"Host": "evil.example:80"})[0] == 404
+    status, _ = request(server.url, "POST", "/predict", b"x", {"Origin": "http://evil.example"})
+    assert status == 404
+    status, headers = None, None
+    host, port = server.url.split("//")[1].strip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.request("GET", "/")
+    response = connection.getresponse()
+    response.read()
+    assert "default-src 'self'" in response.getheader("Content-Security-Policy")
+    connection.close()
+    assert host == "127.0.0.1"
+    # Nothing from the pictures is left behind in .course/draw/.
+    assert not list((ROOT / ".course" / "draw").glob("picture-*"))
+
+
+def test_a_model_that_cannot_be_loaded_is_said_on_the_page(browser, tmp_path, capfd):
+    from mnist_course.draw.reading import Reader
+    from mnist_course.pipeline import Implementation
+
+    broken = tmp_path / "broken.keras"
+    broken.write_text("not a model")
+    reader = Reader(ROOT, Implementation(ROOT / "solutions"), broken)
+    server = ServerThread(reader)
+    try:
+        page, problems = open_page(browser, server.url)
+        assert "is not a Keras model file" in page.locator(".problem").inner_text()
+        for _ in range(2):  # and again: the server keeps running
+            draw(page, [[(100.0, 100.0), (300.0, 300.0)]])
+            text = page.locator("#answer").inner_text()
+            assert "broken.keras is not a Keras model file" in text, text
+        page.close()
+    finally:
+        server.stop()
+    lines = [line for line in capfd.readouterr().err.splitlines() if "broken.keras" in line]
+    assert len(lines) == 2 and all(line.startswith("mnist-course draw: ") for line in lines), lines
+    assert not unexpected(problems), problems
+
+
+def test_a_lesson_not_written_yet_is_said_on_the_page(browser, pristine_stubs, model_path, capfd):
+    from mnist_course.draw.reading import Reader
+    from mnist_course.pipeline import Implementation
+
+    server = ServerThread(Reader(ROOT, Implementation(pristine_stubs), model_path))
+    try:
+        page, problems = open_page(browser, server.url)
+        draw(page, [[(200.0, 80.0), (200.0, 320.0)]])
+        text = " ".join(page.locator("#answer").inner_text().split())
+        assert "read_image() is not written yet" in text and "pytest checks/lesson_07" in text, text
+        page.close()
+    finally:
+        server.stop()
+    err = capfd.readouterr().err
+    assert re.search(r"^mnist-course draw: your drawing: Lesson 07 .* read_image\(\) is not written yet", err, re.M)
+    assert "Traceback" not in err
+    assert not unexpected(problems), problems
+
+
+def test_ctrl_c_stops_the_server_with_one_line(server):
+    assert server.stop() == 0
+    assert server.out[-1] == "Stopped.", server.out[-3:]
+    assert not any("Traceback" in line for line in server.err), server.err
