@@ -188,6 +188,19 @@ def report(
 
 
 @app.command()
+def update(
+    source: Annotated[
+        str, typer.Argument(metavar="SOURCE", help="A git remote or URL of the course.")
+    ] = "upstream",
+    ref: Annotated[str, typer.Option("--ref", help="Branch or tag to take (pin a version with a tag).")] = "main",
+):
+    """Take a newer course (checks, docs, tools) without touching the lessons you edited."""
+    from mnist_course.companion.update import update as run_update
+
+    run_update(source, ref)
+
+
+@app.command()
 def hint(
     lesson: LessonArgument,
     function: Annotated[
