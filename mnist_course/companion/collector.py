@@ -33,21 +33,11 @@ from pathlib import Path
 import pytest
 
 from mnist_course.checking import CheckFailure
+from mnist_course.companion.runner import DUMP_ENV, LIMIT_ENV, RESULTS_ENV, lesson_number
 from mnist_course.course import LESSONS
 from mnist_course.stubs import STUB_PREFIX
 
-RESULTS_ENV = "MNIST_COURSE_RESULTS"
-LIMIT_ENV = "MNIST_COURSE_LESSON_LIMIT"
-DUMP_ENV = "MNIST_COURSE_TIMEOUT_DUMP"
 FUNCTION_KEY = "mnist_course_function"  # where makereport leaves the failing function's name
-
-
-def lesson_number(path: str) -> str | None:
-    """"02" for anything under checks/lesson_02/, else None."""
-    for part in reversed(Path(path).parts):
-        if part.startswith("lesson_") and part[7:9] in LESSONS:
-            return part[7:9]
-    return None
 
 
 def failing_function(item, excinfo) -> tuple[str | None, bool]:

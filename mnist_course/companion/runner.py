@@ -28,10 +28,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mnist_course.companion.collector import DUMP_ENV, LIMIT_ENV, RESULTS_ENV
 from mnist_course.companion.workspace import Workspace, relative
 from mnist_course.course import LESSONS, CourseError, Lesson
 from mnist_course.quiet import strip_noise
+
+# How the child's collector plugin hears from us (and we from it); kept here, not in the
+# plugin, so this parent never imports pytest or NumPy.
+RESULTS_ENV = "MNIST_COURSE_RESULTS"  # file of JSON-line events, written by the collector
+LIMIT_ENV = "MNIST_COURSE_LESSON_LIMIT"  # seconds per lesson
+DUMP_ENV = "MNIST_COURSE_TIMEOUT_DUMP"  # where faulthandler writes the stacks at the limit
 
 # pytest exit codes that mean "pytest itself could not run", not "some checks failed".
 PYTEST_BROKE = {2: "interrupted", 3: "internal error", 4: "usage error"}
@@ -296,9 +301,15 @@ class _Child:
                 self._add(CheckResult(nodeid, number, NOT_RUN, message=f"not run: lesson {number} hit its time limit"))
 
 
-def _lesson_of(nodeid: str | None) -> str | None:
-    from mnist_course.companion.collector import lesson_number
+def lesson_number(path: str) -> str | None:
+    """"02" for anything under checks/lesson_02/, else None."""
+    for part in reversed(Path(path).parts):
+        if part.startswith("lesson_") and part[7:9] in LESSONS:
+            return part[7:9]
+    return None
 
+
+def _lesson_of(nodeid: str | None) -> str | None:
     return lesson_number(nodeid) if nodeid else None
 
 

@@ -101,19 +101,26 @@ def show_run(
 
 
 def watch_saves(folder: Path, stop: threading.Event, saves: queue.Queue, ready: threading.Event) -> None:
-    """Put the lessons of each batch of saves on `saves` until `stop` (runs in its own thread)."""
-    for changes in watchfiles.watch(
-        folder,
-        watch_filter=is_lesson_file,
-        stop_event=stop,
-        yield_on_timeout=True,  # an empty first batch says the watcher is running
-        rust_timeout=500,
-        raise_interrupt=False,
-    ):
+    """Put the lessons of each batch of saves on `saves` until `stop` (runs in its own thread).
+
+    If the watcher cannot run (no inotify watches left, say), the error goes on the queue.
+    """
+    try:
+        for changes in watchfiles.watch(
+            folder,
+            watch_filter=is_lesson_file,
+            stop_event=stop,
+            yield_on_timeout=True,  # an empty first batch says the watcher is running
+            rust_timeout=500,
+            raise_interrupt=False,
+        ):
+            ready.set()
+            saved = saved_lessons(changes)
+            if saved:
+                saves.put(saved)
+    except Exception as error:  # noqa: BLE001 - reported by the main thread as one line
+        saves.put(CourseError(f"cannot watch lessons/ for saves ({type(error).__name__}: {error})."))
         ready.set()
-        saved = saved_lessons(changes)
-        if saved:
-            saves.put(saved)
 
 
 def next_saves(saves: queue.Queue, stop: threading.Event) -> list[Lesson] | None:
@@ -123,12 +130,18 @@ def next_saves(saves: queue.Queue, stop: threading.Event) -> list[Lesson] | None
         if stop.is_set():
             return None
         try:
-            found += saves.get(timeout=0.2)
+            found += _saved(saves.get(timeout=0.2))
         except queue.Empty:
             continue
     while not saves.empty():  # an editor may save several files at once
-        found += [unit for unit in saves.get_nowait() if unit not in found]
+        found += [unit for unit in _saved(saves.get_nowait()) if unit not in found]
     return found
+
+
+def _saved(item) -> list[Lesson]:
+    if isinstance(item, CourseError):
+        raise item
+    return item
 
 
 def watch(
