@@ -2,8 +2,9 @@
 
     python3 bootstrap.py main   # install, train the reference model, evaluate, predict the examples
     python3 bootstrap.py test   # install, then run the course's own test suite
+    python3 bootstrap.py setup  # install only (what a Codespace and the classroom workflow run)
 
-Both are idempotent: the environment in .venv/ is reused while pyproject.toml is unchanged.
+All are idempotent: the environment in .venv/ is reused while pyproject.toml is unchanged.
 Works on Linux, macOS and Windows with Python 3.10+; needs only the standard library.
 """
 
@@ -53,6 +54,10 @@ def main(argv: list[str]) -> None:
         examples = sorted(str(path) for path in (ROOT / "examples").glob("*.png"))
         if examples:
             run(*cli, "predict", "--solutions", *examples)
+    elif job == "setup":
+        ensure_environment("")
+        activate = r".venv\Scripts\activate" if os.name == "nt" else "source .venv/bin/activate"
+        print(f"Ready: `{activate}`, then `pytest checks/lesson_01`.", flush=True)
     elif job == "test":
         ensure_environment("[dev]")
         run(PYTHON, "-m", "pytest", "tests", *argv[1:])

@@ -238,14 +238,47 @@ LessonArgument = Annotated[
 ]
 
 
+TimeLimitOption = Annotated[
+    float,
+    typer.Option("--time-limit", min=1, metavar="SECONDS", help="Stop a lesson's checks after this long."),
+]
+
+
 @app.command()
 def progress(
     json: Annotated[bool, typer.Option("--json", help="Print the table as JSON.")] = False,
+    time_limit: TimeLimitOption = 120,
 ):
     """Run every lesson's checks and show where you are and what to do next."""
     from mnist_course.companion.progress import show_progress
 
-    show_progress(as_json=json)
+    show_progress(as_json=json, limit=time_limit)
+
+
+@app.command()
+def report(
+    json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (schema: mnist_course/companion/report.schema.json).")
+    ] = False,
+    time_limit: TimeLimitOption = 120,
+):
+    """Every lesson's check results and points, for instructors and graders."""
+    from mnist_course.companion.report import show_report
+
+    show_report(as_json=json, limit=time_limit)
+
+
+@app.command()
+def update(
+    source: Annotated[
+        str, typer.Argument(metavar="SOURCE", help="A git remote or URL of the course.")
+    ] = "upstream",
+    ref: Annotated[str, typer.Option("--ref", help="Branch or tag to take (pin a version with a tag).")] = "main",
+):
+    """Take a newer course (checks, docs, tools) without touching the lessons you edited."""
+    from mnist_course.companion.update import update as run_update
+
+    run_update(source, ref)
 
 
 @app.command()
@@ -333,11 +366,12 @@ def watch(
         Optional[int],
         typer.Option(min=1, help="Stop after this many check runs (for scripts and tests)."),
     ] = None,
+    time_limit: TimeLimitOption = 120,
 ):
     """Rerun the current lesson's checks each time you save a lesson file; q quits."""
     from mnist_course.companion.watch import watch as run_watch
 
-    run_watch(lesson, runs=runs)
+    run_watch(lesson, runs=runs, limit=time_limit)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,16 +6,25 @@
 move a progress bar while the checks run:
 
     {"event": "collected", "tests": [{"nodeid": ..., "lesson": "02"}, ...]}
+    {"event": "start", "nodeid": ..., "lesson": "02"}
     {"event": "test", "nodeid": ..., "lesson": "02", "outcome": "failed",
      "function": "normalize", "stub": true, "message": "Lesson 02 · ..."}
     {"event": "collect_error", "lesson": "03", "message": "..."}
     {"event": "finished", "exitstatus": 1}
 
 "message" is the teaching report that `mnist_course.pytest_plugin` wrote for the failure.
+
+A time limit per lesson (`MNIST_COURSE_LESSON_LIMIT` seconds, set by the runner): when a
+lesson's first check starts, `faulthandler` is armed to dump every thread's stack to
+`MNIST_COURSE_TIMEOUT_DUMP` and end the process if the lesson is still running when the
+limit hits. The dump is how the runner names the learner's function that never returned,
+even when it is stuck inside NumPy or TensorFlow, where no Python-level timer could stop it.
+Plain `pytest checks/lesson_02` sets neither variable, so nothing changes there.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import traceback
@@ -24,19 +33,11 @@ from pathlib import Path
 import pytest
 
 from mnist_course.checking import CheckFailure
+from mnist_course.companion.runner import DUMP_ENV, LIMIT_ENV, RESULTS_ENV, lesson_number
 from mnist_course.course import LESSONS
 from mnist_course.stubs import STUB_PREFIX
 
-RESULTS_ENV = "MNIST_COURSE_RESULTS"
 FUNCTION_KEY = "mnist_course_function"  # where makereport leaves the failing function's name
-
-
-def lesson_number(path: str) -> str | None:
-    """"02" for anything under checks/lesson_02/, else None."""
-    for part in reversed(Path(path).parts):
-        if part.startswith("lesson_") and part[7:9] in LESSONS:
-            return part[7:9]
-    return None
 
 
 def failing_function(item, excinfo) -> tuple[str | None, bool]:
@@ -61,9 +62,12 @@ def failing_function(item, excinfo) -> tuple[str | None, bool]:
 
 
 class ResultWriter:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, limit: float | None = None, dump: Path | None = None):
         self.out = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed at session end
         self.worst: dict[str, dict] = {}
+        self.limit = limit
+        self.dump = open(dump, "w", encoding="utf-8") if limit and dump else None  # noqa: SIM115
+        self.timed_lesson: str | None = None
 
     def emit(self, event: dict) -> None:
         self.out.write(json.dumps(event) + "\n")
@@ -96,6 +100,14 @@ class ResultWriter:
             report.user_properties.append((FUNCTION_KEY, {"function": function, "stub": stub}))
         return report
 
+    def pytest_runtest_logstart(self, nodeid, location):
+        lesson = lesson_number(nodeid)
+        self.emit({"event": "start", "nodeid": nodeid, "lesson": lesson})
+        if self.dump and lesson != self.timed_lesson:
+            # One clock per lesson, started by its first check (lessons run one after another).
+            self.timed_lesson = lesson
+            faulthandler.dump_traceback_later(self.limit, exit=True, file=self.dump)
+
     def pytest_runtest_logreport(self, report):
         # A check's outcome is its worst phase: an error while setting up counts as failed.
         if report.when != "call" and not report.failed and not report.skipped:
@@ -120,6 +132,9 @@ class ResultWriter:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session, exitstatus):
+        if self.dump:
+            faulthandler.cancel_dump_traceback_later()
+            self.dump.close()
         self.emit({"event": "finished", "exitstatus": int(exitstatus)})
         self.out.close()
 
@@ -127,4 +142,7 @@ class ResultWriter:
 def pytest_configure(config):
     path = os.environ.get(RESULTS_ENV)
     if path:
-        config.pluginmanager.register(ResultWriter(Path(path)), "mnist-course-results")
+        limit = float(os.environ.get(LIMIT_ENV) or 0) or None
+        dump = os.environ.get(DUMP_ENV)
+        writer = ResultWriter(Path(path), limit, Path(dump) if dump else None)
+        config.pluginmanager.register(writer, "mnist-course-results")

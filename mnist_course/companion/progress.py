@@ -8,6 +8,7 @@ function, and below the table the next step with its check and hint commands.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict, dataclass
 
 from rich.console import Console
@@ -15,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from mnist_course.companion.runner import CheckRun, LessonResults, run_checks
+from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, LessonResults, run_checks
 from mnist_course.companion.workspace import Workspace
 from mnist_course.course import LESSONS
 
@@ -88,8 +89,14 @@ def _is_fresh_stub(workspace: Workspace, unit) -> bool:
         return False
 
 
-def measure(workspace: Workspace, console: Console) -> tuple[list[LessonProgress], CheckRun]:
-    """Run every lesson's checks with a progress bar on `console`; summarise each lesson."""
+def measure(
+    workspace: Workspace, console: Console, limit: float | None = DEFAULT_LIMIT
+) -> tuple[list[LessonProgress], CheckRun]:
+    """Run every lesson's checks with a progress bar on `console`; summarise each lesson.
+
+    `limit`: seconds each lesson's checks may take (see `runner`). Ctrl-C stops the checks
+    and raises KeyboardInterrupt once the child is gone.
+    """
     lessons = list(LESSONS.values())
     for unit in lessons:  # every "missing" error before the (slow) run starts
         workspace.checks_folder(unit)
@@ -111,7 +118,7 @@ def measure(workspace: Workspace, console: Console) -> tuple[list[LessonProgress
         def advanced(result) -> None:
             bar.update(task, advance=1, description=f"Lesson {result.lesson}")
 
-        run = run_checks(workspace, lessons, on_collected=collected, on_result=advanced)
+        run = run_checks(workspace, lessons, on_collected=collected, on_result=advanced, limit=limit)
     return [summarise(workspace, run.lessons[unit.number]) for unit in lessons], run
 
 
@@ -168,12 +175,21 @@ def _message_excerpt(message: str, limit: int = 4) -> list[str]:
     return lines[:limit]
 
 
-def show_progress(as_json: bool = False) -> None:
+def interrupted() -> SystemExit:
+    """Ctrl-C while the checks run: one line, and the shell's usual exit code for SIGINT."""
+    print("mnist-course: stopped (Ctrl-C) before the checks finished; nothing was changed.", file=sys.stderr)
+    return SystemExit(130)
+
+
+def show_progress(as_json: bool = False, limit: float | None = DEFAULT_LIMIT) -> None:
     workspace = Workspace.here()
     out = Console()
     # The bar goes to stdout: the CLI routes stderr through a line filter (see quiet.py), so
     # stderr is never a terminal. With --json, stdout is for the JSON alone.
-    rows, run = measure(workspace, Console(stderr=True) if as_json else out)
+    try:
+        rows, run = measure(workspace, Console(stderr=True) if as_json else out, limit)
+    except KeyboardInterrupt:
+        raise interrupted() from None
     if as_json:
         print(json.dumps({"seconds": round(run.seconds, 1), "lessons": [asdict(row) for row in rows]}, indent=2))
         return
