@@ -188,6 +188,8 @@ def _teaching_report(item, excinfo) -> str | None:
         ]
         if error.hint:
             lines.append(f"  hint:     {error.hint}")
+        if error.picture:
+            lines.append(f"  picture:  {error.picture}")
         lines.append(more + f" {error.function}")
         return "\n".join(lines)
 
