@@ -117,17 +117,17 @@ def reference(request):
 
 
 @pytest.fixture(scope="session")
-def mnist(reference):
-    """The full MNIST arrays, uint8, loaded with the reference `load_mnist`."""
-    try:
-        return reference("01").load_mnist()
-    except Exception as error:  # noqa: BLE001
-        pytest.fail(
-            f"The checks need MNIST and could not load it ({type(error).__name__}: {error}). "
-            "Set MNIST_PATH to a local mnist.npz, or connect to the internet once so Keras "
-            "can download it. `mnist-course doctor` says more.",
-            pytrace=False,
-        )
+def mnist():
+    """The full MNIST arrays, uint8: from MNIST_PATH, the file the course remembers, or Keras."""
+    from mnist_course import data  # the course's validated loader (lesson 01 uses it too)
+
+    found = data.problem(ROOT)  # headers only: a missing file is said first, and plainly
+    if found is None:
+        try:
+            return data.load_mnist_data(ROOT)
+        except data.MnistFileError as error:
+            found = str(error)
+    pytest.fail(f"The checks need MNIST and cannot load it. {found}", pytrace=False)
 
 
 def seeded_subset(x, y, n, seed=0):

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from mnist_course import data
 from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, LessonResults, run_checks
 from mnist_course.companion.workspace import Workspace
 from mnist_course.course import LESSONS
@@ -183,6 +184,7 @@ def interrupted() -> SystemExit:
 
 def show_progress(as_json: bool = False, limit: float | None = DEFAULT_LIMIT) -> None:
     workspace = Workspace.here()
+    data.require(workspace.root)  # no MNIST: say so first, not as lessons 02-08 "in progress"
     out = Console()
     # The bar goes to stdout: the CLI routes stderr through a line filter (see quiet.py), so
     # stderr is never a terminal. With --json, stdout is for the JSON alone.
