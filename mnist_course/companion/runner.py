@@ -89,7 +89,9 @@ class CheckRun:
     seconds: float
 
 
-def pytest_command(workspace: Workspace, lessons: Iterable[Lesson], first_failure_only: bool):
+def pytest_command(
+    workspace: Workspace, lessons: Iterable[Lesson], first_failure_only: bool, impl: Path | None = None
+):
     folders = [str(workspace.checks_folder(unit).relative_to(workspace.root)) for unit in lessons]
     command = [
         sys.executable,
@@ -111,6 +113,8 @@ def pytest_command(workspace: Workspace, lessons: Iterable[Lesson], first_failur
     ]
     if first_failure_only:
         command.append("--exitfirst")
+    if impl is not None:  # another folder of lesson modules (the notebook's), not lessons/
+        command += ["--impl", str(impl)]
     return command
 
 
@@ -122,15 +126,16 @@ def run_checks(
     on_collected: Callable[[int], None] | None = None,
     on_result: Callable[[CheckResult], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    impl: Path | None = None,
 ) -> CheckRun:
-    """Run the checks of `lessons` on the learner's lessons/ and gather the results.
+    """Run the checks of `lessons` on the learner's lessons/ (or `impl`) and gather the results.
 
     `on_collected(total)` and `on_result(result)` are called while the checks run (for a
     progress bar). A missing checks folder is a CourseError before anything runs. When
     `cancelled()` turns true the child is stopped and ChecksCancelled raised.
     """
     lessons = list(lessons)
-    command = pytest_command(workspace, lessons, first_failure_only)
+    command = pytest_command(workspace, lessons, first_failure_only, impl)
     by_lesson = {unit.number: LessonResults(unit) for unit in lessons}
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
