@@ -115,7 +115,9 @@ class CheckRun:
     seconds: float
 
 
-def pytest_command(workspace: Workspace, lessons: Iterable[Lesson], first_failure_only: bool):
+def pytest_command(
+    workspace: Workspace, lessons: Iterable[Lesson], first_failure_only: bool, impl: Path | None = None
+):
     folders = [str(workspace.checks_folder(unit).relative_to(workspace.root)) for unit in lessons]
     command = [
         sys.executable,
@@ -139,6 +141,8 @@ def pytest_command(workspace: Workspace, lessons: Iterable[Lesson], first_failur
         command.append("--exitfirst")
     # pytest's own faulthandler timer would replace the collector's lesson clock.
     command += ["-o", "faulthandler_timeout=0"]
+    if impl is not None:  # another folder of lesson modules (the notebook's), not lessons/
+        command += ["--impl", str(impl)]
     return command
 
 
@@ -151,8 +155,9 @@ def run_checks(
     on_result: Callable[[CheckResult], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     limit: float | None = DEFAULT_LIMIT,
+    impl: Path | None = None,
 ) -> CheckRun:
-    """Run the checks of `lessons` on the learner's lessons/ and gather the results.
+    """Run the checks of `lessons` on the learner's lessons/ (or `impl`) and gather the results.
 
     `on_collected(total)` and `on_result(result)` are called while the checks run (for a
     progress bar). A missing checks folder is a CourseError before anything runs. When
@@ -162,14 +167,14 @@ def run_checks(
     lessons = list(lessons)
     by_lesson = {unit.number: LessonResults(unit) for unit in lessons}
     started = time.perf_counter()
-    child = _Child(workspace, by_lesson, on_result, cancelled, limit)
+    child = _Child(workspace, by_lesson, on_result, cancelled, limit, impl=impl)
     exitstatus = child.run(lessons, first_failure_only, on_collected)
     while child.stuck is not None and not first_failure_only:
         # The lessons after the stuck one still deserve their results: a fresh child runs them.
         waiting = [unit for unit in lessons if child.unstarted(unit.number)]
         if not waiting:
             break
-        child = _Child(workspace, by_lesson, on_result, cancelled, limit, child.collected)
+        child = _Child(workspace, by_lesson, on_result, cancelled, limit, child.collected, impl)
         exitstatus = max(exitstatus, child.run(waiting, first_failure_only, None))
     return CheckRun(by_lesson, exitstatus, time.perf_counter() - started)
 
@@ -177,12 +182,13 @@ def run_checks(
 class _Child:
     """One child pytest: its events read as they come, and its time limit watched."""
 
-    def __init__(self, workspace, by_lesson, on_result, cancelled, limit, collected=None):
+    def __init__(self, workspace, by_lesson, on_result, cancelled, limit, collected=None, impl=None):
         self.workspace = workspace
         self.by_lesson = by_lesson
         self.on_result = on_result
         self.cancelled = cancelled
         self.limit = limit
+        self.impl = impl
         self.collected: dict[str, list[str]] = dict(collected or {})  # lesson -> nodeids
         self.seen_collection = bool(collected)  # a later child's collection is not news
         self.running: str | None = None  # nodeid of the check that started last
@@ -194,7 +200,7 @@ class _Child:
         return bool(self.collected.get(number)) and not done
 
     def run(self, lessons: list[Lesson], first_failure_only: bool, on_collected) -> int:
-        command = pytest_command(self.workspace, lessons, first_failure_only)
+        command = pytest_command(self.workspace, lessons, first_failure_only, self.impl)
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         exitstatus = None
