@@ -5,7 +5,7 @@
     python3 bootstrap.py setup  # install only (what a Codespace and the classroom workflow run)
 
 All are idempotent: the environment in .venv/ is reused while pyproject.toml is unchanged.
-Works on Linux, macOS and Windows with Python 3.10+; needs only the standard library.
+Works on Linux, macOS and Windows with Python 3.11+; needs only the standard library.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ def ensure_environment(extras: str) -> None:
 
 
 def main(argv: list[str]) -> None:
+    if sys.version_info < (3, 11):  # Keras 3.14, past its model-loading advisories, needs it
+        sys.exit(f"mnist-course needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     job = argv[0] if argv else ""
     if job == "main":
         ensure_environment("")

@@ -10,16 +10,11 @@ The same file feeds `mnist-course hint`, the guide's hint boxes and the checks' 
 
 from __future__ import annotations
 
-import sys
+import tomllib
 from functools import lru_cache
 from pathlib import Path
 
 from mnist_course.course import CourseError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 HINTS_FILE = "hints.toml"
 
