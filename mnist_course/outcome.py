@@ -8,7 +8,9 @@ A check fails for one of a few reasons, and each deserves its own words:
 - `exit`: the learner's code tried to end the program (`sys.exit`, `exit()`, `os._exit`);
 - `raised`: the learner's own code raised an exception;
 - `unusable`: the learner's function returned, but what it returned broke the check (a
-  wrong number of values to unpack, a Keras error while fitting the returned model...).
+  wrong number of values to unpack, a Keras error while fitting the returned model...);
+- `timeout`: a check did not finish within its lesson's time limit (decided by the
+  companion's runner, which watches the clock from outside the checks).
 
 `classify` turns a pytest failure into a `CheckOutcome`, and `CheckOutcome.render` is the one
 place its teaching message is written; the pytest report, `progress`, `watch` and
@@ -18,12 +20,14 @@ place its teaching message is written; the pytest report, `progress`, `watch` an
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from mnist_course.checking import CheckFailure
-from mnist_course.course import Lesson
+from mnist_course.course import LESSONS, Lesson
 from mnist_course.stubs import STUB_PREFIX
+
+
+OUTCOME_KEY = "mnist_course_outcome"  # where a report's user_properties carry its CheckOutcome
 
 
 class LessonImportError(Exception):
@@ -50,7 +54,7 @@ class Frame:
 
 @dataclass(frozen=True)
 class CheckOutcome:
-    kind: str  # "expectation", "stub", "import", "exit", "raised" or "unusable"
+    kind: str  # "expectation", "stub", "import", "exit", "raised", "unusable" or "timeout"
     lesson: Lesson
     function: str | None  # the learner's function the failure is about, when known
     expected: str = ""
@@ -63,18 +67,36 @@ class CheckOutcome:
     def stub(self) -> bool:
         return self.kind == "stub"
 
+    def body(self) -> list[str]:
+        """What happened, without the header and the pointers: the lines `progress` quotes."""
+        if self.kind == "stub":
+            return [f"{self.function}() is not implemented yet."]
+        if self.kind == "import":
+            return [self.seen]
+        lines = []
+        if self.kind in ("expectation", "timeout"):
+            lines += [f"expected: {self.expected}", f"seen:     {self.seen}"]
+        else:
+            lines.append(self.seen)
+            for frame in self.frames[-3:]:
+                lines.append(f"  {frame.file}:{frame.line} in {frame.function}")
+                if frame.text:
+                    lines.append(f"      {frame.text}")
+        if self.picture:
+            lines.append(f"picture:  {self.picture}")
+        if self.hint:
+            lines.append(f"hint:     {self.hint}")
+        return lines
+
     def render(self, shown_folder: str = "lessons", nudge: str | None = None) -> str:
         """The teaching message: lesson, function, what happened, what to try.
 
         `shown_folder` is the implementation folder as the learner knows it (`lessons`).
         """
         unit = self.lesson
-        name = f"{self.function}()" if self.function else "your lesson file"
-        stuck = f"  stuck?    docs/{unit.page} · mnist-course hint {unit.number}"
-        stuck += f" {self.function}" if self.function else ""
         if self.kind == "stub":
             lines = [
-                f"{unit.label} · {name} is not implemented yet.",
+                f"{unit.label} · {self.function}() is not implemented yet.",
                 f"  Write it in {shown_folder}/{unit.filename}: its docstring is the spec.",
                 f"  Guide: docs/{unit.page}",
             ]
@@ -84,21 +106,23 @@ class CheckOutcome:
             return "\n".join(lines)
         if self.kind == "import":
             return f"{unit.label}\n  {self.seen}\n  Fix that line, save, and run the check again."
-        lines = [f"{unit.label} · {name}"]
-        if self.kind == "expectation":
-            lines += [f"  expected: {self.expected}", f"  seen:     {self.seen}"]
-        else:
-            lines.append(f"  {self.seen}")
-            for frame in self.frames[-3:]:
-                lines.append(f"    {frame.file}:{frame.line} in {frame.function}")
-                if frame.text:
-                    lines.append(f"        {frame.text}")
-        if self.picture:
-            lines.append(f"  picture:  {self.picture}")
-        if self.hint:
-            lines.append(f"  hint:     {self.hint}")
-        lines.append(stuck)
-        return "\n".join(lines)
+        name = f"{self.function}()" if self.function else "your lesson file"
+        if self.kind == "timeout":
+            name = f"{self.function}() did not return" if self.function else "a check did not finish"
+        stuck = f"  stuck?    docs/{unit.page} · mnist-course hint {unit.number}"
+        stuck += f" {self.function}" if self.function else ""
+        return "\n".join([f"{unit.label} · {name}", *(f"  {line}" for line in self.body()), stuck])
+
+    def to_json(self) -> dict:
+        """A plain dict (for the companion's JSON events); `from_json` reads it back."""
+        data = asdict(self)
+        data["lesson"] = self.lesson.number
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CheckOutcome":
+        frames = tuple(Frame(**frame) for frame in data.get("frames", ()))
+        return cls(**{**data, "lesson": LESSONS[data["lesson"]], "frames": frames})
 
 
 def short(text: str, limit: int = 600) -> str:
@@ -147,6 +171,8 @@ def classify(
     name when the failure happened outside the learner's own lines. `check_file` is the
     check's own file, whose failing line is shown when the learner's result broke it.
     """
+    from mnist_course.checking import CheckFailure  # NumPy: only in the checks' process
+
     if isinstance(error, CheckFailure):
         return CheckOutcome(
             "expectation", unit, error.function, error.expected, error.seen, error.hint,

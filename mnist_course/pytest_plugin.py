@@ -22,7 +22,7 @@ import pytest
 from mnist_course.companion.workspace import Workspace, relative
 from mnist_course.course import LESSONS, CourseError, find_course_root, implementation_folder, lesson, load_module
 from mnist_course.hints import hint_levels
-from mnist_course.outcome import LearnerExit, LessonImportError, classify, short
+from mnist_course.outcome import OUTCOME_KEY, LearnerExit, LessonImportError, classify, short
 from mnist_course.quiet import strip_noise
 
 __all__ = [
@@ -187,7 +187,7 @@ def _suspects(item, unit) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _teaching_report(item, excinfo) -> str | None:
+def _teaching_report(item, excinfo, report) -> str | None:
     unit = _lesson_of(item)
     if unit is None:
         return None
@@ -197,6 +197,7 @@ def _teaching_report(item, excinfo) -> str | None:
     outcome = classify(
         excinfo.value, excinfo.tb, unit, impl, shown, _suspects(item, unit), Path(str(item.fspath))
     )
+    report.user_properties.append((OUTCOME_KEY, outcome.to_json()))
     if outcome.kind == "import":
         # Every check of the lesson fails the same way: say it in full once.
         told = item.config.stash.setdefault(_IMPORT_ERRORS_TOLD, set())
@@ -233,7 +234,7 @@ def pytest_runtest_protocol(item, nextitem):
 def pytest_runtest_makereport(item, call):
     report = yield
     if report.failed and call.excinfo is not None:
-        message = _teaching_report(item, call.excinfo)
+        message = _teaching_report(item, call.excinfo, report)
         if message is not None:
             report.longrepr = message
             # A learner's mistake found while a fixture prepared the check (a missing

@@ -8,11 +8,12 @@ move a progress bar while the checks run:
     {"event": "collected", "tests": [{"nodeid": ..., "lesson": "02"}, ...]}
     {"event": "start", "nodeid": ..., "lesson": "02"}
     {"event": "test", "nodeid": ..., "lesson": "02", "outcome": "failed",
-     "function": "normalize", "stub": true, "message": "Lesson 02 · ..."}
+     "check": {"kind": "stub", "function": "normalize", ...}, "message": "Lesson 02 · ..."}
     {"event": "collect_error", "lesson": "03", "message": "..."}
     {"event": "finished", "exitstatus": 1}
 
-"message" is the teaching report that `mnist_course.pytest_plugin` wrote for the failure.
+"check" is the failure's `CheckOutcome` (`mnist_course.outcome`) as the pytest plugin
+classified it, and "message" the teaching report it rendered from it.
 
 A time limit per lesson (`MNIST_COURSE_LESSON_LIMIT` seconds, set by the runner): when a
 lesson's first check starts, `faulthandler` is armed to dump every thread's stack to
@@ -27,39 +28,12 @@ from __future__ import annotations
 import faulthandler
 import json
 import os
-import traceback
 from pathlib import Path
 
 import pytest
 
-from mnist_course.checking import CheckFailure
 from mnist_course.companion.runner import DUMP_ENV, LIMIT_ENV, RESULTS_ENV, lesson_number
-from mnist_course.course import LESSONS
-from mnist_course.stubs import STUB_PREFIX
-
-FUNCTION_KEY = "mnist_course_function"  # where makereport leaves the failing function's name
-
-
-def failing_function(item, excinfo) -> tuple[str | None, bool]:
-    """(name of the learner's function the failure is about, whether it is a stub's error).
-
-    A failed expectation names its function; otherwise it is the innermost frame of the
-    traceback that runs in the lesson file under check (the stub's `raise`, or the
-    learner's own line that raised).
-    """
-    error = excinfo.value
-    if isinstance(error, CheckFailure):
-        return error.function, False
-    stub = isinstance(error, NotImplementedError) and STUB_PREFIX in str(error)
-    number = lesson_number(str(item.fspath))
-    if number is None:
-        return None, stub
-    filename = LESSONS[number].filename
-    frames = [
-        frame for frame in traceback.extract_tb(excinfo.tb) if Path(frame.filename).name == filename
-    ]
-    return (frames[-1].name if frames else None), stub
-
+from mnist_course.outcome import OUTCOME_KEY
 
 class ResultWriter:
     def __init__(self, path: Path, limit: float | None = None, dump: Path | None = None):
@@ -92,14 +66,6 @@ class ResultWriter:
                 }
             )
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(self, item, call):
-        report = yield
-        if report.failed and call.excinfo is not None:
-            function, stub = failing_function(item, call.excinfo)
-            report.user_properties.append((FUNCTION_KEY, {"function": function, "stub": stub}))
-        return report
-
     def pytest_runtest_logstart(self, nodeid, location):
         lesson = lesson_number(nodeid)
         self.emit({"event": "start", "nodeid": nodeid, "lesson": lesson})
@@ -116,13 +82,9 @@ class ResultWriter:
         if seen["outcome"] == "failed":
             return
         if report.failed:
-            details = dict(report.user_properties).get(FUNCTION_KEY, {})
-            seen.update(
-                outcome="failed",
-                function=details.get("function"),
-                stub=details.get("stub", False),
-                message=str(report.longrepr),
-            )
+            # The pytest plugin classified the failure once (mnist_course.outcome).
+            check = dict(report.user_properties).get(OUTCOME_KEY)
+            seen.update(outcome="failed", check=check, message=str(report.longrepr))
         elif report.skipped:
             seen["outcome"] = "skipped"
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from mnist_course.companion.workspace import Workspace, relative
 from mnist_course.course import LESSONS, CourseError, Lesson
+from mnist_course.outcome import CheckOutcome
 from mnist_course.quiet import strip_noise
 
 # How the child's collector plugin hears from us (and we from it); kept here, not in the
@@ -55,9 +56,18 @@ class CheckResult:
     nodeid: str
     lesson: str | None
     outcome: str  # "passed", "failed", "skipped" or "not run" (after a time limit)
-    function: str | None = None  # the learner's function a failure is about, if known
-    stub: bool = False  # failed because the function is still the generated stub
-    message: str = ""
+    check: CheckOutcome | None = None  # why it failed, as the checks classified it
+    message: str = ""  # the teaching message the learner saw
+
+    @property
+    def function(self) -> str | None:
+        """The learner's function a failure is about, if known."""
+        return self.check.function if self.check else None
+
+    @property
+    def stub(self) -> bool:
+        """Failed because the function is still the generated stub."""
+        return bool(self.check and self.check.stub)
 
     @property
     def failed(self) -> bool:
@@ -272,8 +282,7 @@ class _Child:
                     nodeid=event["nodeid"],
                     lesson=event.get("lesson"),
                     outcome=event["outcome"],
-                    function=event.get("function"),
-                    stub=bool(event.get("stub")),
+                    check=CheckOutcome.from_json(event["check"]) if event.get("check") else None,
                     message=event.get("message", ""),
                 )
             )
@@ -300,7 +309,8 @@ class _Child:
         if number not in self.by_lesson:
             return
         self.by_lesson[number].timed_out = self.stuck
-        self._add(CheckResult(self.running, number, "failed", function, False, time_limit_message(unit, self.stuck)))
+        why = time_limit_outcome(unit, self.stuck)
+        self._add(CheckResult(self.running, number, "failed", why, why.render()))
         done = {result.nodeid for result in self.by_lesson[number].results}
         for nodeid in self.collected.get(number, []):
             if nodeid not in done:
@@ -331,29 +341,24 @@ def _stuck_in(dump: str, unit: Lesson, root: Path) -> tuple[str | None, str]:
     return None, ""
 
 
-def time_limit_message(unit: Lesson, stuck: TimeLimit) -> str:
-    """The teaching message for a check that did not finish in time."""
+def time_limit_outcome(unit: Lesson, stuck: TimeLimit) -> CheckOutcome:
+    """Why a check that did not finish in time failed, for the learner."""
     check = stuck.check.rsplit("::", 1)[-1]
     if stuck.function:
-        lines = [
-            f"{unit.label} · {stuck.function}() did not return",
-            f"  expected: {stuck.function}() to return (lesson {unit.number}'s checks get "
-            f"{stuck.seconds:.0f} s)",
-            f"  seen:     still running after {stuck.seconds:.0f} s, at {stuck.where} "
-            f"(check {check})",
-            "  hint:     look for a loop that never ends (a `while` whose condition never "
-            "becomes false) or far more work than the docstring asks for.",
-            f"  stuck?    docs/{unit.page} · mnist-course hint {unit.number} {stuck.function}",
-        ]
-    else:
-        lines = [
-            f"{unit.label} · {check} did not finish",
-            f"  expected: the checks of lesson {unit.number} to finish within {stuck.seconds:.0f} s",
-            f"  seen:     {check} was still running; none of your functions was on the stack.",
-            "  hint:     a busy machine can be this slow: close other programs and run "
-            f"`pytest {unit.checks}` to see it finish.",
-        ]
-    return "\n".join(lines)
+        return CheckOutcome(
+            "timeout", unit, stuck.function,
+            expected=f"{stuck.function}() to return (lesson {unit.number}'s checks get {stuck.seconds:.0f} s)",
+            seen=f"still running after {stuck.seconds:.0f} s, at {stuck.where} (check {check})",
+            hint="look for a loop that never ends (a `while` whose condition never becomes false) "
+            "or far more work than the docstring asks for.",
+        )
+    return CheckOutcome(
+        "timeout", unit, None,
+        expected=f"the checks of lesson {unit.number} to finish within {stuck.seconds:.0f} s",
+        seen=f"{check} was still running; none of your functions was on the stack.",
+        hint=f"a busy machine can be this slow: close other programs and run `pytest {unit.checks}` "
+        "to see it finish.",
+    )
 
 
 def _why_pytest_broke(returncode: int, output_path: Path) -> str:
