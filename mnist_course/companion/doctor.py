@@ -27,6 +27,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from mnist_course.companion import terminal
 from mnist_course.companion.workspace import Workspace, relative
 from mnist_course.course import CourseError, LESSONS, load_module
 from mnist_course.pipeline import MODELS_DIR
@@ -370,6 +371,6 @@ def report(findings: list[Finding], console: Console) -> int:
 
 def doctor() -> int:
     workspace = Workspace.here()
-    console = Console(highlight=False, soft_wrap=True)
+    console = terminal.console(soft_wrap=True)
     console.print(f"mnist-course doctor · {workspace.root}", markup=False)
     return report(examine(workspace, console), console)

@@ -13,6 +13,7 @@ import json
 from rich.console import Console
 from rich.text import Text
 
+from mnist_course.companion import terminal
 from mnist_course.companion.workspace import Workspace, resolve_lesson, write_atomically
 from mnist_course.course import CourseError, Lesson
 from mnist_course.hints import HINTS_FILE, hint_levels, load_hints
@@ -67,7 +68,7 @@ def unwritten_functions(workspace: Workspace, unit: Lesson) -> list[str]:
 
 
 def give_hint(number: str, function: str | None = None, console: Console | None = None) -> None:
-    console = console or Console(highlight=False)
+    console = console or terminal.console()
     workspace = Workspace.here()
     unit = resolve_lesson(number)
     functions = workspace.functions(unit)

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mnist_course import __version__
+from mnist_course.companion import terminal
 from mnist_course.companion.progress import LessonProgress, first_line, interrupted, measure
 from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, LessonResults
 from mnist_course.companion.workspace import Workspace
@@ -136,9 +137,9 @@ def render(document: dict, console: Console) -> None:
 
 def show_report(as_json: bool = False, limit: float | None = DEFAULT_LIMIT) -> None:
     workspace = Workspace.here()
-    out = Console()
+    out = terminal.console()
     try:
-        rows, run = measure(workspace, Console(stderr=True) if as_json else out, limit)
+        rows, run = measure(workspace, terminal.console(stderr=True) if as_json else out, limit)
     except KeyboardInterrupt:
         raise interrupted() from None
     document = report_document(workspace, rows, run, limit)

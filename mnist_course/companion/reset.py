@@ -17,6 +17,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from mnist_course.companion import terminal
 from mnist_course.companion import backups
 from mnist_course.companion.workspace import Workspace, relative, resolve_lesson, write_atomically
 from mnist_course.course import CourseError, Lesson
@@ -63,7 +64,7 @@ def _replace(workspace: Workspace, unit: Lesson, data: bytes, backup, console: C
 
 
 def reset_lesson(number: str, console: Console | None = None) -> None:
-    console = console or Console(highlight=False, soft_wrap=True)
+    console = console or terminal.console(soft_wrap=True)
     workspace = Workspace.here()
     unit = resolve_lesson(number)
     stub = workspace.stub_text(unit).encode("utf-8")
@@ -82,7 +83,7 @@ def reset_lesson(number: str, console: Console | None = None) -> None:
 
 
 def restore_backup(number: str, stamp: str | None, console: Console | None = None) -> None:
-    console = console or Console(highlight=False, soft_wrap=True)
+    console = console or terminal.console(soft_wrap=True)
     workspace = Workspace.here()
     unit = resolve_lesson(number)
     chosen = backups.find(workspace, unit, stamp)
@@ -107,7 +108,7 @@ def restore_backup(number: str, stamp: str | None, console: Console | None = Non
 
 
 def list_backups(number: str | None, console: Console | None = None) -> None:
-    console = console or Console(highlight=False, soft_wrap=True)
+    console = console or terminal.console(soft_wrap=True)
     workspace = Workspace.here()
     unit = resolve_lesson(number) if number is not None else None
     found = backups.all_backups(workspace, unit)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from mnist_course.companion import terminal
 from mnist_course.companion import backups
 from mnist_course.companion.workspace import Workspace, write_atomically
 from mnist_course.course import LESSONS, CourseError
@@ -41,7 +42,7 @@ def git(workspace: Workspace, *args: str) -> str:
 
 
 def update(source: str = "upstream", ref: str = "main", console: Console | None = None) -> None:
-    console = console or Console(highlight=False, soft_wrap=True)
+    console = console or terminal.console(soft_wrap=True)
     workspace = Workspace.here()
     try:
         top = git(workspace, "rev-parse", "--show-toplevel").strip()

@@ -20,6 +20,7 @@ import watchfiles
 from rich.console import Console
 
 from mnist_course import data
+from mnist_course.companion import terminal
 from mnist_course.companion.hint import unwritten_functions
 from mnist_course.companion.quit_key import quit_on_q
 from mnist_course.companion.runner import DEFAULT_LIMIT, ChecksCancelled, run_checks
@@ -152,7 +153,7 @@ def watch(
     limit: float | None = DEFAULT_LIMIT,
 ) -> None:
     """Check the current lesson now and after every save, until q, Ctrl-C or `runs` runs."""
-    console = console or Console()
+    console = console or terminal.console()
     workspace = Workspace.here()
     unit = resolve_lesson(number) if number is not None else starting_lesson(workspace)
     workspace.checks_folder(unit)
