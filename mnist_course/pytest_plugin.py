@@ -117,14 +117,15 @@ def reference(request):
 
 
 @pytest.fixture(scope="session")
-def mnist():
+def mnist(request):
     """The full MNIST arrays, uint8: from MNIST_PATH, the file the course remembers, or Keras."""
     from mnist_course import data  # the course's validated loader (lesson 01 uses it too)
 
-    found = data.problem(ROOT)  # headers only: a missing file is said first, and plainly
+    root = course_of(request.config).root
+    found = data.problem(root)  # headers only: a missing file is said first, and plainly
     if found is None:
         try:
-            return data.load_mnist_data(ROOT)
+            return data.load_mnist_data(root)
         except data.MnistFileError as error:
             found = str(error)
     pytest.fail(f"The checks need MNIST and cannot load it. {found}", pytrace=False)
@@ -187,10 +188,20 @@ def _suspects(item, unit) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _raised_in_plumbing(tb) -> bool:
+    """True when the innermost frame of the traceback is this module's own code."""
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return Path(tb.tb_frame.f_code.co_filename).resolve() == Path(__file__).resolve()
+
+
 def _teaching_report(item, excinfo, report) -> str | None:
     unit = _lesson_of(item)
     if unit is None:
         return None
+    ours = isinstance(excinfo.value, (LearnerExit, LessonImportError))  # raised here on purpose
+    if not ours and _raised_in_plumbing(excinfo.tb):
+        return None  # the course's own bug, not the learner's: keep pytest's full report
     course = course_of(item.config)
     impl = implementation_dir(item.config)
     shown = relative(impl, course.root)
