@@ -292,9 +292,7 @@ def problem(root=None) -> str | None:
 
 def require(root=None) -> None:
     """Preflight for commands that run checks: raise MnistFileError (one line) if MNIST cannot
-    be loaded; remember a sound MNIST_PATH so the next terminal finds it too."""
+    be loaded. It writes nothing: the checks remember the file once they have loaded it."""
     found = problem(root)
     if found is not None:
         raise MnistFileError(found)
-    if os.environ.get("MNIST_PATH"):
-        remember(os.environ["MNIST_PATH"], root)
