@@ -54,19 +54,9 @@ def test_the_counter_counts_code_only():
     assert reference_size(source) == 2
 
 
-# Lesson 07 is being split into a staircase of small steps on another branch; until that is
-# merged these three are too big here. Strict: once merged, drop this (an XPASS fails).
-LESSON_07_BEING_SPLIT = {"read_image", "preprocess_digit", "explain_figure"}
-
-
 def cases():
     for number, name in SIZES:
-        marks = ()
-        if number == "07" and name in LESSON_07_BEING_SPLIT:
-            marks = pytest.mark.xfail(
-                strict=True, reason="lesson 07 is being split into smaller steps (another helper)"
-            )
-        yield pytest.param(number, name, marks=marks, id=f"{number}-{name}")
+        yield pytest.param(number, name, id=f"{number}-{name}")
 
 
 @pytest.mark.parametrize("number, name", cases())
