@@ -156,7 +156,7 @@
       return;
     }
     if (job.generation !== generation) { /* cleared meanwhile */ }
-    else if (result.error) showError(capital(result.error) + job.note);
+    else if (result.error) showError(sentence(result.error) + job.note);
     else showAnswer(result);
     answer.dataset.count = String(Number(answer.dataset.count) + 1);
     // Latency from the stroke's end to the answer on screen: measured at the next frame.
@@ -198,8 +198,9 @@
     });
   }
 
-  function capital(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
+  function sentence(text) {
+    const capital = text.charAt(0).toUpperCase() + text.slice(1);
+    return /[.!?]$/.test(capital) ? capital : `${capital}.`;
   }
 
   function showError(message) {
