@@ -2,9 +2,10 @@
 
     python3 bootstrap.py main   # install, train the reference model, evaluate, predict the examples
     python3 bootstrap.py test   # install, then run the course's own test suite
+    python3 bootstrap.py setup  # install only (what a Codespace and the classroom workflow run)
 
-Both are idempotent: the environment in .venv/ is reused while pyproject.toml is unchanged.
-Works on Linux, macOS and Windows with Python 3.10+; needs only the standard library.
+All are idempotent: the environment in .venv/ is reused while pyproject.toml is unchanged.
+Works on Linux, macOS and Windows with Python 3.11+; needs only the standard library.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def ensure_environment(extras: str) -> None:
 
 
 def main(argv: list[str]) -> None:
+    if sys.version_info < (3, 11):  # Keras 3.14, past its model-loading advisories, needs it
+        sys.exit(f"mnist-course needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     job = argv[0] if argv else ""
     if job == "main":
         ensure_environment("")
@@ -53,6 +56,10 @@ def main(argv: list[str]) -> None:
         examples = sorted(str(path) for path in (ROOT / "examples").glob("*.png"))
         if examples:
             run(*cli, "predict", "--solutions", *examples)
+    elif job == "setup":
+        ensure_environment("")
+        activate = r".venv\Scripts\activate" if os.name == "nt" else "source .venv/bin/activate"
+        print(f"Ready: `{activate}`, then `pytest checks/lesson_01`.", flush=True)
     elif job == "test":
         ensure_environment("[dev]")
         run(PYTHON, "-m", "pytest", "tests", *argv[1:])

@@ -19,10 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from mnist_course.course import LESSONS
 
-from mnist_course.course import LESSONS  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 BUDGET = 2.5  # times `import keras`
 

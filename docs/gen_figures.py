@@ -32,12 +32,9 @@ TRAIN_SUBSET = 30_000  # training images for the figures' model (the full run us
 EPOCHS = 8
 DPI = 110
 
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
 # The same network `mnist-course train` builds, trained here on fewer images and epochs.
-from mnist_course.pipeline import REFERENCE_DROPOUT as DROPOUT  # noqa: E402
-from mnist_course.pipeline import REFERENCE_HIDDEN_UNITS as HIDDEN_UNITS  # noqa: E402
+from mnist_course.pipeline import REFERENCE_DROPOUT as DROPOUT
+from mnist_course.pipeline import REFERENCE_HIDDEN_UNITS as HIDDEN_UNITS
 
 
 class FigureError(RuntimeError):
@@ -48,10 +45,6 @@ def reference(module: str):
     from mnist_course.course import load_module
 
     return load_module(ROOT / "solutions" / f"{module}.py")
-
-
-def lesson_07_available() -> bool:
-    return (ROOT / "solutions" / "lesson_07_predict.py").is_file()
 
 
 def example_photos() -> list[Path]:
@@ -305,34 +298,6 @@ def draw_evaluation(out, model, x_test, y_test):
     return float(evaluate.accuracy(y_test, predicted))
 
 
-def draw_hero_from_mnist(out, model, x_test, y_test):
-    """Home page fallback (no lesson 07 yet): test digits and what the model reads."""
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    all_scores = model.predict(x_test, verbose=0)
-    right = all_scores.argmax(axis=1) == y_test
-    confidence = np.where(right, all_scores.max(axis=1), 2.0)
-    unsure = [int(i) for i in np.argsort(confidence)[:2]]  # right, but only just
-    indices = [0, 1, 2, 4, *unsure]
-    scores = all_scores[indices]
-    figure, axes = plt.subplots(2, len(indices), figsize=(13, 4.2), height_ratios=[1.1, 1])
-    for column, index in enumerate(indices):
-        axes[0, column].imshow(x_test[index], cmap="gray")
-        axes[0, column].axis("off")
-        guess = int(scores[column].argmax())
-        axes[0, column].set_title(
-            f"reads {guess} ({scores[column].max():.0%})\nwritten as {int(y_test[index])}"
-        )
-        bars = axes[1, column].bar(range(10), scores[column], color="lightsteelblue")
-        bars[guess].set_color("darkorange")
-        axes[1, column].set_xticks(range(10))
-        axes[1, column].set_ylim(0, 1)
-        axes[1, column].set_yticks([])
-    figure.tight_layout()
-    save(figure, out, "hero.png")
-
-
 def draw_lesson_07(out, model, x_train, y_train):
     """Lesson 07 and the home page: example photos, read by the reference pipeline."""
     import matplotlib.pyplot as plt
@@ -408,10 +373,7 @@ def draw_all(out: Path) -> None:
     save(figure, out, "training_curves.png")
     draw_softmax(out, untrained, model, x_test, y_test)
     draw_evaluation(out, model, x_test, y_test)
-    if lesson_07_available():
-        draw_lesson_07(out, model, x_train_raw, y_train)
-    else:
-        draw_hero_from_mnist(out, model, x_test, y_test)
+    draw_lesson_07(out, model, x_train_raw, y_train)
     print(f"gen_figures: drew {len(list(out.glob('*.png')))} figures in "
           f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
 
@@ -440,7 +402,9 @@ def cached_figures() -> Path:
 def write_into_site() -> None:
     import mkdocs_gen_files
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from mnist_course.quiet import filter_native_stderr
+
+    filter_native_stderr()  # TensorFlow's C++ start-up lines read as a failed build
     try:
         folder = cached_figures()
     except FigureError as error:

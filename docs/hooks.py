@@ -16,9 +16,9 @@ and the reference body as a collapsed block pulled from the solution file by
     <!-- check 02 -->      the exact command that checks the lesson
     <!-- solution 02 -->   the whole reference module, collapsed
     <!-- lesson-map -->    a table of every lesson: what you write, how to check it
-    <!-- if-code 07 --> ... <!-- /if-code -->
-                           kept only when the lesson's reference module exists (its figures
-                           are drawn from it); `if-no-code` is the opposite
+    <!-- stub-message 02 normalize -->
+                           the message a check prints while that function is a stub, rendered
+                           by the same code as the checks (`mnist_course.outcome`)
 
 A page with tasks must cover every function the learner writes in that lesson, in the
 stubs' order, and name no other: otherwise the build fails, so the guide cannot drift from
@@ -28,44 +28,27 @@ the code.
 from __future__ import annotations
 
 import ast
-import logging
 import posixpath
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-log = logging.getLogger("mkdocs.hooks.course")
+from mnist_course.course import CORE, LESSONS
+from mnist_course.hints import hint_levels
+from mnist_course.outcome import CheckOutcome
+from mnist_course.stubs import BEGIN, END, solution_functions
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # the hook must work even when the package is not installed
-    sys.path.insert(0, str(ROOT))
-
-from mnist_course.course import LESSONS  # noqa: E402
-from mnist_course.stubs import BEGIN, END, solution_functions  # noqa: E402
-
-# Lessons the guide teaches that the registry may not list yet (their code lands later).
-FALLBACK = {
-    "07": ("lesson_07_predict", "Predict your own digit", "lessons/07-predict.md"),
-}
 HINT_TITLES = ["Hint 1 · a nudge", "Hint 2 · the idea", "Hint 3 · the API to use"]
 
 TASK = re.compile(r"^<!-- task (\d\d) (\w+) -->\n(.*?)^<!-- /task -->$", re.M | re.S)
 CHECK = re.compile(r"^<!-- check (\d\d) -->$", re.M)
 SOLUTION = re.compile(r"^<!-- solution (\d\d) -->$", re.M)
 LESSON_MAP = re.compile(r"^<!-- lesson-map -->$", re.M)
-IF_CODE = re.compile(r"^<!-- if-code (\d\d) -->\n(.*?)^<!-- /if-code -->\n?", re.M | re.S)
-IF_NO_CODE = re.compile(r"^<!-- if-no-code (\d\d) -->\n(.*?)^<!-- /if-no-code -->\n?", re.M | re.S)
-ANY_DIRECTIVE = re.compile(
-    r"^<!-- /?(task|check|solution|lesson-map|if-code|if-no-code)\b.*-->$", re.M
-)
+STUB_MESSAGE = re.compile(r"^<!-- stub-message (\d\d) (\w+) -->$", re.M)
+ANY_DIRECTIVE = re.compile(r"^<!-- /?(task|check|solution|lesson-map|stub-message)\b.*-->$", re.M)
 
 
 @dataclass
@@ -78,16 +61,8 @@ class Function:
     body_lines: tuple[int, int]  # the lines between BEGIN SOLUTION and END SOLUTION
 
 
-def lessons() -> dict[str, tuple[str, str, str]]:
-    """number -> (module, title, page) for every lesson the guide knows, in order."""
-    known = {n: (unit.module, unit.title, unit.page) for n, unit in LESSONS.items()}
-    for number, entry in FALLBACK.items():
-        known.setdefault(number, entry)
-    return dict(sorted(known.items()))
-
-
 def solution_path(number: str) -> Path:
-    return ROOT / "solutions" / f"{lessons()[number][0]}.py"
+    return ROOT / "solutions" / LESSONS[number].filename
 
 
 def parse_functions(number: str) -> dict[str, Function]:
@@ -123,16 +98,7 @@ class Course:
     """Everything the directives read, loaded once per build."""
 
     def __init__(self) -> None:
-        with open(ROOT / "hints.toml", "rb") as handle:
-            self.hints = tomllib.load(handle)
-        self.functions = {
-            number: parse_functions(number)
-            for number in lessons()
-            if solution_path(number).is_file()
-        }
-
-    def hint_levels(self, number: str, function: str) -> list[str]:
-        return self.hints.get(f"lesson_{number}", {}).get(function, {}).get("levels", [])
+        self.functions = {number: parse_functions(number) for number in LESSONS}
 
 
 COURSE: Course | None = None
@@ -144,7 +110,7 @@ def on_pre_build(config, **kwargs) -> None:
 
 
 def render_task(number: str, name: str, prose: str, position: int) -> str:
-    module = lessons()[number][0]
+    module = LESSONS[number].module
     function = COURSE.functions[number][name]
     relative = f"solutions/{module}.py"
     (d0, d1), (b0, b1) = function.def_lines, function.body_lines
@@ -165,7 +131,7 @@ def render_task(number: str, name: str, prose: str, position: int) -> str:
         prose.strip(),
         "",
     ]
-    levels = COURSE.hint_levels(number, name)
+    levels = hint_levels(ROOT, number, name)
     for index, text in enumerate(levels):
         title = HINT_TITLES[index] if index < len(HINT_TITLES) else f"Hint {index + 1}"
         parts += [f'??? tip "{title}"', indent(text), ""]
@@ -196,7 +162,7 @@ def render_check(number: str) -> str:
 
 
 def render_solution(number: str) -> str:
-    module = lessons()[number][0]
+    module = LESSONS[number].module
     return "\n".join(
         [
             f'??? success "The whole reference module: `solutions/{module}.py`"',
@@ -213,24 +179,22 @@ def render_lesson_map(page_uri: str) -> str:
         "| Lesson | You write | You check with |",
         "| --- | --- | --- |",
     ]
-    for number, (_module, title, page) in lessons().items():
-        link = posixpath.relpath(page, here or ".")
-        functions = COURSE.functions.get(number, {})
-        written = ", ".join(f"`{name}`" for name in functions) or "*(code landing soon)*"
-        extra = " *(going further)*" if int(number) > 7 else ""
+    for number, unit in LESSONS.items():
+        link = posixpath.relpath(unit.page, here or ".")
+        written = ", ".join(f"`{name}`" for name in COURSE.functions[number])
+        extra = "" if unit.track == CORE else f" *({unit.track})*"
         rows.append(
-            f"| [{number} · {title}]({link}){extra} | {written} | `pytest checks/lesson_{number}` |"
+            f"| [{number} · {unit.title}]({link}){extra} | {written} | `pytest {unit.checks}` |"
         )
     return "\n".join(rows)
 
 
-def missing_code_note(number: str) -> str:
-    module = lessons()[number][0]
-    return (
-        f'!!! warning "The code of this lesson is not in your copy of the course yet"\n'
-        f"    `solutions/{module}.py` is missing, so this page cannot show its tasks, hints "
-        f"and reference solution. Pull the latest version of the course."
-    )
+def render_stub_message(number: str, name: str) -> str:
+    if name not in COURSE.functions[number]:
+        raise PluginError(f"stub-message {number} {name}: lesson {number} has no function {name}")
+    levels = hint_levels(ROOT, number, name)
+    outcome = CheckOutcome("stub", LESSONS[number], name)
+    return f"```text\n{outcome.render('lessons', nudge=levels[0] if levels else None)}\n```"
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -240,42 +204,29 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
     tasks = [(m.group(1), m.group(2)) for m in TASK.finditer(markdown)]
     for number in sorted({n for n, _ in tasks}):
-        if number not in lessons():
+        if number not in LESSONS:
             raise PluginError(f"{uri}: there is no lesson {number}")
-        if number not in COURSE.functions:
-            log.info("%s: %s is missing; showing a note instead of its tasks", uri, solution_path(number))
-            continue
         expected = list(COURSE.functions[number])
         written = [name for n, name in tasks if n == number]
         if written != expected:
             raise PluginError(
                 f"{uri}: the tasks of lesson {number} are {written}, but the learner writes "
-                f"{expected} (solutions/{lessons()[number][0]}.py): give every function one "
+                f"{expected} (solutions/{LESSONS[number].filename}): give every function one "
                 "<!-- task --> block, in the same order."
             )
 
-    markdown = IF_CODE.sub(
-        lambda m: m.group(2) if m.group(1) in COURSE.functions else "", markdown
-    )
-    markdown = IF_NO_CODE.sub(
-        lambda m: "" if m.group(1) in COURSE.functions else m.group(2), markdown
-    )
     counters: dict[str, int] = {}
 
     def task(match: re.Match) -> str:
         number, name, prose = match.groups()
         counters[number] = counters.get(number, 0) + 1
-        if number not in COURSE.functions:  # the page still teaches; the code lands later
-            note = missing_code_note(number) + "\n\n" if counters[number] == 1 else ""
-            return f"{note}### Task {counters[number]} · `{name}`\n\n{prose.strip()}\n"
         return render_task(number, name, prose, counters[number])
 
     markdown = TASK.sub(task, markdown)
     markdown = CHECK.sub(lambda m: render_check(m.group(1)), markdown)
-    markdown = SOLUTION.sub(
-        lambda m: render_solution(m.group(1)) if m.group(1) in COURSE.functions else "", markdown
-    )
+    markdown = SOLUTION.sub(lambda m: render_solution(m.group(1)), markdown)
     markdown = LESSON_MAP.sub(lambda m: render_lesson_map(uri), markdown)
+    markdown = STUB_MESSAGE.sub(lambda m: render_stub_message(*m.groups()), markdown)
     leftover = ANY_DIRECTIVE.search(markdown)
     if leftover:
         raise PluginError(f"{uri}: malformed course directive {leftover.group(0)!r}")

@@ -20,19 +20,25 @@ class CheckFailure(AssertionError):
     expected: str
     seen: str
     hint: str | None = None
+    picture: str | None = None  # a saved image of the input, expected and seen (failure_pictures)
 
     def __str__(self) -> str:
         text = f"{self.function}(): expected {self.expected}; seen {self.seen}"
         return text + (f". Hint: {self.hint}" if self.hint else "")
 
 
-def expect(condition, function: str, expected: str, seen, hint: str | None = None) -> None:
+def expect(condition, function: str, expected: str, seen, hint: str | None = None, picture=None) -> None:
     """Raise a teaching `CheckFailure` unless `condition` holds.
 
-    `seen` may be a callable, evaluated only on failure (for descriptions that cost time).
+    `seen` may be a callable, evaluated only on failure (for descriptions that cost time);
+    so may `picture`, which returns the path of an image of the failure
+    (`mnist_course.failure_pictures`).
     """
     if not condition:
-        raise CheckFailure(function, expected, str(seen() if callable(seen) else seen), hint)
+        shown = picture() if callable(picture) else picture
+        raise CheckFailure(
+            function, expected, str(seen() if callable(seen) else seen), hint, str(shown) if shown else None
+        )
 
 
 def call(function_name: str, function, *args, **kwargs):

@@ -2,12 +2,18 @@
 
 Every subcommand acts on the course folder it is run from (found by walking up to the
 folder holding `solutions/`). Problems the learner can fix are one line on stderr and
-exit code 2, never a traceback.
+exit code 2, never a traceback: `main` is the boundary where anything that escapes (a
+CourseError, a full disk, an out-of-memory, a bug) becomes that line.
+MNIST_COURSE_DEBUG=1 shows the traceback instead.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -36,10 +42,44 @@ def implementation(solutions: bool, impl: Optional[Path]):
     from mnist_course.course import implementation_folder
     from mnist_course.pipeline import Implementation
 
-    return Implementation(implementation_folder(find_course_root(), solutions, impl))
+    root = find_course_root()
+    return Implementation(implementation_folder(root, solutions, impl), reference=root / "solutions")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that `finally` blocks clean up (no half-written file)."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
+def interruptible(what: str):
+    """Ctrl-C or SIGTERM during the command: one line saying `what` became of the work, exit 130."""
+
+    def decorate(command):
+        @functools.wraps(command)
+        def run(*args, **kwargs):
+            previous = None
+            if threading.current_thread() is threading.main_thread():
+                previous = signal.signal(signal.SIGTERM, _terminate)
+            try:
+                return command(*args, **kwargs)
+            except KeyboardInterrupt as stop:
+                name = "terminated" if isinstance(stop, Terminated) else "interrupted"
+                print(f"mnist-course: {name}: {what}", file=sys.stderr)
+                raise typer.Exit(143 if isinstance(stop, Terminated) else 130) from None
+            finally:
+                if previous is not None:
+                    signal.signal(signal.SIGTERM, previous)
+
+        return run
+
+    return decorate
 
 
 @app.command()
+@interruptible("no half-written model was left behind, and your earlier models are as they were.")
 def train(
     solutions: SolutionsOption = False,
     impl: ImplOption = None,
@@ -81,11 +121,14 @@ def train(
     typer.echo(f"Trained {epochs} in {result.seconds:.1f} s.")
     typer.echo(f"Test accuracy: {result.test_accuracy:.4f}")
     typer.echo(f"Model saved to {result.model_path}")
+    if result.kept:
+        typer.echo(f"Your earlier {result.model_path.name} is kept as {result.kept}")
     for figure in result.figures:
         typer.echo(f"Figure: {figure}")
 
 
 @app.command()
+@interruptible("nothing was changed.")
 def evaluate(
     model: Annotated[Optional[Path], typer.Option(help="A .keras file (default: the latest trained).")] = None,
     json: Annotated[bool, typer.Option("--json", help="Print {accuracy, confusion} as JSON.")] = False,
@@ -108,6 +151,7 @@ def evaluate(
 
 
 @app.command()
+@interruptible("stopped.")
 def predict(
     images: Annotated[list[Path], typer.Argument(metavar="IMAGE...", help="Pictures of one digit each.")],
     model: Annotated[Optional[Path], typer.Option(help="A .keras file (default: the latest trained).")] = None,
@@ -120,19 +164,42 @@ def predict(
     impl: ImplOption = None,
 ):
     """Read your own handwritten digits (photos, scans, drawings) with a trained model."""
-    from mnist_course.predict import predict_images, report_json, report_text
+    from mnist_course.predict import predict_images, report_json, result_lines
 
-    results = predict_images(find_course_root(), implementation(solutions, impl), images, model, explain)
+    results = []
+    problems = []
+
+    def complain(message: str) -> None:
+        problems.append(message)
+        print(f"mnist-course: {message}", file=sys.stderr, flush=True)
+
+    try:
+        # One result at a time: each picture is shown as soon as it is read, and only it is in memory.
+        for result in predict_images(
+            find_course_root(), implementation(solutions, impl), images, model, explain
+        ):
+            results.append(result)
+            if not json:
+                for line in result_lines(result, top):
+                    typer.echo(line)
+                sys.stdout.flush()
+            if result.error is not None:
+                complain(result.error if result.path in result.error else f"{result.path}: {result.error}")
+            if result.explanation_error and not any("explanation" in p for p in problems):
+                complain(result.explanation_error)
+    except KeyboardInterrupt as stop:
+        if json:
+            typer.echo(report_json(results))
+        name = "terminated" if isinstance(stop, Terminated) else "interrupted"
+        print(
+            f"mnist-course: {name} after {len(results)} of {len(images)} pictures "
+            "(the results so far are above).",
+            file=sys.stderr,
+        )
+        raise typer.Exit(143 if isinstance(stop, Terminated) else 130) from None
     if json:
         typer.echo(report_json(results))
-    else:
-        for line in report_text(results, top):
-            typer.echo(line)
-    failed = [result for result in results if result.error is not None]
-    for result in failed:
-        message = result.error if result.path in result.error else f"{result.path}: {result.error}"
-        print(f"mnist-course: {message}", file=sys.stderr)
-    if failed:
+    if problems:
         raise SystemExit(2)
 
 
@@ -171,14 +238,47 @@ LessonArgument = Annotated[
 ]
 
 
+TimeLimitOption = Annotated[
+    float,
+    typer.Option("--time-limit", min=1, metavar="SECONDS", help="Stop a lesson's checks after this long."),
+]
+
+
 @app.command()
 def progress(
     json: Annotated[bool, typer.Option("--json", help="Print the table as JSON.")] = False,
+    time_limit: TimeLimitOption = 120,
 ):
     """Run every lesson's checks and show where you are and what to do next."""
     from mnist_course.companion.progress import show_progress
 
-    show_progress(as_json=json)
+    show_progress(as_json=json, limit=time_limit)
+
+
+@app.command()
+def report(
+    json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (schema: mnist_course/companion/report.schema.json).")
+    ] = False,
+    time_limit: TimeLimitOption = 120,
+):
+    """Every lesson's check results and points, for instructors and graders."""
+    from mnist_course.companion.report import show_report
+
+    show_report(as_json=json, limit=time_limit)
+
+
+@app.command()
+def update(
+    source: Annotated[
+        str, typer.Argument(metavar="SOURCE", help="A git remote or URL of the course.")
+    ] = "upstream",
+    ref: Annotated[str, typer.Option("--ref", help="Branch or tag to take (pin a version with a tag).")] = "main",
+):
+    """Take a newer course (checks, docs, tools) without touching the lessons you edited."""
+    from mnist_course.companion.update import update as run_update
+
+    run_update(source, ref)
 
 
 @app.command()
@@ -266,11 +366,12 @@ def watch(
         Optional[int],
         typer.Option(min=1, help="Stop after this many check runs (for scripts and tests)."),
     ] = None,
+    time_limit: TimeLimitOption = 120,
 ):
     """Rerun the current lesson's checks each time you save a lesson file; q quits."""
     from mnist_course.companion.watch import watch as run_watch
 
-    run_watch(lesson, runs=runs)
+    run_watch(lesson, runs=runs, limit=time_limit)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -280,8 +381,33 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="mnist-course")
     except CourseError as error:
-        print(f"mnist-course: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+        fail(str(error))
+    except Exception as error:  # noqa: BLE001 - the boundary: never a traceback for the learner
+        if os.environ.get("MNIST_COURSE_DEBUG"):
+            raise
+        fail(unexpected(error))
+
+
+def fail(message: str) -> None:
+    print(f"mnist-course: {' '.join(message.split())}", file=sys.stderr)
+    raise SystemExit(2) from None
+
+
+def unexpected(error: BaseException) -> str:
+    """One line for an error no command turned into a CourseError."""
+    from mnist_course.model_files import describe_os_error
+
+    if isinstance(error, MemoryError):
+        return "ran out of memory: close other programs and try again (or train with --limit 10000)."
+    if isinstance(error, OSError):
+        return f"could not read or write a file: {describe_os_error(error)}."
+    if isinstance(error, RecursionError):
+        return "a file is nested too deeply to read (damaged?)."
+    text = " ".join(str(error).split())[:200]
+    return (
+        f"unexpected error ({type(error).__name__}: {text}); run again with "
+        "MNIST_COURSE_DEBUG=1 for the traceback, and please report it."
+    )
 
 
 if __name__ == "__main__":

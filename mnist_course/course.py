@@ -1,5 +1,9 @@
 """Where the course is on disk, which lessons it has, and how to import a lesson module.
 
+`LESSONS` is the course's one catalogue of lessons: the site's navigation, the README's
+lesson table, the guide's lesson map and the tests' page lists are generated from it or
+checked against it (`python -m mnist_course.dev check`).
+
 Lesson modules are plain files (`solutions/lesson_02_prepare.py`, `lessons/...`, or any
 folder with the same file names), imported by path so that several implementations of the
 same lesson can be compared side by side without touching `sys.path`.
@@ -14,12 +18,17 @@ from pathlib import Path
 from types import ModuleType
 
 
+CORE = "core"  # the path from MNIST to reading your own handwriting
+GOING_FURTHER = "going further"  # optional lessons after it
+
+
 @dataclass(frozen=True)
 class Lesson:
     number: str  # "02"
     module: str  # "lesson_02_prepare"
     title: str  # "Prepare the data"
     page: str  # docs page, relative to docs/
+    track: str = CORE
 
     @property
     def filename(self) -> str:
@@ -44,7 +53,7 @@ LESSONS: dict[str, Lesson] = {
         Lesson("05", "lesson_05_train", "Train the model", "lessons/05-train.md"),
         Lesson("06", "lesson_06_evaluate", "Evaluate the model", "lessons/06-evaluate.md"),
         Lesson("07", "lesson_07_predict", "Predict your own digit", "lessons/07-predict.md"),
-        Lesson("08", "lesson_08_cnn", "A convolutional network", "lessons/08-cnn.md"),
+        Lesson("08", "lesson_08_cnn", "A convolutional network", "lessons/08-cnn.md", GOING_FURTHER),
     )
 }
 
@@ -78,11 +87,16 @@ def implementation_folder(root: Path, solutions: bool = False, impl: Path | str 
 
 
 def lesson(number: str | int) -> Lesson:
-    """Look a lesson up by number: 2, "2" and "02" all mean lesson 02."""
-    key = f"{int(number):02d}" if str(number).isdigit() else str(number)
+    """Look a lesson up by number: 2, "2" and "02" all mean lesson 02.
+
+    Anything else (`²`, a 5000-digit number, a word) is a CourseError, never a ValueError.
+    """
+    text = str(number).strip()
+    key = f"{int(text):02d}" if text.isascii() and text.isdigit() and len(text) <= 3 else text
     if key not in LESSONS:
         known = ", ".join(LESSONS)
-        raise CourseError(f"there is no lesson {number}: the lessons are {known}.")
+        shown = text if len(text) <= 20 else text[:20] + "..."
+        raise CourseError(f"there is no lesson {shown!r}: the lessons are {known}.")
     return LESSONS[key]
 
 

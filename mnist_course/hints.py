@@ -10,25 +10,52 @@ The same file feeds `mnist-course hint`, the guide's hint boxes and the checks' 
 
 from __future__ import annotations
 
-import sys
+import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from mnist_course.course import CourseError
 
 HINTS_FILE = "hints.toml"
 
 
+class HintsFileError(CourseError):
+    """hints.toml is missing, not TOML, or not laid out as lesson -> function -> levels."""
+
+
 @lru_cache(maxsize=None)
 def load_hints(root: Path) -> dict:
-    """All hints, keyed "lesson_02" -> "normalize" -> {"levels": [...]}."""
-    with open(Path(root) / HINTS_FILE, "rb") as handle:
-        return tomllib.load(handle)
+    """All hints, keyed "lesson_02" -> "normalize" -> {"levels": [...]}; HintsFileError if broken."""
+    path = Path(root) / HINTS_FILE
+    fix = f"restore it with `git checkout -- {HINTS_FILE}`"
+    try:
+        with open(path, "rb") as handle:
+            hints = tomllib.load(handle)
+    except FileNotFoundError:
+        raise HintsFileError(f"{HINTS_FILE} is missing: {fix}.") from None
+    except (OSError, ValueError, RecursionError) as error:  # TOMLDecodeError and bad UTF-8 are ValueErrors
+        reason = " ".join(str(error).split())[:160] or type(error).__name__
+        raise HintsFileError(f"{HINTS_FILE} cannot be read ({reason}): {fix}.") from None
+    for section, functions in hints.items():
+        if not isinstance(functions, dict):
+            raise HintsFileError(f"{HINTS_FILE}: [{section}] is not a table of functions: {fix}.")
+        for function, entry in functions.items():
+            levels = entry.get("levels") if isinstance(entry, dict) else None
+            if not isinstance(levels, list) or not all(isinstance(level, str) for level in levels):
+                raise HintsFileError(
+                    f"{HINTS_FILE}: [{section}.{function}] needs levels = [\"...\", ...]: {fix}."
+                )
+    return hints
 
 
 def hint_levels(root: Path, lesson_number: str, function: str) -> list[str]:
-    """The hint levels for one function, nudge first; empty when it has none."""
-    return load_hints(root).get(f"lesson_{lesson_number}", {}).get(function, {}).get("levels", [])
+    """The hint levels for one function, nudge first; empty when it has none.
+
+    Also empty when hints.toml is broken: a check's own message matters more than its
+    hint, so the checks still report (`mnist-course hint` says what is wrong with the file).
+    """
+    try:
+        hints = load_hints(root)
+    except HintsFileError:
+        return []
+    return hints.get(f"lesson_{lesson_number}", {}).get(function, {}).get("levels", [])

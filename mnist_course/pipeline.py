@@ -8,14 +8,20 @@ one-line message that says which lesson to finish, instead of a traceback.
 
 from __future__ import annotations
 
-import datetime as dt
+import ast
 import json
 import math
 import time
+import traceback
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from mnist_course.course import CourseError, lesson, load_lesson
+import numpy as np
+
+from mnist_course import model_files
+from mnist_course.course import CourseError, Lesson, lesson, load_lesson
+from mnist_course.model_files import ModelFileError, check_scores, describe_os_error
 from mnist_course.stubs import STUB_PREFIX
 
 MODELS_DIR = Path(".course") / "models"
@@ -39,31 +45,153 @@ DEFAULT_EPOCHS = {"mlp": 40, "cnn": 8}
 BATCH_SIZE = 128  # lesson 05's default; the CNN's schedule is counted in these batches
 
 
-class Implementation:
-    """Calls lesson functions from one folder, turning 'not written yet' into a CourseError."""
+class LearnerCodeError(CourseError):
+    """Lesson code that failed (at import or in a function), said in one teaching line.
 
-    def __init__(self, folder: Path):
+    `original` is the exception a lesson function raised (None for an import failure or a
+    wrong return value), for callers that expect some, like a picture that cannot be read.
+    """
+
+    def __init__(self, message: str, original: BaseException | None = None):
+        super().__init__(message)
+        self.original = original
+
+
+class Implementation:
+    """Calls lesson functions from one folder, turning any failure of them into a CourseError.
+
+    Not written yet, a syntax error, `sys.exit()`, an exception, or `None` returned where
+    the reference (`reference`, the course's solutions/) returns a value: each becomes one
+    line naming the lesson, the function and what to do, instead of a traceback.
+    """
+
+    def __init__(self, folder: Path, reference: Path | None = None):
         self.folder = folder
+        self.reference = reference
+
+    @property
+    def is_reference(self) -> bool:
+        return self.reference is not None and Path(self.folder).resolve() == Path(self.reference).resolve()
+
+    def module(self, unit: Lesson):
+        try:
+            return load_lesson(self.folder, unit.number)
+        except CourseError:
+            raise
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - anything the learner's file does
+            where = self._where(error, unit)
+            raise LearnerCodeError(
+                f"{unit.label}: {self._shown(unit)} cannot be imported: {describe_error(error)}"
+                f"{where}. {self._advice(unit)}"
+            ) from None
 
     def function(self, number: str, name: str):
         unit = lesson(number)
-        module = load_lesson(self.folder, number)
+        module = self.module(unit)
         function = getattr(module, name, None)
         if function is None:
             raise CourseError(f"{self.folder / unit.filename} has no function {name}().")
 
         def guarded(*args, **kwargs):
             try:
-                return function(*args, **kwargs)
+                result = function(*args, **kwargs)
             except NotImplementedError as error:
                 if STUB_PREFIX not in str(error):
-                    raise
+                    raise self._explained(error, unit, name) from error
                 raise CourseError(
                     f"{unit.label}: {name}() is not written yet. Finish it (check with "
                     f"`pytest {unit.checks}`), or run with --solutions to use the reference."
                 ) from None
+            except (Exception, SystemExit) as error:  # noqa: BLE001 - see _explained
+                raise self._explained(error, unit, name) from error
+            if result is None and self.reference and returns_value(Path(self.reference), unit, name):
+                raise LearnerCodeError(
+                    f"{unit.label}: {name}() returned None: its docstring says what it must "
+                    f"return (did you forget `return`?). {self._advice(unit)}"
+                )
+            return result
 
         return guarded
+
+    def _explained(self, error: BaseException, unit: Lesson, name: str) -> CourseError:
+        """The one line for an exception raised by lesson function `name`."""
+        if isinstance(error, CourseError):
+            return error
+        if any(kind.__name__ == "MnistFileError" for kind in type(error).__mro__):
+            return CourseError(" ".join(str(error).split()))  # names the file and the fix
+        if isinstance(error, MemoryError):
+            return CourseError(
+                f"ran out of memory in {unit.label} · {name}(): close other programs, or "
+                "use fewer images (`mnist-course train --limit 10000`)."
+            )
+        if is_download_failure(error):
+            return CourseError(
+                "MNIST could not be downloaded (no internet?): go online once so Keras can "
+                "keep a copy, or set MNIST_PATH to a local mnist.npz."
+            )
+        return LearnerCodeError(
+            f"{unit.label} · {name}() raised {describe_error(error)}{self._where(error, unit)}. "
+            f"{self._advice(unit)}",
+            original=error,
+        )
+
+    def _shown(self, unit: Lesson) -> str:
+        return f"{Path(self.folder).name}/{unit.filename}"
+
+    def _where(self, error: BaseException, unit: Lesson) -> str:
+        if isinstance(error, SyntaxError) and error.lineno:
+            return f" (line {error.lineno})"
+        lines = [
+            frame.lineno
+            for frame in traceback.extract_tb(error.__traceback__)
+            if Path(frame.filename).name == unit.filename
+        ]
+        return f" (at {self._shown(unit)} line {lines[-1]})" if lines else ""
+
+    def _advice(self, unit: Lesson) -> str:
+        if self.is_reference:
+            return "That is the reference code: check the data it was given (MNIST_PATH?); if solutions/ is unchanged, please report it."
+        return f"Fix it (`pytest {unit.checks}` shows where), or run with --solutions to use the reference."
+
+
+def describe_error(error: BaseException) -> str:
+    """`Type: message` on one short line."""
+    if isinstance(error, SystemExit):
+        return f"SystemExit (sys.exit({error.code!r}) stops the whole program; return or raise instead)"
+    if isinstance(error, SyntaxError):
+        return f"SyntaxError: {error.msg}"
+    text = " ".join(str(error).split())
+    if len(text) > 200:
+        text = text[:200] + " ..."
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def is_download_failure(error: BaseException) -> bool:
+    import socket
+    import urllib.error
+
+    if isinstance(error, (urllib.error.URLError, socket.gaierror, ConnectionError, TimeoutError)):
+        return True
+    return "URL fetch failure" in str(error)
+
+
+@lru_cache(maxsize=None)
+def returns_value(reference: Path, unit: Lesson, name: str) -> bool:
+    """Whether the reference `name()` ever returns a value (so None from a learner is a bug)."""
+    try:
+        tree = ast.parse((reference / unit.filename).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return False
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            nested = {id(n) for inner in ast.walk(node) if inner is not node
+                      and isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+                      for n in ast.walk(inner)}
+            return any(
+                isinstance(n, ast.Return) and n.value is not None and id(n) not in nested
+                for n in ast.walk(node)
+            )
+    return False
 
 
 @dataclass
@@ -73,6 +201,7 @@ class TrainResult:
     epochs: int
     seconds: float
     figures: list[Path]
+    kept: Path | None = None  # the earlier file at --out, kept under a timestamped name
 
 
 def load_data(impl: Implementation, limit: int | None = None):
@@ -105,7 +234,19 @@ def prepare_test(impl: Implementation, x_test, y_test):
 
 
 def model_stamp() -> str:
-    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return model_files.stamp()
+
+
+# Folders of the course's own code: a model is never saved into them.
+PROTECTED_FOLDERS = ("lessons", "solutions", "checks", "tests", "mnist_course")
+
+
+def check_model_destination(root: Path, out: Path | None) -> None:
+    """Refuse, before any training, a place the model cannot or must not be saved to."""
+    if out is None:
+        model_files.check_writable(root / MODELS_DIR)
+    else:
+        model_files.check_destination(Path(out), [root / name for name in PROTECTED_FOLDERS])
 
 
 def train_and_save(
@@ -127,12 +268,13 @@ def train_and_save(
     `augment` puts lesson 04's random rotations, shifts and zooms in front of the model
     (gentle ones for the MLP, bolder ones for the CNN); they act only while training.
     """
-    import keras
-
     if model_kind not in MODEL_KINDS:
         raise CourseError(f"unknown model {model_kind!r}: choose one of {', '.join(MODEL_KINDS)}.")
     epochs = epochs or DEFAULT_EPOCHS[model_kind]
+    check_model_destination(root, out)  # before the training, not after it
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = load_data(impl, limit)
+    import keras  # starts TensorFlow: only once the data is known to be good
+
     keras.utils.set_random_seed(seed)  # the same initial weights for the same seed
     settings = CNN_AUGMENTATION if model_kind == "cnn" else {}
     augmentation = impl.function("04", "augment")(**settings) if augment else None
@@ -156,55 +298,71 @@ def train_and_save(
     predicted = impl.function("06", "predict_labels")(model, x_test)
     test_accuracy = impl.function("06", "accuracy")(y_test, predicted)
 
-    models = root / MODELS_DIR
-    models.mkdir(parents=True, exist_ok=True)
-    # A new file per run, so a learner never loses an earlier model by training again.
-    path = Path(out) if out else models / f"{model_kind}-{model_stamp()}.keras"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(path)
-    (models / LATEST).write_text(str(path.resolve()) + "\n")
+    # A new file per run (a free name, taken atomically), so a learner never loses an
+    # earlier model by training again; --out keeps the file it replaces.
+    if out:
+        saved = model_files.save_model(model, Path(out), replace=True)
+    else:
+        saved = model_files.save_model(model, root / MODELS_DIR / f"{model_kind}-{model_stamp()}.keras")
+    path = saved.path
+    write_latest(root, path)
 
-    figures = root / FIGURES_DIR
-    figures.mkdir(parents=True, exist_ok=True)
-    curves = figures / f"{path.stem}-history.png"
-    impl.function("05", "plot_history")(history).savefig(curves, dpi=110)
-    return TrainResult(path, float(test_accuracy), len(history.history["loss"]), seconds, [curves])
+    curves = root / FIGURES_DIR / f"{path.stem}-history.png"
+    try:
+        curves.parent.mkdir(parents=True, exist_ok=True)
+        impl.function("05", "plot_history")(history).savefig(curves, dpi=110)
+    except OSError as error:
+        raise CourseError(
+            f"model saved to {path}, but its training curves could not be drawn "
+            f"({describe_os_error(error)})."
+        ) from None
+    return TrainResult(
+        path, float(test_accuracy), len(history.history["loss"]), seconds, [curves], saved.kept
+    )
+
+
+def write_latest(root: Path, model: Path) -> None:
+    """Point LATEST at `model`, in one step (a crash leaves the old pointer or the new)."""
+    from mnist_course.companion.workspace import write_atomically
+
+    pointer = root / MODELS_DIR / LATEST
+    try:
+        write_atomically(pointer, str(Path(model).resolve()) + "\n")
+    except OSError as error:
+        raise CourseError(
+            f"model saved to {model}, but {MODELS_DIR / LATEST} could not be updated "
+            f"({describe_os_error(error)}): pass --model {model} to use it."
+        ) from None
 
 
 def latest_model(root: Path) -> Path:
     pointer = root / MODELS_DIR / LATEST
-    if pointer.is_file():
-        path = Path(pointer.read_text().strip())
-        if path.is_file():
-            return path
-    raise CourseError(
-        "no trained model yet: train one with `mnist-course train` "
-        "(or `mnist-course train --solutions`), or pass --model PATH."
-    )
+    how = "train one with `mnist-course train` (or `mnist-course train --solutions`), or pass --model PATH."
+    if not pointer.exists():
+        raise CourseError(f"no trained model yet: {how}")
+    try:
+        text = pointer.read_bytes().decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    if not text or "\n" in text or "\0" in text:
+        raise CourseError(
+            f"{MODELS_DIR / LATEST} is damaged (not the model path mnist-course wrote): "
+            f"delete it and {how}"
+        )
+    path = Path(text)
+    if not path.is_file():
+        raise CourseError(f"the latest trained model {path} is gone: {how}")
+    return path
 
 
 def load_model(path: Path):
-    """Load a .keras model for 28x28 images, or raise a CourseError that says what is wrong."""
-    path = Path(path)
-    if not path.exists():
-        raise CourseError(f"model file not found: {path}")
-    if path.is_dir():
-        raise CourseError(f"{path} is a folder, not a .keras model file")
-    import keras
-
-    try:
-        model = keras.saving.load_model(path, compile=False)
-    except Exception as error:  # noqa: BLE001 - Keras raises many types for a bad file
-        first = str(error).strip().splitlines()[0][:160] if str(error).strip() else ""
-        raise CourseError(
-            f"{path} is not a Keras model file ({type(error).__name__}: {first}). "
-            "Use a file saved by `mnist-course train` (*.keras)."
-        ) from None
+    """Load a .keras model for 28x28 images (safely: see model_files), or raise a CourseError."""
+    model = model_files.load_model(path)
     shape = tuple(model.input_shape[1:]) if hasattr(model, "input_shape") else ()
     if shape not in {(28, 28), (28, 28, 1), (784,)}:
-        raise CourseError(f"{path} expects input {shape}, not 28x28 images: not an MNIST model.")
+        raise ModelFileError(f"{path} expects input {shape}, not 28x28 images: not an MNIST model.")
     if tuple(model.output_shape[1:]) != (10,):
-        raise CourseError(f"{path} has output {model.output_shape[1:]}, not 10 digit scores.")
+        raise ModelFileError(f"{path} has output {model.output_shape[1:]}, not 10 digit scores.")
     return model
 
 
@@ -223,13 +381,20 @@ def evaluate(root: Path, impl: Implementation, model_path: Path, figure: bool = 
     x_test, y_test = load_test_data(impl)
     if model.input_shape[1:] == (28, 28, 1):
         x_test = impl.function("02", "reshape_for_model")(x_test)
+    # A diverged model scores NaN, and argmax reads NaN as digit 0: refuse it, not report ~10%.
+    check_scores(model.predict(np.asarray(x_test[:256]), verbose=0), model_path)
     predicted = impl.function("06", "predict_labels")(model, x_test)
     accuracy = float(impl.function("06", "accuracy")(y_test, predicted))
     cm = impl.function("06", "confusion")(y_test, predicted)
     written = None
     if figure:
-        figures = root / FIGURES_DIR
-        figures.mkdir(parents=True, exist_ok=True)
-        written = figures / f"{Path(model_path).stem}-confusion.png"
-        impl.function("06", "plot_confusion")(cm).savefig(written, dpi=110)
+        written = root / FIGURES_DIR / f"{Path(model_path).stem}-confusion.png"
+        try:
+            written.parent.mkdir(parents=True, exist_ok=True)
+            impl.function("06", "plot_confusion")(cm).savefig(written, dpi=110)
+        except OSError as error:
+            raise CourseError(
+                f"test accuracy {accuracy:.4f}, but the confusion figure could not be drawn "
+                f"({describe_os_error(error)})."
+            ) from None
     return Evaluation(accuracy, [[int(v) for v in row] for row in cm], written)

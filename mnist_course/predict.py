@@ -2,9 +2,13 @@
 
 The work is done by the chosen implementation's lesson 07 functions (`read_image`,
 `preprocess_digit`, `predict_digit`, `explain_figure`), so a learner sees their own
-pipeline read their own handwriting. This module only orchestrates: every picture is
-read and preprocessed on its own (a bad one is reported and the others still go
-through), then all good ones are predicted in one batch, one call to the model.
+pipeline read their own handwriting. This module only orchestrates: pictures are taken
+one at a time (read, preprocessed, predicted, explained, then let go), so each result is
+known as soon as its picture is read, a bad picture is reported while the others still go
+through, and 400 phone photos take no more memory than one.
+
+`predict_picture` is the same path for one greyscale picture already in memory (the
+drawing page uses it).
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
 from mnist_course.course import CourseError, load_lesson
-from mnist_course.pipeline import Implementation, latest_model, load_model
+from mnist_course.model_files import ModelFileError, check_archive, check_scores, describe_os_error
+from mnist_course.pipeline import Implementation, LearnerCodeError, latest_model, load_model
 
 LOW_CONFIDENCE = 0.5
 ADVICE = (
@@ -33,10 +39,21 @@ class Prediction:
     probabilities: list[float] = field(default_factory=list)
     error: str | None = None
     explanation: Path | None = None
+    explanation_error: str | None = None  # why the --explain figure could not be written
+    image: np.ndarray | None = field(default=None, repr=False)  # the 28x28 the model saw
 
     @property
     def confidence(self) -> float:
         return max(self.probabilities) if self.probabilities else 0.0
+
+    @property
+    def tied(self) -> list[int]:
+        """The digits sharing the top score, when more than one does (no answer, then)."""
+        if not self.probabilities:
+            return []
+        top = max(self.probabilities)
+        tied = [d for d, p in enumerate(self.probabilities) if abs(p - top) <= 1e-6]
+        return tied if len(tied) > 1 else []
 
     def top(self, k: int) -> list[tuple[int, float]]:
         order = np.argsort(self.probabilities)[::-1][:k]
@@ -61,21 +78,62 @@ def mnist_means(root: Path) -> np.ndarray | None:
 
     Loaded with the reference lesson 01 (the learner's own may not be written yet);
     None when MNIST is not available, so the explanation simply leaves that panel out.
+    A cache that is not ten finite 28x28 images is made again.
     """
     cache = root / MEANS_FILE
     if cache.is_file():
         try:
-            return np.load(cache)
-        except (OSError, ValueError):
+            means = np.load(cache, allow_pickle=False)
+            if means.shape == (10, 28, 28) and np.isfinite(means).all():
+                return means.astype(np.float32)
+        except (OSError, ValueError, EOFError):
             pass
     try:
         (x_train, y_train), _ = load_lesson(root / "solutions", "01").load_mnist()
+        means = np.stack([x_train[y_train == d].mean(axis=0) for d in range(10)]).astype(np.float32)
     except Exception:  # noqa: BLE001 - no MNIST here: the figure does without it
         return None
-    means = np.stack([x_train[y_train == d].mean(axis=0) for d in range(10)]).astype(np.float32)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    np.save(cache, means)
+    try:
+        from mnist_course.companion.workspace import write_atomically
+        import io
+
+        buffer = io.BytesIO()
+        np.save(buffer, means)
+        write_atomically(cache, buffer.getvalue())
+    except OSError:
+        pass  # only a cache
     return means
+
+
+def predict_picture(impl: Implementation, model, grey, path: str = "picture") -> Prediction:
+    """Preprocess and predict one greyscale picture in memory (2-D uint8, 0 black..255 white).
+
+    The same steps as `mnist-course predict`, through the implementation's lesson 07
+    `preprocess_digit` and `predict_digit`. A picture the learner's code cannot handle
+    comes back with `error` set; a CourseError (a function not written yet, a broken
+    model) is raised. `result.image` is the 28x28 picture the model saw.
+    """
+    result = Prediction(str(path))
+    try:
+        image = np.asarray(impl.function("07", "preprocess_digit")(grey), dtype=np.float32)
+    except LearnerCodeError as error:
+        if error.original is None:
+            raise
+        result.error = _describe(error.original)  # one bad picture must not stop the rest
+        return result
+    if image.shape != (28, 28):
+        result.error = f"preprocess_digit returned shape {image.shape}, not (28, 28)"
+        return result
+    digits, probabilities = impl.function("07", "predict_digit")(model, image[np.newaxis])
+    probabilities = check_scores(probabilities, "the model").reshape(-1)
+    if probabilities.shape != (10,):
+        raise CourseError(f"predict_digit returned {probabilities.size} scores for one picture, not 10")
+    result.digit = int(np.asarray(digits).reshape(-1)[0])
+    result.probabilities = [float(p) for p in probabilities]
+    result.image = image
+    if result.tied:
+        result.digit = None
+    return result
 
 
 def predict_images(
@@ -84,77 +142,112 @@ def predict_images(
     paths: list[Path],
     model_path: Path | None = None,
     explain_dir: Path | None = None,
-) -> list[Prediction]:
-    """Predict every picture in `paths` (in order); bad pictures get an `error` instead."""
-    model_path = Path(model_path) if model_path else latest_model(root)
-    read = impl.function("07", "read_image")
-    preprocess = impl.function("07", "preprocess_digit")
-    predict = impl.function("07", "predict_digit")
+) -> Iterator[Prediction]:
+    """Predict every picture in `paths`, in order, yielding each result as soon as it is known.
 
-    results = [Prediction(str(path)) for path in paths]
-    greys, images, good = [], [], []
+    Bad pictures come with an `error` instead. Only the current picture is held in memory.
+    """
+    model_path = Path(model_path) if model_path else latest_model(root)
+    check_archive(model_path)  # a bad model file is said at once, before any picture is read
+    read = impl.function("07", "read_image")
+    impl.function("07", "preprocess_digit")
+    impl.function("07", "predict_digit")
+    folder = Path(explain_dir) if explain_dir is not None else None
+    if folder is not None and folder.exists() and not folder.is_dir():
+        raise CourseError(f"--explain {explain_dir}: not a folder")
+
+    model = None
+    figures = Figures(root, impl, folder) if folder is not None else None
     for index, path in enumerate(paths):
         try:
             grey = read(path)
-            image = np.asarray(preprocess(grey), dtype=np.float32)
-        except CourseError:
-            raise  # a lesson function not written yet: stop with its one-line message
-        except Exception as error:  # noqa: BLE001 - one bad picture must not stop the rest
-            results[index].error = _describe(error)
+        except LearnerCodeError as error:
+            if error.original is None:
+                raise  # read_image returned None: a bug, not a bad picture
+            yield Prediction(str(path), error=_describe(error.original))
             continue
-        if image.shape != (28, 28):
-            results[index].error = f"preprocess_digit returned shape {image.shape}, not (28, 28)"
-            continue
-        greys.append(grey)
-        images.append(image)
-        good.append(index)
+        # The model (and TensorFlow, ~700 MB) is loaded only after the first picture has been
+        # decoded, shrunk and let go: one huge photo and TensorFlow never share the memory.
+        if model is None:
+            model = load_model(model_path)
+        try:
+            result = predict_picture(impl, model, grey, str(path))
+        except ModelFileError as error:
+            raise ModelFileError(str(error).replace("the model", str(model_path), 1)) from None
+        if figures is not None and result.error is None:
+            figures.explain(result, grey, index)
+        result.image = None
+        del grey
+        yield result
+    if model is None:
+        load_model(model_path)  # no picture could be read: still say if the model is unusable
 
-    # The model (and TensorFlow, ~700 MB) is loaded only now: a huge picture has been
-    # decoded, shrunk and freed by then, so the two never take memory at the same time.
-    model = load_model(model_path)
-    if good:
-        digits, probabilities = predict(model, np.stack(images))
-        probabilities = np.asarray(probabilities, dtype=np.float64).reshape(len(good), 10)
-        for slot, index in enumerate(good):
-            results[index].digit = int(np.asarray(digits).reshape(-1)[slot])
-            results[index].probabilities = [float(p) for p in probabilities[slot]]
 
-    if explain_dir is not None and good:
-        explain = impl.function("07", "explain_figure")
+class Figures:
+    """Writes the --explain figure of each picture; after the first failure, says so and stops."""
+
+    def __init__(self, root: Path, impl: Implementation, folder: Path):
+        self.root, self.impl, self.folder = root, impl, folder
+        self.problem: str | None = None
+        self.used: set[str] = set()
+        self.means = None
+        self.ready = False
+
+    def explain(self, result: Prediction, grey, index: int) -> None:
+        if self.problem is None:
+            try:
+                self._write(result, grey, index)
+            except OSError as error:
+                self.problem = (
+                    f"could not write the explanation figures to {self.folder} "
+                    f"({describe_os_error(error)}); the predictions are still shown."
+                )
+        result.explanation_error = self.problem
+
+    def _write(self, result: Prediction, grey, index: int) -> None:
         import matplotlib.pyplot as plt
 
-        folder = Path(explain_dir)
-        if folder.exists() and not folder.is_dir():
-            raise CourseError(f"--explain {explain_dir}: not a folder")
-        folder.mkdir(parents=True, exist_ok=True)
-        means = mnist_means(root)
-        used = set()
-        for slot, index in enumerate(good):
-            stem = Path(paths[index]).stem or f"image-{index}"
-            name = f"{stem}-explained.png"
-            if name in used:  # two pictures with one name in different folders
-                name = f"{stem}-{index}-explained.png"
-            used.add(name)
-            figure = explain(greys[slot], images[slot], np.asarray(results[index].probabilities), means)
-            figure.savefig(folder / name, dpi=100)
+        if not self.ready:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.means = mnist_means(self.root)
+            self.ready = True
+        stem = Path(result.path).stem or f"image-{index}"
+        name = f"{stem}-explained.png"
+        if name in self.used:  # two pictures with one name in different folders
+            name = f"{stem}-{index}-explained.png"
+        self.used.add(name)
+        explain = self.impl.function("07", "explain_figure")
+        figure = explain(grey, result.image, np.asarray(result.probabilities), self.means)
+        try:
+            figure.savefig(self.folder / name, dpi=100)
+        finally:
             plt.close(figure)
-            results[index].explanation = folder / name
-    return results
+        result.explanation = self.folder / name
+
+
+def result_lines(result: Prediction, top: int) -> list[str]:
+    """The lines `mnist-course predict` prints for one picture (none for a bad one)."""
+    if result.error is not None:
+        return []
+    ranked = ", ".join(f"{d} {p:.1%}" for d, p in result.top(top))
+    tied = result.tied
+    if len(tied) == 10:
+        lines = [f"{result.path}: no answer: all digits equally likely ({result.confidence:.1%} each)"]
+    elif tied:
+        names = ", ".join(map(str, tied))
+        lines = [f"{result.path}: no answer: {names} equally likely ({result.confidence:.1%} each) · top {top}: {ranked}"]
+    else:
+        lines = [f"{result.path}: {result.digit} ({result.confidence:.1%} sure) · top {top}: {ranked}"]
+    if result.confidence < LOW_CONFIDENCE:
+        lines.append(f"  warning: only {result.confidence:.0%} sure; to help the model, {ADVICE}.")
+    if result.explanation is not None:
+        lines.append(f"  explanation: {result.explanation}")
+    return lines
 
 
 def report_text(results: list[Prediction], top: int) -> list[str]:
     """The lines `mnist-course predict` prints for the good pictures."""
-    lines = []
-    for result in results:
-        if result.error is not None:
-            continue
-        ranked = ", ".join(f"{d} {p:.1%}" for d, p in result.top(top))
-        lines.append(f"{result.path}: {result.digit} ({result.confidence:.1%} sure) · top {top}: {ranked}")
-        if result.confidence < LOW_CONFIDENCE:
-            lines.append(f"  warning: only {result.confidence:.0%} sure; to help the model, {ADVICE}.")
-        if result.explanation is not None:
-            lines.append(f"  explanation: {result.explanation}")
-    return lines
+    return [line for result in results for line in result_lines(result, top)]
 
 
 def report_json(results: list[Prediction]) -> str:

@@ -11,24 +11,26 @@
 
 from __future__ import annotations
 
+import inspect
 import os
-import traceback
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from mnist_course.checking import CheckFailure
+from mnist_course.companion.workspace import Workspace, relative
 from mnist_course.course import LESSONS, CourseError, find_course_root, implementation_folder, lesson, load_module
 from mnist_course.hints import hint_levels
+from mnist_course.outcome import OUTCOME_KEY, LearnerExit, LessonImportError, classify, short
 from mnist_course.quiet import strip_noise
-from mnist_course.stubs import STUB_PREFIX
 
 __all__ = [
     "pytest_addoption",
     "pytest_configure",
     "pytest_report_header",
     "pytest_runtest_makereport",
+    "pytest_runtest_protocol",
     "impl_dir",
     "learner",
     "reference",
@@ -37,20 +39,21 @@ __all__ = [
     "small_test",
 ]
 
-# The course being checked is the one pytest runs in (set by pytest_configure), not the
-# folder this package happens to be installed from: a copy of the course, or a learner's
-# clone using a shared install, must check its own lessons/.
-ROOT: Path = Path.cwd()
-SOLUTIONS: Path = ROOT / "solutions"
+# The course being checked is the one pytest runs in, not the folder this package happens
+# to be installed from: a copy of the course, or a learner's clone using a shared install,
+# must check its own lessons/. It is found once per run and kept in pytest's stash.
+COURSE = pytest.StashKey[Workspace]()
 
 
 def pytest_configure(config):
-    global ROOT, SOLUTIONS
     try:
-        ROOT = find_course_root(config.rootpath)
+        config.stash[COURSE] = Workspace(find_course_root(config.rootpath))
     except CourseError as error:
         raise pytest.UsageError(str(error)) from None
-    SOLUTIONS = ROOT / "solutions"
+
+
+def course_of(config) -> Workspace:
+    return config.stash[COURSE]
 
 
 def pytest_addoption(parser):
@@ -66,14 +69,10 @@ def pytest_addoption(parser):
 def implementation_dir(config) -> Path:
     try:
         return implementation_folder(
-            ROOT, config.getoption("--solutions"), config.getoption("--impl")
+            course_of(config).root, config.getoption("--solutions"), config.getoption("--impl")
         )
     except CourseError as error:
         raise pytest.UsageError(str(error)) from None
-
-
-class LessonImportError(Exception):
-    """The learner's lesson file could not even be imported."""
 
 
 def _load(folder: Path, number: str):
@@ -87,9 +86,15 @@ def _load(folder: Path, number: str):
             f"{path.name} line {error.lineno} has a syntax error: {error.msg}\n"
             f"    {(error.text or '').rstrip()}"
         ) from None
+    except (SystemExit, LearnerExit) as error:
+        raise LessonImportError(
+            f"importing {path.name} ended the program ({type(error).__name__}): a lesson file only "
+            "defines functions. Remove the exit call, or put code you want to try by hand under "
+            "`if __name__ == \"__main__\":`."
+        ) from None
     except Exception as error:  # noqa: BLE001 - anything at import time is the learner's to see
         raise LessonImportError(
-            f"importing {path.name} raised {type(error).__name__}: {error}"
+            f"importing {path.name} raised {type(error).__name__}: {short(error, 300)}"
         ) from None
 
 
@@ -105,23 +110,24 @@ def learner(impl_dir):
 
 
 @pytest.fixture(scope="session")
-def reference():
+def reference(request):
     """reference("01") -> the reference module, for inputs that earlier lessons produce."""
-    return lambda number: _load(SOLUTIONS, number)
+    solutions = course_of(request.config).solutions
+    return lambda number: _load(solutions, number)
 
 
 @pytest.fixture(scope="session")
-def mnist(reference):
-    """The full MNIST arrays, uint8, loaded with the reference `load_mnist`."""
-    try:
-        return reference("01").load_mnist()
-    except Exception as error:  # noqa: BLE001
-        pytest.fail(
-            f"The checks need MNIST and could not load it ({type(error).__name__}: {error}). "
-            "Set MNIST_PATH to a local mnist.npz, or connect to the internet once so Keras "
-            "can download it. `mnist-course doctor` says more.",
-            pytrace=False,
-        )
+def mnist():
+    """The full MNIST arrays, uint8: from MNIST_PATH, the file the course remembers, or Keras."""
+    from mnist_course import data  # the course's validated loader (lesson 01 uses it too)
+
+    found = data.problem(ROOT)  # headers only: a missing file is said first, and plainly
+    if found is None:
+        try:
+            return data.load_mnist_data(ROOT)
+        except data.MnistFileError as error:
+            found = str(error)
+    pytest.fail(f"The checks need MNIST and cannot load it. {found}", pytrace=False)
 
 
 def seeded_subset(x, y, n, seed=0):
@@ -156,82 +162,86 @@ def _lesson_of(item):
     return None
 
 
-def _learner_frames(excinfo, impl: Path):
-    """The traceback frames that run code in the implementation being checked."""
-    frames = traceback.extract_tb(excinfo.tb)
-    return [frame for frame in frames if Path(frame.filename).resolve().parent == impl]
+def _suspects(item, unit) -> tuple[str, ...]:
+    """The learner functions a check uses, judged from its source and its fixtures' sources.
+
+    Named in the check itself first, then in its fixtures; within each, the later lesson
+    function first (a check of `compile_model` also builds a model with `build_model`).
+    """
+    try:
+        order = course_of(item.config).functions(unit)
+    except CourseError:
+        return ()
+    functions = [getattr(item, "function", None)]
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    for name in getattr(item, "fixturenames", ()):
+        functions += [definition.func for definition in definitions.get(name, ())]
+    found: list[str] = []
+    for function in functions:
+        try:
+            text = inspect.getsource(function)
+        except (OSError, TypeError):
+            continue
+        named = [name for name in order if re.search(rf"\b{name}\b", text)]
+        found += [name for name in reversed(named) if name not in found]
+    return tuple(found)
 
 
-def _short(text: str, limit: int = 600) -> str:
-    text = str(text).strip()
-    lines = text.splitlines()
-    if len(lines) > 6:
-        text = "\n".join(lines[:6]) + "\n    ..."
-    return text if len(text) <= limit else text[:limit] + " ..."
-
-
-def _teaching_report(item, excinfo) -> str | None:
+def _teaching_report(item, excinfo, report) -> str | None:
     unit = _lesson_of(item)
     if unit is None:
         return None
+    course = course_of(item.config)
     impl = implementation_dir(item.config)
-    shown = impl.relative_to(ROOT) if impl.is_relative_to(ROOT) else impl
-    error = excinfo.value
-    header = unit.label
-    more = f"  stuck?    docs/{unit.page} · mnist-course hint {unit.number}"
+    shown = relative(impl, course.root)
+    outcome = classify(
+        excinfo.value, excinfo.tb, unit, impl, shown, _suspects(item, unit), Path(str(item.fspath))
+    )
+    report.user_properties.append((OUTCOME_KEY, outcome.to_json()))
+    if outcome.kind == "import":
+        # Every check of the lesson fails the same way: say it in full once.
+        told = item.config.stash.setdefault(_IMPORT_ERRORS_TOLD, set())
+        if outcome.seen in told:
+            return f"{unit.label}\n  {unit.filename} could not be imported: see the first failure above."
+        told.add(outcome.seen)
+    levels = hint_levels(course.root, unit.number, outcome.function) if outcome.stub else []
+    return outcome.render(shown, nudge=levels[0] if levels else None)
 
-    if isinstance(error, CheckFailure):
-        lines = [
-            f"{header} · {error.function}()",
-            f"  expected: {error.expected}",
-            f"  seen:     {error.seen}",
-        ]
-        if error.hint:
-            lines.append(f"  hint:     {error.hint}")
-        lines.append(more + f" {error.function}")
-        return "\n".join(lines)
 
-    if isinstance(error, LessonImportError):
-        return f"{header}\n  {error}\n  Fix that line, save, and run the check again."
+_IMPORT_ERRORS_TOLD = pytest.StashKey[set]()
 
-    if isinstance(error, NotImplementedError) and STUB_PREFIX in str(error):
-        frames = _learner_frames(excinfo, impl)
-        function = frames[-1].name if frames else "this function"
-        levels = hint_levels(ROOT, unit.number, function)
-        lines = [
-            f"{header} · {function}() is not implemented yet.",
-            f"  Write it in {shown}/{unit.filename}: its docstring is the spec.",
-            f"  Guide: docs/{unit.page}",
-        ]
-        if levels:
-            lines.append(f"  Nudge: {levels[0]}")
-        lines.append(f"  More hints: mnist-course hint {unit.number} {function}")
-        return "\n".join(lines)
 
-    frames = _learner_frames(excinfo, impl)
-    if not frames:
-        return None  # a failure outside the learner's code: keep pytest's full report
-    last = frames[-1]
-    lines = [
-        f"{header} · {last.name}()",
-        f"  your code raised {type(error).__name__}: {_short(error)}",
-    ]
-    for frame in frames[-3:]:
-        lines.append(f"    {shown}/{Path(frame.filename).name}:{frame.lineno} in {frame.name}")
-        if frame.line:
-            lines.append(f"        {frame.line}")
-    lines.append("  hint:     read the line above and the function's docstring (the spec).")
-    lines.append(more + f" {last.name}")
-    return "\n".join(lines)
+def _forbidden_exit(status=0):
+    raise LearnerExit(status)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """While a learner check runs, `os._exit()` raises instead of silently ending pytest.
+
+    Otherwise a learner function that calls it makes pytest stop with exit code 0 and no
+    output, which looks exactly like a pass.
+    """
+    real_exit = os._exit
+    os._exit = _forbidden_exit
+    try:
+        return (yield)
+    finally:
+        os._exit = real_exit
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
     if report.failed and call.excinfo is not None:
-        message = _teaching_report(item, call.excinfo)
+        message = _teaching_report(item, call.excinfo, report)
         if message is not None:
             report.longrepr = message
+            # A learner's mistake found while a fixture prepared the check (a missing
+            # `return` in compile_model) is a failed check, not pytest's "ERROR at setup",
+            # which reads as broken tooling.
+            if report.when == "setup":
+                report.when = "call"
     # TensorFlow's native start-up lines are not the learner's business (see quiet.py).
     sections = [(title, strip_noise(text)) for title, text in report.sections]
     report.sections = [(title, text) for title, text in sections if text.strip()]

@@ -32,7 +32,8 @@ def label_counts(y):
 
         - `digit` (int): 0..9
         - `count` (int): how many labels equal that digit
-        - `share` (float): count / n, so the shares add up to 1
+        - `share` (float): count / n, so the shares add up to 1 (0.0 for every digit when
+          `y` is empty: no labels, no shares)
 
     Example:
         >>> label_counts(np.array([1, 1, 3, 9]))[["digit", "count"]].head(4)

@@ -11,14 +11,18 @@ particular way and your photo was not:
   sits at the centre;
 - strokes about a tenth of the digit's size thick, whatever pen the writer used.
 
-This lesson turns a real picture into that: read the file whatever its format
-(`read_image`), find the ink and redraw the digit the MNIST way (`preprocess_digit`),
-ask the model (`predict_digit`), and show every step so you can see why it answered what
-it did (`explain_figure`). `mnist-course predict photo.jpg` runs all four.
-"""
+This lesson turns a real picture into that, one small step at a time. You write each
+step and check it on its own: `read_image` (what to put behind a transparent canvas),
+`white_on_black`, `even_out_lighting`, `separate_ink`, `keep_digit`, `crop_to_ink`,
+`fit_in_box`, `centre_by_mass`; then `preprocess_digit` chains them, `predict_digit`
+asks the model, and `explain_figure` shows every step so you can see why it answered
+what it did. `mnist-course predict photo.jpg` runs them all.
 
-import warnings
-from pathlib import Path
+A few judgement calls inside the steps (which way round the ink is, the paper's
+brightness under a shadow, which blob is the digit, the stroke width) are course code in
+`mnist_course/digit_tools.py`, and opening a file safely is `mnist_course/image_files.py`:
+read them, you do not write them. The guide explains each one.
+"""
 
 import cv2
 import matplotlib
@@ -27,117 +31,302 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_SIDE = 2000  # read_image shrinks bigger pictures: a digit needs far fewer pixels
-WORK_SIDE = 400  # preprocess_digit works at this size, whatever the photo's size
+from mnist_course.digit_tools import (
+    edge_bands,
+    find_blobs,
+    ink_is_dark,
+    match_stroke_width,
+    noise_level,
+    paper_level,
+    working_copy,
+)
+from mnist_course.image_files import open_picture
+from mnist_course.stage_figure import show_stages
+
 BOX = 20  # MNIST fits each digit into a 20x20 box...
 FRAME = 28  # ...inside a 28x28 frame
-STROKE = 0.10  # MNIST strokes are about a tenth of the digit's longer side thick
 MIN_CONTRAST = 20  # grey levels: fainter than this is paper texture, not ink
+INK_FLOOR = 0.3  # a pixel under 30% of the ink's contrast is a blurred halo, not ink
+NEAR_SIZE = 0.03  # a piece smaller than 3% of the digit's main stroke is a speck
+LAYOUT = [["picture", "ink", "mask", "digit"], ["input", "mean", "bars", "bars"]]
 
 
 def read_image(path):
-    """Read any image file as a 2-D uint8 greyscale array (0 black .. 255 white).
+    """Read an image file as a 2-D uint8 greyscale array (0 black .. 255 white).
 
-    Handles what people actually have: JPEGs from phones (turned upright according to
-    their EXIF orientation tag), PNGs in colour, in 16-bit or with transparency.
-    Transparent pixels are composited onto a backdrop, so that a drawing app's export
-    (strokes on a transparent canvas) shows its strokes: onto white when the strokes are
-    dark, onto black when they are light. Pictures larger than 2000 pixels on a side are
-    shrunk while decoding (a digit needs far fewer), which keeps huge photos fast and
-    small in memory.
+    The course's `open_picture(path)` does the file handling (missing or broken files,
+    formats, sideways phone photos, 16-bit pictures, huge photos) and gives you two
+    float32 arrays of the picture's shape: `grey`, 0..255, and `alpha`, the opacity,
+    0 (transparent) .. 1 (opaque), all ones when the file has no transparency.
+
+    Your part: a drawing app's export has its strokes on a transparent canvas, and the
+    colour stored under transparent pixels is usually black. Put the picture on a
+    backdrop instead, `grey * alpha + backdrop * (1 - alpha)`: a white backdrop (255)
+    when the strokes are dark (their average grey, weighted by alpha, below 128), a black
+    one (0) when they are light, so the strokes always stand out. Round to uint8.
 
     Args:
         path: a `str` or `pathlib.Path` to the image file.
 
     Returns:
-        A 2-D uint8 `numpy` array of shape (height, width): luminance for colour images,
-        16-bit values scaled to 0..255.
+        A 2-D uint8 `numpy` array of shape (height, width).
 
     Raises:
-        FileNotFoundError: the file does not exist (the message names it).
-        ValueError: the file cannot be read as an image: a folder, an empty file, a
-            truncated file, or not an image at all (the message names the file).
+        FileNotFoundError, ValueError: from `open_picture`, one line naming the file.
 
     Example:
-        >>> grey = read_image("examples/two-blue-ballpoint.png")
-        >>> grey.dtype, grey.ndim
-        (dtype('uint8'), 2)
+        >>> grey = read_image("examples/three-transparent-canvas.png")
+        >>> grey.dtype, grey.shape, int(grey[0, 0])   # the corner: canvas, now white
+        (dtype('uint8'), (400, 400), 255)
     """
     # BEGIN SOLUTION
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    if path.is_dir():
-        raise ValueError(f"{path} is a folder, not an image file")
-    if path.stat().st_size == 0:
-        raise ValueError(f"{path} is empty (0 bytes), not an image")
-    try:
-        with warnings.catch_warnings():
-            # Pillow warns about very large pictures; we shrink them straight away.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                # JPEG only: decode at 1/2, 1/4 or 1/8 scale, never the full 12000x12000.
-                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
-                # Shrink in place before anything else copies the picture: a 12000x12000
-                # PNG is 432 MB decoded, and every copy would cost as much again.
-                image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.BILINEAR)
-                ImageOps.exif_transpose(image, in_place=True)  # phones store photos sideways
-                mode = image.mode
-                if mode in ("I;16", "I;16B", "I;16L", "I", "F"):  # 16-bit or float pixels
-                    values = np.asarray(image, dtype=np.float64)
-                    sixteen = mode.startswith("I;16") or values.max() > 255
-                    top = 65535.0 if sixteen else 255.0
-                    return np.clip(values / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
-                has_alpha = mode in ("LA", "La", "PA", "RGBA", "RGBa") or (
-                    mode == "P" and "transparency" in image.info
-                )
-                if not has_alpha:
-                    return np.array(image.convert("L"), dtype=np.uint8)
-                rgba = image.convert("RGBA")
-                alpha = np.asarray(rgba, dtype=np.float32)[..., 3] / 255.0
-                grey = np.asarray(rgba.convert("L"), dtype=np.float32)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise ValueError(f"{path} is not an image that can be read ({reason})") from None
-    # The strokes' own lightness picks the backdrop, so light strokes stay visible too.
-    weight = float(alpha.sum())
-    strokes = float((grey * alpha).sum() / weight) if weight > 0 else 0.0
+    grey, alpha = open_picture(path)
+    weight = alpha.sum()
+    strokes = (grey * alpha).sum() / weight if weight > 0 else 0.0
     backdrop = 255.0 if strokes < 128 else 0.0
-    grey = grey * alpha + backdrop * (1.0 - alpha)
-    return np.clip(grey + 0.5, 0, 255).astype(np.uint8)
+    return np.round(grey * alpha + backdrop * (1 - alpha)).astype(np.uint8)
+    # END SOLUTION
+
+
+def white_on_black(picture):
+    """Make the ink white on a black background, as in MNIST.
+
+    The course's `ink_is_dark(picture)` tells which way round the picture is: True for
+    dark ink on light paper (then turn it over: 255 - picture), False for light ink on a
+    dark board or screen (then keep it as it is).
+
+    Args:
+        picture: 2-D array of grey levels 0..255 (uint8 or float).
+
+    Returns:
+        A float32 array of the same shape, 0..255, the ink bright.
+
+    Example:
+        >>> white_on_black(np.array([[250, 20]], np.uint8))   # paper, ink
+        array([[  5., 235.]], dtype=float32)
+    """
+    # BEGIN SOLUTION
+    picture = np.asarray(picture, dtype=np.float32)
+    if ink_is_dark(picture):
+        return 255.0 - picture
+    return picture
+    # END SOLUTION
+
+
+def even_out_lighting(ink):
+    """Keep only the ink: remove the paper's level, shadows and light gradients included.
+
+    The course's `paper_level(ink)` estimates, for every pixel, how bright the paper
+    would be there without ink (an array of `ink`'s shape). Subtract it. Then, because
+    light multiplies, divide by the room the ink had to stand out, `255 - paper` (at
+    least 16): in a shadow the ink is fainter too, and this puts shade and sun on one
+    scale. Multiply by 255 to stay in grey levels, and clip what falls below 0.
+
+    Args:
+        ink: 2-D float array, white ink on black (from `white_on_black`), 0..255.
+
+    Returns:
+        A float32 array of the same shape: about 0 on the paper, large on the ink,
+        never negative.
+
+    Example:
+        >>> signal = even_out_lighting(white_on_black(picture))
+        >>> float(signal.min()) >= 0.0
+        True
+    """
+    # BEGIN SOLUTION
+    paper = paper_level(ink)
+    room = np.maximum(255.0 - paper, 16.0)
+    signal = (np.asarray(ink, dtype=np.float32) - paper) / room * 255.0
+    return np.clip(signal, 0, None).astype(np.float32)
+    # END SOLUTION
+
+
+def separate_ink(signal):
+    """Decide, pixel by pixel, ink or paper: a 2-D bool mask, True on the ink.
+
+    1. The ink's contrast is the 99.9th percentile of `signal` (its brightest ink). When
+       it is under `MIN_CONTRAST` (20) or under 6 times the paper's grain
+       (`noise_level(signal)`, course code), nothing stands out: raise
+       `ValueError("no digit found in the image")`.
+    2. Scale `signal` so the contrast becomes 255, clip to 0..255, make it uint8.
+    3. Threshold with Otsu's method (`cv2.threshold` with `cv2.THRESH_OTSU` picks the
+       level from the picture's own histogram), but never below 30% of 255
+       (`INK_FLOOR`): a blurred stroke's halo is not ink.
+
+    Args:
+        signal: 2-D float array from `even_out_lighting`.
+
+    Returns:
+        A bool array of the same shape.
+
+    Raises:
+        ValueError: "no digit found in the image" when no ink stands out.
+
+    Example:
+        >>> separate_ink(np.array([[0, 0, 200, 190], [0, 5, 180, 0]], np.float32))
+        array([[False, False,  True,  True],
+               [False, False,  True, False]])
+    """
+    # BEGIN SOLUTION
+    contrast = np.percentile(signal, 99.9)
+    if contrast < max(MIN_CONTRAST, 6 * noise_level(signal)):
+        raise ValueError("no digit found in the image")
+    scaled = np.clip(signal / contrast * 255.0, 0, 255).astype(np.uint8)
+    otsu, _ = cv2.threshold(scaled, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return scaled > max(otsu, INK_FLOOR * 255)
+    # END SOLUTION
+
+
+def keep_digit(mask):
+    """Keep the digit, drop everything else: specks, stray marks, a neighbour's digit.
+
+    The course's `find_blobs(mask)` lists the groups of touching ink that could belong
+    to a digit (specks and paper edges already left out), each a `Blob` with `.area`,
+    `.score` (big and central scores high) and `.pixels` (a bool mask of the whole
+    picture, True on it). `blob.near(group)` says whether a blob is close to a list of
+    blobs (within a quarter of their size).
+
+    1. No blob at all: raise `ValueError("no digit found in the image")`.
+    2. The digit's main stroke is the blob with the highest score.
+    3. A digit can come in pieces (a 5's flag, a 4 written in two strokes): add every
+       other blob that is near the digit so far and at least 3% of the main stroke's
+       area (`NEAR_SIZE`); repeat until no blob joins (a piece can bring another within
+       reach).
+    4. Return the union of the kept blobs' pixels.
+
+    Args:
+        mask: 2-D bool array from `separate_ink`.
+
+    Returns:
+        A bool array of the same shape, True on the digit only.
+
+    Raises:
+        ValueError: "no digit found in the image" when there is no blob.
+    """
+    # BEGIN SOLUTION
+    blobs = find_blobs(mask)
+    if not blobs:
+        raise ValueError("no digit found in the image")
+    main = max(blobs, key=lambda blob: blob.score)
+    kept = [main]
+    grown = True
+    while grown:
+        grown = False
+        for blob in blobs:
+            if blob not in kept and blob.area >= NEAR_SIZE * main.area and blob.near(kept):
+                kept.append(blob)
+                grown = True
+    return np.any([blob.pixels for blob in kept], axis=0)
+    # END SOLUTION
+
+
+def crop_to_ink(digit):
+    """Cut the picture down to the digit's bounding box: the smallest rectangle holding
+    every True pixel, edges included.
+
+    Args:
+        digit: 2-D bool array (from `keep_digit`), with at least one True pixel.
+
+    Returns:
+        The rectangle of `digit` (same dtype) from the first to the last row, and from
+        the first to the last column, that hold a True pixel.
+
+    Example:
+        >>> crop_to_ink(np.array([[0, 0, 0], [0, 1, 1], [0, 0, 0]], bool))
+        array([[ True,  True]])
+    """
+    # BEGIN SOLUTION
+    rows, cols = np.nonzero(digit)
+    return digit[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]
+    # END SOLUTION
+
+
+def fit_in_box(crop):
+    """Scale the cropped digit so its longer side is 20 pixels, keeping its shape.
+
+    Both sides are multiplied by the same factor, 20 / (the longer side), and rounded
+    (at least 1), so a thin "1" stays thin. `cv2.resize` with `cv2.INTER_AREA` averages
+    the sharp mask into soft grey edges: MNIST's anti-aliasing. Careful: `cv2.resize`
+    takes the new size as (width, height).
+
+    Args:
+        crop: 2-D array (bool or numbers 0..1), the digit cropped to its ink.
+
+    Returns:
+        A float32 array, values 0..1, of shape (20, w) for a tall digit or (h, 20) for a
+        wide one.
+
+    Example:
+        >>> fit_in_box(np.ones((100, 40), bool)).shape
+        (20, 8)
+    """
+    # BEGIN SOLUTION
+    crop = np.asarray(crop, dtype=np.float32)
+    fit = BOX / max(crop.shape)
+    height, width = max(1, round(crop.shape[0] * fit)), max(1, round(crop.shape[1] * fit))
+    return cv2.resize(crop, (width, height), interpolation=cv2.INTER_AREA)
+    # END SOLUTION
+
+
+def centre_by_mass(boxed):
+    """Place the boxed digit in a black 28x28 frame with its centre of mass at the centre.
+
+    1. Paste `boxed` in the middle of a 28x28 float32 frame of zeros (top = (28 - h) // 2,
+       left = (28 - w) // 2).
+    2. Find the frame's centre of mass: `m = cv2.moments(frame)` gives
+       `x = m["m10"] / m["m00"]` (across) and `y = m["m01"] / m["m00"]` (down).
+    3. Move the image by (14 - x, 14 - y) with `cv2.warpAffine` and the matrix
+       `[[1, 0, 14 - x], [0, 1, 14 - y]]` (float32), output size (28, 28).
+    4. Clip to 0..1.
+
+    Args:
+        boxed: 2-D float array from `fit_in_box`, at most 20x20, values 0..1.
+
+    Returns:
+        A float32 array of shape (28, 28), values 0..1, its centre of mass at (14, 14)
+        (x, y) within half a pixel.
+    """
+    # BEGIN SOLUTION
+    boxed = np.asarray(boxed, dtype=np.float32)
+    height, width = boxed.shape
+    frame = np.zeros((FRAME, FRAME), np.float32)
+    top, left = (FRAME - height) // 2, (FRAME - width) // 2
+    frame[top: top + height, left: left + width] = boxed
+    m = cv2.moments(frame)
+    shift = np.float32([[1, 0, FRAME / 2 - m["m10"] / m["m00"]], [0, 1, FRAME / 2 - m["m01"] / m["m00"]]])
+    frame = cv2.warpAffine(frame, shift, (FRAME, FRAME), flags=cv2.INTER_LINEAR)
+    return np.clip(frame, 0.0, 1.0)
     # END SOLUTION
 
 
 def preprocess_digit(grey, stages=None):
     """Turn a picture of one handwritten digit into a 28x28 image that looks like MNIST.
 
-    Steps, each one a reason MNIST-trained models fail on raw photos:
+    Chain the steps, in this order, each on the result of the one before:
 
-    1. Decide the polarity (dark ink on light paper, or light on dark) and make the ink
-       white on black.
-    2. Even out the lighting: estimate the paper's brightness everywhere (shadows and
-       gradients included) and keep only what differs from it (the ink).
-    3. Separate ink from paper with a threshold, then keep the digit: the largest, most
-       central group of ink, dropping specks, and paper or table edges along the border.
-    4. Crop to the digit, bring its strokes to MNIST's thickness (about a tenth of its
-       size), fit it into a 20x20 box keeping its aspect ratio, anti-aliased.
-    5. Place it in a 28x28 frame with its centre of mass at the centre, as MNIST did.
+    1. `working_copy(grey)` (course code): every picture at one size, lightly smoothed;
+    2. `white_on_black`, 3. `even_out_lighting`, 4. `separate_ink`;
+    5. `edge_bands(mask)` (course code): when it finds a paper or table edge along the
+       border (any True pixel), set the signal to 0 there and `separate_ink` again, so
+       the edge cannot set the ink's contrast;
+    6. `keep_digit`, 7. `crop_to_ink`;
+    8. `match_stroke_width(crop)` (course code): MNIST's stroke thickness;
+    9. `fit_in_box`, 10. `centre_by_mass`.
 
     Args:
         grey: 2-D uint8 array from `read_image` (any size from 8x8 up).
-        stages: optional dict; when given, it is filled with the intermediate images, in
-            order ("picture", "ink", "mask", "digit": 2-D arrays), for `explain_figure`.
+        stages: optional dict; when given, fill it with the intermediate images for
+            `explain_figure`: "picture" (the working copy), "ink" (the signal from
+            `even_out_lighting`), "mask" and "digit" (bool masks).
 
     Returns:
-        A float32 array of shape (28, 28), values in [0, 1], the digit white (near 1) on
-        a black (0) background, its longer side about 20 pixels, its centre of mass at
-        pixel (14, 14) (x, y) within half a pixel.
+        A float32 array of shape (28, 28), values in [0, 1], the digit white on black.
 
     Raises:
-        ValueError: "no digit found in the image" when there is no ink (a blank page, an
-            all-black picture); a message saying so when the image is smaller than 8x8.
+        ValueError: from the steps: "no digit found in the image" for a blank page; a
+            message saying so when the image is smaller than 8x8.
 
     Example:
         >>> image = preprocess_digit(read_image("examples/two-blue-ballpoint.png"))
@@ -145,147 +334,19 @@ def preprocess_digit(grey, stages=None):
         ((28, 28), dtype('float32'), True)
     """
     # BEGIN SOLUTION
-    grey = np.asarray(grey)
-    if grey.ndim != 2:
-        raise ValueError(f"expected a 2-D greyscale image, got an array of shape {grey.shape}")
-    height, width = grey.shape
-    if min(height, width) < 8:
-        raise ValueError(f"the image is only {width}x{height} pixels: too small to hold a digit")
-
-    # Work at one size: thresholds and kernels then mean the same for every photo.
-    scale = WORK_SIDE / max(height, width)
-    size = (max(8, round(width * scale)), max(8, round(height * scale)))
-    shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-    work = cv2.resize(grey.astype(np.float32), size, interpolation=shrink)
-    work = cv2.GaussianBlur(work, (0, 0), 1.0)  # JPEG blocks and sensor noise
-    H, W = work.shape
-
-    # 1. Polarity. Paper is the bulk of the picture (the median); the ink is the far tail
-    # on one side of it. When both tails are alike (uneven light, a shadow or a dark
-    # table edge stretch the paper's range too), bet on what photos of handwriting
-    # usually are: dark ink on paper, unless the picture is dark as a whole (a board, a
-    # dark-mode drawing app, an MNIST-style image).
-    low, middle, high = np.percentile(work[::2, ::2], [0.2, 50, 99.8])
-    dark_tail, light_tail = middle - low, high - middle
-    if dark_tail > 1.5 * light_tail or light_tail > 1.5 * dark_tail:
-        dark_ink = dark_tail > light_tail
-    else:
-        dark_ink = middle > 80
-    ink = 255.0 - work if dark_ink else work
-
-    # 2. Lighting. A grey-level opening with a kernel a third of the picture wipes out
-    # every stroke (strokes are thinner than that) and keeps the slowly varying paper.
-    # Lighting has no fine detail: a 48-pixel thumbnail is enough, and fast.
-    f = 48 / max(H, W)
-    thumb = cv2.resize(ink, (max(3, round(W * f)), max(3, round(H * f))), interpolation=cv2.INTER_AREA)
-    k = max(3, int(max(thumb.shape) * 0.34) | 1)
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
-    paper = cv2.morphologyEx(thumb, cv2.MORPH_OPEN, kernel, borderType=cv2.BORDER_REPLICATE)
-    paper = cv2.resize(cv2.GaussianBlur(paper, (0, 0), k / 6), (W, H), interpolation=cv2.INTER_LINEAR)
-    signal = ink - paper
-    if dark_ink:
-        # Light multiplies: in a shadow the ink is darker *and* less contrasted, so
-        # dividing by the paper's brightness gives the same signal in shade and in sun.
-        signal = signal / np.maximum(255.0 - paper, 16.0) * 255.0
-    # Noise level from the paper (the lower half of the signal), to tell ink from grain.
-    p10, p50 = np.percentile(signal[::2, ::2], [10, 50])
-    noise = (p50 - p10) / 1.28
-    signal = np.clip(signal, 0, None)
-
-    # 3. Ink or paper: Otsu's threshold, but never below 30% of the ink's contrast (a
-    # blurred stroke's halo is not ink). A paper edge or the table runs *along* the
-    # border (a stroke only crosses it) and is often darker than the ink: when there is
-    # one, blank it out and threshold again, so it cannot set the contrast.
-    for attempt in range(2):
-        contrast = float(np.percentile(signal[::2, ::2], 99.9))
-        if contrast < max(MIN_CONTRAST, 6 * noise):
-            raise ValueError("no digit found in the image")
-        ink8 = np.clip(signal / contrast * 255.0, 0, 255).astype(np.uint8)
-        otsu, _ = cv2.threshold(ink8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        mask = (ink8 > max(otsu, 0.3 * 255)).astype(np.uint8)
-        count, labels, stats, centres = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        # Per component, the largest share of one side of the picture it runs along.
-        contact = np.zeros(count - 1)
-        for edge, length in ((labels[0], W), (labels[-1], W), (labels[:, 0], H), (labels[:, -1], H)):
-            contact = np.maximum(contact, np.bincount(edge, minlength=count)[1:] / length)
-        edges = np.flatnonzero(contact > 0.25) + 1
-        if attempt == 1 or len(edges) == 0:
-            break
-        band = cv2.dilate(np.isin(labels, edges).astype(np.uint8), np.ones((5, 5), np.uint8))
-        signal = np.where(band > 0, 0.0, signal)
-    if count <= 1:
-        raise ValueError("no digit found in the image")
-    area = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
-    x0, y0 = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
-    x1, y1 = x0 + stats[1:, cv2.CC_STAT_WIDTH], y0 + stats[1:, cv2.CC_STAT_HEIGHT]
-    candidate = (contact <= 0.25) & (area >= 0.0002 * H * W)
-    # A line from one side to the other (a ruled line, a fold) is no digit when there is
-    # anything else.
-    across = ((x0 == 0) & (x1 == W) & (y1 - y0 < 0.2 * H)) | ((y0 == 0) & (y1 == H) & (x1 - x0 < 0.2 * W))
-    if np.count_nonzero(candidate) > 1:
-        candidate &= ~across
-    if not candidate.any():
-        raise ValueError("no digit found in the image")
-    # The digit: big and central; touching the border counts against it.
-    dx, dy = centres[1:, 0] / W - 0.5, centres[1:, 1] / H - 0.5
-    touches = (x0 == 0) | (y0 == 0) | (x1 == W) | (y1 == H)
-    score = area * np.exp(-(dx**2 + dy**2) / (2 * 0.3**2)) * np.where(touches, 0.5, 1.0)
-    main = int(np.argmax(np.where(candidate, score, -1.0)))
-    keep = np.zeros(count - 1, dtype=bool)
-    keep[main] = True
-    # Pieces close to it belong to it too (a 5's flag, a 4 written in two strokes).
-    box = [x0[main], y0[main], x1[main], y1[main]]
-    grown = True
-    while grown:
-        grown = False
-        gap = 0.25 * max(box[2] - box[0], box[3] - box[1])
-        for i in np.flatnonzero(candidate & ~keep & (area >= 0.03 * area[main])):
-            if x0[i] < box[2] + gap and x1[i] > box[0] - gap and y0[i] < box[3] + gap and y1[i] > box[1] - gap:
-                keep[i] = grown = True
-                box = [min(box[0], x0[i]), min(box[1], y0[i]), max(box[2], x1[i]), max(box[3], y1[i])]
-    digit = np.isin(labels, np.flatnonzero(keep) + 1).astype(np.uint8)
-
-    # 4. Crop, and bring the strokes to MNIST's thickness: stroke width is about
-    # 2 * area / perimeter for a long thin shape.
-    crop = digit[box[1]: box[3], box[0]: box[2]]
-    side = max(crop.shape)
-    contours, _ = cv2.findContours(crop, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
-    perimeter = sum(cv2.arcLength(contour, True) for contour in contours)
-    stroke = 2.0 * float(crop.sum()) / max(perimeter, 1.0)
-    target = STROKE * side
-    margin = side // 10 + 2
-    crop = cv2.copyMakeBorder(crop, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=0)
-    if stroke < 0.8 * target:  # a thin pen: thicken
-        radius = int(round((target - stroke) / 2))
-        if radius >= 1:
-            crop = cv2.dilate(crop, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2))
-    elif stroke > 1.5 * target:  # a marker: thin, gently, so loops stay closed
-        radius = int(round((stroke - target) * 0.3))
-        if radius >= 1:
-            thinner = cv2.erode(crop, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2))
-            if thinner.sum() > 0.3 * crop.sum():
-                crop = thinner
-    rows, cols = np.nonzero(crop)
-    crop = crop[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1].astype(np.float32)
-
-    # Fit into the 20x20 box keeping the aspect ratio; INTER_AREA averages the sharp
-    # mask into soft grey edges, MNIST's anti-aliasing.
-    fit = BOX / max(crop.shape)
-    new_h, new_w = max(1, round(crop.shape[0] * fit)), max(1, round(crop.shape[1] * fit))
-    boxed = cv2.resize(crop, (new_w, new_h), interpolation=cv2.INTER_AREA)
-
-    # 5. Into the 28x28 frame, then shift the centre of mass to (14, 14) like MNIST.
-    frame = np.zeros((FRAME, FRAME), np.float32)
-    top, left = (FRAME - new_h) // 2, (FRAME - new_w) // 2
-    frame[top: top + new_h, left: left + new_w] = boxed
-    moments = cv2.moments(frame)
-    shift_x = FRAME / 2 - moments["m10"] / moments["m00"]
-    shift_y = FRAME / 2 - moments["m01"] / moments["m00"]
-    move = np.float32([[1, 0, shift_x], [0, 1, shift_y]])
-    frame = cv2.warpAffine(frame, move, (FRAME, FRAME), flags=cv2.INTER_LINEAR)
+    picture = working_copy(grey)
+    signal = even_out_lighting(white_on_black(picture))
+    mask = separate_ink(signal)
+    bands = edge_bands(mask)
+    if bands.any():
+        signal = np.where(bands, 0.0, signal)
+        mask = separate_ink(signal)
+    digit = keep_digit(mask)
+    crop = match_stroke_width(crop_to_ink(digit))
+    image = centre_by_mass(fit_in_box(crop))
     if stages is not None:
-        stages.update(picture=work, ink=ink8, mask=mask * 255, digit=digit * 255)
-    return np.clip(frame, 0.0, 1.0).astype(np.float32)
+        stages.update(picture=picture, ink=signal, mask=mask, digit=digit)
+    return image
     # END SOLUTION
 
 
@@ -331,6 +392,11 @@ def predict_digit(model, image):
 def explain_figure(grey, image, probabilities, mnist_means=None):
     """Show how a picture became the model's input, and what the model made of it.
 
+    `plt.subplot_mosaic(LAYOUT, figsize=(12, 6.4))` gives a figure and a dict of axes
+    named after `LAYOUT`: the top row for the stages of `preprocess_digit` (the course's
+    `show_stages(axes, stages)` draws them), the bottom row for what the model saw and
+    said: "input", "mean" and "bars".
+
     Args:
         grey: the 2-D uint8 picture from `read_image`.
         image: the (28, 28) result of `preprocess_digit(grey)`.
@@ -339,49 +405,25 @@ def explain_figure(grey, image, probabilities, mnist_means=None):
             digit; when given, the average of the predicted digit is shown beside yours.
 
     Returns:
-        A matplotlib Figure with, on top, the stages of `preprocess_digit` (the picture,
-        the ink after evening out the light, the ink mask, the digit kept), and below,
-        the 28x28 input, the average MNIST digit for the prediction (when `mnist_means`
-        is given), and a bar chart of the ten probabilities with the predicted digit
-        highlighted (x axis "digit", y axis "probability").
+        A matplotlib Figure with the stages (collected by calling
+        `preprocess_digit(grey, stages=stages)` with an empty dict), the 28x28 input, the
+        average MNIST digit for the prediction (`mnist_means[digit]`, when given), and a
+        bar chart of the ten probabilities (x axis "digit", y axis "probability").
     """
     # BEGIN SOLUTION
     stages = {}
     preprocess_digit(grey, stages=stages)
-    probabilities = np.asarray(probabilities, dtype=np.float64)
     digit = int(np.argmax(probabilities))
-    figure = plt.figure(figsize=(12, 6.4))
-    grid = figure.add_gridspec(2, 4, height_ratios=[1, 1.1])
-    titles = {
-        "picture": "1. your picture (grey)",
-        "ink": "2. ink, light evened out",
-        "mask": "3. ink or paper",
-        "digit": "4. the digit kept",
-    }
-    for column, (name, title) in enumerate(titles.items()):
-        ax = figure.add_subplot(grid[0, column])
-        ax.imshow(stages[name], cmap="gray", vmin=0, vmax=255 if name != "picture" else None)
-        ax.set_title(title, fontsize=10)
-        ax.set_axis_off()
-    ax = figure.add_subplot(grid[1, 0])
-    ax.imshow(image, cmap="gray", vmin=0, vmax=1)
-    ax.set_title("5. model input, 28x28", fontsize=10)
-    ax.set_axis_off()
-    ax = figure.add_subplot(grid[1, 1])
+    figure, axes = plt.subplot_mosaic(LAYOUT, figsize=(12, 6.4))
+    show_stages(axes, stages)
+    axes["input"].imshow(image, cmap="gray", vmin=0, vmax=1)
+    axes["input"].set_title("model input, 28x28")
     if mnist_means is not None:
-        ax.imshow(np.asarray(mnist_means)[digit], cmap="gray")
-        ax.set_title(f"an average MNIST {digit}", fontsize=10)
-    else:
-        ax.text(0.5, 0.5, "average MNIST digit\nnot available", ha="center", va="center")
-    ax.set_axis_off()
-    ax = figure.add_subplot(grid[1, 2:])
-    colours = ["tab:orange" if d == digit else "tab:blue" for d in range(10)]
-    ax.bar(range(10), probabilities, color=colours)
-    ax.set_xticks(range(10))
-    ax.set_ylim(0, 1)
-    ax.set_xlabel("digit")
-    ax.set_ylabel("probability")
-    ax.set_title(f"the model says {digit} ({probabilities[digit]:.0%})", fontsize=10)
-    figure.tight_layout()
+        axes["mean"].imshow(mnist_means[digit], cmap="gray")
+        axes["mean"].set_title(f"an average MNIST {digit}")
+    axes["bars"].bar(range(10), probabilities)
+    axes["bars"].set_xlabel("digit")
+    axes["bars"].set_ylabel("probability")
+    axes["bars"].set_title(f"the model says {digit} ({probabilities[digit]:.0%})")
     return figure
     # END SOLUTION

@@ -27,17 +27,13 @@ from pathlib import Path
 
 import pytest
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from mnist_course.course import CORE, GOING_FURTHER, LESSONS
+from mnist_course.hints import hint_levels
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-LESSON_PAGES = [f"lessons/{page}/" for page in (
-    "01-load", "02-prepare", "03-explore", "04-model", "05-train", "06-evaluate", "07-predict"
-)]
+LESSON_PAGES = [unit.page.removesuffix(".md") + "/" for unit in LESSONS.values()]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -93,8 +89,7 @@ def test_site_builds_strictly_with_every_page_and_figure(site):
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
     assert "pytest checks/lesson_02" in text
     assert "Reference solution" in text and "np.float32(255.0)" in text
-    with open(ROOT / "hints.toml", "rb") as handle:
-        nudge = tomllib.load(handle)["lesson_02"]["normalize"]["levels"][0]
+    nudge = hint_levels(ROOT, "02", "normalize")[0]
     words = re.sub(r"[`*_]", "", nudge).split()[:6]  # the hint's opening, as rendered
     assert " ".join(words) in text, f"the hint {nudge!r} is not on the lesson 02 page"
 
@@ -196,10 +191,11 @@ def test_search_finds_confusion(server, browser):
 
 def test_navigation_reaches_every_lesson(server, browser):
     page, problems = open_page(browser, server)
-    page.click("nav.md-tabs a:has-text('Lessons')")
-    page.wait_for_load_state("networkidle")
-    for lesson in LESSON_PAGES:
-        number = lesson.split("/")[1][:2]
+    tabs = {CORE: "Lessons", GOING_FURTHER: "Going further"}  # the nav's tab of each track
+    for unit, lesson in zip(LESSONS.values(), LESSON_PAGES):
+        page.click(f"nav.md-tabs a:has-text('{tabs[unit.track]}')")
+        page.wait_for_load_state("networkidle")
+        number = unit.number
         link = page.locator(f"nav.md-nav--primary a.md-nav__link[href$='{lesson.split('/')[1]}/']").first
         link.click()
         page.wait_for_url(f"**/{lesson}")

@@ -8,13 +8,12 @@ so they replace the correct versions, and runs that lesson's check against the c
 
 from __future__ import annotations
 
-import ast
 import shutil
 from pathlib import Path
 
 import pytest
 
-from mnist_course.course import LESSONS
+from mnist_course.dev import check_mistakes, lesson_of_mistake, mistake_facts
 
 from conftest import ROOT
 
@@ -22,41 +21,9 @@ MISTAKES_DIR = Path(__file__).parent / "mistakes"
 MISTAKES = sorted(MISTAKES_DIR.glob("lesson_*/*.py"))
 
 
-def constants(path: Path) -> dict:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found = {"doc": ast.get_docstring(tree)}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") in {"CAUGHT_BY", "HINT"}:
-            found[node.targets[0].id] = ast.literal_eval(node.value)
-    return found
-
-
-def lesson_for(mistake: Path):
-    module = mistake.parent.name
-    matches = [lesson for lesson in LESSONS.values() if lesson.module == module]
-    assert matches, f"{mistake}: folder must be named after a lesson module"
-    return matches[0]
-
-
-def check_functions(number: str) -> set[str]:
-    names = set()
-    for path in (ROOT / "checks" / f"lesson_{number}").glob("test_*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        names |= {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
-    return names
-
-
 def test_the_catalogue_is_substantial():
     assert len(MISTAKES) >= 15
-    for mistake in MISTAKES:
-        meta = constants(mistake)
-        assert meta["doc"], f"{mistake.name}: say what the learner did in a docstring"
-        assert meta.get("HINT"), f"{mistake.name}: HINT missing"
-        lesson = lesson_for(mistake)
-        assert meta.get("CAUGHT_BY") in check_functions(lesson.number), (
-            f"{mistake.name}: CAUGHT_BY {meta.get('CAUGHT_BY')!r} is not a check of lesson "
-            f"{lesson.number}"
-        )
+    assert check_mistakes(ROOT) == []
 
 
 @pytest.fixture(scope="session")
@@ -77,8 +44,8 @@ def heavy_libraries():
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda path: f"{path.parent.name[:9]}-{path.stem}")
 def test_mistake_is_caught_with_its_hint(mistake, tmp_path, pytester, heavy_libraries):
-    meta = constants(mistake)
-    lesson = lesson_for(mistake)
+    meta = mistake_facts(mistake)
+    lesson = lesson_of_mistake(mistake)
     impl = tmp_path / "impl"
     shutil.copytree(ROOT / "solutions", impl, ignore=shutil.ignore_patterns("__pycache__"))
     target = impl / lesson.filename

@@ -256,20 +256,34 @@ def test_validate_shapes_accepts_good_data(lesson):
 
 
 @pytest.mark.parametrize(
-    "case, x, y, must_mention",
+    "case, x, y, must_mention, example",
     [
-        ("lengths", np.zeros((100, 28, 28)), np.zeros(99, dtype=int), ["100", "99"]),
-        ("image size", np.zeros((4, 28, 27)), np.zeros(4, dtype=int), ["27"]),
-        ("label range", np.zeros((3, 28, 28)), np.array([1, 10, 2]), ["10"]),
-        ("negative label", np.zeros((3, 28, 28)), np.array([1, -1, 2]), ["-1"]),
+        ("lengths", np.zeros((100, 28, 28)), np.zeros(99, dtype=int), ["100", "99"],
+         "x has 100 images but y has 99 labels"),
+        ("image size", np.zeros((4, 28, 27)), np.zeros(4, dtype=int), ["27"],
+         "images are (28, 27), expected 28x28"),
+        ("label range", np.zeros((3, 28, 28)), np.array([1, 10, 2]), ["10"],
+         "labels must be 0..9, found 10"),
+        ("negative label", np.zeros((3, 28, 28)), np.array([1, -1, 2]), ["-1"],
+         "labels must be 0..9, found -1"),
+        ("fractional label", np.zeros((3, 28, 28)), np.array([1.0, 3.5, 2.0]), ["3.5"],
+         "labels must be 0..9, found 3.5"),
+        ("2-D labels", np.zeros((3, 28, 28)), np.zeros((3, 1), dtype=int), ["(3, 1)"],
+         "labels must be one-dimensional, got shape (3, 1)"),
     ],
-)
-def test_validate_shapes_names_the_mismatch(lesson, case, x, y, must_mention):
+)  # fmt: skip
+def test_validate_shapes_names_the_mismatch(lesson, case, x, y, must_mention, example):
+    checks = {
+        "fractional label": "a label must be a whole number: y % 1 != 0 finds 3.5",
+        "2-D labels": "check y.ndim == 1: a column of labels, shape (3, 1), is not what "
+        "Keras' sparse loss expects",
+    }
     error = expect_raises(
         ValueError,
         "validate_shapes",
-        f"a mismatch in {case} (x {x.shape}, y {y.shape})",
-        f"check the {case} and raise ValueError(...) with a message that names the problem",
+        f"a mismatch in {case} (x {x.shape}, y {y.shape}: {y.ravel().tolist()[:5]})",
+        checks.get(case, f"check the {case} and raise ValueError(...) with a message that "
+                   "names the problem"),  # fmt: skip
         lambda: lesson.validate_shapes(x, y),
     )
     expect(
@@ -277,5 +291,5 @@ def test_validate_shapes_names_the_mismatch(lesson, case, x, y, must_mention):
         "validate_shapes",
         f"a message that mentions {', '.join(must_mention)}",
         f"ValueError: {error}",
-        f"say what you found, e.g. f\"x has {len(x)} images but y has {len(y)} labels\"",
+        f"say what you found, e.g. raise ValueError(f\"...\") giving \"{example}\"",
     )

@@ -91,6 +91,19 @@ def test_label_counts_table(lesson):
     )
 
 
+def test_label_counts_of_no_labels(lesson):
+    table = call("label_counts", lesson.label_counts, np.array([], dtype=int))
+    shares = np.asarray(getattr(table, "get", lambda *_: [])("share", []), dtype=float)
+    expect(
+        isinstance(table, pd.DataFrame) and len(table) == 10 and shares.size == 10
+        and not np.isnan(shares).any() and np.all(shares == 0),
+        "label_counts",
+        "ten rows with count 0 and share 0.0 for an empty array of labels",
+        f"shares {np.round(shares, 3).tolist()}" if shares.size else type_name(table),
+        "0 / 0 is NaN: divide by max(len(y), 1) so that no labels gives shares of 0.0",
+    )
+
+
 # --- plots ----------------------------------------------------------------------------------
 
 
@@ -120,6 +133,29 @@ def test_plot_samples_titles_each_image_with_its_label(lesson, sample):
         "the first axes to show x[0]",
         "another image",
         "draw the images in order: x[0], x[1], ...",
+    )
+    colours = sorted({ax.images[0].get_cmap().name for ax in shown[:12]})
+    expect(
+        colours == ["gray"],
+        "plot_samples",
+        "greyscale images (colour map 'gray'), as MNIST's pixels are shades of grey",
+        f"colour maps {colours}",
+        "matplotlib colours a 2-D array with 'viridis' unless told otherwise: "
+        "ax.imshow(x[i], cmap='gray')",
+    )
+
+
+def test_plot_samples_grid_grows_with_n(lesson, sample):
+    x, y = sample
+    figure = figure_from("plot_samples", lesson.plot_samples, x, y, n=36)
+    shown = image_axes(figure)
+    expect(
+        len(shown) == 36 and len(figure.axes) >= 36,
+        "plot_samples",
+        "36 axes with an image each for n=36 (e.g. a 6x6 grid)",
+        f"{len(figure.axes)} axes, {len(shown)} with an image",
+        "work the grid out from n: columns = ceil(sqrt(n)), rows = ceil(n / columns), "
+        "instead of a fixed plt.subplots(5, 5)",
     )
 
 

@@ -300,6 +300,22 @@ def test_augment_fills_the_border_with_black(lesson):
         "give every random layer fill_mode='constant', fill_value=0.0; Keras' default "
         "'reflect' mirrors pieces of the stroke into the border",
     )
+    left = {name: mode for name, mode in fills.items() if name.startswith("Random")
+            and (mode != "constant" or layer_fill_value(block, name) != 0.0)}  # fmt: skip
+    expect(
+        not left,
+        "augment",
+        "fill_mode='constant' with fill_value=0.0 on every random layer (rotation, "
+        "translation and zoom)",
+        f"{', '.join(f'{name} fill_mode={mode!r}' for name, mode in left.items())}",
+        "each random layer has its own fill_mode: pass **black (or both arguments) to all "
+        "three; left on 'reflect', a zoom out mirrors strokes into the border",
+    )
+
+
+def layer_fill_value(block, name):
+    layer = [layer for layer in sublayers(block) if type(layer).__name__ == name][0]
+    return float(layer.get_config().get("fill_value", 0.0))
 
 
 def test_augment_moves_digits_only_while_training(lesson, small_train):

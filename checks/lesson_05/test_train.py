@@ -121,6 +121,14 @@ def test_fit_gets_the_arguments(learned):
         f"batch_size={spy.kwargs.get('batch_size')}",
         "pass batch_size=batch_size to model.fit",
     )
+    expect(
+        spy.kwargs.get("verbose") == 0,
+        "train",
+        "verbose=0 passed to model.fit when train(..., verbose=0): the caller wants silence",
+        f"verbose={spy.kwargs.get('verbose', 'not passed (Keras then draws its progress bar)')!r}",
+        "pass verbose=verbose to model.fit: `mnist-course train` chooses bars or one line "
+        "per epoch through it",
+    )
 
 
 def test_stops_early_and_keeps_the_best_weights(learned):

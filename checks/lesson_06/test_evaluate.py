@@ -30,12 +30,22 @@ def lesson(learner):
     return learner("06")
 
 
-def test_predict_labels_picks_the_highest_score(lesson, reference, small_test):
+def test_predict_labels_picks_the_highest_score(lesson, reference, small_test, capsys):
     x, _ = small_test
     keras.utils.set_random_seed(0)
     model = reference("04").build_model((32,))
     x = x[:200]
+    capsys.readouterr()
     labels = np.asarray(call("predict_labels", lesson.predict_labels, model, x))
+    printed = capsys.readouterr().out
+    expect(
+        not printed.strip(),
+        "predict_labels",
+        "nothing printed: predictions are data, and `mnist-course evaluate --json` prints "
+        "only JSON",
+        f"printed {printed.strip().splitlines()[-1][:70]!r}" if printed.strip() else "",
+        "Keras draws a progress bar unless told not to: model.predict(x, verbose=0)",
+    )
     wanted = np.argmax(model.predict(x, verbose=0), axis=1)
     expect(
         labels.shape == (200,),
@@ -76,7 +86,10 @@ def test_accuracy(lesson):
         "accuracy",
         f"{9 / 13:.4f} (9 right out of 13)",
         f"{float(value):.4f}",
-        "a share between 0 and 1, not a percentage: do not multiply by 100"
+        "9 is the number of right answers: the share of positions where y_true == y_pred "
+        "divides it by their number (np.mean does both)"
+        if abs(float(value) - 9) < 1e-9
+        else "a share between 0 and 1, not a percentage: do not multiply by 100"
         if float(value) > 1
         else "the share of positions where y_true == y_pred",
     )
@@ -119,6 +132,7 @@ def test_confusion_rows_are_true_digits(lesson):
 
 def test_plot_confusion_is_an_annotated_heatmap(lesson, reference):
     cm = reference("06").confusion(Y_TRUE, Y_PRED)
+    cm[0, 0] = 1234  # a real test set has counts in the thousands
     figure = call("plot_confusion", lesson.plot_confusion, cm)
     expect(
         isinstance(figure, Figure),
@@ -130,11 +144,13 @@ def test_plot_confusion_is_an_annotated_heatmap(lesson, reference):
     ax = figure.axes[0]
     numbers = [text.get_text() for text in ax.texts]
     expect(
-        len(numbers) == 100 and numbers.count("2") == 1,
+        len(numbers) == 100 and numbers.count("2") == 1 and numbers.count("1234") == 1,
         "plot_confusion",
-        "100 cells, each annotated with its count",
-        f"{len(numbers)} annotations",
-        "sns.heatmap(cm, annot=True, fmt='d', ax=ax)",
+        "100 cells, each annotated with its count as a whole number (1234, not 1.2e+03)",
+        f"{len(numbers)} annotations, e.g. {sorted(set(numbers), key=len)[-1]!r}"
+        if numbers else "no annotations",
+        "sns.heatmap(cm, annot=True, fmt='d', ax=ax): without fmt='d' seaborn writes big "
+        "counts like 1.2e+03",
     )
     expect(
         ax.get_xlabel() == "predicted digit" and ax.get_ylabel() == "true digit",
@@ -149,7 +165,16 @@ def test_plot_confusion_is_an_annotated_heatmap(lesson, reference):
 def test_most_confused(lesson, reference):
     cm = reference("06").confusion(Y_TRUE, Y_PRED)
     cm[3, 3] = 50  # a big diagonal cell: right answers, not confusions
+    before = cm.copy()
     table = call("most_confused", lesson.most_confused, cm, k=3)
+    expect(
+        np.array_equal(cm, before),
+        "most_confused",
+        "the caller's matrix unchanged (they may still plot or print it)",
+        f"cm changed: diagonal now {np.diag(cm).tolist()}",
+        "np.fill_diagonal(cm, 0) writes into the caller's array: work on cm.copy(), or "
+        "pick the off-diagonal cells without changing cm",
+    )
     expect(
         isinstance(table, pd.DataFrame) and list(table.columns) == ["true", "predicted", "count"],
         "most_confused",
@@ -199,6 +224,13 @@ def test_per_class_report(lesson):
         "one row per digit 0..9 (6 included, with support 0)",
         f"index {list(report.index)}",
         "pass labels=list(range(10)) and index the DataFrame by digit",
+    )
+    expect(
+        report.index.name == "digit",
+        "per_class_report",
+        "an index named 'digit' (so the table prints, joins and plots by digit)",
+        f"index named {report.index.name!r}",
+        "index=pd.Index(range(10), name='digit')",
     )
     precision, recall, f1, support = precision_recall_fscore_support(
         Y_TRUE, Y_PRED, labels=list(range(10)), zero_division=0

@@ -114,6 +114,23 @@ def test_cnn_layers_follow_the_recipe(lesson):
     )
 
 
+def test_cnn_has_the_documented_size(lesson):
+    model = built(lesson)
+    convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    paddings = sorted({layer.get_config().get("padding") for layer in convs})
+    expect(
+        model.count_params() == 225_290,
+        "build_cnn",
+        "225,290 parameters for build_cnn() with its defaults, as the guide works out",
+        f"{model.count_params():,} parameters (Conv2D padding {paddings})",
+        "padding='same' keeps every feature map 28x28 wide, so Flatten hands the Dense layer "
+        "almost twice as many numbers: leave Conv2D on its default padding ('valid')"
+        if "same" in paddings
+        else "follow the recipe exactly: Conv2D(count, 3, activation='relu'), MaxPooling2D(2), "
+        "and the layers listed in the docstring",
+    )
+
+
 def test_cnn_uses_the_augmentation(lesson):
     probe = keras.Sequential([keras.layers.RandomTranslation(0.1, 0.1)], name="probe")
     model = built(lesson, augmentation=probe)

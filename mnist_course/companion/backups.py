@@ -53,7 +53,8 @@ class Backup:
             expected = record["sha256"]
         except FileNotFoundError:
             raise DamagedBackup(self, f"its record {self.record.name} is missing") from None
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError):
+            # RecursionError: a record nested thousands deep is damaged, not a crash
             raise DamagedBackup(self, f"its record {self.record.name} is unreadable") from None
         try:
             data = self.file.read_bytes()
@@ -86,6 +87,15 @@ def save(workspace: Workspace, unit: Lesson, data: bytes, now: dt.datetime | Non
         count += 1
         stamp = f"{base}_{count}"
     backup = Backup(unit, stamp, where / f"{stamp}.py", where / f"{stamp}.json")
+    try:
+        _write(workspace, unit, backup, data)
+    except BaseException:
+        discard(backup)  # half a backup is no backup: leave none
+        raise
+    return backup
+
+
+def _write(workspace: Workspace, unit: Lesson, backup: Backup, data: bytes) -> None:
     write_atomically(backup.file, data)
     record = {
         "lesson": unit.number,
@@ -101,7 +111,15 @@ def save(workspace: Workspace, unit: Lesson, data: bytes, now: dt.datetime | Non
         raise CourseError(
             f"could not back up lessons/{unit.filename} ({error.reason}): it was left as it is."
         ) from None
-    return backup
+
+
+def discard(backup: Backup) -> None:
+    """Remove a backup that was made for a change that then did not happen."""
+    for path in (backup.file, backup.record):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def all_backups(workspace: Workspace, unit: Lesson | None = None) -> list[Backup]:

@@ -6,64 +6,42 @@
 move a progress bar while the checks run:
 
     {"event": "collected", "tests": [{"nodeid": ..., "lesson": "02"}, ...]}
+    {"event": "start", "nodeid": ..., "lesson": "02"}
     {"event": "test", "nodeid": ..., "lesson": "02", "outcome": "failed",
-     "function": "normalize", "stub": true, "message": "Lesson 02 · ..."}
+     "check": {"kind": "stub", "function": "normalize", ...}, "message": "Lesson 02 · ..."}
     {"event": "collect_error", "lesson": "03", "message": "..."}
     {"event": "finished", "exitstatus": 1}
 
-"message" is the teaching report that `mnist_course.pytest_plugin` wrote for the failure.
+"check" is the failure's `CheckOutcome` (`mnist_course.outcome`) as the pytest plugin
+classified it, and "message" the teaching report it rendered from it.
+
+A time limit per lesson (`MNIST_COURSE_LESSON_LIMIT` seconds, set by the runner): when a
+lesson's first check starts, `faulthandler` is armed to dump every thread's stack to
+`MNIST_COURSE_TIMEOUT_DUMP` and end the process if the lesson is still running when the
+limit hits. The dump is how the runner names the learner's function that never returned,
+even when it is stuck inside NumPy or TensorFlow, where no Python-level timer could stop it.
+Plain `pytest checks/lesson_02` sets neither variable, so nothing changes there.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
-import traceback
 from pathlib import Path
 
 import pytest
 
-from mnist_course.checking import CheckFailure
-from mnist_course.course import LESSONS
-from mnist_course.stubs import STUB_PREFIX
-
-RESULTS_ENV = "MNIST_COURSE_RESULTS"
-FUNCTION_KEY = "mnist_course_function"  # where makereport leaves the failing function's name
-
-
-def lesson_number(path: str) -> str | None:
-    """"02" for anything under checks/lesson_02/, else None."""
-    for part in reversed(Path(path).parts):
-        if part.startswith("lesson_") and part[7:9] in LESSONS:
-            return part[7:9]
-    return None
-
-
-def failing_function(item, excinfo) -> tuple[str | None, bool]:
-    """(name of the learner's function the failure is about, whether it is a stub's error).
-
-    A failed expectation names its function; otherwise it is the innermost frame of the
-    traceback that runs in the lesson file under check (the stub's `raise`, or the
-    learner's own line that raised).
-    """
-    error = excinfo.value
-    if isinstance(error, CheckFailure):
-        return error.function, False
-    stub = isinstance(error, NotImplementedError) and STUB_PREFIX in str(error)
-    number = lesson_number(str(item.fspath))
-    if number is None:
-        return None, stub
-    filename = LESSONS[number].filename
-    frames = [
-        frame for frame in traceback.extract_tb(excinfo.tb) if Path(frame.filename).name == filename
-    ]
-    return (frames[-1].name if frames else None), stub
-
+from mnist_course.companion.runner import DUMP_ENV, LIMIT_ENV, RESULTS_ENV, lesson_number
+from mnist_course.outcome import OUTCOME_KEY
 
 class ResultWriter:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, limit: float | None = None, dump: Path | None = None):
         self.out = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed at session end
         self.worst: dict[str, dict] = {}
+        self.limit = limit
+        self.dump = open(dump, "w", encoding="utf-8") if limit and dump else None  # noqa: SIM115
+        self.timed_lesson: str | None = None
 
     def emit(self, event: dict) -> None:
         self.out.write(json.dumps(event) + "\n")
@@ -88,13 +66,13 @@ class ResultWriter:
                 }
             )
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(self, item, call):
-        report = yield
-        if report.failed and call.excinfo is not None:
-            function, stub = failing_function(item, call.excinfo)
-            report.user_properties.append((FUNCTION_KEY, {"function": function, "stub": stub}))
-        return report
+    def pytest_runtest_logstart(self, nodeid, location):
+        lesson = lesson_number(nodeid)
+        self.emit({"event": "start", "nodeid": nodeid, "lesson": lesson})
+        if self.dump and lesson != self.timed_lesson:
+            # One clock per lesson, started by its first check (lessons run one after another).
+            self.timed_lesson = lesson
+            faulthandler.dump_traceback_later(self.limit, exit=True, file=self.dump)
 
     def pytest_runtest_logreport(self, report):
         # A check's outcome is its worst phase: an error while setting up counts as failed.
@@ -104,13 +82,9 @@ class ResultWriter:
         if seen["outcome"] == "failed":
             return
         if report.failed:
-            details = dict(report.user_properties).get(FUNCTION_KEY, {})
-            seen.update(
-                outcome="failed",
-                function=details.get("function"),
-                stub=details.get("stub", False),
-                message=str(report.longrepr),
-            )
+            # The pytest plugin classified the failure once (mnist_course.outcome).
+            check = dict(report.user_properties).get(OUTCOME_KEY)
+            seen.update(outcome="failed", check=check, message=str(report.longrepr))
         elif report.skipped:
             seen["outcome"] = "skipped"
 
@@ -120,6 +94,9 @@ class ResultWriter:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session, exitstatus):
+        if self.dump:
+            faulthandler.cancel_dump_traceback_later()
+            self.dump.close()
         self.emit({"event": "finished", "exitstatus": int(exitstatus)})
         self.out.close()
 
@@ -127,4 +104,7 @@ class ResultWriter:
 def pytest_configure(config):
     path = os.environ.get(RESULTS_ENV)
     if path:
-        config.pluginmanager.register(ResultWriter(Path(path)), "mnist-course-results")
+        limit = float(os.environ.get(LIMIT_ENV) or 0) or None
+        dump = os.environ.get(DUMP_ENV)
+        writer = ResultWriter(Path(path), limit, Path(dump) if dump else None)
+        config.pluginmanager.register(writer, "mnist-course-results")

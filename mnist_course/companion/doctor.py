@@ -27,11 +27,13 @@ from pathlib import Path
 
 from rich.console import Console
 
+from mnist_course.companion import terminal
 from mnist_course.companion.workspace import Workspace, relative
 from mnist_course.course import CourseError, LESSONS, load_module
 from mnist_course.pipeline import MODELS_DIR
 
-MIN_PYTHON = (3, 10)  # as pyproject.toml's requires-python
+MIN_PYTHON = (3, 11)  # as pyproject.toml's requires-python (Keras 3.14 needs it)
+MIN_KERAS = (3, 14)  # as pyproject.toml: earlier releases load hostile model files unsafely
 COURSE_PACKAGES = ("numpy", "pandas", "scikit-learn", "matplotlib", "seaborn", "pytest")
 TENSORFLOW_TIMEOUT = 300  # seconds; a first import on a slow disk can take a minute
 INSTALL_FIX = "from the course folder: python -m pip install -e ."
@@ -166,6 +168,13 @@ def check_tensorflow(facts: dict, returncode: int, cpu_has_avx: bool | None = No
     keras_version, backend = facts["keras"], facts["backend"]
     if not keras_version.startswith("3."):
         found.append(Finding("Keras backend", FAIL, f"Keras {keras_version}: the course needs Keras 3", INSTALL_FIX))
+    elif version_tuple(keras_version) < MIN_KERAS:
+        wanted = ".".join(map(str, MIN_KERAS))
+        found.append(Finding(
+            "Keras backend", FAIL,
+            f"Keras {keras_version} can run code hidden in a model file, even in safe mode",
+            f"python -m pip install 'keras>={wanted}'",
+        ))
     elif backend != "tensorflow":
         found.append(
             Finding(
@@ -206,6 +215,17 @@ def parse_cpuinfo(text: str) -> set[str] | None:
         if key.strip() == "flags":
             return set(value.lower().split())
     return None
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """(3, 15, 1) from "3.15.1" (and (3, 14) from "3.14.0rc1"): enough to compare releases."""
+    parts = []
+    for part in version.split(".")[:3]:
+        digits = "".join(c for c in part if c.isdigit()) if part[:1].isdigit() else ""
+        if not digits:
+            break
+        parts.append(int(digits[:6]))
+    return tuple(parts)
 
 
 def check_cpu(flags: set[str] | None, machine: str | None = None) -> Finding:
@@ -263,8 +283,13 @@ def check_mnist(workspace: Workspace) -> Finding:
         """(True, its size) for a sound file; (False, what is wrong with it) otherwise."""
         try:
             (x_train, _), (x_test, _) = load_mnist(path)
-        except ValueError as error:  # MnistFileError: the message names the path and the fix
-            return False, str(error).split(". ")[0]
+        except MemoryError:
+            return False, f"{path} declares arrays too large to load"
+        except Exception as error:  # noqa: BLE001 - MnistFileError names the path; anything else too
+            text = " ".join(str(error).split()) or type(error).__name__
+            if not isinstance(error, (ValueError, CourseError)):
+                text = f"{path}: {type(error).__name__}: {text}"
+            return False, text.split(". ")[0][:300]
         return True, f"{len(x_train):,} training + {len(x_test):,} test images"
 
     chosen = os.environ.get("MNIST_PATH")
@@ -346,6 +371,6 @@ def report(findings: list[Finding], console: Console) -> int:
 
 def doctor() -> int:
     workspace = Workspace.here()
-    console = Console(highlight=False, soft_wrap=True)
+    console = terminal.console(soft_wrap=True)
     console.print(f"mnist-course doctor · {workspace.root}", markup=False)
     return report(examine(workspace, console), console)

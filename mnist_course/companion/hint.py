@@ -13,9 +13,10 @@ import json
 from rich.console import Console
 from rich.text import Text
 
+from mnist_course.companion import terminal
 from mnist_course.companion.workspace import Workspace, resolve_lesson, write_atomically
 from mnist_course.course import CourseError, Lesson
-from mnist_course.hints import HINTS_FILE, hint_levels, tomllib
+from mnist_course.hints import HINTS_FILE, hint_levels, load_hints
 from mnist_course.stubs import STUB_PREFIX, function_source
 
 STATE_FILE = "hints.json"
@@ -34,7 +35,7 @@ class HintState:
             return {}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             data = None
         if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
             raise CourseError(
@@ -67,7 +68,7 @@ def unwritten_functions(workspace: Workspace, unit: Lesson) -> list[str]:
 
 
 def give_hint(number: str, function: str | None = None, console: Console | None = None) -> None:
-    console = console or Console(highlight=False)
+    console = console or terminal.console()
     workspace = Workspace.here()
     unit = resolve_lesson(number)
     functions = workspace.functions(unit)
@@ -86,10 +87,8 @@ def give_hint(number: str, function: str | None = None, console: Console | None 
             f"{', '.join(functions)}."
         )
 
-    try:
-        levels = hint_levels(workspace.root, unit.number, function)
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise CourseError(f"{HINTS_FILE} cannot be read ({error}).") from None
+    load_hints(workspace.root)  # a broken hints.toml is one line (HintsFileError), not "no hints"
+    levels = hint_levels(workspace.root, unit.number, function)
     if not levels:
         raise CourseError(
             f"{HINTS_FILE} has no hints for lesson {unit.number} {function}() yet: "

@@ -8,14 +8,17 @@ function, and below the table the next step with its check and hint commands.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+import sys
+from dataclasses import asdict, dataclass, field
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from mnist_course.companion.runner import CheckRun, LessonResults, run_checks
+from mnist_course import data
+from mnist_course.companion import terminal
+from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, LessonResults, run_checks
 from mnist_course.companion.workspace import Workspace
 from mnist_course.course import LESSONS
 
@@ -33,6 +36,7 @@ class LessonProgress:
     next_function: str | None  # the first function to fix, when known
     next_message: str  # the teaching message of the first failure ("" when done)
     check_command: str
+    next_details: list[str] = field(default_factory=list)  # what happened, without pointers
 
     @property
     def next_step(self) -> str:
@@ -77,6 +81,7 @@ def summarise(workspace: Workspace, results: LessonResults) -> LessonProgress:
         first.function if first else None,
         first.message if first else "no checks ran",
         check_command,
+        first.check.body() if first and first.check else [],
     )
 
 
@@ -88,8 +93,14 @@ def _is_fresh_stub(workspace: Workspace, unit) -> bool:
         return False
 
 
-def measure(workspace: Workspace, console: Console) -> tuple[list[LessonProgress], CheckRun]:
-    """Run every lesson's checks with a progress bar on `console`; summarise each lesson."""
+def measure(
+    workspace: Workspace, console: Console, limit: float | None = DEFAULT_LIMIT
+) -> tuple[list[LessonProgress], CheckRun]:
+    """Run every lesson's checks with a progress bar on `console`; summarise each lesson.
+
+    `limit`: seconds each lesson's checks may take (see `runner`). Ctrl-C stops the checks
+    and raises KeyboardInterrupt once the child is gone.
+    """
     lessons = list(LESSONS.values())
     for unit in lessons:  # every "missing" error before the (slow) run starts
         workspace.checks_folder(unit)
@@ -111,7 +122,7 @@ def measure(workspace: Workspace, console: Console) -> tuple[list[LessonProgress
         def advanced(result) -> None:
             bar.update(task, advance=1, description=f"Lesson {result.lesson}")
 
-        run = run_checks(workspace, lessons, on_collected=collected, on_result=advanced)
+        run = run_checks(workspace, lessons, on_collected=collected, on_result=advanced, limit=limit)
     return [summarise(workspace, run.lessons[unit.number]) for unit in lessons], run
 
 
@@ -146,8 +157,8 @@ def render(rows: list[LessonProgress], seconds: float, console: Console) -> None
         f"Next: [bold]{unit.label} · {what}[/bold] in lessons/{unit.filename}",
         highlight=False,
     )
-    for line in _message_excerpt(upcoming.next_message):
-        console.print(f"    {line.strip()}", highlight=False, markup=False)
+    for line in (upcoming.next_details or first_lines(upcoming.next_message))[:4]:
+        console.print(f"    {line}", highlight=False, markup=False)
     console.print(f"  check: {upcoming.check_command}", highlight=False, markup=False)
     hint = f"mnist-course hint {unit.number}"
     if upcoming.next_function:
@@ -155,25 +166,28 @@ def render(rows: list[LessonProgress], seconds: float, console: Console) -> None
     console.print(f"  stuck? {hint}", highlight=False, markup=False)
 
 
-def _message_excerpt(message: str, limit: int = 4) -> list[str]:
-    lines = [line.rstrip() for line in message.strip().splitlines() if line.strip()]
-    if lines and lines[0].startswith("Lesson "):
-        lines = lines[1:]  # the header repeats what "Next:" already says
-    # The plugin's own pointers (file, "stuck?", "More hints") are said by the lines around.
-    lines = [
-        line
-        for line in lines
-        if not line.strip().startswith(("stuck?", "More hints", "Write it in"))
-    ]
-    return lines[:limit]
+def first_lines(message: str) -> list[str]:
+    """A message the checks did not classify (a broken check file): its lines after the header."""
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    return lines[1:] if lines and lines[0].startswith("Lesson ") else lines
 
 
-def show_progress(as_json: bool = False) -> None:
+def interrupted() -> SystemExit:
+    """Ctrl-C while the checks run: one line, and the shell's usual exit code for SIGINT."""
+    print("mnist-course: stopped (Ctrl-C) before the checks finished; nothing was changed.", file=sys.stderr)
+    return SystemExit(130)
+
+
+def show_progress(as_json: bool = False, limit: float | None = DEFAULT_LIMIT) -> None:
     workspace = Workspace.here()
-    out = Console()
+    data.require(workspace.root)  # no MNIST: say so first, not as lessons 02-08 "in progress"
+    out = terminal.console()
     # The bar goes to stdout: the CLI routes stderr through a line filter (see quiet.py), so
     # stderr is never a terminal. With --json, stdout is for the JSON alone.
-    rows, run = measure(workspace, Console(stderr=True) if as_json else out)
+    try:
+        rows, run = measure(workspace, terminal.console(stderr=True) if as_json else out, limit)
+    except KeyboardInterrupt:
+        raise interrupted() from None
     if as_json:
         print(json.dumps({"seconds": round(run.seconds, 1), "lessons": [asdict(row) for row in rows]}, indent=2))
         return

@@ -7,7 +7,9 @@
 - `reset --list` shows the backups.
 
 Every check (known lesson, sound backup, solutions present) happens before the first
-write, so a refused command leaves the disk as it was.
+write, so a refused command leaves the disk as it was. A write that fails (a full disk, a
+read-only folder, a file where a folder should be) is one line: the lesson file is never
+harmed, and the backup made for a reset that then could not happen is removed again.
 """
 
 from __future__ import annotations
@@ -15,30 +17,54 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from mnist_course.companion import terminal
 from mnist_course.companion import backups
 from mnist_course.companion.workspace import Workspace, relative, resolve_lesson, write_atomically
 from mnist_course.course import CourseError, Lesson
+from mnist_course.model_files import describe_os_error
 
 
 def _current_bytes(workspace: Workspace, unit: Lesson) -> bytes | None:
     path = workspace.learner_file(unit)
-    return path.read_bytes() if path.is_file() else None
+    try:
+        return path.read_bytes() if path.is_file() else None
+    except OSError as error:
+        raise CourseError(f"lessons/{unit.filename} cannot be read ({describe_os_error(error)}).") from None
 
 
-def _keep(workspace: Workspace, unit: Lesson, current: bytes | None, stub: bytes, console: Console):
+def _keep(workspace: Workspace, unit: Lesson, current: bytes | None, stub: bytes):
     """Back up the learner's file unless there is nothing of theirs in it."""
     if current is None or current == stub:
         return None
-    backup = backups.save(workspace, unit, current)
-    console.print(
-        f"Backed up your lessons/{unit.filename} to {relative(backup.file, workspace.root)}",
-        markup=False,
-    )
-    return backup
+    try:
+        return backups.save(workspace, unit, current)
+    except OSError as error:
+        raise CourseError(
+            f"could not back up lessons/{unit.filename} ({describe_os_error(error)}), so it was "
+            "left as it is."
+        ) from None
+
+
+def _replace(workspace: Workspace, unit: Lesson, data: bytes, backup, console: Console) -> None:
+    """Write the lesson file; if that fails, remove the backup made for it and say so in one line."""
+    try:
+        write_atomically(workspace.learner_file(unit), data)
+    except OSError as error:
+        if backup is not None:
+            backups.discard(backup)
+        raise CourseError(
+            f"could not write lessons/{unit.filename} ({describe_os_error(error)}): it was left "
+            "as it is, and nothing was backed up."
+        ) from None
+    if backup is not None:
+        console.print(
+            f"Backed up your lessons/{unit.filename} to {relative(backup.file, workspace.root)}",
+            markup=False,
+        )
 
 
 def reset_lesson(number: str, console: Console | None = None) -> None:
-    console = console or Console(highlight=False, soft_wrap=True)
+    console = console or terminal.console(soft_wrap=True)
     workspace = Workspace.here()
     unit = resolve_lesson(number)
     stub = workspace.stub_text(unit).encode("utf-8")
@@ -46,8 +72,8 @@ def reset_lesson(number: str, console: Console | None = None) -> None:
     if current == stub:
         console.print(f"lessons/{unit.filename} is already a fresh stub: nothing to reset.", markup=False)
         return
-    backup = _keep(workspace, unit, current, stub, console)
-    write_atomically(workspace.learner_file(unit), stub)
+    backup = _keep(workspace, unit, current, stub)
+    _replace(workspace, unit, stub, backup, console)
     console.print(f"Lesson {unit.number} starts afresh: lessons/{unit.filename} is the stub again.", markup=False)
     if backup:
         console.print(
@@ -57,7 +83,7 @@ def reset_lesson(number: str, console: Console | None = None) -> None:
 
 
 def restore_backup(number: str, stamp: str | None, console: Console | None = None) -> None:
-    console = console or Console(highlight=False, soft_wrap=True)
+    console = console or terminal.console(soft_wrap=True)
     workspace = Workspace.here()
     unit = resolve_lesson(number)
     chosen = backups.find(workspace, unit, stamp)
@@ -76,13 +102,13 @@ def restore_backup(number: str, stamp: str | None, console: Console | None = Non
             markup=False,
         )
         return
-    _keep(workspace, unit, current, stub, console)
-    write_atomically(workspace.learner_file(unit), data)
+    backup = _keep(workspace, unit, current, stub)
+    _replace(workspace, unit, data, backup, console)
     console.print(f"Restored lessons/{unit.filename} from backup {chosen.stamp}.", markup=False)
 
 
 def list_backups(number: str | None, console: Console | None = None) -> None:
-    console = console or Console(highlight=False, soft_wrap=True)
+    console = console or terminal.console(soft_wrap=True)
     workspace = Workspace.here()
     unit = resolve_lesson(number) if number is not None else None
     found = backups.all_backups(workspace, unit)

@@ -2,7 +2,9 @@
 
 The checks stop at the first failure and only that message is shown: one thing to fix at
 a time. Saving another lesson's file makes that lesson the current one. The file
-watching is `watchfiles` (inotify/FSEvents/ReadDirectoryChangesW, polling elsewhere);
+watching is `watchfiles` (inotify/FSEvents/ReadDirectoryChangesW, polling elsewhere), in a
+thread of its own, so a save during a run (a fix for a function that never returns, say)
+stops that run and starts a new one; a run also stops at the lesson's time limit.
 q quits when the terminal is interactive, Ctrl-C always does.
 """
 
@@ -10,15 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
 import threading
 from pathlib import Path
 
 import watchfiles
 from rich.console import Console
 
+from mnist_course import data
+from mnist_course.companion import terminal
 from mnist_course.companion.hint import unwritten_functions
 from mnist_course.companion.quit_key import quit_on_q
-from mnist_course.companion.runner import ChecksCancelled, run_checks
+from mnist_course.companion.runner import DEFAULT_LIMIT, ChecksCancelled, run_checks
 from mnist_course.companion.workspace import Workspace, resolve_lesson
 from mnist_course.course import LESSONS, CourseError, Lesson
 
@@ -53,12 +58,16 @@ def starting_lesson(workspace: Workspace) -> Lesson:
     return next(iter(LESSONS.values()))
 
 
-def show_run(workspace: Workspace, unit: Lesson, console: Console, cancelled) -> None:
+def show_run(
+    workspace: Workspace, unit: Lesson, console: Console, cancelled, limit: float | None = DEFAULT_LIMIT
+) -> None:
     stamp = dt.datetime.now().strftime("%H:%M:%S")
     console.rule(f"{stamp} · {unit.label}", style="dim")
     try:
         with console.status(f"Running the checks of lesson {unit.number}..."):
-            run = run_checks(workspace, [unit], first_failure_only=True, cancelled=cancelled)
+            run = run_checks(
+                workspace, [unit], first_failure_only=True, cancelled=cancelled, limit=limit
+            )
     except CourseError as error:  # the checks could not run: say so and keep watching
         console.print(f"[red]✘[/red] {error}", highlight=False)
         return
@@ -93,50 +102,98 @@ def show_run(workspace: Workspace, unit: Lesson, console: Console, cancelled) ->
         )
 
 
-def watch(number: str | None = None, runs: int | None = None, console: Console | None = None) -> None:
+def watch_saves(folder: Path, stop: threading.Event, saves: queue.Queue, ready: threading.Event) -> None:
+    """Put the lessons of each batch of saves on `saves` until `stop` (runs in its own thread).
+
+    If the watcher cannot run (no inotify watches left, say), the error goes on the queue.
+    """
+    try:
+        for changes in watchfiles.watch(
+            folder,
+            watch_filter=is_lesson_file,
+            stop_event=stop,
+            yield_on_timeout=True,  # an empty first batch says the watcher is running
+            rust_timeout=500,
+            raise_interrupt=False,
+        ):
+            ready.set()
+            saved = saved_lessons(changes)
+            if saved:
+                saves.put(saved)
+    except Exception as error:  # noqa: BLE001 - reported by the main thread as one line
+        saves.put(CourseError(f"cannot watch lessons/ for saves ({type(error).__name__}: {error})."))
+        ready.set()
+
+
+def next_saves(saves: queue.Queue, stop: threading.Event) -> list[Lesson] | None:
+    """The lessons saved since the last run (waiting for a save), or None once `stop` is set."""
+    found: list[Lesson] = []
+    while not found:
+        if stop.is_set():
+            return None
+        try:
+            found += _saved(saves.get(timeout=0.2))
+        except queue.Empty:
+            continue
+    while not saves.empty():  # an editor may save several files at once
+        found += [unit for unit in _saved(saves.get_nowait()) if unit not in found]
+    return found
+
+
+def _saved(item) -> list[Lesson]:
+    if isinstance(item, CourseError):
+        raise item
+    return item
+
+
+def watch(
+    number: str | None = None,
+    runs: int | None = None,
+    console: Console | None = None,
+    limit: float | None = DEFAULT_LIMIT,
+) -> None:
     """Check the current lesson now and after every save, until q, Ctrl-C or `runs` runs."""
-    console = console or Console()
+    console = console or terminal.console()
     workspace = Workspace.here()
     unit = resolve_lesson(number) if number is not None else starting_lesson(workspace)
     workspace.checks_folder(unit)
     workspace.solution_file(unit)
+    if unit.number != "01":  # lesson 01's checks bring their own small files
+        data.require(workspace.root)  # no MNIST: say so first, not as failing checks
     lessons = workspace.root / "lessons"
     if not lessons.is_dir():
         raise CourseError(
             f"the lessons/ folder is missing: `mnist-course reset {unit.number}` writes a fresh stub."
         )
     stop = threading.Event()
+    saves: queue.Queue = queue.Queue()
+    ready = threading.Event()
+    watcher = threading.Thread(target=watch_saves, args=(lessons, stop, saves, ready), daemon=True)
     done = 0
     with quit_on_q(stop) as keys:
         how_to_quit = "press q to quit" if keys else "Ctrl-C to quit"
-        watching = False
         try:
-            show_run(workspace, unit, console, stop.is_set)
-            done += 1
-            if runs is not None and done >= runs:
-                return
-            for changes in watchfiles.watch(
-                lessons,
-                watch_filter=is_lesson_file,
-                stop_event=stop,
-                yield_on_timeout=True,  # an empty first batch says the watcher is running
-                rust_timeout=500,
-                raise_interrupt=False,
-            ):
-                if not watching:
-                    console.print(
-                        f"Watching lessons/ for saves ({how_to_quit}).", style="dim", highlight=False
-                    )
-                    watching = True
-                saved = saved_lessons(changes)
-                if not saved:
-                    continue
+            watcher.start()
+            ready.wait(timeout=10)
+            console.print(f"Watching lessons/ for saves ({how_to_quit}).", style="dim", highlight=False)
+            while True:
+                try:
+                    show_run(workspace, unit, console, lambda: stop.is_set() or not saves.empty(), limit)
+                    done += 1
+                    if runs is not None and done >= runs:
+                        return
+                except ChecksCancelled:
+                    if stop.is_set():
+                        break
+                    console.print("Saved during the run: starting again.", style="dim", highlight=False)
+                saved = next_saves(saves, stop)
+                if saved is None:
+                    break
                 if unit not in saved:
                     unit = saved[0]
-                show_run(workspace, unit, console, stop.is_set)
-                done += 1
-                if runs is not None and done >= runs:
-                    return
-        except (ChecksCancelled, KeyboardInterrupt):  # q or Ctrl-C in the middle of a run
+        except KeyboardInterrupt:  # Ctrl-C in the middle of a run or between runs
             pass
+        finally:
+            stop.set()
+            watcher.join(timeout=2)
     console.print("Stopped watching.", style="dim")

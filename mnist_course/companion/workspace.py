@@ -30,11 +30,19 @@ class Workspace:
     def state(self) -> Path:
         return self.root / STATE_DIR
 
+    @property
+    def solutions(self) -> Path:
+        return self.root / "solutions"
+
+    @property
+    def lessons(self) -> Path:
+        return self.root / "lessons"
+
     def learner_file(self, unit: Lesson) -> Path:
-        return self.root / "lessons" / unit.filename
+        return self.lessons / unit.filename
 
     def solution_file(self, unit: Lesson) -> Path:
-        path = self.root / "solutions" / unit.filename
+        path = self.solutions / unit.filename
         if not path.is_file():
             raise CourseError(
                 f"solutions/{unit.filename} is missing, so lesson {unit.number} cannot be "

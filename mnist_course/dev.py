@@ -1,0 +1,214 @@
+"""`python -m mnist_course.dev check`: the maintainer's one command that the course agrees with itself.
+
+Like rustlings' `dev check`, it runs every consistency rule at once and lists every problem:
+
+- the lesson catalogue (`mnist_course.course.LESSONS`) against the files: each lesson has its
+  reference module, its stub, its checks folder and its guide page, and nothing else does;
+- the stubs in `lessons/` are exactly what `solutions/` generates;
+- every function a learner writes has three hint levels in `hints.toml`, and no hint names
+  a function that does not exist;
+- the site's navigation (`mkdocs.yml`) and the README's lesson table list the catalogue's
+  lessons, in order, with the functions the learner writes;
+- the mistakes catalogue (`tests/mistakes/`) is complete: each mistake says what the learner
+  did, the hint its failure shows, and a check of its own lesson that catches it;
+- the lesson functions the tools call (`mnist_course/contract.py`) exist, and no tool calls
+  one that is not declared there.
+
+Exit code 0 when all agree, 1 otherwise. `tests/test_dev_check.py` runs it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+from mnist_course.contract import TOOLS_CALL, declared
+from mnist_course.course import LESSONS, Lesson, find_course_root
+from mnist_course.hints import load_hints
+from mnist_course.stubs import expected_stubs, solution_functions
+
+MISTAKES = Path("tests") / "mistakes"
+HINT_LEVELS = 3
+
+
+def learner_functions(root: Path, unit: Lesson) -> list[str]:
+    """The functions a learner writes in `unit`, in the order of its reference module."""
+    return solution_functions((root / "solutions" / unit.filename).read_text(encoding="utf-8"))
+
+
+def check_catalogue(root: Path) -> list[str]:
+    problems = []
+    for unit in LESSONS.values():
+        for path in (f"solutions/{unit.filename}", f"lessons/{unit.filename}", unit.checks, f"docs/{unit.page}"):
+            if not (root / path).exists():
+                problems.append(f"lesson {unit.number}: {path} is missing")
+    known = {unit.filename for unit in LESSONS.values()}
+    for folder in ("solutions", "lessons"):
+        for path in sorted((root / folder).glob("lesson_*.py")):
+            if path.name not in known:
+                problems.append(f"{folder}/{path.name} is not in the lesson catalogue")
+    for path in sorted((root / "checks").glob("lesson_*")):
+        if path.is_dir() and f"checks/{path.name}" not in {unit.checks for unit in LESSONS.values()}:
+            problems.append(f"checks/{path.name} is not in the lesson catalogue")
+    return problems
+
+
+def check_stubs(root: Path) -> list[str]:
+    return [
+        f"{path.relative_to(root)} is not what solutions/ generates: run `python -m mnist_course.stubs`"
+        for path, text in expected_stubs(root).items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+
+
+def check_hints(root: Path) -> list[str]:
+    problems = []
+    hints = load_hints(root)
+    for unit in LESSONS.values():
+        functions = learner_functions(root, unit)
+        table = hints.get(f"lesson_{unit.number}", {})
+        for name in functions:
+            levels = table.get(name, {}).get("levels", [])
+            if len(levels) != HINT_LEVELS or not all(str(level).strip() for level in levels):
+                problems.append(f"hints.toml: [lesson_{unit.number}.{name}] needs {HINT_LEVELS} levels")
+        for name in sorted(set(table) - set(functions)):
+            problems.append(f"hints.toml: [lesson_{unit.number}.{name}] names no function of the lesson")
+    for key in sorted(set(hints) - {f"lesson_{number}" for number in LESSONS}):
+        problems.append(f"hints.toml: [{key}] is not a lesson")
+    return problems
+
+
+def nav_pages(mkdocs_yml: str) -> list[tuple[str, str]]:
+    """(title, page) of every lesson page in the nav, in order (`NN · Title: lessons/...`)."""
+    return re.findall(r"^\s*- (\d\d · [^:]+): (lessons/\S+\.md)\s*$", mkdocs_yml, re.M)
+
+
+def check_nav(root: Path) -> list[str]:
+    found = nav_pages((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    wanted = [(f"{unit.number} · {unit.title}", unit.page) for unit in LESSONS.values()]
+    if found == wanted:
+        return []
+    return [f"mkdocs.yml nav lists the lessons {found}, the catalogue says {wanted}"]
+
+
+def readme_rows(readme: str) -> list[tuple[str, str, str]]:
+    """(lesson, functions, check command) of each row of the README's lesson table."""
+    return re.findall(r"^\| (\d\d [^|]+?) \| ([^|]*?) \| `(pytest checks/lesson_\d\d)` \|$", readme, re.M)
+
+
+def readme_row(root: Path, unit: Lesson) -> tuple[str, str, str]:
+    functions = ", ".join(f"`{name}`" for name in learner_functions(root, unit))
+    return (f"{unit.number} {unit.title}", functions, f"pytest {unit.checks}")
+
+
+def check_readme(root: Path) -> list[str]:
+    found = readme_rows((root / "README.md").read_text(encoding="utf-8"))
+    wanted = [readme_row(root, unit) for unit in LESSONS.values()]
+    if found == wanted:
+        return []
+    lines = ["README.md's lesson table disagrees with the catalogue; it should read:"]
+    lines += [f"    | {lesson} | {functions} | `{command}` |" for lesson, functions, command in wanted]
+    return ["\n".join(lines)]
+
+
+def mistake_facts(path: Path) -> dict:
+    """A catalogued mistake's docstring, `CAUGHT_BY` and `HINT`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    facts = {"doc": ast.get_docstring(tree)}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") in {"CAUGHT_BY", "HINT"}:
+            facts[node.targets[0].id] = ast.literal_eval(node.value)
+    return facts
+
+
+def check_names(root: Path, unit: Lesson) -> set[str]:
+    """The names of the checks (test functions) of one lesson."""
+    names = set()
+    for path in (root / unit.checks).glob("test_*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names |= {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    return names
+
+
+def lesson_of_mistake(path: Path) -> Lesson | None:
+    return next((unit for unit in LESSONS.values() if unit.module == path.parent.name), None)
+
+
+def check_mistakes(root: Path) -> list[str]:
+    problems = []
+    for path in sorted((root / MISTAKES).glob("*/*.py")):
+        name = f"{MISTAKES / path.parent.name / path.name}"
+        unit = lesson_of_mistake(path)
+        if unit is None:
+            problems.append(f"{name}: its folder is not named after a lesson module")
+            continue
+        facts = mistake_facts(path)
+        if not facts["doc"]:
+            problems.append(f"{name}: say in a docstring what the learner did")
+        if not facts.get("HINT"):
+            problems.append(f"{name}: HINT (words its failure must show) is missing")
+        if facts.get("CAUGHT_BY") not in check_names(root, unit):
+            problems.append(f"{name}: CAUGHT_BY {facts.get('CAUGHT_BY')!r} is not a check of lesson {unit.number}")
+    return problems
+
+
+# A tool's lookup of a lesson function: `.function("02", "normalize")`.
+LOOKUP = re.compile(r"""\.function\(\s*["'](\d\d)["']\s*,\s*["'](\w+)["']""")
+TOOL_SOURCES = ("mnist_course", "docs", "bench")
+
+
+def check_contract(root: Path) -> list[str]:
+    problems = []
+    for number, names in TOOLS_CALL.items():
+        written = learner_functions(root, LESSONS[number])
+        for name in names:
+            if name not in written:
+                problems.append(
+                    f"mnist_course/contract.py: the tools call {name}() of lesson {number}, "
+                    f"which solutions/{LESSONS[number].filename} does not have the learner write"
+                )
+    for folder in TOOL_SOURCES:
+        for path in sorted((root / folder).rglob("*.py")):
+            for number, name in LOOKUP.findall(path.read_text(encoding="utf-8")):
+                if not declared(number, name):
+                    problems.append(
+                        f"{path.relative_to(root)} calls {name}() of lesson {number}, which "
+                        "mnist_course/contract.py does not declare"
+                    )
+    return problems
+
+
+RULES = {
+    "lesson catalogue vs files": check_catalogue,
+    "stubs in sync": check_stubs,
+    "hints for every function": check_hints,
+    "site navigation": check_nav,
+    "README lesson table": check_readme,
+    "mistakes catalogue": check_mistakes,
+    "lesson functions the tools call": check_contract,
+}
+
+
+def check(root: Path) -> dict[str, list[str]]:
+    """Every rule's problems, by rule; all empty when the course agrees with itself."""
+    return {title: rule(root) for title, rule in RULES.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv != ["check"]:
+        print(__doc__.strip().splitlines()[0], file=sys.stderr)
+        return 2
+    failed = 0
+    for title, problems in check(find_course_root()).items():
+        print(f"{'ok  ' if not problems else 'FAIL'} {title}")
+        for problem in problems:
+            print(f"     {problem}")
+        failed += bool(problems)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

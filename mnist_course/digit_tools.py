@@ -1,0 +1,216 @@
+"""The harder judgement calls of lesson 07's preprocessing: course code to read, not write.
+
+Lesson 07 turns a photo into an MNIST-like digit in small steps the learner writes. A few
+decisions inside those steps are heuristics tuned on many photos rather than ideas to
+practise; they live here, and the lesson calls them:
+
+- `working_copy`: every picture at one working size, so sizes and thresholds mean the
+  same thing for a thumbnail and a 12-megapixel photo;
+- `ink_is_dark`: is this dark ink on light paper, or light on dark?
+- `paper_level`: the paper's brightness everywhere, shadows and gradients included;
+- `noise_level`: how grainy the paper is, to tell faint ink from grain;
+- `edge_bands`: a paper or table edge running along the picture's border;
+- `find_blobs`: the groups of ink that could be (part of) the digit, each with a score;
+- `match_stroke_width`: thicken a fine pen or thin a marker to MNIST's stroke width.
+
+Each takes and returns plain NumPy arrays (or, for `find_blobs`, a list of `Blob`s).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+WORK_SIDE = 400  # every picture is worked on at this size (its longer side)
+MIN_SIDE = 8
+STROKE = 0.10  # MNIST strokes are about a tenth of the digit's longer side thick
+EDGE_CONTACT = 0.25  # a blob along more than a quarter of one side is a paper or table edge
+
+
+def working_copy(grey) -> np.ndarray:
+    """`grey` (2-D, any size from 8x8) resized to 400 px on its longer side, lightly smoothed.
+
+    Returns a float32 array, 0..255. Raises ValueError for an array that is not 2-D or is
+    smaller than 8x8. The smoothing (a Gaussian of 1 px) takes the edge off JPEG blocks and
+    sensor noise.
+    """
+    grey = np.asarray(grey)
+    if grey.ndim != 2:
+        raise ValueError(f"expected a 2-D greyscale image, got an array of shape {grey.shape}")
+    height, width = grey.shape
+    if min(height, width) < MIN_SIDE:
+        raise ValueError(f"the image is only {width}x{height} pixels: too small to hold a digit")
+    scale = WORK_SIDE / max(height, width)
+    size = (max(MIN_SIDE, round(width * scale)), max(MIN_SIDE, round(height * scale)))
+    shrink = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    work = cv2.resize(grey.astype(np.float32), size, interpolation=shrink)
+    return cv2.GaussianBlur(work, (0, 0), 1.0)
+
+
+def ink_is_dark(picture) -> bool:
+    """True for dark ink on light paper, False for light ink on a dark ground.
+
+    Paper is the bulk of the picture (its median); ink is the far tail on one side of it.
+    When both tails are alike (uneven light, a shadow or a dark table edge stretch the
+    paper's range too), bet on what photos of handwriting usually are: dark ink on paper,
+    unless the picture is dark as a whole (a board, a dark-mode drawing app, an MNIST image).
+    """
+    picture = np.asarray(picture, dtype=np.float32)
+    low, middle, high = np.percentile(picture[::2, ::2], [0.2, 50, 99.8])
+    dark_tail, light_tail = middle - low, high - middle
+    if dark_tail > 1.5 * light_tail or light_tail > 1.5 * dark_tail:
+        return bool(dark_tail > light_tail)
+    return bool(middle > 80)
+
+
+def paper_level(ink) -> np.ndarray:
+    """The paper's level under white-on-black `ink`, everywhere: an array of `ink`'s shape.
+
+    A grey-level opening with a kernel a third of the picture wipes out every stroke
+    (strokes are thinner than that) and keeps the slowly varying paper, shadows included.
+    Lighting has no fine detail, so this works on a 48-pixel thumbnail, then smooths and
+    enlarges the result back.
+    """
+    ink = np.asarray(ink, dtype=np.float32)
+    height, width = ink.shape
+    f = 48 / max(height, width)
+    thumb = cv2.resize(ink, (max(3, round(width * f)), max(3, round(height * f))), interpolation=cv2.INTER_AREA)
+    k = max(3, int(max(thumb.shape) * 0.34) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    paper = cv2.morphologyEx(thumb, cv2.MORPH_OPEN, kernel, borderType=cv2.BORDER_REPLICATE)
+    return cv2.resize(cv2.GaussianBlur(paper, (0, 0), k / 6), (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+def noise_level(signal) -> float:
+    """The paper's grain in `signal` (ink minus paper), in grey levels.
+
+    Most pixels are paper: the spread of the lower half of the values is the noise (for a
+    normal distribution, median minus 10th percentile is 1.28 standard deviations).
+    """
+    p10, p50 = np.percentile(np.asarray(signal)[::2, ::2], [10, 50])
+    return float(p50 - p10) / 1.28
+
+
+def edge_bands(mask) -> np.ndarray:
+    """Where ink runs along the picture's border: a paper or table edge, not a stroke.
+
+    A stroke only crosses the border; an edge runs along it, often darker than the ink
+    itself. Returns a bool array of `mask`'s shape, True on (and just around) every group
+    of ink that covers more than a quarter of one side; all False when there is none.
+    """
+    mask = np.asarray(mask).astype(np.uint8)
+    count, labels = cv2.connectedComponents(mask, connectivity=8)
+    contact = _border_contact(labels, count)
+    edges = np.flatnonzero(contact > EDGE_CONTACT) + 1
+    if len(edges) == 0:
+        return np.zeros(mask.shape, dtype=bool)
+    band = cv2.dilate(np.isin(labels, edges).astype(np.uint8), np.ones((5, 5), np.uint8))
+    return band > 0
+
+
+def _border_contact(labels, count) -> np.ndarray:
+    """Per blob (labels 1..count-1), the largest share of one side of the picture it runs along."""
+    height, width = labels.shape
+    contact = np.zeros(count - 1)
+    for edge, length in ((labels[0], width), (labels[-1], width), (labels[:, 0], height), (labels[:, -1], height)):
+        contact = np.maximum(contact, np.bincount(edge, minlength=count)[1:] / length)
+    return contact
+
+
+@dataclass(eq=False)
+class Blob:
+    """One group of touching ink pixels that may be (part of) the digit.
+
+    `left`, `top`, `right`, `bottom` bound it (right and bottom exclusive); `score` says
+    how much it looks like the digit: big and central scores high, touching the border
+    counts against it. `pixels` is a bool array of the whole mask's shape, True on it.
+    """
+
+    area: int
+    left: int
+    top: int
+    right: int
+    bottom: int
+    score: float
+    _labels: np.ndarray = field(repr=False)
+    _label: int = field(repr=False)
+
+    @property
+    def pixels(self) -> np.ndarray:
+        return self._labels == self._label
+
+    def near(self, group: list[Blob]) -> bool:
+        """True when this blob is within a quarter of `group`'s size of `group`'s outline.
+
+        How a 5's detached flag or a 4 written in two strokes is found to belong to the digit.
+        """
+        left, top = min(b.left for b in group), min(b.top for b in group)
+        right, bottom = max(b.right for b in group), max(b.bottom for b in group)
+        gap = 0.25 * max(right - left, bottom - top)
+        return (self.left < right + gap and self.right > left - gap
+                and self.top < bottom + gap and self.bottom > top - gap)  # fmt: skip
+
+
+def find_blobs(mask) -> list[Blob]:
+    """The groups of touching ink in `mask` (2-D, True or nonzero = ink) that could be a digit.
+
+    Left out: specks (smaller than 0.02% of the picture), paper or table edges (running
+    along more than a quarter of a side) and, when there is anything else, straight lines
+    from one side to the other (a ruled line, a fold). An empty list when nothing is left.
+    """
+    mask = np.asarray(mask).astype(np.uint8)
+    height, width = mask.shape
+    count, labels, stats, centres = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if count <= 1:
+        return []
+    contact = _border_contact(labels, count)
+    area = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
+    x0, y0 = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
+    x1, y1 = x0 + stats[1:, cv2.CC_STAT_WIDTH], y0 + stats[1:, cv2.CC_STAT_HEIGHT]
+    candidate = (contact <= EDGE_CONTACT) & (area >= 0.0002 * height * width)
+    across = (((x0 == 0) & (x1 == width) & (y1 - y0 < 0.2 * height))
+              | ((y0 == 0) & (y1 == height) & (x1 - x0 < 0.2 * width)))  # fmt: skip
+    if np.count_nonzero(candidate) > 1:
+        candidate &= ~across
+    dx, dy = centres[1:, 0] / width - 0.5, centres[1:, 1] / height - 0.5
+    touches = (x0 == 0) | (y0 == 0) | (x1 == width) | (y1 == height)
+    score = area * np.exp(-(dx**2 + dy**2) / (2 * 0.3**2)) * np.where(touches, 0.5, 1.0)
+    return [
+        Blob(int(area[i]), int(x0[i]), int(y0[i]), int(x1[i]), int(y1[i]), float(score[i]), labels, i + 1)
+        for i in np.flatnonzero(candidate)
+    ]
+
+
+def match_stroke_width(crop) -> np.ndarray:
+    """The cropped digit mask (2-D, nonzero = ink) with MNIST's stroke width, cropped again.
+
+    Stroke width is about 2 * area / perimeter for a long thin shape; MNIST's is about a
+    tenth of the digit's longer side. A fine pen is thickened (dilated); a marker is thinned
+    (eroded), gently, so loops stay closed. Returns a uint8 0/1 array cropped to the ink.
+    """
+    crop = (np.asarray(crop) > 0).astype(np.uint8)
+    side = max(crop.shape)
+    contours, _ = cv2.findContours(crop, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    perimeter = sum(cv2.arcLength(contour, True) for contour in contours)
+    stroke = 2.0 * float(crop.sum()) / max(perimeter, 1.0)
+    target = STROKE * side
+    margin = side // 10 + 2
+    crop = cv2.copyMakeBorder(crop, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=0)
+    if stroke < 0.8 * target:  # a thin pen: thicken
+        radius = int(round((target - stroke) / 2))
+        if radius >= 1:
+            crop = cv2.dilate(crop, _disk(radius))
+    elif stroke > 1.5 * target:  # a marker: thin, gently, so loops stay closed
+        radius = int(round((stroke - target) * 0.3))
+        if radius >= 1:
+            thinner = cv2.erode(crop, _disk(radius))
+            if thinner.sum() > 0.3 * crop.sum():
+                crop = thinner
+    rows, cols = np.nonzero(crop)
+    return crop[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]
+
+
+def _disk(radius: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2)

@@ -1,0 +1,292 @@
+"""Trained model files: checked before Keras reads them, written so that none is ever lost.
+
+Reading. A model file can carry code: a Lambda layer stores Python that runs when the model
+is loaded, and the legacy HDF5 format (`.h5`) ignored Keras' safe mode up to Keras 3.11. So
+the course reads only `.keras` files, checks the archive from its zip headers first (what
+it holds, how big it unpacks: a zip bomb or a file that only has the name is refused before
+Keras opens it), then loads it with `safe_mode=True`, and refuses weights that are NaN.
+
+Writing. A model is saved to a hidden temporary file in the destination folder and only
+then given its name, in one step: an interrupted or failed save (Ctrl-C, a full disk)
+leaves no half-written model behind. A new name is taken with an exclusive hard link, so
+two trainings finishing in the same second never share a file, and a file that would be
+replaced is first kept under a timestamped name beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+
+from mnist_course.course import CourseError
+
+SUFFIX = ".keras"
+LEGACY_SUFFIXES = {".h5", ".hdf5"}
+ZIP_SIGNATURE = b"PK\x03\x04"
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+REQUIRED_MEMBERS = {"config.json", "metadata.json"}  # every .keras archive holds both
+MAX_MEMBERS = 1000
+# The course's models unpack to under 20 MB (Keras stores them uncompressed); a learner's
+# own wider net may be bigger, but not this big, nor squeezed 100 times.
+MAX_UNPACKED = 512 * 2**20
+MAX_RATIO = 100
+TRAIN_AGAIN = "use a model saved by `mnist-course train` (or train one)"
+
+
+class ModelFileError(CourseError):
+    """A model file that cannot or must not be loaded, or a model that could not be saved."""
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+def check_archive(path: Path) -> None:
+    """Refuse anything but a sound `.keras` zip archive, reading only its headers."""
+    path = Path(path)
+    if not path.exists():
+        raise ModelFileError(f"model file not found: {path}")
+    if path.is_dir():
+        raise ModelFileError(f"{path} is a folder, not a .keras model file")
+    if not path.is_file():
+        raise ModelFileError(f"{path} is not a regular file, so not a .keras model file")
+    legacy = (
+        f"{path} is a legacy HDF5 model: the course loads only .keras files, because an HDF5 "
+        f"model can run code when it is loaded; {TRAIN_AGAIN}"
+    )
+    if path.suffix.lower() in LEGACY_SUFFIXES:
+        raise ModelFileError(legacy)
+    if path.suffix != SUFFIX:
+        raise ModelFileError(f"{path} is not a .keras model file: {TRAIN_AGAIN}")
+    with open(path, "rb") as handle:
+        signature = handle.read(8)
+    if signature.startswith(HDF5_SIGNATURE):
+        raise ModelFileError(legacy)
+    if not signature.startswith(ZIP_SIGNATURE):
+        raise ModelFileError(f"{path} is not a Keras model file (not a .keras zip archive): {TRAIN_AGAIN}")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
+        raise ModelFileError(f"{path} is a damaged .keras archive ({error}): {TRAIN_AGAIN}") from None
+    problem = _archive_problem(members, path.stat().st_size)
+    if problem:
+        raise ModelFileError(f"{path} was refused before loading: {problem}; {TRAIN_AGAIN}")
+
+
+def _archive_problem(members: list[zipfile.ZipInfo], size_on_disk: int) -> str | None:
+    if len(members) > MAX_MEMBERS:
+        return f"it holds {len(members)} files, not the few of a Keras model"
+    names = {member.filename for member in members}
+    missing = REQUIRED_MEMBERS - names
+    if missing:
+        return f"it has no {', '.join(sorted(missing))}, so it was not saved by Keras"
+    for member in members:
+        name = PurePosixPath(member.filename.replace("\\", "/"))
+        if name.is_absolute() or ".." in name.parts or ":" in member.filename:
+            return f"it holds a file outside the archive ({member.filename!r})"
+        if member.flag_bits & 0x1:
+            return f"{member.filename} is encrypted"
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNPACKED:
+        return f"it unpacks to {unpacked / 2**20:,.0f} MB (at most {MAX_UNPACKED // 2**20} MB)"
+    if unpacked > 2**20 and unpacked > MAX_RATIO * max(size_on_disk, 1):
+        return f"it unpacks to {unpacked // max(size_on_disk, 1)} times its size (a zip bomb)"
+    return None
+
+
+def load_model(path: Path):
+    """Load a checked `.keras` model in Keras' safe mode; ModelFileError says what is wrong."""
+    path = Path(path)
+    check_archive(path)
+    import keras
+
+    try:
+        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+    except Exception as error:  # noqa: BLE001 - Keras raises many types for a bad file
+        text = " ".join(str(error).split())
+        if "safe_mode" in text or "arbitrary code" in text:
+            raise ModelFileError(
+                f"{path} holds Python code that would run when it is loaded (a Lambda layer or "
+                f"similar); the course loads models in Keras' safe mode and refused it: {TRAIN_AGAIN}"
+            ) from None
+        raise ModelFileError(
+            f"{path} is not a Keras model file ({type(error).__name__}: {text[:160]}). "
+            "Use a file saved by `mnist-course train` (*.keras)."
+        ) from None
+    if not all(np.isfinite(weights).all() for weights in model.get_weights()):
+        raise ModelFileError(
+            f"{path} has NaN or infinite weights (its training diverged: a learning rate too "
+            "high?), so it cannot read digits; train it again."
+        )
+    return model
+
+
+def check_scores(scores, path: Path) -> np.ndarray:
+    """The model's outputs as an array, or a ModelFileError if any is NaN or infinite."""
+    scores = np.asarray(scores, dtype=np.float64)
+    if not np.isfinite(scores).all():
+        raise ModelFileError(
+            f"{path} gives NaN or infinite scores, so its answers mean nothing; train it again."
+        )
+    return scores
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def stamp(now: dt.datetime | None = None) -> str:
+    return (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+
+
+def describe_os_error(error: OSError) -> str:
+    """A learner's words for a failed write: what went wrong, where."""
+    where = f" ({error.filename})" if error.filename else ""
+    if error.errno == errno.ENOSPC:
+        return f"the disk is full{where}"
+    if error.errno == errno.EROFS:
+        return f"the folder is read-only{where}"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied{where}"
+    return f"{error.strerror or type(error).__name__}{where}"
+
+
+def check_destination(path: Path, protected: list[Path]) -> None:
+    """Refuse, before any training, a place a model cannot or must not be saved to."""
+    path = Path(path)
+    if path.suffix != SUFFIX:
+        raise ModelFileError(f"--out {path}: a model file must end in {SUFFIX} (e.g. mine.keras)")
+    resolved = path.resolve()
+    for folder in protected:
+        if resolved.is_relative_to(folder.resolve()):
+            raise ModelFileError(
+                f"--out {path} is inside {folder.name}/, which holds the course's code: "
+                "save models elsewhere (e.g. --out models/mine.keras)"
+            )
+    if path.is_dir():
+        raise ModelFileError(f"--out {path} is a folder: give a file name ending in {SUFFIX}")
+    if path.exists() and not path.is_file():
+        raise ModelFileError(f"--out {path} exists and is not a regular file")
+    check_writable(path.parent)
+
+
+def check_writable(folder: Path) -> None:
+    """Refuse a folder that cannot be created or written to (a real write: root ignores modes)."""
+    existing = Path(folder)
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ModelFileError(f"cannot save a model under {folder}: {existing} is a file, not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        raise ModelFileError(f"cannot save a model in {existing}: {describe_os_error(error)}") from None
+
+
+@dataclass
+class Saved:
+    path: Path
+    kept: Path | None = None  # where the file that `path` replaced was kept
+
+
+def save_model(model, path: Path, replace: bool = False) -> Saved:
+    """Save `model` whole under `path` (or, unless `replace`, a free name like `mlp-X-2.keras`).
+
+    With `replace`, an existing file at `path` is first kept as `<stem>-<stamp>.keras` beside it.
+    Nothing is left behind if the save fails or is interrupted.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".saving-", suffix=SUFFIX)
+        os.close(handle)
+    except OSError as error:
+        raise ModelFileError(f"the model could not be saved: {describe_os_error(error)}") from None
+    temporary = Path(name)
+    try:
+        model.save(temporary)
+        _fsync(temporary)
+        if replace:
+            kept = _keep(path) if path.exists() else None
+            os.replace(temporary, path)
+            return Saved(path, kept)
+        return Saved(_link_to_free_name(temporary, path))
+    except OSError as error:
+        raise ModelFileError(
+            f"the model could not be saved ({describe_os_error(error)}): nothing was written, "
+            "and your earlier models are as they were"
+        ) from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _free_names(path: Path):
+    yield path
+    count = 2
+    while True:
+        yield path.with_name(f"{path.stem}-{count}{path.suffix}")
+        count += 1
+
+
+def _link_to_free_name(source: Path, wanted: Path) -> Path:
+    """Give `source` the first free name from `wanted`; the name appears with the whole file."""
+    for candidate in _free_names(wanted):
+        try:
+            os.link(source, candidate)  # fails if the name is taken: exclusive, like open(x)
+            return candidate
+        except FileExistsError:
+            continue
+        except OSError as error:
+            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+        # No hard links on this file system: reserve the name, then move the file onto it.
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            continue
+        try:
+            os.replace(source, candidate)
+        except BaseException:
+            candidate.unlink(missing_ok=True)  # never leave the empty reservation behind
+            raise
+        return candidate
+    raise AssertionError("unreachable")
+
+
+def _keep(path: Path) -> Path:
+    """Keep the file at `path` under a free timestamped name beside it, before it is replaced."""
+    backup = path.with_name(f"{path.stem}-{stamp()}{path.suffix}")
+    for candidate in _free_names(backup):
+        try:
+            os.link(path, candidate)
+            return candidate
+        except FileExistsError:
+            continue
+        except OSError as error:
+            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+        try:
+            out = open(candidate, "xb")
+        except FileExistsError:
+            continue
+        try:
+            with out, open(path, "rb") as source:
+                shutil.copyfileobj(source, out)
+        except BaseException:
+            candidate.unlink(missing_ok=True)
+            raise
+        return candidate
+    raise AssertionError("unreachable")

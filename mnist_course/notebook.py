@@ -1,0 +1,392 @@
+"""What a lesson notebook calls: `check`, `hint` and `solution`, run in place.
+
+    start("02")          the set-up cell: this notebook is lesson 02 (and the course is found)
+    check("normalize")   lesson 02's checks on *your* normalize, the rest of the lesson taken
+                         from the reference, so every message is about normalize
+    check()              every check of the lesson on all your functions, as
+                         `pytest checks/lesson_02` does on your file
+    hint("normalize")    one more hint level each time (remembered with `mnist-course hint`)
+    solution("normalize") the reference beside yours, once your normalize passes
+
+The checks are the course's own, not a copy: the functions defined in the notebook are
+written, with the lesson's imports and constants, into a lesson module under
+`.course/notebook-checks/lesson_NN/`, and the same child pytest that `mnist-course
+progress` uses runs `checks/lesson_NN` on it with `--impl`. The teaching messages are the
+plugin's, with the file names and commands said the notebook's way ("your notebook",
+`hint("normalize")`).
+
+A function that passes its check is written into `lessons/lesson_NN_*.py` (the file is
+backed up to `.course/backups/` first, and replaced atomically), so progress made in a
+notebook counts in `mnist-course progress` and the learner can carry on in the files.
+
+A function still untouched (its body is the generated `raise NotImplementedError`) is
+answered at once without running pytest: every check of it fails on the stub (the course's
+two-sided tests prove it), so there is nothing to learn from waiting for them.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import html
+import inspect
+import io
+import linecache
+import os
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mnist_course.course import CourseError, Lesson, find_course_root, lesson
+from mnist_course.stubs import BEGIN, END, STUB_PREFIX, function_source, generate_stub, solution_functions
+
+CHECKS_DIR = "notebook-checks"  # under .course/: the lesson modules built from notebooks
+MESSAGES_SHOWN = 3  # failures shown in full; the rest are counted
+
+
+@dataclass
+class _Session:
+    unit: Lesson | None = None
+    root: Path | None = None
+    cache: dict[str, object] = field(default_factory=dict)  # module fingerprint -> LessonResults
+
+
+_SESSION = _Session()
+
+
+# --- Finding the course and the learner's functions -----------------------------------------
+
+
+def start(number: str | int) -> None:
+    """Tie this notebook to lesson `number` and work from the course folder."""
+    unit = lesson(number)
+    root = _course_root()
+    os.chdir(root)  # paths in the lessons (examples/, .course/) are relative to the course
+    _SESSION.unit, _SESSION.root = unit, root
+    _show(_box("ok", f"{unit.label}: ready. Your work is checked with {unit.checks} and saved "
+                     f"into lessons/{unit.filename} when it passes.", title=None))
+
+
+def _course_root() -> Path:
+    """The course around the working directory, else the one this package was installed from."""
+    try:
+        return find_course_root()
+    except CourseError:
+        installed = Path(__file__).resolve().parents[1]
+        return find_course_root(installed)
+
+
+def _lesson_here() -> tuple[Lesson, Path]:
+    if _SESSION.unit is None:
+        raise CourseError("run the set-up cell at the top of the notebook first (it calls start()).")
+    return _SESSION.unit, _SESSION.root
+
+
+def _sources(root: Path, unit: Lesson) -> tuple[str, str, list[str]]:
+    solution = (root / "solutions" / unit.filename).read_text(encoding="utf-8")
+    return solution, generate_stub(solution, unit), solution_functions(solution)
+
+
+def _notebook_function(namespace: dict, name: str, unit: Lesson) -> str:
+    """The source of `name` as the notebook last defined it; CourseError if it cannot be had."""
+    function = namespace.get(name)
+    if function is None:
+        raise CourseError(
+            f"{name}() is not defined in this notebook yet: run the cell that defines it "
+            "(and the set-up cells above it) first."
+        )
+    if not inspect.isfunction(function) or function.__name__ != name:
+        raise CourseError(f"{name} in this notebook is not a function named {name}(): run its cell again.")
+    try:
+        return textwrap.dedent(inspect.getsource(function))
+    except (OSError, TypeError):
+        raise CourseError(f"the source of {name}() cannot be found: run the cell that defines it again.") from None
+
+
+def _cell_extras(namespace: dict, name: str, lesson_functions: list[str]) -> list[str]:
+    """Imports and helper functions written in the same cell as `name`: it needs them to run."""
+    function = namespace.get(name)
+    cell = "".join(linecache.getlines(function.__code__.co_filename)) if function else ""
+    try:
+        tree = ast.parse(cell)
+    except SyntaxError:
+        return []
+    extras = []
+    for node in tree.body:
+        helper = isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name not in lesson_functions
+        if isinstance(node, (ast.Import, ast.ImportFrom)) or helper:
+            extras.append(ast.get_source_segment(cell, node))
+    return extras
+
+
+def _reference_function(solution: str, name: str) -> str:
+    text = function_source(solution, name)
+    return "".join(line for line in text.splitlines(keepends=True) if line.strip() not in {BEGIN, END})
+
+
+def replace_functions(source: str, functions: dict[str, str], extras: list[str] = ()) -> str:
+    """`source` with each named top-level function replaced by new text (appended if absent)."""
+    lines = source.splitlines(keepends=True)
+    spans = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in functions:
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            spans[node.name] = (first - 1, node.end_lineno)
+    out, position = [], 0
+    for name, (first, last) in sorted(spans.items(), key=lambda item: item[1]):
+        out += lines[position:first]
+        out.append(functions[name].rstrip("\n") + "\n")
+        position = last
+    out += lines[position:]
+    text = "".join(out)
+    missing = [name for name in functions if name not in spans]
+    for piece in [*(functions[name] for name in missing), *extras]:
+        text = text.rstrip("\n") + "\n\n\n" + piece.rstrip("\n") + "\n"
+    return text
+
+
+# --- Running the checks ----------------------------------------------------------------------
+
+
+@dataclass
+class CheckReport:
+    """What a check cell shows: green when every check passed, else the teaching messages."""
+
+    title: str
+    passed: bool
+    messages: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def __repr__(self) -> str:
+        mark = "PASSED" if self.passed else "NOT YET"
+        parts = [f"{mark}: {self.title}", *self.messages]
+        if self.note:
+            parts.append(self.note)
+        return "\n\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        body = "".join(f"<pre style='{_PRE}'>{html.escape(m)}</pre>" for m in self.messages)
+        if self.note:
+            body += f"<div style='margin-top:.4em'>{html.escape(self.note)}</div>"
+        return _box("ok" if self.passed else "fail", body, title=self.title, raw=True)
+
+
+def _fingerprint(root: Path, unit: Lesson, module: str) -> str:
+    digest = hashlib.sha256(module.encode())
+    for path in sorted((root / unit.checks).rglob("*.py")):
+        digest.update(path.read_bytes())
+    digest.update((root / "solutions" / unit.filename).read_bytes())
+    return digest.hexdigest()
+
+
+def _run(root: Path, unit: Lesson, module: str):
+    """The lesson's checks on `module` (a lesson file's text), in the companion's child pytest."""
+    from mnist_course.companion.runner import run_checks
+    from mnist_course.companion.workspace import Workspace, write_atomically
+
+    key = _fingerprint(root, unit, module)
+    if key in _SESSION.cache:  # same code, same checks: the same (seeded) answer
+        return _SESSION.cache[key]
+    folder = root / ".course" / CHECKS_DIR / f"lesson_{unit.number}"
+    write_atomically(folder / unit.filename, module)
+    results = run_checks(Workspace(root), [unit], impl=folder).lessons[unit.number]
+    _SESSION.cache[key] = results
+    return results
+
+
+def notebook_message(message: str, unit: Lesson) -> str:
+    """A plugin teaching message said the notebook's way: where the code is, how to ask for hints."""
+    where = re.escape(f"{CHECKS_DIR}/lesson_{unit.number}/{unit.filename}")
+    message = re.sub(rf"\S*{where}:(\d+) in (\w+)", r"your notebook, in \2()", message)
+    message = re.sub(rf"\S*{where}", "your notebook", message)
+    return re.sub(r"mnist-course hint \d\d (\w+)", r'hint("\1")', message)
+
+
+def _stub_report(unit: Lesson, name: str) -> CheckReport:
+    from mnist_course.hints import hint_levels
+
+    lines = [
+        f"{unit.label} · {name}() is not implemented yet.",
+        "  Write it in its cell above: its docstring is the spec. Run that cell, then this one.",
+        f"  Guide: docs/{unit.page}",
+    ]
+    levels = hint_levels(_SESSION.root, unit.number, name)
+    if levels:
+        lines.append(f"  Nudge: {levels[0]}")
+    lines.append(f'  More hints: hint("{name}")')
+    return CheckReport(f"{name}() is not written yet", False, ["\n".join(lines)])
+
+
+def _failures(unit: Lesson, results, title: str) -> CheckReport:
+    messages = [notebook_message(text, unit) for text in results.collect_errors]
+    messages += [notebook_message(result.message, unit) for result in results.failures]
+    unique = list(dict.fromkeys(messages))
+    failing = len(results.failures) + len(results.collect_errors)
+    note = ""
+    if len(unique) > MESSAGES_SHOWN:
+        note = f"...and {len(unique) - MESSAGES_SHOWN} more. Fix the first one, run its cell, check again."
+    total = max(results.total, failing)
+    return CheckReport(f"{title}: {failing} of {total} checks fail", False, unique[:MESSAGES_SHOWN], note)
+
+
+def _save(root: Path, unit: Lesson, functions: dict[str, str]) -> str:
+    """Write passing functions into the learner's lesson file; say what happened."""
+    from mnist_course.companion import backups
+    from mnist_course.companion.workspace import Workspace, write_atomically
+
+    workspace = Workspace(root)
+    path = workspace.learner_file(unit)
+    stub = workspace.stub_text(unit)
+    current = path.read_text(encoding="utf-8") if path.is_file() else stub
+    try:
+        updated = replace_functions(current, functions)
+    except SyntaxError as error:
+        return (
+            f"lessons/{unit.filename} has a syntax error (line {error.lineno}), so it was not "
+            "updated: fix it there, or `mnist-course reset " + unit.number + "` (it keeps a backup)."
+        )
+    if updated == current:
+        return f"lessons/{unit.filename} already holds it."
+    if current != stub:
+        backups.save(workspace, unit, current.encode("utf-8"))
+    write_atomically(path, updated)
+    names = ", ".join(f"{name}()" for name in functions)
+    return f"Saved {names} into lessons/{unit.filename} (the old file is in .course/backups/)."
+
+
+def _check(namespace: dict, name: str | None) -> CheckReport:
+    unit, root = _lesson_here()
+    solution, stub, functions = _sources(root, unit)
+    if name is not None and name not in functions:
+        raise CourseError(f"lesson {unit.number} has no function {name}(): its functions are {', '.join(functions)}.")
+    if name is not None:
+        mine = _notebook_function(namespace, name, unit)
+        if STUB_PREFIX in mine:
+            return _stub_report(unit, name)
+        chosen = {other: _reference_function(solution, other) for other in functions}
+        chosen[name] = mine
+        extras = _cell_extras(namespace, name, functions)
+        results = _run(root, unit, replace_functions(stub, chosen, extras))
+        title = f"{name}() · {unit.label}"
+        if not results.all_pass:
+            return _failures(unit, results, title)
+        note = _save(root, unit, {name: mine})
+        return CheckReport(f"{title}: all {results.total} checks pass", True, note=note)
+
+    chosen, extras = {}, []
+    for each in functions:
+        try:
+            chosen[each] = _notebook_function(namespace, each, unit)
+            extras += _cell_extras(namespace, each, functions)
+        except CourseError:
+            chosen[each] = function_source(stub, each)  # not run yet: it is still the stub
+    written = [each for each in functions if STUB_PREFIX not in chosen[each]]
+    if not written:
+        return _stub_report(unit, functions[0])
+    results = _run(root, unit, replace_functions(stub, chosen, list(dict.fromkeys(extras))))
+    if not results.all_pass:
+        return _failures(unit, results, unit.label)
+    note = _save(root, unit, {each: chosen[each] for each in written})
+    return CheckReport(f"{unit.label}: all {results.total} checks pass", True, note=note)
+
+
+def check(function: str | None = None) -> CheckReport:
+    """Run the lesson's checks on `function` as this notebook defines it (or on every function)."""
+    namespace = inspect.currentframe().f_back.f_globals
+    try:
+        return _check(namespace, function)
+    except CourseError as error:
+        return CheckReport("the check could not run", False, [str(error)])
+
+
+# --- Hints and the reference -------------------------------------------------------------------
+
+
+def hint(function: str | None = None) -> None:
+    """One more hint level for `function` (default: the first still to write), as `mnist-course hint`."""
+    from rich.console import Console
+
+    from mnist_course.companion.hint import give_hint
+
+    namespace = inspect.currentframe().f_back.f_globals
+    try:
+        unit, root = _lesson_here()
+        if function is None:
+            _, _, functions = _sources(root, unit)
+            function = next(
+                (name for name in functions if STUB_PREFIX in _source_or_stub(namespace, name)),
+                functions[0],
+            )
+        out = io.StringIO()
+        give_hint(unit.number, function, console=Console(file=out, width=100, highlight=False))
+        text = re.sub(r"mnist-course hint \d\d (\w+)", r'hint("\1")', out.getvalue())
+        _show(_box("hint", f"<pre style='{_PRE}'>{html.escape(text.strip())}</pre>", title=None, raw=True))
+    except CourseError as error:
+        _show(_box("fail", html.escape(str(error)), title=None, raw=True))
+
+
+def _source_or_stub(namespace: dict, name: str) -> str:
+    try:
+        return _notebook_function(namespace, name, _SESSION.unit)
+    except CourseError:
+        return STUB_PREFIX
+
+
+def solution(function: str) -> None:
+    """The reference `function` beside yours, only once yours passes its check (as `compare` does)."""
+    from mnist_course.companion.compare import code_lines
+
+    namespace = inspect.currentframe().f_back.f_globals
+    try:
+        report = _check(namespace, function)
+        if not report.passed:
+            _show(_box(
+                "fail",
+                f"{html.escape(function)}() does not pass its check yet, so the reference stays "
+                "hidden: it would spoil the exercise. Run its check cell and fix what it says; "
+                f"hint(\"{html.escape(function)}\") helps.",
+                title=None, raw=True,
+            ))
+            return
+        unit, root = _lesson_here()
+        solution_text, _, _ = _sources(root, unit)
+        mine = "\n".join(code_lines(_notebook_function(namespace, function, unit)))
+        theirs = "\n".join(code_lines(function_source(solution_text, function)))
+        verdict = "same as the reference" if mine == theirs else (
+            "different from the reference, and just as right: it passes the same checks"
+        )
+        columns = "".join(
+            f"<div style='flex:1;min-width:0'><b>{label}</b><pre style='{_PRE}'>{html.escape(code)}</pre></div>"
+            for label, code in (("yours", mine), (f"reference · solutions/{unit.filename}", theirs))
+        )
+        _show(_box("ok", f"<div>{function}(): {verdict}.</div><div style='display:flex;gap:1em'>{columns}</div>",
+                   title=None, raw=True))
+    except CourseError as error:
+        _show(_box("fail", html.escape(str(error)), title=None, raw=True))
+
+
+# --- Display ----------------------------------------------------------------------------------
+
+_PRE = "white-space:pre-wrap;margin:.3em 0;padding:.4em;background:rgba(0,0,0,.04);font-size:90%"
+_COLOURS = {"ok": ("#1b7f3b", "#e8f5ec"), "fail": ("#b3261e", "#fdecea"), "hint": ("#3949ab", "#eceff9")}
+
+
+def _box(kind: str, body: str, title: str | None, raw: bool = False) -> str:
+    border, background = _COLOURS[kind]
+    mark = {"ok": "✔", "fail": "✘", "hint": "💡"}[kind]
+    heading = f"<div style='font-weight:bold;color:{border}'>{mark} {html.escape(title)}</div>" if title else ""
+    content = body if raw else f"<span style='color:{border}'>{mark}</span> {html.escape(body)}"
+    return (
+        f"<div class='mnist-course-{kind}' style='border-left:6px solid {border};background:{background};"
+        f"padding:.5em .8em;margin:.3em 0;color:#222'>{heading}{content}</div>"
+    )
+
+
+def _show(markup: str) -> None:
+    try:
+        from IPython.display import HTML, display
+    except ImportError:  # plain Python: the text is enough
+        print(re.sub(r"<[^>]+>", "", html.unescape(markup)))
+        return
+    display(HTML(markup))

@@ -1,0 +1,212 @@
+"""What one failed learner check means, decided once and written once.
+
+A check fails for one of a few reasons, and each deserves its own words:
+
+- `expectation`: the check's `expect(...)` saw something other than the spec;
+- `stub`: the function is still the generated stub;
+- `import`: the lesson file could not even be imported (syntax error, code at import);
+- `exit`: the learner's code tried to end the program (`sys.exit`, `exit()`, `os._exit`);
+- `raised`: the learner's own code raised an exception;
+- `unusable`: the learner's function returned, but what it returned broke the check (a
+  wrong number of values to unpack, a Keras error while fitting the returned model...);
+- `timeout`: a check did not finish within its lesson's time limit (decided by the
+  companion's runner, which watches the clock from outside the checks).
+
+`classify` turns a pytest failure into a `CheckOutcome`, and `CheckOutcome.render` is the one
+place its teaching message is written; the pytest report, `progress`, `watch` and
+`compare` all show that text.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from mnist_course.course import LESSONS, Lesson
+from mnist_course.stubs import STUB_PREFIX
+
+
+OUTCOME_KEY = "mnist_course_outcome"  # where a report's user_properties carry its CheckOutcome
+
+
+class LessonImportError(Exception):
+    """The learner's lesson file could not even be imported."""
+
+
+class LearnerExit(Exception):
+    """The learner's code called `os._exit()`, which would end the checks without a word."""
+
+    def __init__(self, status):
+        super().__init__(f"os._exit({status!r})")
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One line of the learner's own code in a traceback."""
+
+    file: str  # as the learner knows it: lessons/lesson_02_prepare.py
+    line: int
+    function: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    kind: str  # "expectation", "stub", "import", "exit", "raised", "unusable" or "timeout"
+    lesson: Lesson
+    function: str | None  # the learner's function the failure is about, when known
+    expected: str = ""
+    seen: str = ""
+    hint: str | None = None
+    frames: tuple[Frame, ...] = field(default_factory=tuple)
+    picture: str | None = None  # a PNG of the failing input beside what was expected
+
+    @property
+    def stub(self) -> bool:
+        return self.kind == "stub"
+
+    def body(self) -> list[str]:
+        """What happened, without the header and the pointers: the lines `progress` quotes."""
+        if self.kind == "stub":
+            return [f"{self.function}() is not implemented yet."]
+        if self.kind == "import":
+            return [self.seen]
+        lines = []
+        if self.kind in ("expectation", "timeout"):
+            lines += [f"expected: {self.expected}", f"seen:     {self.seen}"]
+        else:
+            lines.append(self.seen)
+            for frame in self.frames[-3:]:
+                lines.append(f"  {frame.file}:{frame.line} in {frame.function}")
+                if frame.text:
+                    lines.append(f"      {frame.text}")
+        if self.picture:
+            lines.append(f"picture:  {self.picture}")
+        if self.hint:
+            lines.append(f"hint:     {self.hint}")
+        return lines
+
+    def render(self, shown_folder: str = "lessons", nudge: str | None = None) -> str:
+        """The teaching message: lesson, function, what happened, what to try.
+
+        `shown_folder` is the implementation folder as the learner knows it (`lessons`).
+        """
+        unit = self.lesson
+        if self.kind == "stub":
+            lines = [
+                f"{unit.label} · {self.function}() is not implemented yet.",
+                f"  Write it in {shown_folder}/{unit.filename}: its docstring is the spec.",
+                f"  Guide: docs/{unit.page}",
+            ]
+            if nudge:
+                lines.append(f"  Nudge: {nudge}")
+            lines.append(f"  More hints: mnist-course hint {unit.number} {self.function}")
+            return "\n".join(lines)
+        if self.kind == "import":
+            return f"{unit.label}\n  {self.seen}\n  Fix that line, save, and run the check again."
+        name = f"{self.function}()" if self.function else "your lesson file"
+        if self.kind == "timeout":
+            name = f"{self.function}() did not return" if self.function else "a check did not finish"
+        stuck = f"  stuck?    docs/{unit.page} · mnist-course hint {unit.number}"
+        stuck += f" {self.function}" if self.function else ""
+        return "\n".join([f"{unit.label} · {name}", *(f"  {line}" for line in self.body()), stuck])
+
+    def to_json(self) -> dict:
+        """A plain dict (for the companion's JSON events); `from_json` reads it back."""
+        data = asdict(self)
+        data["lesson"] = self.lesson.number
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CheckOutcome":
+        frames = tuple(Frame(**frame) for frame in data.get("frames", ()))
+        return cls(**{**data, "lesson": LESSONS[data["lesson"]], "frames": frames})
+
+
+def short(text: str, limit: int = 600) -> str:
+    """At most six lines and `limit` characters of an error message (Keras' can be pages)."""
+    text = str(text).strip()
+    lines = text.splitlines()
+    if len(lines) > 6:
+        text = "\n".join(lines[:6]) + "\n    ..."
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def frames_in(tb, folder: Path, shown: str) -> tuple[Frame, ...]:
+    """The traceback frames that run code in `folder`, its files shown as `shown/<name>`.
+
+    For the learner's frames, decided by folder, not file name, so an error inside the
+    reference (`solutions/`) used for an earlier lesson's input is never blamed on them.
+    """
+    folder = Path(folder).resolve()
+    return tuple(
+        Frame(f"{shown}/{Path(frame.filename).name}", frame.lineno, frame.name, (frame.line or "").strip())
+        for frame in traceback.extract_tb(tb)
+        if Path(frame.filename).resolve().parent == folder
+    )
+
+
+def _exit_words(error: BaseException) -> str:
+    if isinstance(error, LearnerExit):
+        return error.args[0]
+    code = getattr(error, "code", None)
+    return "sys.exit()" if code is None else f"sys.exit({code!r})"
+
+
+def classify(
+    error: BaseException,
+    tb,
+    unit: Lesson,
+    impl: Path,
+    shown: str = "lessons",
+    suspects: tuple[str, ...] = (),
+    check_file: Path | None = None,
+) -> CheckOutcome:
+    """Decide what a failed check of lesson `unit` means for the learner.
+
+    `impl` is the folder of lesson modules being checked, `shown` its name for the learner.
+    `suspects` are the learner functions the check uses, most likely first: the function to
+    name when the failure happened outside the learner's own lines. `check_file` is the
+    check's own file, whose failing line is shown when the learner's result broke it.
+    """
+    from mnist_course.checking import CheckFailure  # NumPy: only in the checks' process
+
+    if isinstance(error, CheckFailure):
+        return CheckOutcome(
+            "expectation", unit, error.function, error.expected, error.seen, error.hint,
+            picture=getattr(error, "picture", None),
+        )
+    if isinstance(error, LessonImportError):
+        return CheckOutcome("import", unit, None, seen=str(error))
+    frames = frames_in(tb, impl, shown)
+    function = frames[-1].function if frames else (suspects[0] if suspects else None)
+    if function == "<module>":
+        function = None
+    if isinstance(error, NotImplementedError) and STUB_PREFIX in str(error):
+        return CheckOutcome("stub", unit, function, frames=frames)
+    if isinstance(error, (SystemExit, LearnerExit)):
+        return CheckOutcome(
+            "exit", unit, function,
+            seen=f"your code called {_exit_words(error)}, which ends the whole program: "
+            "the checks could not see a result.",
+            hint="a function hands its answer back with `return`; remove the exit call "
+            "(to try code by hand, put it under `if __name__ == \"__main__\":`).",
+            frames=frames,
+        )
+    if frames:
+        return CheckOutcome(
+            "raised", unit, function,
+            seen=f"your code raised {type(error).__name__}: {short(error)}",
+            hint="read the line above and the function's docstring (the spec).",
+            frames=frames,
+        )
+    return CheckOutcome(
+        "unusable", unit, function,
+        seen=f"{function or 'your function'}() returned, but the check could not use what it "
+        f"returned: {type(error).__name__}: {short(error)}",
+        hint="compare what you return (how many values, their types and shapes) with the "
+        "Returns section of the docstring.",
+        frames=frames_in(tb, check_file.parent, f"checks/{check_file.parent.name}")[-1:] if check_file else (),
+    )

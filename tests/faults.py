@@ -1,0 +1,58 @@
+"""Faults a test cannot make for real in CI (a full disk, a read-only folder as root, a signal
+at a chosen moment), injected into a real `mnist-course` run.
+
+`run_cli_with(fault, *args)` runs the CLI in a fresh interpreter after executing `fault`, a
+snippet of Python that patches what must fail (e.g. make `keras.Model.save` raise ENOSPC).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+
+def cli_code(fault: str) -> str:
+    return (
+        textwrap.dedent(fault)
+        + "\nimport sys\nfrom mnist_course.cli import main\nmain(sys.argv[1:])\n"
+    )
+
+
+def run_cli_with(fault: str, *args: str, cwd: Path, timeout: int = 600, **env: str):
+    return subprocess.run(
+        [sys.executable, "-c", cli_code(fault), *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ, **env},
+    )
+
+
+def popen_cli_with(fault: str, *args: str, cwd: Path, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", cli_code(fault), *args],
+        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env},
+    )
+
+
+def one_line_error(run, code: int = 2) -> str:
+    """A learner-facing failure: exit `code` and a single `mnist-course: ` line on stderr."""
+    assert run.returncode == code, (run.returncode, run.stdout[-2000:], run.stderr[-3000:])
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in run.stderr, run.stderr[-3000:]
+    assert lines[0].startswith("mnist-course: "), lines
+    return lines[0]
+
+
+def fail_writes_under(folder: Path, error: str = "ENOSPC") -> str:
+    """A fault: every temporary file made under `folder` fails with `error` (ENOSPC, EROFS...)."""
+    return f"""
+    import errno, os, tempfile
+    _mkstemp = tempfile.mkstemp
+    def mkstemp(*args, dir=None, **kwargs):
+        if dir is not None and os.path.abspath(dir).startswith({str(folder)!r}):
+            code = errno.{error}
+            raise OSError(code, os.strerror(code), str(dir))
+        return _mkstemp(*args, dir=dir, **kwargs)
+    tempfile.mkstemp = mkstemp
+    """

@@ -1,0 +1,20 @@
+"""Gives the cosine all of total_steps: with the warm-up on top, the rate never reaches 0."""
+
+CAUGHT_BY = "test_compile_cnn_warms_up_then_decays"
+HINT = "the decay takes the"
+
+
+def compile_cnn(model, total_steps, peak_learning_rate=3e-3, warmup_fraction=0.1):
+    warmup_steps = int(total_steps * warmup_fraction)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=0.0,
+        decay_steps=total_steps,
+        warmup_target=peak_learning_rate,
+        warmup_steps=warmup_steps,
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=schedule),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model

@@ -1,0 +1,86 @@
+"""`mnist-course update`: newer course files come in, a learner's lesson file never goes out."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from companion_course import assert_refused, copy_course, mnist_course, snapshot, solve
+
+from mnist_course.stubs import generate_stub
+from mnist_course.course import LESSONS
+
+
+def git(folder, *args):
+    return subprocess.run(
+        ["git", "-c", "user.name=Course", "-c", "user.email=course@example.invalid", *args],
+        cwd=folder, check=True, capture_output=True, text=True,
+    ).stdout
+
+
+def repository(folder):
+    git(folder, "init", "--quiet", "--initial-branch=main")
+    git(folder, "add", "-A")
+    git(folder, "commit", "--quiet", "-m", "course")
+    return folder
+
+
+@pytest.fixture
+def classroom(tmp_path):
+    """(upstream course with a newer commit, learner's copy made from the older one: no shared history)."""
+    upstream = repository(copy_course(tmp_path / "upstream"))
+    learner = repository(copy_course(tmp_path / "learner"))
+    # The course moves on: a check gains a line, lesson 03's spec (docstring) changes, and so does 04's.
+    check = upstream / "checks" / "lesson_02" / "test_prepare.py"
+    check.write_text(check.read_text() + "\n# a newer check file\n")
+    for number in ["03", "04"]:
+        solution = upstream / "solutions" / LESSONS[number].filename
+        solution.write_text(solution.read_text().replace('"""', '"""(updated) ', 1))
+        lesson = upstream / "lessons" / LESSONS[number].filename
+        lesson.write_text(generate_stub(solution.read_text(), LESSONS[number]))
+    git(upstream, "commit", "--quiet", "-am", "newer course")
+    git(learner, "remote", "add", "upstream", str(upstream))
+    return upstream, learner
+
+
+def test_update_keeps_every_edited_lesson_and_backs_up_changed_stubs(classroom):
+    upstream, learner = classroom
+    solve(learner, "02")
+    solve(learner, "04", ["build_model"])
+    edited = {n: (learner / "lessons" / LESSONS[n].filename).read_bytes() for n in ["02", "04"]}
+    run = mnist_course(learner, "update", timeout=120)
+    assert run.returncode == 0, run.stderr
+    # Course files come from upstream ...
+    for name in ["checks/lesson_02/test_prepare.py", "solutions/lesson_03_explore.py"]:
+        assert (learner / name).read_bytes() == (upstream / name).read_bytes()
+    # ... the learner's edited lessons stay byte for byte, the untouched stub becomes the new one.
+    for number, data in edited.items():
+        assert (learner / "lessons" / LESSONS[number].filename).read_bytes() == data
+    lesson_03 = LESSONS["03"].filename
+    assert (learner / "lessons" / lesson_03).read_bytes() == (upstream / "lessons" / lesson_03).read_bytes()
+    assert "lessons/lesson_03_explore.py: you had not started it" in run.stdout
+    # Lesson 04's stub changed upstream: the learner's file is also backed up, as reset does.
+    assert "lessons/lesson_04_model.py: its stub changed upstream" in run.stdout
+    (backup,) = (learner / ".course" / "backups" / "lesson_04").glob("*.py")
+    assert backup.read_bytes() == edited["04"]
+    assert not (learner / ".course" / "backups" / "lesson_02").exists()  # its stub did not change
+    listed = mnist_course(learner, "reset", "--list")
+    assert backup.stem in listed.stdout and "ok" in listed.stdout
+
+
+def test_update_refuses_when_course_files_have_uncommitted_changes(classroom):
+    _, learner = classroom
+    check = learner / "checks" / "lesson_01" / "test_load.py"
+    check.write_text(check.read_text() + "\n# my own note\n")
+    before = snapshot(learner / "checks") | snapshot(learner / "lessons")
+    assert_refused(mnist_course(learner, "update", timeout=60), "checks/lesson_01/test_load.py", "git stash")
+    assert snapshot(learner / "checks") | snapshot(learner / "lessons") == before
+
+
+def test_update_outside_git_and_from_a_missing_remote(tmp_path, classroom):
+    plain = copy_course(tmp_path / "plain")
+    assert_refused(mnist_course(plain, "update", timeout=60), "not a git repository")
+    _, learner = classroom
+    before = snapshot(learner / "lessons")
+    assert_refused(mnist_course(learner, "update", "nowhere", timeout=60), "git fetch")
+    assert snapshot(learner / "lessons") == before

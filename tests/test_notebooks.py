@@ -1,0 +1,227 @@
+"""The notebook edition: generated from the course's source, and checked in place with the same checks.
+
+1. `notebooks/` is what the generator makes (like `lessons/` for the stubs), one task per
+   function the learner writes, no outputs, stable cell ids.
+2. Every notebook runs top to bottom in a real Jupyter kernel (nbclient), in a scratch copy
+   of the course: as generated (stubs), each check cell shows its teaching message and no
+   cell errors; with the reference code in the function cells, every check cell is green
+   and the functions land in `lessons/` (so `mnist-course progress` counts them).
+3. A catalogued mistake typed into lesson 02's notebook is caught with the same message as
+   `pytest checks/lesson_02 --impl` gives for the same mistake.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+
+from mnist_course.course import LESSONS  # noqa: E402
+from mnist_course.notebook import notebook_message  # noqa: E402
+from mnist_course.notebooks.build import (  # noqa: E402
+    colab_url,
+    expected_notebooks,
+    notebook_name,
+    repository_url,
+)
+from mnist_course.stubs import BEGIN, END, function_source, solution_functions  # noqa: E402
+
+from conftest import ROOT  # noqa: E402
+from companion_course import copy_course  # noqa: E402
+
+NUMBERS = list(LESSONS)
+
+
+def read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def execute(notebook, course: Path, timeout: int = 900):
+    """Run every cell in one fresh kernel, from the course's notebooks/ folder; return the notebook."""
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=True,  # an error is asserted on below, with the cell that raised it
+        resources={"metadata": {"path": str(course / "notebooks")}},
+    )
+    client.execute()
+    return notebook
+
+
+def errors(notebook) -> list[str]:
+    return [
+        f"{cell.source[:60]!r}: {output.ename}: {output.evalue}"
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "error"
+    ]
+
+
+def text_of(cell) -> str:
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append(output.get("text", ""))
+        data = output.get("data", {})
+        parts += [data.get("text/plain", ""), data.get("text/html", "")]
+    return "\n".join(parts)
+
+
+def check_cells(notebook) -> dict[str, object]:
+    """check("name") cells by name, and check() as "" (the whole lesson)."""
+    found = {}
+    for cell in notebook.cells:
+        match = re.fullmatch(r'check\((?:"(\w+)")?\)', cell.source.strip())
+        if cell.cell_type == "code" and match:
+            found[match.group(1) or ""] = cell
+    return found
+
+
+def reference_function(number: str, name: str) -> str:
+    source = (ROOT / "solutions" / LESSONS[number].filename).read_text(encoding="utf-8")
+    text = function_source(source, name)
+    return "".join(line for line in text.splitlines(keepends=True) if line.strip() not in {BEGIN, END})
+
+
+def fill(notebook, functions: dict[str, str]):
+    """Put new code into the cells that define the named functions (as a learner would type it)."""
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        defined = [
+            node.name for node in ast.parse(_python(cell.source)).body if isinstance(node, ast.FunctionDef)
+        ]
+        if len(defined) == 1 and defined[0] in functions:
+            cell.source = functions[defined[0]]
+    return notebook
+
+
+def _python(source: str) -> str:
+    return "\n".join("" if line.startswith("%") else line for line in source.splitlines())
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    """A scratch copy of the course (lessons/ as fresh stubs): notebooks write into its lessons/."""
+    return copy_course(tmp_path_factory.mktemp("notebook-course") / "course")
+
+
+# --- 1. Generated, never hand-edited ------------------------------------------------------------
+
+
+def test_committed_notebooks_match_the_generator():
+    stale = [
+        path.name
+        for path, text in expected_notebooks(ROOT).items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+    assert not stale, f"regenerate with `python -m mnist_course.notebooks.build`: {stale}"
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_notebook_has_a_task_and_a_check_per_function_and_no_outputs(number):
+    unit = LESSONS[number]
+    notebook = read(ROOT / "notebooks" / notebook_name(unit))
+    nbformat.validate(notebook)
+    functions = solution_functions((ROOT / "solutions" / unit.filename).read_text(encoding="utf-8"))
+    assert list(check_cells(notebook)) == [*functions, ""]
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(not cell.outputs and cell.execution_count is None for cell in code)
+    ids = [cell.id for cell in notebook.cells]
+    assert len(set(ids)) == len(ids)
+    setup = code[0].source
+    assert "%matplotlib inline" in setup and f'start("{number}")' in setup
+    assert repository_url(ROOT) in setup  # the Colab set-up clones the one address in pyproject
+    assert colab_url(repository_url(ROOT), unit) in notebook.cells[0].source
+    assert "matplotlib.use(" not in code[1].source  # plots stay inline
+    for name in functions:
+        stub = next(cell for cell in code if cell.source.startswith(f"def {name}("))
+        assert f"{name}() is not implemented yet" in stub.source
+
+
+# --- 2. Executed: stubs give teaching messages, the reference goes green -----------------------
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_stub_notebook_runs_and_every_check_cell_teaches(number, course):
+    unit = LESSONS[number]
+    notebook = execute(read(course / "notebooks" / notebook_name(unit)), course)
+    assert not errors(notebook), errors(notebook)
+    for name, cell in check_cells(notebook).items():
+        shown = text_of(cell)
+        assert "NOT YET" in shown and "is not implemented yet" in shown, (name, shown)
+        assert "Traceback" not in shown
+        assert 'hint("' in shown and f"docs/{unit.page}" in shown
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("number", NUMBERS)
+def test_reference_notebook_passes_every_check_cell_and_saves_into_lessons(number, course):
+    unit = LESSONS[number]
+    functions = solution_functions((ROOT / "solutions" / unit.filename).read_text(encoding="utf-8"))
+    reference = {name: reference_function(number, name) for name in functions}
+    notebook = execute(fill(read(course / "notebooks" / notebook_name(unit)), reference), course)
+    assert not errors(notebook), errors(notebook)
+    for name, cell in check_cells(notebook).items():
+        shown = text_of(cell)
+        assert shown.startswith("PASSED") or "\nPASSED" in shown, (name, shown)
+        assert "mnist-course-ok" in shown  # the green box
+    saved = (course / "lessons" / unit.filename).read_text(encoding="utf-8")
+    for name, text in reference.items():
+        assert function_source(saved, name).strip() == text.strip(), name
+
+
+# --- 3. The same checks, the same message ---------------------------------------------------------
+
+MISTAKE = ROOT / "tests" / "mistakes" / "lesson_02_prepare" / "forgot_to_divide_by_255.py"
+
+
+def mistake_meta(path: Path) -> dict:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    meta = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") in {"CAUGHT_BY", "HINT"}:
+            meta[node.targets[0].id] = ast.literal_eval(node.value)
+    return meta
+
+
+def test_a_catalogued_mistake_gets_the_same_message_in_the_notebook_as_from_pytest(tmp_path, course):
+    unit = LESSONS["02"]
+    meta = mistake_meta(MISTAKE)
+    mistaken = function_source(MISTAKE.read_text(encoding="utf-8"), "normalize")
+
+    # What `pytest checks/lesson_02 --impl DIR` says, DIR holding the reference with the mistake.
+    impl = tmp_path / "impl"
+    shutil.copytree(ROOT / "solutions", impl, ignore=shutil.ignore_patterns("__pycache__"))
+    target = impl / unit.filename
+    target.write_text(target.read_text(encoding="utf-8") + "\n\n" + mistaken, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "checks/lesson_02", "--impl", str(impl), "-k", meta["CAUGHT_BY"],
+         "-p", "no:cacheprovider", "-q"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith(f"{unit.label} · normalize()"))
+    last = next(i for i in range(first, len(lines)) if lines[i].strip().startswith("stuck?"))
+    from_pytest = "\n".join(lines[first : last + 1])
+    assert meta["HINT"] in from_pytest
+
+    # The same mistake typed into the notebook's normalize cell, then its check cell run.
+    notebook = read(course / "notebooks" / notebook_name(unit))
+    notebook.cells = notebook.cells[: notebook.cells.index(check_cells(notebook)["normalize"]) + 1]
+    notebook = execute(fill(notebook, {"normalize": mistaken}), course)
+    assert not errors(notebook), errors(notebook)
+    shown = text_of(check_cells(notebook)["normalize"])
+    assert shown.startswith("NOT YET"), shown
+    assert notebook_message(from_pytest, unit) in shown, (from_pytest, shown)
+    assert "Traceback" not in shown

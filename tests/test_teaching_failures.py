@@ -1,0 +1,105 @@
+"""Failures that used to reach the learner as tracebacks are teaching messages (issue 10, item 5).
+
+Each case is a realistic slip, written the way a learner would, into a copy of the reference
+code: a wrong number of returned values, a Keras error inside the model the learner built,
+a missing `return`, `sys.exit()` at import or in a function, `os._exit()`, a syntax error.
+The learner checks run on the copy in a fresh interpreter, as `pytest checks/lesson_NN` does.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from mnist_course.course import LESSONS
+from mnist_course.stubs import solution_functions
+
+from conftest import ROOT, run_checks
+
+# What pytest prints when it shows code instead of a teaching message.
+TRACEBACK_MARKS = ("Traceback (most recent call last)", "_ _ _ _ _", "INTERNALERROR", "\nE   ")
+
+
+def first_function(number: str) -> str:
+    source = (ROOT / "solutions" / LESSONS[number].filename).read_text(encoding="utf-8")
+    return solution_functions(source)[0]
+
+
+def wrap(number: str, function: str, body: str) -> str:
+    """Source that replaces `function` with a slip that calls the reference as `_original`."""
+    return f"\n\n_original = {function}\n\n\ndef {function}(*args, **kwargs):\n{body}\n"
+
+
+def course_with(tmp_path, number: str, extra: str):
+    """A folder of the reference lessons where lesson `number` ends with `extra` source."""
+    folder = tmp_path / "impl"
+    shutil.copytree(ROOT / "solutions", folder)
+    path = folder / LESSONS[number].filename
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return folder
+
+
+def checks_output(tmp_path, number: str, extra: str) -> str:
+    impl = course_with(tmp_path, number, extra)
+    result = run_checks(f"checks/lesson_{number}", "--impl", str(impl), "-q", timeout=300)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output  # some checks failed: never 0, never a crash
+    for mark in TRACEBACK_MARKS:
+        assert mark not in output, f"pytest internals shown ({mark!r}):\n{output}"
+    assert "ERROR at setup" not in output, output
+    return output
+
+
+def test_a_wrong_number_of_returned_values_is_explained(tmp_path):
+    slip = wrap("01", "load_mnist", "    (x_train, y_train), (x_test, y_test) = _original(*args, **kwargs)\n"
+                "    return x_train, y_train, x_test, y_test")
+    output = checks_output(tmp_path, "01", slip)
+    assert "Lesson 01 · Load the data · load_mnist()" in output
+    assert "could not use what it returned: ValueError: too many values to unpack" in output
+    assert "Returns section of the docstring" in output
+
+
+def test_a_keras_error_from_the_learners_model_is_one_short_message(tmp_path):
+    slip = wrap("04", "compile_model", "    model = _original(*args, **kwargs)\n"
+                "    model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])\n"
+                "    return model")
+    output = checks_output(tmp_path, "04", slip)
+    assert "Lesson 04 · Build the model · compile_model()" in output
+    assert "must have the same rank" in output  # Keras' own words, shortened
+    assert "def categorical_crossentropy" not in output  # ...not Keras' source code
+
+
+def test_a_missing_return_is_a_failed_check_not_a_setup_error(tmp_path):
+    slip = wrap("04", "compile_model", "    _original(*args, **kwargs)")
+    output = checks_output(tmp_path, "04", slip)
+    assert "did you forget the `return` statement" in output
+    assert " failed" in output and " error" not in output.splitlines()[-1]
+
+
+def test_sys_exit_at_import_is_one_message(tmp_path):
+    output = checks_output(tmp_path, "02", "\nimport sys\nsys.exit('done')\n")
+    assert output.count("ended the program (SystemExit)") == 1
+    assert "see the first failure above" in output
+    assert 'if __name__ == "__main__":' in output
+
+
+def test_sys_exit_in_a_function_is_explained(tmp_path):
+    name = first_function("02")
+    output = checks_output(tmp_path, "02", wrap("02", name, "    import sys\n    sys.exit(3)"))
+    assert f"· {name}()" in output
+    assert "your code called sys.exit(3), which ends the whole program" in output
+
+
+def test_os_exit_in_a_function_cannot_look_like_a_pass(tmp_path):
+    name = first_function("03")
+    output = checks_output(tmp_path, "03", wrap("03", name, "    import os\n    os._exit(0)"))
+    assert f"· {name}()" in output
+    assert "your code called os._exit(0)" in output
+
+
+def test_a_syntax_error_names_the_line(tmp_path):
+    output = checks_output(tmp_path, "06", "\n\ndef broken(:\n    pass\n")
+    assert "has a syntax error" in output
+    assert "def broken(:" in output
+    assert output.count("has a syntax error") == 1
