@@ -246,7 +246,7 @@ def reference(model_path):
     from mnist_course.draw.reading import Reader
     from mnist_course.pipeline import Implementation
 
-    return Reader(ROOT, Implementation(ROOT / "solutions"), model_path)
+    return Reader(ROOT, Implementation(ROOT / "solutions", reference=ROOT / "solutions"), model_path)
 
 
 @pytest.fixture(scope="module")
@@ -418,7 +418,7 @@ def test_a_model_that_cannot_be_loaded_is_said_on_the_page(browser, tmp_path, ca
 
     broken = tmp_path / "broken.keras"
     broken.write_text("not a model")
-    reader = Reader(ROOT, Implementation(ROOT / "solutions"), broken)
+    reader = Reader(ROOT, Implementation(ROOT / "solutions", reference=ROOT / "solutions"), broken)
     server = ServerThread(reader)
     try:
         page, problems = open_page(browser, server.url)
@@ -439,7 +439,7 @@ def test_a_lesson_not_written_yet_is_said_on_the_page(browser, pristine_stubs, m
     from mnist_course.draw.reading import Reader
     from mnist_course.pipeline import Implementation
 
-    server = ServerThread(Reader(ROOT, Implementation(pristine_stubs), model_path))
+    server = ServerThread(Reader(ROOT, Implementation(pristine_stubs, reference=ROOT / "solutions"), model_path))
     try:
         page, problems = open_page(browser, server.url)
         draw(page, [[(200.0, 80.0), (200.0, 320.0)]])
@@ -450,6 +450,34 @@ def test_a_lesson_not_written_yet_is_said_on_the_page(browser, pristine_stubs, m
         server.stop()
     err = capfd.readouterr().err
     assert re.search(r"^mnist-course draw: your drawing: Lesson 07 .* read_image\(\) is not written yet", err, re.M)
+    assert "Traceback" not in err
+    assert not unexpected(problems), problems
+
+
+def test_a_lesson_function_that_fails_is_said_on_the_page(browser, model_path, tmp_path, capfd):
+    from mnist_course.draw.reading import Reader
+    from mnist_course.pipeline import Implementation
+
+    mine = tmp_path / "lessons"
+    mine.mkdir()
+    source = (ROOT / "solutions" / "lesson_07_predict.py").read_text(encoding="utf-8")
+    broken = source.replace("def predict_digit(model, image):\n",
+                            "def predict_digit(model, image):\n    return model.guess(image)\n", 1)
+    assert broken != source
+    (mine / "lesson_07_predict.py").write_text(broken, encoding="utf-8")
+    server = ServerThread(Reader(ROOT, Implementation(mine, reference=ROOT / "solutions"), model_path))
+    try:
+        page, problems = open_page(browser, server.url)
+        for _ in range(2):  # and again: the server keeps running
+            draw(page, [[(200.0, 80.0), (200.0, 320.0)]])
+            text = " ".join(page.locator("#answer").inner_text().split())
+            assert "predict_digit()" in text and "guess" in text, text
+        page.close()
+    finally:
+        server.stop()
+    err = capfd.readouterr().err
+    lines = [line for line in err.splitlines() if "predict_digit()" in line]
+    assert len(lines) == 2 and all(line.startswith("mnist-course draw: your drawing: ") for line in lines), err
     assert "Traceback" not in err
     assert not unexpected(problems), problems
 

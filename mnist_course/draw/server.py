@@ -106,9 +106,10 @@ class DrawHandler(BaseHTTPRequestHandler):
         except PictureError as error:
             self.refuse(error.status, f"{what}: {error}")
             return
-        ranked = sorted(range(10), key=lambda d: -reading.probabilities[d])
-        say(f"{what}: {reading.digit} ({reading.probabilities[reading.digit]:.0%} sure; next "
-            f"{ranked[1]} {reading.probabilities[ranked[1]]:.0%}) in {reading.seconds * 1000:.0f} ms")
+        first, second = sorted(range(10), key=lambda d: -reading.probabilities[d])[:2]
+        answer = f"{first}" if reading.digit is not None else f"no answer, {first} and {second} tie"
+        say(f"{what}: {answer} ({reading.probabilities[first]:.0%} sure; next {second} "
+            f"{reading.probabilities[second]:.0%}) in {reading.seconds * 1000:.0f} ms")
         self.send_json(HTTPStatus.OK, reading.as_json())
 
     def from_this_page(self) -> bool:

@@ -180,20 +180,28 @@
 
   function showAnswer(result) {
     const p = result.probabilities;
+    const top = p.indexOf(Math.max(...p));
     answer.dataset.state = "answer";
-    answer.dataset.digit = String(result.digit);
     answer.innerHTML = "";
-    answer.append("Your model reads ");
-    const big = document.createElement("strong");
-    big.textContent = String(result.digit);
-    answer.append(big, ` (${percent(p[result.digit])} sure).`);
+    if (result.digit === null) {
+      // Two digits share the top score: the model has no answer.
+      delete answer.dataset.digit;
+      const tied = p.map((value, digit) => (value === p[top] ? digit : null)).filter((d) => d !== null);
+      answer.append(`Your model cannot choose between ${tied.join(" and ")}.`);
+    } else {
+      answer.dataset.digit = String(result.digit);
+      answer.append("Your model reads ");
+      const big = document.createElement("strong");
+      big.textContent = String(result.digit);
+      answer.append(big, ` (${percent(p[result.digit])} sure).`);
+    }
     seen.src = result.image;
-    seen.alt = `The 28x28 image your model saw: a white ${result.digit}-like shape on black`;
+    seen.alt = "The 28x28 image your model saw: white strokes on black";
     seen.hidden = false;
     rows.forEach((row, digit) => {
       row.querySelector(".fill").style.width = `${(p[digit] * 100).toFixed(1)}%`;
       row.querySelector(".value").textContent = percent(p[digit]);
-      row.classList.toggle("top", digit === result.digit);
+      row.classList.toggle("top", p[digit] === p[top]);
       row.setAttribute("aria-label", `${digit}: ${percent(p[digit])}`);
     });
   }
