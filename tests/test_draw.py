@@ -134,6 +134,9 @@ def open_page(browser, url: str):
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    # Offline: every request goes to the course's server (pictures also come as data:/blob:).
+    page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:"))
+            else problems.append(f"outside request: {r.url}"))
     page.goto(url, wait_until="networkidle")
     return page, problems
 
@@ -399,15 +402,14 @@ def test_only_the_page_and_the_prediction_endpoint_are_served(server):
     assert request(server.url, headers={"Host": "evil.example:80"})[0] == 404
     status, _ = request(server.url, "POST", "/predict", b"x", {"Origin": "http://evil.example"})
     assert status == 404
-    status, headers = None, None
     host, port = server.url.split("//")[1].strip("/").split(":")
+    assert host == "127.0.0.1"
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
     connection.request("GET", "/")
     response = connection.getresponse()
     response.read()
-    assert "default-src 'self'" in response.getheader("Content-Security-Policy")
     connection.close()
-    assert host == "127.0.0.1"
+    assert "default-src 'self'" in response.getheader("Content-Security-Policy")  # no outside asset
     # Nothing from the pictures is left behind in .course/draw/.
     assert not list((ROOT / ".course" / "draw").glob("picture-*"))
 
