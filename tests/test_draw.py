@@ -414,6 +414,28 @@ def test_only_the_page_and_the_prediction_endpoint_are_served(server):
     assert not list((ROOT / ".course" / "draw").glob("picture-*"))
 
 
+def test_broken_requests_get_one_line_and_the_server_goes_on(server):
+    import socket
+
+    host, port = server.url.split("//")[1].strip("/").split(":")
+    # No Content-Length: refused without reading.
+    with socket.create_connection((host, int(port)), timeout=30) as raw:
+        raw.sendall(f"POST /predict HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+        assert raw.recv(100).startswith(b"HTTP/1.0 411")
+    # A body cut short: the browser closed the tab mid-upload.
+    with socket.create_connection((host, int(port)), timeout=30) as raw:
+        raw.sendall(f"POST /predict?source=file HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                    "Content-Length: 5000\r\n\r\n".encode() + b"\x89PNG\r\n\x1a\n")
+    # A photo cut short: its header says PNG, the rest is missing.
+    photo = (ROOT / "examples" / "seven-thick-marker.png").read_bytes()
+    status, body = request(server.url, "POST", "/predict?source=file", photo[: len(photo) // 3])
+    assert status == 422 and "not an image that can be read" in json.loads(body)["error"], body
+    assert ".course" not in json.loads(body)["error"]  # the page is not told where files are
+    wait_for_line(server.err, r"^mnist-course draw: your photo: the picture is not an image")
+    assert request(server.url)[0] == 200
+    assert not any("Traceback" in line for line in server.err), server.err
+
+
 def test_a_model_that_cannot_be_loaded_is_said_on_the_page(browser, tmp_path, capfd):
     from mnist_course.draw.reading import Reader
     from mnist_course.pipeline import Implementation
