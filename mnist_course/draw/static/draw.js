@@ -220,6 +220,7 @@
 
   function reset(message) {
     generation++;
+    waiting = null; // a drawing that was waiting to be sent is gone
     answer.dataset.state = "waiting";
     delete answer.dataset.digit;
     answer.textContent = message;
