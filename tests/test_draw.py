@@ -134,6 +134,9 @@ def open_page(browser, url: str):
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    # Offline: every request goes to the course's server (pictures also come as data:/blob:).
+    page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:"))
+            else problems.append(f"outside request: {r.url}"))
     page.goto(url, wait_until="networkidle")
     return page, problems
 
@@ -246,7 +249,7 @@ def reference(model_path):
     from mnist_course.draw.reading import Reader
     from mnist_course.pipeline import Implementation
 
-    return Reader(ROOT, Implementation(ROOT / "solutions"), model_path)
+    return Reader(ROOT, Implementation(ROOT / "solutions", reference=ROOT / "solutions"), model_path)
 
 
 @pytest.fixture(scope="module")
@@ -399,17 +402,38 @@ def test_only_the_page_and_the_prediction_endpoint_are_served(server):
     assert request(server.url, headers={"Host": "evil.example:80"})[0] == 404
     status, _ = request(server.url, "POST", "/predict", b"x", {"Origin": "http://evil.example"})
     assert status == 404
-    status, headers = None, None
     host, port = server.url.split("//")[1].strip("/").split(":")
+    assert host == "127.0.0.1"
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
     connection.request("GET", "/")
     response = connection.getresponse()
     response.read()
-    assert "default-src 'self'" in response.getheader("Content-Security-Policy")
     connection.close()
-    assert host == "127.0.0.1"
+    assert "default-src 'self'" in response.getheader("Content-Security-Policy")  # no outside asset
     # Nothing from the pictures is left behind in .course/draw/.
     assert not list((ROOT / ".course" / "draw").glob("picture-*"))
+
+
+def test_broken_requests_get_one_line_and_the_server_goes_on(server):
+    import socket
+
+    host, port = server.url.split("//")[1].strip("/").split(":")
+    # No Content-Length: refused without reading.
+    with socket.create_connection((host, int(port)), timeout=30) as raw:
+        raw.sendall(f"POST /predict HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode())
+        assert raw.recv(100).startswith(b"HTTP/1.0 411")
+    # A body cut short: the browser closed the tab mid-upload.
+    with socket.create_connection((host, int(port)), timeout=30) as raw:
+        raw.sendall(f"POST /predict?source=file HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                    "Content-Length: 5000\r\n\r\n".encode() + b"\x89PNG\r\n\x1a\n")
+    # A photo cut short: its header says PNG, the rest is missing.
+    photo = (ROOT / "examples" / "seven-thick-marker.png").read_bytes()
+    status, body = request(server.url, "POST", "/predict?source=file", photo[: len(photo) // 3])
+    assert status == 422 and "not an image that can be read" in json.loads(body)["error"], body
+    assert ".course" not in json.loads(body)["error"]  # the page is not told where files are
+    wait_for_line(server.err, r"^mnist-course draw: your photo: the picture is not an image")
+    assert request(server.url)[0] == 200
+    assert not any("Traceback" in line for line in server.err), server.err
 
 
 def test_a_model_that_cannot_be_loaded_is_said_on_the_page(browser, tmp_path, capfd):
@@ -418,7 +442,7 @@ def test_a_model_that_cannot_be_loaded_is_said_on_the_page(browser, tmp_path, ca
 
     broken = tmp_path / "broken.keras"
     broken.write_text("not a model")
-    reader = Reader(ROOT, Implementation(ROOT / "solutions"), broken)
+    reader = Reader(ROOT, Implementation(ROOT / "solutions", reference=ROOT / "solutions"), broken)
     server = ServerThread(reader)
     try:
         page, problems = open_page(browser, server.url)
@@ -439,7 +463,7 @@ def test_a_lesson_not_written_yet_is_said_on_the_page(browser, pristine_stubs, m
     from mnist_course.draw.reading import Reader
     from mnist_course.pipeline import Implementation
 
-    server = ServerThread(Reader(ROOT, Implementation(pristine_stubs), model_path))
+    server = ServerThread(Reader(ROOT, Implementation(pristine_stubs, reference=ROOT / "solutions"), model_path))
     try:
         page, problems = open_page(browser, server.url)
         draw(page, [[(200.0, 80.0), (200.0, 320.0)]])
@@ -450,6 +474,34 @@ def test_a_lesson_not_written_yet_is_said_on_the_page(browser, pristine_stubs, m
         server.stop()
     err = capfd.readouterr().err
     assert re.search(r"^mnist-course draw: your drawing: Lesson 07 .* read_image\(\) is not written yet", err, re.M)
+    assert "Traceback" not in err
+    assert not unexpected(problems), problems
+
+
+def test_a_lesson_function_that_fails_is_said_on_the_page(browser, model_path, tmp_path, capfd):
+    from mnist_course.draw.reading import Reader
+    from mnist_course.pipeline import Implementation
+
+    mine = tmp_path / "lessons"
+    mine.mkdir()
+    source = (ROOT / "solutions" / "lesson_07_predict.py").read_text(encoding="utf-8")
+    broken = source.replace("def predict_digit(model, image):\n",
+                            "def predict_digit(model, image):\n    return model.guess(image)\n", 1)
+    assert broken != source
+    (mine / "lesson_07_predict.py").write_text(broken, encoding="utf-8")
+    server = ServerThread(Reader(ROOT, Implementation(mine, reference=ROOT / "solutions"), model_path))
+    try:
+        page, problems = open_page(browser, server.url)
+        for _ in range(2):  # and again: the server keeps running
+            draw(page, [[(200.0, 80.0), (200.0, 320.0)]])
+            text = " ".join(page.locator("#answer").inner_text().split())
+            assert "predict_digit()" in text and "guess" in text, text
+        page.close()
+    finally:
+        server.stop()
+    err = capfd.readouterr().err
+    lines = [line for line in err.splitlines() if "predict_digit()" in line]
+    assert len(lines) == 2 and all(line.startswith("mnist-course draw: your drawing: ") for line in lines), err
     assert "Traceback" not in err
     assert not unexpected(problems), problems
 

@@ -1,8 +1,8 @@
 """One picture from the page, read by the learner's lesson 07 and model.
 
 The same path as `mnist-course predict`: the learner's `read_image` reads the picture
-(from a file under `.course/draw/`, removed straight after), `preprocess_digit` makes the
-28x28 image, `predict_digit` asks the model. The model is loaded once; Keras models are
+(from a file under `.course/draw/`, removed straight after), then `predict_picture` runs
+their `preprocess_digit` and `predict_digit`. The model is loaded once; Keras models are
 not thread-safe, so one picture is read at a time.
 """
 
@@ -21,7 +21,9 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from mnist_course.course import CourseError
-from mnist_course.pipeline import Implementation, latest_model, load_model
+from mnist_course.model_files import ModelFileError
+from mnist_course.pipeline import Implementation, LearnerCodeError, latest_model, load_model
+from mnist_course.predict import predict_picture
 
 # What a phone, a webcam or a drawing app produces; nothing else is decoded (Pillow can
 # open dozens of formats, some through outside programs).
@@ -39,7 +41,7 @@ class PictureError(Exception):
 
 @dataclass
 class Reading:
-    digit: int
+    digit: int | None  # None when two digits share the top score
     probabilities: list[float]
     image: np.ndarray  # the (28, 28) float32 image the model saw
     seconds: float
@@ -69,32 +71,18 @@ def image_format(data: bytes) -> str:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS)) as image:
                 return image.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise PictureError("the picture has far too many pixels: use a smaller one", 413) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise PictureError(
             "that file is not a picture the course reads: use PNG, JPEG, WebP, BMP, GIF or TIFF", 415
         ) from None
 
 
-def predict_picture(impl: Implementation, model, grey: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
-    """`preprocess_digit` then `predict_digit`, called exactly as `mnist-course predict` calls them.
-
-    To be replaced by `mnist_course.predict.predict_picture` once that exists (one idea,
-    one place).
-    """
-    image = np.asarray(impl.function("07", "preprocess_digit")(grey), dtype=np.float32)
-    if image.shape != (28, 28):
-        raise ValueError(f"preprocess_digit returned shape {image.shape}, not (28, 28)")
-    digits, probabilities = impl.function("07", "predict_digit")(model, np.stack([image]))
-    probabilities = np.asarray(probabilities, dtype=np.float64).reshape(10)
-    return image, int(np.asarray(digits).reshape(-1)[0]), probabilities
-
-
-def describe(error: Exception) -> str:
-    """One line; the learner's own ValueError messages are shown as written."""
+def one_line(error: BaseException) -> str:
+    """The learner's own exception as one line; their ValueError messages as written."""
     text = " ".join(str(error).split()) or type(error).__name__
-    if isinstance(error, (ValueError, CourseError)):
-        return text
-    return f"{type(error).__name__}: {text}"
+    return text if isinstance(error, (ValueError, CourseError)) else f"{type(error).__name__}: {text}"
 
 
 class DirectPredict:
@@ -144,6 +132,10 @@ class Reader:
             self.model.predict(np.zeros((1, *self.model.input_shape[1:]), np.float32))
         except CourseError as error:
             self.problem = f"{error} Fix that, then start `mnist-course draw` again."
+        try:  # import lesson 07 (and its OpenCV, Matplotlib) now, not on the first stroke
+            impl.function("07", "read_image")
+        except CourseError:
+            pass  # said on the page, picture by picture
 
     def read(self, data: bytes) -> Reading:
         """Read one picture's bytes; a PictureError says, in one line, why it could not be."""
@@ -160,14 +152,22 @@ class Reader:
             try:
                 with open(handle, "wb") as file:
                     file.write(data)
-                grey = self.impl.function("07", "read_image")(path)
-                image, digit, probabilities = predict_picture(self.impl, self.model, grey)
+                try:
+                    grey = self.impl.function("07", "read_image")(path)
+                except LearnerCodeError as error:
+                    if error.original is None:
+                        raise
+                    # read_image says what is wrong with the picture (named by its file here).
+                    raise PictureError(one_line(error.original).replace(str(path), "the picture"), 422) from None
+                result = predict_picture(self.impl, self.model, grey)
+            except ModelFileError as error:  # scores that are NaN or infinite
+                raise PictureError(" ".join(str(error).split()), 503) from None
+            except LearnerCodeError as error:  # the learner's code failed: the teaching line
+                raise PictureError(" ".join(str(error).split()), 500) from None
             except CourseError as error:  # a lesson function not written yet
-                raise PictureError(describe(error), 501) from None
-            except ValueError as error:  # the learner's lesson 07 says what is wrong with the picture
-                raise PictureError(describe(error), 422) from None
-            except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
-                raise PictureError(f"lesson 07 raised {describe(error)}", 500) from None
+                raise PictureError(" ".join(str(error).split()), 501) from None
             finally:
                 path.unlink(missing_ok=True)
-            return Reading(digit, [float(p) for p in probabilities], image, time.perf_counter() - started)
+            if result.error is not None:  # preprocess_digit says what is wrong with the picture
+                raise PictureError(result.error, 422)
+            return Reading(result.digit, result.probabilities, result.image, time.perf_counter() - started)

@@ -100,15 +100,24 @@ class DrawHandler(BaseHTTPRequestHandler):
                 "Use a smaller picture (a crop of the digit is best).",
             )
             return
-        data = self.rfile.read(length)
+        try:
+            data = self.rfile.read(length)
+        except OSError:  # the browser went away or stopped sending (timeout): nobody to answer
+            self.close_connection = True
+            return
         try:
             reading = self.server.reader.read(data)
         except PictureError as error:
             self.refuse(error.status, f"{what}: {error}")
             return
-        ranked = sorted(range(10), key=lambda d: -reading.probabilities[d])
-        say(f"{what}: {reading.digit} ({reading.probabilities[reading.digit]:.0%} sure; next "
-            f"{ranked[1]} {reading.probabilities[ranked[1]]:.0%}) in {reading.seconds * 1000:.0f} ms")
+        except Exception as error:  # noqa: BLE001 - a full disk, a bug: said, and the server goes on
+            reason = f"{type(error).__name__}: {error}"
+            self.refuse(HTTPStatus.INTERNAL_SERVER_ERROR, f"{what} could not be read ({reason})")
+            return
+        first, second = sorted(range(10), key=lambda d: -reading.probabilities[d])[:2]
+        answer = f"{first}" if reading.digit is not None else f"no answer, {first} and {second} tie"
+        say(f"{what}: {answer} ({reading.probabilities[first]:.0%} sure; next {second} "
+            f"{reading.probabilities[second]:.0%}) in {reading.seconds * 1000:.0f} ms")
         self.send_json(HTTPStatus.OK, reading.as_json())
 
     def from_this_page(self) -> bool:
@@ -148,6 +157,12 @@ class DrawServer(ThreadingHTTPServer):
         super().__init__((HOST, port), DrawHandler)
         self.reader = reader
         self.files = static_files(reader)
+
+    def handle_error(self, request, client_address):
+        """One line instead of socketserver's traceback; a closed browser tab is not worth one."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            warn(f"a request failed ({type(error).__name__}: {error}); still serving")
 
     @property
     def url(self) -> str:

@@ -156,7 +156,7 @@
       return;
     }
     if (job.generation !== generation) { /* cleared meanwhile */ }
-    else if (result.error) showError(capital(result.error) + job.note);
+    else if (result.error) showError(sentence(result.error) + job.note);
     else showAnswer(result);
     answer.dataset.count = String(Number(answer.dataset.count) + 1);
     // Latency from the stroke's end to the answer on screen: measured at the next frame.
@@ -180,26 +180,35 @@
 
   function showAnswer(result) {
     const p = result.probabilities;
+    const top = p.indexOf(Math.max(...p));
     answer.dataset.state = "answer";
-    answer.dataset.digit = String(result.digit);
     answer.innerHTML = "";
-    answer.append("Your model reads ");
-    const big = document.createElement("strong");
-    big.textContent = String(result.digit);
-    answer.append(big, ` (${percent(p[result.digit])} sure).`);
+    if (result.digit === null) {
+      // Two digits share the top score: the model has no answer.
+      delete answer.dataset.digit;
+      const tied = p.map((value, digit) => (value === p[top] ? digit : null)).filter((d) => d !== null);
+      answer.append(`Your model cannot choose between ${tied.join(" and ")}.`);
+    } else {
+      answer.dataset.digit = String(result.digit);
+      answer.append("Your model reads ");
+      const big = document.createElement("strong");
+      big.textContent = String(result.digit);
+      answer.append(big, ` (${percent(p[result.digit])} sure).`);
+    }
     seen.src = result.image;
-    seen.alt = `The 28x28 image your model saw: a white ${result.digit}-like shape on black`;
+    seen.alt = "The 28x28 image your model saw: white strokes on black";
     seen.hidden = false;
     rows.forEach((row, digit) => {
       row.querySelector(".fill").style.width = `${(p[digit] * 100).toFixed(1)}%`;
       row.querySelector(".value").textContent = percent(p[digit]);
-      row.classList.toggle("top", digit === result.digit);
+      row.classList.toggle("top", p[digit] === p[top]);
       row.setAttribute("aria-label", `${digit}: ${percent(p[digit])}`);
     });
   }
 
-  function capital(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
+  function sentence(text) {
+    const capital = text.charAt(0).toUpperCase() + text.slice(1);
+    return /[.!?]$/.test(capital) ? capital : `${capital}.`;
   }
 
   function showError(message) {
@@ -211,6 +220,7 @@
 
   function reset(message) {
     generation++;
+    waiting = null; // a drawing that was waiting to be sent is gone
     answer.dataset.state = "waiting";
     delete answer.dataset.digit;
     answer.textContent = message;
