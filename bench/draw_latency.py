@@ -21,13 +21,12 @@ import statistics
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-from test_draw import (  # noqa: E402 - the test's stroke tracing and page driving
-    CAMERA_ARGS, CHROMIUM, CHROMIUM_ARGS, ServerProcess, draw, mnist_test_digits, shown_digit, traced_strokes,
+from mnist_course.browser import CHROMIUM, CHROMIUM_ARGS
+from mnist_course.draw.driver import (
+    CAMERA_ARGS, ServerProcess, draw, mnist_test_digits, shown_digit, traced_strokes,
 )
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -27,23 +27,13 @@ from pathlib import Path
 
 import pytest
 
+from mnist_course.browser import CHROMIUM, CHROMIUM_ARGS
 from mnist_course.course import CORE, GOING_FURTHER, LESSONS
 from mnist_course.hints import hint_levels
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 LESSON_PAGES = [unit.page.removesuffix(".md") + "/" for unit in LESSONS.values()]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--no-first-run",
-]
 
 pytestmark = pytest.mark.slow
 
