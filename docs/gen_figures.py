@@ -32,7 +32,6 @@ TRAIN_SUBSET = 30_000  # training images for the figures' model (the full run us
 EPOCHS = 8
 DPI = 110
 
-# The same network `mnist-course train` builds, trained here on fewer images and epochs.
 from mnist_course.pipeline import REFERENCE_DROPOUT as DROPOUT
 from mnist_course.pipeline import REFERENCE_HIDDEN_UNITS as HIDDEN_UNITS
 
@@ -196,17 +195,18 @@ def draw_mnist_format(out, x_train, y_train):
 
 
 def train_reference(x_train, y_train, x_val, y_val):
+    """The model `mnist-course train` trains (its one training routine), on fewer images and epochs."""
     import keras
     import tensorflow as tf
 
+    from mnist_course.pipeline import Implementation, build_and_fit, build_model
+
     tf.config.experimental.enable_op_determinism()
-    model_lesson = reference("lesson_04_model")
+    solutions = Implementation(ROOT / "solutions")
     keras.utils.set_random_seed(SEED)
-    untrained = model_lesson.compile_model(model_lesson.build_model(HIDDEN_UNITS, DROPOUT))
-    keras.utils.set_random_seed(SEED)
-    model = model_lesson.compile_model(model_lesson.build_model(HIDDEN_UNITS, DROPOUT))
-    history = reference("lesson_05_train").train(
-        model, x_train, y_train, x_val, y_val, epochs=EPOCHS, seed=SEED, verbose=0
+    untrained = build_model(solutions, "mlp")
+    model, history, _ = build_and_fit(
+        solutions, "mlp", (x_train, y_train), (x_val, y_val), epochs=EPOCHS, seed=SEED, verbose=0
     )
     return untrained, model, history
 
@@ -366,7 +366,7 @@ def draw_all(out: Path) -> None:
     )
     figure = reference("lesson_05_train").plot_history(history)
     figure.suptitle(
-        f"The docs' reference MLP {HIDDEN_UNITS}, dropout {DROPOUT}, "
+        f"The reference MLP {HIDDEN_UNITS}, dropout {DROPOUT}, augmented, "
         f"{TRAIN_SUBSET:,} training images, seed {SEED}",
         y=1.03,
     )

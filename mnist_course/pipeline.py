@@ -249,6 +249,58 @@ def check_model_destination(root: Path, out: Path | None) -> None:
         model_files.check_destination(Path(out), [root / name for name in PROTECTED_FOLDERS])
 
 
+def build_model(
+    impl: Implementation,
+    model_kind: str = "mlp",
+    *,
+    augment: bool = True,
+    hidden_units: tuple[int, ...] = REFERENCE_HIDDEN_UNITS,
+    dropout: float = REFERENCE_DROPOUT,
+    learning_rate: float = 1e-3,
+    total_steps: int = 1,
+):
+    """The compiled, untrained model `mnist-course train` trains: lesson 04's MLP or lesson 08's CNN.
+
+    `augment` puts lesson 04's random rotations, shifts and zooms in front of the model
+    (gentle ones for the MLP, bolder ones for the CNN); they act only while training.
+    `total_steps` sizes the CNN's learning-rate schedule.
+    """
+    settings = CNN_AUGMENTATION if model_kind == "cnn" else {}
+    augmentation = impl.function("04", "augment")(**settings) if augment else None
+    if model_kind == "cnn":
+        model = impl.function("08", "build_cnn")(augmentation=augmentation)
+        return impl.function("08", "compile_cnn")(model, total_steps=total_steps)
+    model = impl.function("04", "build_model")(
+        hidden_units=hidden_units, dropout=dropout, augmentation=augmentation
+    )
+    return impl.function("04", "compile_model")(model, learning_rate=learning_rate)
+
+
+def build_and_fit(impl: Implementation, model_kind: str, train, validation, *, epochs: int, seed: int = 0,
+                  verbose: int | str = "auto", **model_options):
+    """The course's one training routine, for `mnist-course train`, the guide's figures and the bench.
+
+    Builds the model (`build_model`, with `model_options`) from the same seed, then trains it
+    with lesson 05's `train`. `train` and `validation` are (images, labels) pairs of
+    normalised (n, 28, 28) images. Returns (model, history, training seconds).
+    """
+    import keras  # starts TensorFlow: only once the data is known to be good
+
+    (x_train, y_train), (x_val, y_val) = train, validation
+    if model_kind == "cnn":
+        as_images = impl.function("02", "reshape_for_model")  # (n, 28, 28, 1) for Conv2D
+        x_train, x_val = as_images(x_train), as_images(x_val)
+        model_options["total_steps"] = math.ceil(len(x_train) / BATCH_SIZE) * epochs
+    keras.utils.set_random_seed(seed)  # the same initial weights for the same seed
+    model = build_model(impl, model_kind, **model_options)
+    started = time.perf_counter()
+    history = impl.function("05", "train")(
+        model, x_train, y_train, x_val, y_val, epochs=epochs, batch_size=BATCH_SIZE, seed=seed,
+        verbose=verbose,
+    )
+    return model, history, time.perf_counter() - started
+
+
 def train_and_save(
     root: Path,
     impl: Implementation,
@@ -263,38 +315,19 @@ def train_and_save(
     model_kind: str = "mlp",
     augment: bool = True,
 ) -> TrainResult:
-    """Train the MLP (lessons 01-06) or the CNN (lesson 08 too) and save it as a .keras file.
-
-    `augment` puts lesson 04's random rotations, shifts and zooms in front of the model
-    (gentle ones for the MLP, bolder ones for the CNN); they act only while training.
-    """
+    """Train the MLP (lessons 01-06) or the CNN (lesson 08 too) and save it as a .keras file."""
     if model_kind not in MODEL_KINDS:
         raise CourseError(f"unknown model {model_kind!r}: choose one of {', '.join(MODEL_KINDS)}.")
     epochs = epochs or DEFAULT_EPOCHS[model_kind]
     check_model_destination(root, out)  # before the training, not after it
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = load_data(impl, limit)
-    import keras  # starts TensorFlow: only once the data is known to be good
-
-    keras.utils.set_random_seed(seed)  # the same initial weights for the same seed
-    settings = CNN_AUGMENTATION if model_kind == "cnn" else {}
-    augmentation = impl.function("04", "augment")(**settings) if augment else None
     if model_kind == "cnn":
-        as_images = impl.function("02", "reshape_for_model")  # (n, 28, 28, 1) for Conv2D
-        x_train, x_val, x_test = as_images(x_train), as_images(x_val), as_images(x_test)
-        model = impl.function("08", "build_cnn")(augmentation=augmentation)
-        steps = math.ceil(len(x_train) / BATCH_SIZE) * epochs
-        model = impl.function("08", "compile_cnn")(model, total_steps=steps)
-    else:
-        model = impl.function("04", "build_model")(
-            hidden_units=hidden_units, dropout=dropout, augmentation=augmentation
-        )
-        model = impl.function("04", "compile_model")(model, learning_rate=learning_rate)
-    started = time.perf_counter()
-    history = impl.function("05", "train")(
-        model, x_train, y_train, x_val, y_val, epochs=epochs, batch_size=BATCH_SIZE, seed=seed,
+        x_test = impl.function("02", "reshape_for_model")(x_test)  # (n, 28, 28, 1) for Conv2D
+    model, history, seconds = build_and_fit(
+        impl, model_kind, (x_train, y_train), (x_val, y_val), epochs=epochs, seed=seed,
+        augment=augment, hidden_units=hidden_units, dropout=dropout, learning_rate=learning_rate,
         verbose=verbose,
     )
-    seconds = time.perf_counter() - started
     predicted = impl.function("06", "predict_labels")(model, x_test)
     test_accuracy = impl.function("06", "accuracy")(y_test, predicted)
 
