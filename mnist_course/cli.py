@@ -238,6 +238,7 @@ LessonArgument = Annotated[
 ]
 
 
+# Its default, 120, is runner.DEFAULT_LIMIT (not imported here: the CLI starts light).
 TimeLimitOption = Annotated[
     float,
     typer.Option("--time-limit", min=1, metavar="SECONDS", help="Stop a lesson's checks after this long."),

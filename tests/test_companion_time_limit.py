@@ -142,3 +142,13 @@ def test_watch_restarts_when_the_fix_is_saved_during_a_stuck_run(tmp_path):
         assert watcher.process.wait(timeout=60) == 0  # --runs 1: only a finished run counts
     finally:
         watcher.stop()
+
+
+def test_every_command_defaults_to_the_runners_time_limit():
+    import inspect
+
+    from mnist_course import cli
+    from mnist_course.companion.runner import DEFAULT_LIMIT
+
+    for command in [cli.progress, cli.report, cli.watch]:
+        assert inspect.signature(command).parameters["time_limit"].default == DEFAULT_LIMIT

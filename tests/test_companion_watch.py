@@ -68,7 +68,8 @@ class Watcher:
 def test_reruns_on_save_and_follows_the_saved_lesson(course):
     watcher = Watcher(course, "02", "--runs", "3")
     try:
-        first = watcher.wait_for(r"Watching lessons/")
+        watcher.wait_for(r"Watching lessons/")  # the watcher is up before the first run
+        first = watcher.wait_for(r"More hints: mnist-course hint 02 normalize")  # the message's end
         assert "Lesson 02 · Prepare the data" in first
         assert "0 checks passed, then:" in first
         # Only the first failing message, not one per failing check.
