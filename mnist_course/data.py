@@ -66,6 +66,11 @@ def read_mnist_file(path):
     Raises `MnistFileError` naming the path when the file is missing, a folder, not an
     `.npz` archive, damaged, or holds the wrong keys, shapes, dtypes or labels.
     """
+    if path is None:
+        raise MnistFileError(
+            "read_mnist_file(None): there is no file to read. With no path and no MNIST_PATH, "
+            "use download_mnist() (Keras) instead."
+        )
     path = Path(path).expanduser()
     read_headers_only(path)  # before any array is read: see npz_headers
     try:
