@@ -114,7 +114,7 @@ def npz_headers(path: Path) -> dict[str, tuple[tuple, np.dtype]]:
     if start == b"\x93NUMPY":
         raise _error(path, "is a single .npy array, not Keras' mnist.npz archive of four arrays")
     if not zipfile.is_zipfile(path):
-        raise _error(path, "is not an .npz archive (numpy's zip of arrays)")
+        raise _error(path, "is not a readable .npz archive (numpy's zip of arrays)")
     headers = {}
     try:
         with zipfile.ZipFile(path) as archive:
