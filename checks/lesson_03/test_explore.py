@@ -83,6 +83,14 @@ def test_label_counts_table(lesson):
         "count how many labels equal each digit, in digit order (not sorted by frequency)",
     )
     expect(
+        pd.api.types.is_integer_dtype(table["count"]),
+        "label_counts",
+        "whole-number counts (an int column)",
+        f"a {table['count'].dtype} column: {table['count'].tolist()[:4]}...",
+        "reindex(range(10)) without fill_value leaves NaN, and fillna(0) then makes the column "
+        "float: use .reindex(range(10), fill_value=0), or .astype(int)",
+    )
+    expect(
         np.allclose(table["share"].to_numpy(dtype=float), table["count"].to_numpy() / len(y)),
         "label_counts",
         "share = count / number of labels (shares add up to 1)",
@@ -195,6 +203,14 @@ def test_mean_digits(lesson, sample):
         "shape (10, 28, 28): one mean image per digit",
         describe(means),
         "np.zeros((10, 28, 28)), then fill row d with x[y == d].mean(axis=0)",
+    )
+    expect(
+        np.issubdtype(means.dtype, np.floating),
+        "mean_digits",
+        "a float array (a mean like 127.6 has a fraction)",
+        describe(means),
+        "np.zeros_like(x[:10]) copies x's uint8 dtype, which cuts 127.6 down to 127: "
+        "start from np.zeros((10, 28, 28)), which is float",
     )
     expect(
         not np.isnan(means).any() and np.all(means[4] == 0),

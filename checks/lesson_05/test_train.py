@@ -131,7 +131,7 @@ def test_fit_gets_the_arguments(learned):
     )
 
 
-def test_stops_early_and_keeps_the_best_weights(learned):
+def test_stops_early_and_keeps_the_best_weights(lesson, learned):
     _, spy, _ = learned
     callbacks = spy.kwargs.get("callbacks") or []
     stoppers = [cb for cb in callbacks if isinstance(cb, keras.callbacks.EarlyStopping)]
@@ -151,6 +151,13 @@ def test_stops_early_and_keeps_the_best_weights(learned):
         f"monitor={stopper.monitor!r}, restore_best_weights={stopper.restore_best_weights}",
         "watch the validation loss (training loss always improves), and restore the best "
         "epoch's weights, not the last",
+    )
+    expect(
+        stopper.patience == lesson.PATIENCE,
+        "train",
+        f"EarlyStopping waiting patience=PATIENCE ({lesson.PATIENCE}) epochs",
+        f"patience={stopper.patience}",
+        "use the module's constant, patience=PATIENCE, so the number lives in one place",
     )
 
 
