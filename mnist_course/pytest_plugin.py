@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import os
 import traceback
 from pathlib import Path
 
@@ -240,5 +239,8 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_report_header(config):
     impl = implementation_dir(config)
-    data = os.environ.get("MNIST_PATH") or "keras.datasets (download or cache)"
+    from mnist_course.data import chosen_file
+
+    path, source = chosen_file(ROOT)
+    data = f"{path}" + ("" if source == "MNIST_PATH" else f" ({source})") if path else source
     return [f"mnist-course: checking {impl}", f"mnist-course: MNIST from {data}"]
