@@ -247,6 +247,14 @@ def as_lines(lesson, image, **kwargs):
         type(text).__name__,
         "return '\\n'.join(lines), not the list of lines and not print(...)",
     )
+    other = sorted(set(text) - {"#", ".", "\n"})
+    expect(
+        not other,
+        "digit_as_text",
+        "only '#' (ink), '.' (background) and the newlines between lines",
+        f"also {', '.join(repr(char) for char in other[:5])}",
+        "draw '#' for a pixel at or above the threshold and '.' for any other, nothing else",
+    )
     lines = text.split("\n")
     expect(
         len(lines) == 28 and all(len(line) == 28 for line in lines),
