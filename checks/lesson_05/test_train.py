@@ -207,7 +207,17 @@ def fake_history():
 
 
 def test_history_frame(lesson):
-    frame = call("history_frame", lesson.history_frame, fake_history())
+    try:
+        frame = call("history_frame", lesson.history_frame, fake_history())
+    except (ValueError, TypeError) as error:
+        expect(
+            False,
+            "history_frame",
+            "a DataFrame built from the History's numbers",
+            f"{type(error).__name__}: {str(error).splitlines()[0][:120]}",
+            "the History object itself is not a table: its dict of lists is history.history, "
+            "so pd.DataFrame(history.history)",
+        )
     expect(
         isinstance(frame, pd.DataFrame),
         "history_frame",
