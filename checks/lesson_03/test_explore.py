@@ -142,6 +142,14 @@ def test_plot_samples_titles_each_image_with_its_label(lesson, sample):
         "another image",
         "draw the images in order: x[0], x[1], ...",
     )
+    ticked = sum(1 for ax in shown[:12] if ax.axison and (len(ax.get_xticks()) or len(ax.get_yticks())))
+    expect(
+        ticked == 0,
+        "plot_samples",
+        "no ticks or tick labels on the images (pixel numbers say nothing about a digit)",
+        f"{ticked} of 12 images with ticks",
+        "ax.axis('off') on every axes of the grid",
+    )
     colours = sorted({ax.images[0].get_cmap().name for ax in shown[:12]})
     expect(
         colours == ["gray"],
