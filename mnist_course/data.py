@@ -66,6 +66,11 @@ def read_mnist_file(path):
     Raises `MnistFileError` naming the path when the file is missing, a folder, not an
     `.npz` archive, damaged, or holds the wrong keys, shapes, dtypes or labels.
     """
+    if path is None:
+        raise MnistFileError(
+            "read_mnist_file(None): there is no file to read. With no path and no MNIST_PATH, "
+            "use download_mnist() (Keras) instead."
+        )
     path = Path(path).expanduser()
     read_headers_only(path)  # before any array is read: see npz_headers
     try:
@@ -109,7 +114,7 @@ def npz_headers(path: Path) -> dict[str, tuple[tuple, np.dtype]]:
     if start == b"\x93NUMPY":
         raise _error(path, "is a single .npy array, not Keras' mnist.npz archive of four arrays")
     if not zipfile.is_zipfile(path):
-        raise _error(path, "is not an .npz archive (numpy's zip of arrays)")
+        raise _error(path, "is not a readable .npz archive (numpy's zip of arrays)")
     headers = {}
     try:
         with zipfile.ZipFile(path) as archive:

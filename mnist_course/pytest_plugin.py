@@ -261,5 +261,8 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_report_header(config):
     impl = implementation_dir(config)
-    data = os.environ.get("MNIST_PATH") or "keras.datasets (download or cache)"
+    from mnist_course.data import chosen_file
+
+    path, source = chosen_file(course_of(config).root)
+    data = f"{path}" + ("" if source == "MNIST_PATH" else f" ({source})") if path else source
     return [f"mnist-course: checking {impl}", f"mnist-course: MNIST from {data}"]

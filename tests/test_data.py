@@ -83,13 +83,13 @@ def test_missing_file_folder_random_bytes_and_npy(tmp_path):
     refused(tmp_path, "is a folder")
     noise = tmp_path / "noise.npz"
     noise.write_bytes(np.random.default_rng(0).bytes(5000))
-    refused(noise, "not an .npz archive", "noise.npz")
+    refused(noise, "not a readable .npz archive", "noise.npz")
     single = tmp_path / "x.npy"
     np.save(single, np.zeros((3, 28, 28), np.uint8))
     refused(single, "single .npy array", "x.npy")
     empty = tmp_path / "empty.npz"
     empty.write_bytes(b"")
-    refused(empty, "not an .npz archive")
+    refused(empty, "not a readable .npz archive")
 
 
 @pytest.mark.parametrize(
@@ -262,7 +262,7 @@ def test_train_with_a_bad_MNIST_PATH_is_one_line(course, tmp_path):
     noise = tmp_path / "noise.npz"
     noise.write_bytes(b"\x00" * 100)
     run = mnist_course(course, "train", "--solutions", "--epochs", "1", timeout=120, MNIST_PATH=str(noise))
-    assert_refused(run, "noise.npz", "not an .npz archive")
+    assert_refused(run, "noise.npz", "not a readable .npz archive")
 
 
 def test_checks_say_first_that_MNIST_is_missing(course, tmp_path):
@@ -293,3 +293,19 @@ def test_a_new_terminal_finds_the_remembered_file(course):
     run = mnist_course(course, "watch", "02", "--runs", "1", timeout=300, MNIST_PATH=None)
     assert "MNIST" not in run.stdout + run.stderr, run.stdout + run.stderr
     assert "normalize() is not implemented yet" in run.stdout, run.stdout
+
+
+@pytest.mark.parametrize("kind", ["npy", "terabyte header"])
+def test_doctor_reports_a_hostile_or_wrong_file_in_one_line(course, tmp_path, kind):
+    """Issue 12 case 3: MNIST_PATH=x.npy (a TypeError) and a 1 TB header (MemoryError) crashed doctor."""
+    if kind == "npy":
+        path = tmp_path / "x.npy"
+        np.save(path, np.zeros((3, 28, 28), np.uint8))
+    else:
+        members = {key: npy_bytes(shape) for key, shape in SHAPES.items()}
+        members["x_train"] = npy_bytes((2**40 // 784, 28, 28))
+        path = archive_with(tmp_path / "terabyte.npz", members)
+    run = mnist_course(course, "doctor", timeout=120, MNIST_PATH=str(path))
+    line = [line for line in run.stdout.splitlines() if "MNIST data" in line]
+    assert run.returncode == 1 and "Traceback" not in run.stdout + run.stderr, run.stdout + run.stderr
+    assert line and line[0].startswith("✘") and path.name in line[0], run.stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import keyword
 import re
 
 import pytest
@@ -23,7 +24,7 @@ CODE = re.compile(r"`([^`]+)`")
 CALLED = re.compile(r"(?<![\w'\"])\.?([A-Za-z_]\w*)\s*\(")  # name( or .name(
 ATTRIBUTE = re.compile(r"(?<=[\w\])])\.([A-Za-z_]\w*)")  # thing.attribute
 STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
-KEYWORDS = {"if", "for", "in", "not", "and", "or", "return", "else", "while", "with", "lambda", "is"}
+KEYWORDS = set(keyword.kwlist)  # `except (...)`, `if (...)`: syntax, not calls
 
 
 def functions() -> list[tuple[str, str]]:
@@ -58,18 +59,16 @@ def used_names(source: str) -> set[str]:
 
 
 def cases():
+    # Lesson 07's hints are being rewritten with its new steps on another branch; they pass
+    # here today, so no case is marked: after the merge this test checks the new ones too.
     for number, name in functions():
-        marks = ()
-        if number == "07":
-            marks = pytest.mark.xfail(
-                strict=False, reason="lesson 07's hints are being rewritten with its new steps"
-            )
-        yield pytest.param(number, name, marks=marks, id=f"{number}-{name}")
+        yield pytest.param(number, name, id=f"{number}-{name}")
 
 
 def test_the_api_reader_finds_calls_and_attributes():
     hint = "`pairs.sort_values('count', ascending=False).head(k)`; `frame.index = pd.RangeIndex(1)`"
     assert named_apis(hint) == {"pairs", "sort_values", "head", "frame", "index", "pd", "RangeIndex"}
+    assert named_apis("`except (OSError, ValueError) as error:` `if (a):`") == set()
 
 
 @pytest.mark.parametrize("number, name", cases())

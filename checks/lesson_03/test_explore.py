@@ -83,6 +83,14 @@ def test_label_counts_table(lesson):
         "count how many labels equal each digit, in digit order (not sorted by frequency)",
     )
     expect(
+        pd.api.types.is_integer_dtype(table["count"]),
+        "label_counts",
+        "whole-number counts (an int column)",
+        f"a {table['count'].dtype} column: {table['count'].tolist()[:4]}...",
+        "reindex(range(10)) without fill_value leaves NaN, and fillna(0) then makes the column "
+        "float: use .reindex(range(10), fill_value=0), or .astype(int)",
+    )
+    expect(
         np.allclose(table["share"].to_numpy(dtype=float), table["count"].to_numpy() / len(y)),
         "label_counts",
         "share = count / number of labels (shares add up to 1)",
@@ -133,6 +141,14 @@ def test_plot_samples_titles_each_image_with_its_label(lesson, sample):
         "the first axes to show x[0]",
         "another image",
         "draw the images in order: x[0], x[1], ...",
+    )
+    ticked = sum(1 for ax in shown[:12] if ax.axison and (len(ax.get_xticks()) or len(ax.get_yticks())))
+    expect(
+        ticked == 0,
+        "plot_samples",
+        "no ticks or tick labels on the images (pixel numbers say nothing about a digit)",
+        f"{ticked} of 12 images with ticks",
+        "ax.axis('off') on every axes of the grid",
     )
     colours = sorted({ax.images[0].get_cmap().name for ax in shown[:12]})
     expect(
@@ -195,6 +211,14 @@ def test_mean_digits(lesson, sample):
         "shape (10, 28, 28): one mean image per digit",
         describe(means),
         "np.zeros((10, 28, 28)), then fill row d with x[y == d].mean(axis=0)",
+    )
+    expect(
+        np.issubdtype(means.dtype, np.floating),
+        "mean_digits",
+        "a float array (a mean like 127.6 has a fraction)",
+        describe(means),
+        "np.zeros_like(x[:10]) copies x's uint8 dtype, which cuts 127.6 down to 127: "
+        "start from np.zeros((10, 28, 28)), which is float",
     )
     expect(
         not np.isnan(means).any() and np.all(means[4] == 0),

@@ -49,6 +49,15 @@ def largest(factor) -> float:
 
 def test_model_maps_images_to_ten_probabilities(lesson):
     model = built(lesson)
+    shape = tuple(getattr(model, "input_shape", None) or ())
+    expect(
+        shape == (None, 28, 28),
+        "build_model",
+        "an input of shape (28, 28) per image: keras.Input(shape=(28, 28))",
+        f"input shape {shape[1:] if shape else 'unknown'}",
+        "start with keras.Input(shape=(28, 28)): the MLP's images have no channel axis "
+        "(augment's Reshape adds one inside the model where the random layers need it)",
+    )
     batch = np.random.default_rng(0).random((4, 28, 28), dtype=np.float32)
     try:
         out = np.asarray(model(batch))

@@ -131,7 +131,7 @@ def test_fit_gets_the_arguments(learned):
     )
 
 
-def test_stops_early_and_keeps_the_best_weights(learned):
+def test_stops_early_and_keeps_the_best_weights(lesson, learned):
     _, spy, _ = learned
     callbacks = spy.kwargs.get("callbacks") or []
     stoppers = [cb for cb in callbacks if isinstance(cb, keras.callbacks.EarlyStopping)]
@@ -151,6 +151,13 @@ def test_stops_early_and_keeps_the_best_weights(learned):
         f"monitor={stopper.monitor!r}, restore_best_weights={stopper.restore_best_weights}",
         "watch the validation loss (training loss always improves), and restore the best "
         "epoch's weights, not the last",
+    )
+    expect(
+        stopper.patience == lesson.PATIENCE,
+        "train",
+        f"EarlyStopping waiting patience=PATIENCE ({lesson.PATIENCE}) epochs",
+        f"patience={stopper.patience}",
+        "use the module's constant, patience=PATIENCE, so the number lives in one place",
     )
 
 
@@ -200,7 +207,17 @@ def fake_history():
 
 
 def test_history_frame(lesson):
-    frame = call("history_frame", lesson.history_frame, fake_history())
+    try:
+        frame = call("history_frame", lesson.history_frame, fake_history())
+    except (ValueError, TypeError) as error:
+        expect(
+            False,
+            "history_frame",
+            "a DataFrame built from the History's numbers",
+            f"{type(error).__name__}: {str(error).splitlines()[0][:120]}",
+            "the History object itself is not a table: its dict of lists is history.history, "
+            "so pd.DataFrame(history.history)",
+        )
     expect(
         isinstance(frame, pd.DataFrame),
         "history_frame",

@@ -34,7 +34,20 @@ def lesson(learner):
 
 
 def built(lesson, *args, **kwargs):
-    model = call("build_cnn", lesson.build_cnn, *args, **kwargs)
+    try:
+        model = call("build_cnn", lesson.build_cnn, *args, **kwargs)
+    except ValueError as error:  # Keras refuses to stack layers whose shapes do not fit
+        text = str(error).splitlines()[0][:200]
+        expect(
+            False,
+            "build_cnn",
+            "keras.Sequential to accept the layers (each one's output fits the next one's input)",
+            f"ValueError: {text}",
+            "a convolution wants images with a channel axis: start with "
+            "keras.Input(shape=(28, 28, 1))"
+            if "ndim=3" in text or "min_ndim=4" in text
+            else "compare your layer list with the docstring's, one by one",
+        )
     expect(
         isinstance(model, keras.Model),
         "build_cnn",
