@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +55,7 @@ def save_failure_picture(path: Path, rows: list[tuple[str, dict]], title: str = 
                 ax.set_axis_off()
                 continue
             name, picture = list(panels.items())[column]
-            heading = f"{label}\n{name}" if label and column == 0 else name
+            heading = f"{textwrap.fill(label, 34)}\n{name}" if label and column == 0 else name
             if picture is None:
                 ax.text(0.5, 0.5, "nothing to show", ha="center", va="center", fontsize=9)
                 ax.set_title(heading, fontsize=9)
