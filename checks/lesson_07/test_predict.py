@@ -621,7 +621,7 @@ def test_centre_by_mass_puts_the_mass_at_14_14(lesson, picture):
         show,
     )
     box_only = abs(x - rx) < 0.3 and abs(y - ry) < 0.3
-    swapped = abs(x - (14 + (ry - rx))) < 0.6 and abs(y - (14 + (rx - ry))) < 0.6
+    swapped = abs(x - (14 + rx - ry)) < 0.6 and abs(y - (14 + ry - rx)) < 0.6
     expect(
         abs(x - 14) <= 0.3 and abs(y - 14) <= 0.3,
         "centre_by_mass",
