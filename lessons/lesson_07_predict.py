@@ -328,7 +328,7 @@ def predict_digit(model, image):
 def explain_figure(grey, image, probabilities, mnist_means=None):
     """Show how a picture became the model's input, and what the model made of it.
 
-    `plt.subplot_mosaic(LAYOUT, figsize=(12, 6.4))` gives a figure and a dict of axes
+    `plt.subplot_mosaic(LAYOUT, figsize=(12, 6.4), layout="constrained")` gives a figure and a dict of axes
     named after `LAYOUT`: the top row for the stages of `preprocess_digit` (the course's
     `show_stages(axes, stages)` draws them), the bottom row for what the model saw and
     said: "input", "mean" and "bars".

@@ -71,7 +71,7 @@ def open_picture(path) -> tuple[np.ndarray, np.ndarray]:
         raise
     except UnidentifiedImageError:
         known = ", ".join(PICTURE_FORMATS)
-        raise ValueError(f"{path} is not a picture in a format phones and drawing apps save ({known})") from None
+        raise ValueError(f"{path} is not an image in a format phones and drawing apps save ({known})") from None
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
         raise ValueError(f"{path} is not an image that can be read ({reason})") from None

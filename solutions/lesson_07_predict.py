@@ -392,7 +392,7 @@ def predict_digit(model, image):
 def explain_figure(grey, image, probabilities, mnist_means=None):
     """Show how a picture became the model's input, and what the model made of it.
 
-    `plt.subplot_mosaic(LAYOUT, figsize=(12, 6.4))` gives a figure and a dict of axes
+    `plt.subplot_mosaic(LAYOUT, figsize=(12, 6.4), layout="constrained")` gives a figure and a dict of axes
     named after `LAYOUT`: the top row for the stages of `preprocess_digit` (the course's
     `show_stages(axes, stages)` draws them), the bottom row for what the model saw and
     said: "input", "mean" and "bars".
@@ -414,7 +414,7 @@ def explain_figure(grey, image, probabilities, mnist_means=None):
     stages = {}
     preprocess_digit(grey, stages=stages)
     digit = int(np.argmax(probabilities))
-    figure, axes = plt.subplot_mosaic(LAYOUT, figsize=(12, 6.4))
+    figure, axes = plt.subplot_mosaic(LAYOUT, figsize=(12, 6.4), layout="constrained")
     show_stages(axes, stages)
     axes["input"].imshow(image, cmap="gray", vmin=0, vmax=1)
     axes["input"].set_title("model input, 28x28")
@@ -422,6 +422,7 @@ def explain_figure(grey, image, probabilities, mnist_means=None):
         axes["mean"].imshow(mnist_means[digit], cmap="gray")
         axes["mean"].set_title(f"an average MNIST {digit}")
     axes["bars"].bar(range(10), probabilities)
+    axes["bars"].set_xticks(range(10))
     axes["bars"].set_xlabel("digit")
     axes["bars"].set_ylabel("probability")
     axes["bars"].set_title(f"the model says {digit} ({probabilities[digit]:.0%})")

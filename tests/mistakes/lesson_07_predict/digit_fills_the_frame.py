@@ -1,18 +1,11 @@
-"""Scales the digit to fill all 28x28 pixels instead of a 20x20 box with a 4-pixel margin."""
+"""Scales the digit's longer side to 28 (the frame) instead of MNIST's 20-pixel box."""
 
-CAUGHT_BY = "test_preprocess_fits_a_20_pixel_box_keeping_the_aspect_ratio"
-HINT = "fit it into 20x20"
-
-_mnist_faithful = preprocess_digit
+CAUGHT_BY = "test_fit_in_box_keeps_the_shape"
+HINT = "fit = 20 / max(crop.shape)"
 
 
-def preprocess_digit(grey, stages=None):
-    image = _mnist_faithful(grey, stages)
-    rows, cols = np.nonzero(image > 0.05)
-    crop = image[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]
+def fit_in_box(crop):
+    crop = np.asarray(crop, dtype=np.float32)
     fit = 28 / max(crop.shape)
-    h, w = max(1, round(crop.shape[0] * fit)), max(1, round(crop.shape[1] * fit))
-    frame = np.zeros((28, 28), np.float32)
-    top, left = (28 - h) // 2, (28 - w) // 2
-    frame[top: top + h, left: left + w] = cv2.resize(crop, (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.clip(frame, 0, 1)
+    height, width = max(1, round(crop.shape[0] * fit)), max(1, round(crop.shape[1] * fit))
+    return cv2.resize(crop, (width, height), interpolation=cv2.INTER_AREA)

@@ -1,17 +1,13 @@
-"""Crops, fits into 20x20 and pads to 28x28, but centres the bounding box, not the mass."""
+"""Pastes the digit in the middle of the frame (its bounding box centred) but never moves its mass."""
 
-CAUGHT_BY = "test_preprocess_centres_the_centre_of_mass"
-HINT = "centre of mass"
+CAUGHT_BY = "test_centre_by_mass_puts_the_mass_at_14_14"
+HINT = "you centred the bounding box"
 
 
-def preprocess_digit(grey, stages=None):
-    grey = cv2.GaussianBlur(np.asarray(grey, np.uint8), (5, 5), 0)
-    _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    rows, cols = np.nonzero(mask)
-    crop = mask[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1].astype(np.float32) / 255
-    fit = 20 / max(crop.shape)
-    h, w = max(1, round(crop.shape[0] * fit)), max(1, round(crop.shape[1] * fit))
-    frame = np.zeros((28, 28), np.float32)
-    top, left = (28 - h) // 2, (28 - w) // 2
-    frame[top: top + h, left: left + w] = cv2.resize(crop, (w, h), interpolation=cv2.INTER_AREA)
+def centre_by_mass(boxed):
+    boxed = np.asarray(boxed, dtype=np.float32)
+    height, width = boxed.shape
+    frame = np.zeros((FRAME, FRAME), np.float32)
+    top, left = (FRAME - height) // 2, (FRAME - width) // 2
+    frame[top: top + height, left: left + width] = boxed
     return frame

@@ -1,7 +1,7 @@
-"""Never checks for ink: a blank page gives noise stretched into a 'digit' instead of an error."""
+"""Catches the steps' ValueError and returns a black square, which the model happily classifies."""
 
-CAUGHT_BY = "test_preprocess_says_when_there_is_no_digit"
-HINT = "no digit found in the image"
+CAUGHT_BY = "test_preprocess_digit_says_when_there_is_no_digit"
+HINT = "do not catch the steps' ValueError"
 
 _mnist_faithful = preprocess_digit
 

@@ -1,11 +1,8 @@
-"""Keeps the photo's polarity: dark ink on light paper, the opposite of MNIST's white on black."""
+"""Never inverts: dark ink on light paper stays dark, the opposite of MNIST's white on black."""
 
-CAUGHT_BY = "test_preprocess_makes_a_white_digit_on_black"
-HINT = "white ink on black"
-
-_mnist_faithful = preprocess_digit
+CAUGHT_BY = "test_white_on_black_turns_dark_ink_white"
+HINT = "return 255 - picture"
 
 
-def preprocess_digit(grey, stages=None):
-    # Everything right except the last step: the learner "un-inverts" for display.
-    return (1.0 - _mnist_faithful(grey, stages)).astype(np.float32)
+def white_on_black(picture):
+    return np.asarray(picture, dtype=np.float32)

@@ -1,10 +1,11 @@
-"""Returns the 28x28 digit in 0..255, while the model was trained on 0..1 (lesson 02)."""
+"""Turns the bool crop into 0/255 before resizing, so the digit is 255 times too bright."""
 
-CAUGHT_BY = "test_preprocess_gives_28x28_floats_in_unit_range"
-HINT = "divide by 255"
-
-_mnist_faithful = preprocess_digit
+CAUGHT_BY = "test_fit_in_box_anti_aliases"
+HINT = "255 times too bright"
 
 
-def preprocess_digit(grey, stages=None):
-    return (_mnist_faithful(grey, stages) * 255).astype(np.float32)
+def fit_in_box(crop):
+    crop = np.asarray(crop).astype(np.float32) * 255
+    fit = BOX / max(crop.shape)
+    height, width = max(1, round(crop.shape[0] * fit)), max(1, round(crop.shape[1] * fit))
+    return cv2.resize(crop, (width, height), interpolation=cv2.INTER_AREA)

@@ -1,0 +1,16 @@
+"""Calls edge_bands but never separates the ink again: a table edge still sets the ink's contrast."""
+
+CAUGHT_BY = "test_preprocess_digit_chains_every_step"
+HINT = "separate_ink called again"
+
+
+def preprocess_digit(grey, stages=None):
+    picture = working_copy(grey)
+    signal = even_out_lighting(white_on_black(picture))
+    mask = separate_ink(signal)
+    edge_bands(mask)
+    digit = keep_digit(mask)
+    image = centre_by_mass(fit_in_box(match_stroke_width(crop_to_ink(digit))))
+    if stages is not None:
+        stages.update(picture=picture, ink=signal, mask=mask, digit=digit)
+    return image
