@@ -87,7 +87,7 @@ def lesson(number: str | int) -> Lesson:
     if key not in LESSONS:
         known = ", ".join(LESSONS)
         shown = text if len(text) <= 20 else text[:20] + "..."
-        raise CourseError(f"there is no lesson {shown!r}: the lessons are {known}.")
+        raise CourseError(f"there is no lesson {shown}: the lessons are {known}.")
     return LESSONS[key]
 
 

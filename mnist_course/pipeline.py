@@ -382,7 +382,8 @@ def evaluate(root: Path, impl: Implementation, model_path: Path, figure: bool = 
     if model.input_shape[1:] == (28, 28, 1):
         x_test = impl.function("02", "reshape_for_model")(x_test)
     # A diverged model scores NaN, and argmax reads NaN as digit 0: refuse it, not report ~10%.
-    check_scores(model.predict(np.asarray(x_test[:256]), verbose=0), model_path)
+    sample = np.asarray(x_test[:256], dtype=np.float32).reshape((-1, *model.input_shape[1:]))
+    check_scores(model.predict(sample, verbose=0), model_path)
     predicted = impl.function("06", "predict_labels")(model, x_test)
     accuracy = float(impl.function("06", "accuracy")(y_test, predicted))
     cm = impl.function("06", "confusion")(y_test, predicted)
