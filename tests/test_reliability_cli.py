@@ -359,3 +359,21 @@ def test_doctor_survives_an_npy_mnist_path(tmp_path, course):
     run = cli(course, "doctor", MNIST_PATH=str(tmp_path / "x.npy"))
     assert "Traceback" not in run.stderr and run.returncode == 1, run.stderr[-2000:]
     assert "MNIST_PATH is set but unusable" in run.stdout
+
+
+@pytest.mark.parametrize("fault", [MemoryError(), TypeError("'NpzFile' expected")])
+def test_doctor_reports_any_mnist_loading_failure_as_a_red_line(tmp_path, monkeypatch, fault):
+    from mnist_course.companion import doctor
+    from mnist_course.companion.workspace import Workspace
+
+    path = tmp_path / "mnist.npz"
+    path.write_bytes(b"declares a terabyte")
+    monkeypatch.setenv("MNIST_PATH", str(path))
+
+    def load(*args, **kwargs):
+        raise fault
+
+    monkeypatch.setattr(np, "load", load)
+    finding = doctor.check_mnist(Workspace(ROOT))
+    assert finding.state == doctor.FAIL and "MNIST_PATH is set but unusable" in finding.detail
+    assert str(path) in finding.detail
