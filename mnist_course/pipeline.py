@@ -377,8 +377,9 @@ class Evaluation:
 
 
 def evaluate(root: Path, impl: Implementation, model_path: Path, figure: bool = True) -> Evaluation:
+    model_files.check_archive(model_path)  # a bad file is said at once, before the data is read
+    x_test, y_test = load_test_data(impl)  # and bad data or lesson code before TensorFlow starts
     model = load_model(model_path)
-    x_test, y_test = load_test_data(impl)
     if model.input_shape[1:] == (28, 28, 1):
         x_test = impl.function("02", "reshape_for_model")(x_test)
     # A diverged model scores NaN, and argmax reads NaN as digit 0: refuse it, not report ~10%.

@@ -377,3 +377,11 @@ def test_doctor_reports_any_mnist_loading_failure_as_a_red_line(tmp_path, monkey
     finding = doctor.check_mnist(Workspace(ROOT))
     assert finding.state == doctor.FAIL and "MNIST_PATH is set but unusable" in finding.detail
     assert str(path) in finding.detail
+
+
+def test_hint_with_a_read_only_course_folder_is_one_line(tmp_path):
+    course = copy_course(tmp_path / "course")
+    run = run_cli_with(fail_writes_under(course / ".course", "EROFS"), "hint", "02", cwd=course)
+    assert "Hint 1 of 3" in run.stdout  # the hint itself is still shown
+    line = one_line_error(run)
+    assert "read-only" in line and "hints.json" in line
