@@ -150,8 +150,14 @@ class Implementation:
 
     def _advice(self, unit: Lesson) -> str:
         if self.is_reference:
-            return "That is the reference code: check the data it was given (MNIST_PATH?); if solutions/ is unchanged, please report it."
-        return f"Fix it (`pytest {unit.checks}` shows where), or run with --solutions to use the reference."
+            return (
+                "That is the reference code: check the data it was given (MNIST_PATH?); "
+                "if solutions/ is unchanged, please report it."
+            )
+        return (
+            f"Fix it (`pytest {unit.checks}` shows where), or run with --solutions to use "
+            "the reference."
+        )
 
 
 def describe_error(error: BaseException) -> str:
