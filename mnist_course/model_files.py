@@ -24,8 +24,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import numpy as np
-
 from mnist_course.course import CourseError
 
 SUFFIX = ".keras"
@@ -107,6 +105,7 @@ def load_model(path: Path):
     path = Path(path)
     check_archive(path)
     import keras
+    import numpy as np
 
     try:
         model = keras.saving.load_model(path, compile=False, safe_mode=True)
@@ -131,6 +130,8 @@ def load_model(path: Path):
 
 def check_scores(scores, path: Path) -> np.ndarray:
     """The model's outputs as an array, or a ModelFileError if any is NaN or infinite."""
+    import numpy as np
+
     scores = np.asarray(scores, dtype=np.float64)
     if not np.isfinite(scores).all():
         raise ModelFileError(

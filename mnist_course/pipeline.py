@@ -150,8 +150,14 @@ class Implementation:
 
     def _advice(self, unit: Lesson) -> str:
         if self.is_reference:
-            return "That is the reference code: check the data it was given (MNIST_PATH?); if solutions/ is unchanged, please report it."
-        return f"Fix it (`pytest {unit.checks}` shows where), or run with --solutions to use the reference."
+            return (
+                "That is the reference code: check the data it was given (MNIST_PATH?); "
+                "if solutions/ is unchanged, please report it."
+            )
+        return (
+            f"Fix it (`pytest {unit.checks}` shows where), or run with --solutions to use "
+            "the reference."
+        )
 
 
 def describe_error(error: BaseException) -> str:
@@ -410,12 +416,14 @@ class Evaluation:
 
 
 def evaluate(root: Path, impl: Implementation, model_path: Path, figure: bool = True) -> Evaluation:
+    model_files.check_archive(model_path)  # a bad file is said at once, before the data is read
+    x_test, y_test = load_test_data(impl)  # and bad data or lesson code before TensorFlow starts
     model = load_model(model_path)
-    x_test, y_test = load_test_data(impl)
     if model.input_shape[1:] == (28, 28, 1):
         x_test = impl.function("02", "reshape_for_model")(x_test)
     # A diverged model scores NaN, and argmax reads NaN as digit 0: refuse it, not report ~10%.
-    check_scores(model.predict(np.asarray(x_test[:256]), verbose=0), model_path)
+    sample = np.asarray(x_test[:256], dtype=np.float32).reshape((-1, *model.input_shape[1:]))
+    check_scores(model.predict(sample, verbose=0), model_path)
     predicted = impl.function("06", "predict_labels")(model, x_test)
     accuracy = float(impl.function("06", "accuracy")(y_test, predicted))
     cm = impl.function("06", "confusion")(y_test, predicted)

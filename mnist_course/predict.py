@@ -235,7 +235,10 @@ def result_lines(result: Prediction, top: int) -> list[str]:
         lines = [f"{result.path}: no answer: all digits equally likely ({result.confidence:.1%} each)"]
     elif tied:
         names = ", ".join(map(str, tied))
-        lines = [f"{result.path}: no answer: {names} equally likely ({result.confidence:.1%} each) · top {top}: {ranked}"]
+        lines = [
+            f"{result.path}: no answer: {names} equally likely ({result.confidence:.1%} each)"
+            f" · top {top}: {ranked}"
+        ]
     else:
         lines = [f"{result.path}: {result.digit} ({result.confidence:.1%} sure) · top {top}: {ranked}"]
     if result.confidence < LOW_CONFIDENCE:

@@ -113,10 +113,6 @@ mnist.load_data = offline
 
 
 def test_offline_without_mnist_path_is_one_line():
-    line = one_line_error(run_cli_with(OFFLINE, "evaluate", "--solutions", "--model",
-                                       str(EXAMPLES[0]), cwd=ROOT))
-    # The model is refused first (a .png is no model); ask for the data with a real one:
-    assert "not a .keras model file" in line
     run = run_cli_with(OFFLINE, *TRAIN, "--solutions", cwd=ROOT)
     line = one_line_error(run)
     assert "could not be downloaded" in line and "MNIST_PATH" in line
@@ -325,7 +321,7 @@ def test_a_deeply_nested_backup_record_is_damaged_not_a_crash(worked):
     assert "damaged" in line
 
 
-@pytest.mark.parametrize("number", ["²", "٣", "9" * 5000, "-1", "two"])
+@pytest.mark.parametrize("number", ["²", "٣", "9" * 5000, "+1", "two"])
 def test_odd_lesson_numbers_are_one_line(course, number):
     line = one_line_error(mnist_course(course, "hint", number))
     assert "there is no lesson" in line and len(line) < 200
@@ -363,3 +359,29 @@ def test_doctor_survives_an_npy_mnist_path(tmp_path, course):
     run = cli(course, "doctor", MNIST_PATH=str(tmp_path / "x.npy"))
     assert "Traceback" not in run.stderr and run.returncode == 1, run.stderr[-2000:]
     assert "MNIST_PATH is set but unusable" in run.stdout
+
+
+@pytest.mark.parametrize("fault", [MemoryError(), TypeError("'NpzFile' expected")])
+def test_doctor_reports_any_mnist_loading_failure_as_a_red_line(tmp_path, monkeypatch, fault):
+    from mnist_course.companion import doctor
+    from mnist_course.companion.workspace import Workspace
+
+    path = tmp_path / "mnist.npz"
+    path.write_bytes(b"declares a terabyte")
+    monkeypatch.setenv("MNIST_PATH", str(path))
+
+    def load(*args, **kwargs):
+        raise fault
+
+    monkeypatch.setattr(np, "load", load)
+    finding = doctor.check_mnist(Workspace(ROOT))
+    assert finding.state == doctor.FAIL and "MNIST_PATH is set but unusable" in finding.detail
+    assert str(path) in finding.detail
+
+
+def test_hint_with_a_read_only_course_folder_is_one_line(tmp_path):
+    course = copy_course(tmp_path / "course")
+    run = run_cli_with(fail_writes_under(course / ".course", "EROFS"), "hint", "02", cwd=course)
+    assert "Hint 1 of 3" in run.stdout  # the hint itself is still shown
+    line = one_line_error(run)
+    assert "read-only" in line and "hints.json" in line

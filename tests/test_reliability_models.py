@@ -191,6 +191,15 @@ def test_equal_scores_are_no_answer_not_digit_zero():
     assert json.loads(json.dumps(result.as_json()))["digit"] is None
 
 
+def test_two_digits_sharing_the_top_score_are_no_answer_either():
+    from mnist_course.predict import Prediction, result_lines
+
+    split = Prediction("split.png", digit=None, probabilities=[0.4, 0.0, 0.0, 0.4] + [0.2 / 6] * 6)
+    assert split.tied == [0, 3]
+    assert result_lines(split, 2)[0].startswith("split.png: no answer: 0, 3 equally likely (40.0% each)")
+    assert Prediction("sure.png", digit=7, probabilities=[0.0] * 7 + [1.0, 0.0, 0.0]).tied == []
+
+
 # --- Case 2: trained models are never lost ----------------------------------------------------
 
 

@@ -61,10 +61,16 @@ def test_training_again_keeps_the_earlier_model(trained):
     course, _ = trained
     before = set((course / ".course" / "models").glob("*.keras"))
     out = course / "elsewhere" / "mine.keras"
+    out.parent.mkdir()
+    out.write_bytes(b"an earlier model the learner made")
     run = run_cli("train", "--solutions", "--epochs", "1", "--limit", "500", "--out", str(out), cwd=course)
     assert run.returncode == 0, run.stderr[-2000:]
     assert out.is_file() and before <= set((course / ".course" / "models").glob("*.keras"))
     assert (course / ".course" / "models" / "LATEST").read_text().strip() == str(out.resolve())
+    # --out replaced a file: the old one is kept beside it, and the learner is told where.
+    (kept,) = [path for path in out.parent.glob("mine-*.keras")]
+    assert kept.read_bytes() == b"an earlier model the learner made"
+    assert f"Your earlier mine.keras is kept as {kept}" in run.stdout
 
 
 def random_layers(path) -> list[str]:

@@ -17,6 +17,7 @@ from mnist_course.companion import terminal
 from mnist_course.companion.workspace import Workspace, resolve_lesson, write_atomically
 from mnist_course.course import CourseError, Lesson
 from mnist_course.hints import HINTS_FILE, hint_levels, load_hints
+from mnist_course.model_files import describe_os_error
 from mnist_course.stubs import STUB_PREFIX, function_source
 
 STATE_FILE = "hints.json"
@@ -50,7 +51,13 @@ class HintState:
 
     def remember(self, unit: Lesson, function: str, levels: int) -> None:
         self.seen.setdefault(f"lesson_{unit.number}", {})[function] = levels
-        write_atomically(self.path, json.dumps(self.seen, indent=2, sort_keys=True) + "\n")
+        try:
+            write_atomically(self.path, json.dumps(self.seen, indent=2, sort_keys=True) + "\n")
+        except OSError as error:
+            raise CourseError(
+                f"the hint above was shown, but {self.path.name} could not remember it "
+                f"({describe_os_error(error)}), so asking again shows the same level."
+            ) from None
 
 
 def unwritten_functions(workspace: Workspace, unit: Lesson) -> list[str]:
