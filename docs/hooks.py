@@ -49,6 +49,7 @@ if str(ROOT) not in sys.path:  # the hook must work even when the package is not
     sys.path.insert(0, str(ROOT))
 
 from mnist_course.course import LESSONS  # noqa: E402
+from mnist_course.notebooks.build import colab_url, repository_url  # noqa: E402
 from mnist_course.stubs import BEGIN, END, solution_functions  # noqa: E402
 
 # Lessons the guide teaches that the registry may not list yet (their code lands later).
@@ -233,7 +234,24 @@ def missing_code_note(number: str) -> str:
     )
 
 
+TITLE = re.compile(r"^# .*\n", re.M)
+
+
+def notebook_links(markdown: str, uri: str) -> str:
+    """Under a lesson page's title: the lesson as a notebook, in Colab or on your machine."""
+    unit = next((unit for unit in LESSONS.values() if unit.page == uri), None)
+    colab = unit and colab_url(repository_url(ROOT), unit)
+    if not colab:
+        return markdown
+    links = (
+        f'\n[Open this lesson as a notebook in Google Colab]({colab}){{ .md-button }} '
+        f"or, on your machine, `mnist-course notebooks` ([how](../setup.md#notebooks)).\n"
+    )
+    return TITLE.sub(lambda match: match.group(0) + links, markdown, count=1)
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    markdown = notebook_links(markdown, page.file.src_uri)
     if not ANY_DIRECTIVE.search(markdown):
         return markdown
     uri = page.file.src_uri

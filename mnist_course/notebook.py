@@ -19,7 +19,7 @@ A function that passes its check is written into `lessons/lesson_NN_*.py` (the f
 backed up to `.course/backups/` first, and replaced atomically), so progress made in a
 notebook counts in `mnist-course progress` and the learner can carry on in the files.
 
-A function still untouched (its body is the generated `raise NotImplementedError`) is
+A function still untouched (its code is the generated `raise NotImplementedError`) is
 answered at once without running pytest: every check of it fails on the stub (the course's
 two-sided tests prove it), so there is nothing to learn from waiting for them.
 """
@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mnist_course.course import CourseError, Lesson, find_course_root, lesson
-from mnist_course.stubs import BEGIN, END, STUB_PREFIX, function_source, generate_stub, solution_functions
+from mnist_course.stubs import BEGIN, END, function_source, generate_stub, solution_functions
 
 CHECKS_DIR = "notebook-checks"  # under .course/: the lesson modules built from notebooks
 MESSAGES_SHOWN = 3  # failures shown in full; the rest are counted
@@ -118,6 +118,14 @@ def _cell_extras(namespace: dict, name: str, lesson_functions: list[str]) -> lis
         if isinstance(node, (ast.Import, ast.ImportFrom)) or helper:
             extras.append(ast.get_source_segment(cell, node))
     return extras
+
+
+def untouched(function: str, stub_function: str) -> bool:
+    """Whether a function's code (docstring aside) is still exactly the generated stub's."""
+    from mnist_course.companion.compare import code_lines
+
+    strip = lambda text: [line.rstrip() for line in code_lines(text.strip("\n")) if line.strip()]  # noqa: E731
+    return strip(function) == strip(stub_function)
 
 
 def _reference_function(solution: str, name: str) -> str:
@@ -262,7 +270,7 @@ def _check(namespace: dict, name: str | None) -> CheckReport:
         raise CourseError(f"lesson {unit.number} has no function {name}(): its functions are {', '.join(functions)}.")
     if name is not None:
         mine = _notebook_function(namespace, name, unit)
-        if STUB_PREFIX in mine:
+        if untouched(mine, function_source(stub, name)):
             return _stub_report(unit, name)
         chosen = {other: _reference_function(solution, other) for other in functions}
         chosen[name] = mine
@@ -281,7 +289,7 @@ def _check(namespace: dict, name: str | None) -> CheckReport:
             extras += _cell_extras(namespace, each, functions)
         except CourseError:
             chosen[each] = function_source(stub, each)  # not run yet: it is still the stub
-    written = [each for each in functions if STUB_PREFIX not in chosen[each]]
+    written = [each for each in functions if not untouched(chosen[each], function_source(stub, each))]
     if not written:
         return _stub_report(unit, functions[0])
     results = _run(root, unit, replace_functions(stub, chosen, list(dict.fromkeys(extras))))
@@ -298,6 +306,11 @@ def check(function: str | None = None) -> CheckReport:
         return _check(namespace, function)
     except CourseError as error:
         return CheckReport("the check could not run", False, [str(error)])
+    except Exception as error:  # noqa: BLE001 - a check cell never shows a traceback
+        return CheckReport(
+            "the check could not run", False,
+            [f"{type(error).__name__}: {error}", "`mnist-course doctor` in a terminal checks the set-up."],
+        )
 
 
 # --- Hints and the reference -------------------------------------------------------------------
@@ -313,9 +326,10 @@ def hint(function: str | None = None) -> None:
     try:
         unit, root = _lesson_here()
         if function is None:
-            _, _, functions = _sources(root, unit)
+            _, stub, functions = _sources(root, unit)
             function = next(
-                (name for name in functions if STUB_PREFIX in _source_or_stub(namespace, name)),
+                (name for name in functions
+                 if untouched(_source_or_stub(namespace, name, stub), function_source(stub, name))),
                 functions[0],
             )
         out = io.StringIO()
@@ -326,11 +340,11 @@ def hint(function: str | None = None) -> None:
         _show(_box("fail", html.escape(str(error)), title=None, raw=True))
 
 
-def _source_or_stub(namespace: dict, name: str) -> str:
+def _source_or_stub(namespace: dict, name: str, stub: str) -> str:
     try:
         return _notebook_function(namespace, name, _SESSION.unit)
     except CourseError:
-        return STUB_PREFIX
+        return function_source(stub, name)
 
 
 def solution(function: str) -> None:

@@ -73,7 +73,7 @@ def text_of(cell) -> str:
         parts.append(output.get("text", ""))
         data = output.get("data", {})
         parts += [data.get("text/plain", ""), data.get("text/html", "")]
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)
 
 
 def check_cells(notebook) -> dict[str, object]:

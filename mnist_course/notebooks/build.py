@@ -27,12 +27,10 @@ import re
 import sys
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
 from mnist_course.course import LESSONS, Lesson
 from mnist_course.hints import tomllib
-from mnist_course.stubs import STUB_PREFIX, function_source, generate_stub, solution_functions
+from mnist_course.notebook import untouched
+from mnist_course.stubs import function_source, generate_stub, solution_functions
 
 NOTEBOOKS_DIR = "notebooks"
 COLAB = "https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{path}"
@@ -124,8 +122,10 @@ def _cell_id(*parts: str) -> str:
     return "-".join(re.sub(r"[^a-zA-Z0-9]+", "-", part).strip("-") for part in parts)[:64]
 
 
-def lesson_notebook(root: Path, unit: Lesson, learner_source: str | None = None) -> nbformat.NotebookNode:
+def lesson_notebook(root: Path, unit: Lesson, learner_source: str | None = None):
     """The notebook of one lesson; with `learner_source` (a lessons/ file), its written functions fill the cells."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook  # only the build needs nbformat
+
     solution = (Path(root) / "solutions" / unit.filename).read_text(encoding="utf-8")
     stub = generate_stub(solution, unit)
     functions = solution_functions(solution)
@@ -163,7 +163,7 @@ def lesson_notebook(root: Path, unit: Lesson, learner_source: str | None = None)
                 written = function_source(learner_source, name)
             except SyntaxError:
                 written = None
-            if written and STUB_PREFIX not in written:
+            if written and not untouched(written, code):
                 code = written
         cells += [
             new_markdown_cell(
@@ -198,7 +198,9 @@ def lesson_notebook(root: Path, unit: Lesson, learner_source: str | None = None)
     return notebook
 
 
-def notebook_text(notebook: nbformat.NotebookNode) -> str:
+def notebook_text(notebook) -> str:
+    import nbformat
+
     return nbformat.writes(notebook) + "\n"
 
 
