@@ -128,6 +128,16 @@ def untouched(function: str, stub_function: str) -> bool:
     return strip(function) == strip(stub_function)
 
 
+def function_lines(source: str, name: str) -> str | None:
+    """Top-level function `name` in `source`, whole lines (a comment on its last line included)."""
+    lines = source.splitlines(keepends=True)
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            return "".join(lines[first - 1 : node.end_lineno])
+    return None
+
+
 def _reference_function(solution: str, name: str) -> str:
     text = function_source(solution, name)
     return "".join(line for line in text.splitlines(keepends=True) if line.strip() not in {BEGIN, END})
@@ -333,7 +343,9 @@ def hint(function: str | None = None) -> None:
                 functions[0],
             )
         out = io.StringIO()
-        give_hint(unit.number, function, console=Console(file=out, width=100, highlight=False))
+        console = Console(file=out, width=100, highlight=False, force_jupyter=False, force_terminal=False,
+                          color_system=None)  # plain text, shown in our own box
+        give_hint(unit.number, function, console=console)
         text = re.sub(r"mnist-course hint \d\d (\w+)", r'hint("\1")', out.getvalue())
         _show(_box("hint", f"<pre style='{_PRE}'>{html.escape(text.strip())}</pre>", title=None, raw=True))
     except CourseError as error:
@@ -398,9 +410,12 @@ def _box(kind: str, body: str, title: str | None, raw: bool = False) -> str:
 
 
 def _show(markup: str) -> None:
+    """Show a box: HTML in Jupyter, its words in a plain-text front end or outside IPython."""
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", markup))
+    text = re.sub(r"\n{2,}", "\n", text).strip()
     try:
-        from IPython.display import HTML, display
-    except ImportError:  # plain Python: the text is enough
-        print(re.sub(r"<[^>]+>", "", html.unescape(markup)))
+        from IPython.display import display
+    except ImportError:
+        print(text)
         return
-    display(HTML(markup))
+    display({"text/html": markup, "text/plain": text}, raw=True)

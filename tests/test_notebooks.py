@@ -225,3 +225,57 @@ def test_a_catalogued_mistake_gets_the_same_message_in_the_notebook_as_from_pyte
     assert shown.startswith("NOT YET"), shown
     assert notebook_message(from_pytest, unit) in shown, (from_pytest, shown)
     assert "Traceback" not in shown
+
+
+# --- 4. Hints, the reference, and the learner's own notebooks ------------------------------------
+
+
+def test_hint_goes_one_level_deeper_and_solution_waits_for_a_passing_check(course):
+    unit = LESSONS["02"]
+    notebook = read(course / "notebooks" / notebook_name(unit))
+    cells = notebook.cells[: notebook.cells.index(check_cells(notebook)["normalize"])]
+    wrong = "def normalize(images):\n    return images\n"
+    right = reference_function("02", "normalize")
+    new = nbformat.v4.new_code_cell
+    notebook.cells = [
+        *cells, new('hint("normalize")'), new('hint("normalize")'),
+        new(wrong), new('solution("normalize")'), new(right), new('solution("normalize")'),
+    ]
+    state = course / ".course" / "hints.json"
+    state.unlink(missing_ok=True)
+    notebook = execute(notebook, course)
+    assert not errors(notebook), errors(notebook)
+    first_hint, second_hint, _, refused, _, shown = (text_of(cell) for cell in notebook.cells[-6:])
+    assert "Hint 1 of 3" in first_hint and "Hint 2 of 3" not in first_hint
+    assert "Hint 2 of 3" in second_hint and 'hint("normalize")' in second_hint
+    assert '"normalize": 2' in state.read_text(encoding="utf-8")  # the CLI's memory, shared
+    assert "stays hidden" in refused and "255" not in refused
+    assert "same as the reference" in shown and "np.float32(255.0)" in shown
+
+
+def test_learner_notebooks_start_from_lessons_and_are_never_overwritten(tmp_path):
+    scratch = copy_course(tmp_path / "course")
+    unit = LESSONS["02"]
+    lesson_file = scratch / "lessons" / unit.filename
+    mine = "def normalize(images):\n    return images / 255.0  # mine\n"
+    source = lesson_file.read_text(encoding="utf-8")
+    from mnist_course.notebook import replace_functions
+
+    lesson_file.write_text(replace_functions(source, {"normalize": mine}), encoding="utf-8")
+    command = [sys.executable, "-m", "mnist_course.cli", "notebooks", "--build-only"]
+    made = subprocess.run(command, cwd=scratch, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    path = scratch / ".course" / "notebooks" / notebook_name(unit)
+    cells = [cell.source for cell in read(path).cells]
+    assert mine.strip() in cells  # written in the file: in the notebook too
+    assert any(cell.startswith("def reshape_for_model(") and "not implemented yet" in cell for cell in cells)
+
+    path.write_text(path.read_text(encoding="utf-8").replace("# mine", "# edited in the notebook"), encoding="utf-8")
+    again = subprocess.run(command, cwd=scratch, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "edited in the notebook" in path.read_text(encoding="utf-8")
+
+    rebuilt = subprocess.run([*command, "--rebuild", "02"], cwd=scratch, capture_output=True, text=True, timeout=120)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "# mine" in path.read_text(encoding="utf-8")
+    kept = list((scratch / ".course" / "backups" / "notebooks").glob("lesson_02_prepare-*.ipynb"))
+    assert len(kept) == 1 and "edited in the notebook" in kept[0].read_text(encoding="utf-8")

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from mnist_course.course import LESSONS, Lesson
 from mnist_course.hints import tomllib
-from mnist_course.notebook import untouched
+from mnist_course.notebook import function_lines, untouched
 from mnist_course.stubs import function_source, generate_stub, solution_functions
 
 NOTEBOOKS_DIR = "notebooks"
@@ -160,7 +160,7 @@ def lesson_notebook(root: Path, unit: Lesson, learner_source: str | None = None)
         code = function_source(stub, name)
         if learner_source:
             try:
-                written = function_source(learner_source, name)
+                written = function_lines(learner_source, name)
             except SyntaxError:
                 written = None
             if written and not untouched(written, code):
