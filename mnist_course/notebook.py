@@ -7,6 +7,7 @@
                          `pytest checks/lesson_02` does on your file
     hint("normalize")    one more hint level each time (remembered with `mnist-course hint`)
     solution("normalize") the reference beside yours, once your normalize passes
+    ready(train, ...)    in a "Try it" cell: whether those functions are written yet
 
 The checks are the course's own, not a copy: the functions defined in the notebook are
 written, with the lesson's imports and constants, into a lesson module under
@@ -321,6 +322,37 @@ def check(function: str | None = None) -> CheckReport:
             "the check could not run", False,
             [f"{type(error).__name__}: {error}", "`mnist-course doctor` in a terminal checks the set-up."],
         )
+
+
+# --- Trying the functions out ---------------------------------------------------------------------
+
+
+def reference(number: str | int):
+    """The reference module of a lesson: data and earlier steps for a "Try it" cell, as the checks use them."""
+    from mnist_course.course import load_lesson
+
+    _, root = _lesson_here()
+    return load_lesson(root / "solutions", number)
+
+
+def ready(*functions) -> bool:
+    """True when every function given is written; else say which to write first (no error)."""
+    unit, root = _lesson_here()
+    _, stub, _ = _sources(root, unit)
+    waiting = []
+    for function in functions:
+        name = getattr(function, "__name__", str(function))
+        try:
+            mine = textwrap.dedent(inspect.getsource(function))
+        except (OSError, TypeError):
+            mine = ""
+        template = function_source(stub, name)
+        if template is not None and (not mine or untouched(mine, template)):
+            waiting.append(f"{name}()")
+    if waiting:
+        _show(_box("hint", f"This cell uses {', '.join(waiting)}: write {'it' if len(waiting) == 1 else 'them'} "
+                           "above first, then run this cell again.", title=None))
+    return not waiting
 
 
 # --- Hints and the reference -------------------------------------------------------------------

@@ -86,6 +86,10 @@ def check_cells(notebook) -> dict[str, object]:
     return found
 
 
+def try_it_cells(notebook) -> list:
+    return [cell for cell in notebook.cells if cell.get("id", "").endswith("-try-it")]
+
+
 def reference_function(number: str, name: str) -> str:
     source = (ROOT / "solutions" / LESSONS[number].filename).read_text(encoding="utf-8")
     text = function_source(source, name)
@@ -161,6 +165,8 @@ def test_stub_notebook_runs_and_every_check_cell_teaches(number, course):
         assert "NOT YET" in shown and "is not implemented yet" in shown, (name, shown)
         assert "Traceback" not in shown
         assert 'hint("' in shown and f"docs/{unit.page}" in shown
+    for cell in try_it_cells(notebook):
+        assert "write them above first" in text_of(cell)
 
 
 @pytest.mark.slow
@@ -175,6 +181,11 @@ def test_reference_notebook_passes_every_check_cell_and_saves_into_lessons(numbe
         shown = text_of(cell)
         assert shown.startswith("PASSED") or "\nPASSED" in shown, (name, shown)
         assert "mnist-course-ok" in shown  # the green box
+    for cell in try_it_cells(notebook):  # figures inline; Keras' progress bar while training
+        images = [output for output in cell.outputs if "image/png" in output.get("data", {})]
+        assert len(images) >= 1, text_of(cell)
+        if number == "05":
+            assert "Epoch 3/3" in text_of(cell)
     saved = (course / "lessons" / unit.filename).read_text(encoding="utf-8")
     for name, text in reference.items():
         assert function_source(saved, name).strip() == text.strip(), name
