@@ -5,7 +5,9 @@ In a scratch copy of the course: `mnist-course notebooks --build-only`, then Jup
 cell (each check cell turns red: nothing is written yet), types a first attempt at
 `normalize` that forgets to divide by 255 and runs its check (red, with the teaching
 message), fixes it and runs the check again (green, saved into lessons/). Screenshots of
-each step go to `artifacts/screenshots/notebook-02-*.png`.
+each step go to `artifacts/screenshots/notebook-02-*.png`. Then lesson 05's notebook,
+with every function written, is run: its "Try it" cell trains with Keras' progress bar and
+draws the history inline (`notebook-05-try-it-training.png`).
 
 Needs the `notebook` extra (JupyterLab), so it is skipped where that is not installed (the
 `dev` extra leaves it out to keep CI's install lean). Also runs as a script:
@@ -73,7 +75,6 @@ def start_lab(course: Path, port: int, token: str) -> subprocess.Popen:
 
 def walk(course: Path, shots: Path) -> dict[str, str]:
     """Drive lesson 02's notebook as a learner; return what each check showed."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     subprocess.run([sys.executable, "-m", "mnist_course.cli", "notebooks", "--build-only"], cwd=course, check=True,
@@ -82,6 +83,14 @@ def walk(course: Path, shots: Path) -> dict[str, str]:
 
     notebook = nbformat.read(course / ".course" / "notebooks" / "lesson_02_prepare.ipynb", as_version=4)
     stub = next(cell.source for cell in notebook.cells if cell.source.startswith("def normalize("))
+    # Lesson 05 as a learner who has written every function: its "Try it" trains in the page.
+    from test_notebooks import fill, reference_function
+    from mnist_course.stubs import solution_functions
+
+    training = course / ".course" / "notebooks" / "lesson_05_train.ipynb"
+    names = solution_functions((ROOT / "solutions" / "lesson_05_train.py").read_text(encoding="utf-8"))
+    filled = fill(nbformat.read(training, as_version=4), {name: reference_function("05", name) for name in names})
+    nbformat.write(filled, training)
     port, token = free_port(), secrets.token_hex(16)
     lab = start_lab(course, port, token)
     seen = {}
@@ -91,18 +100,24 @@ def walk(course: Path, shots: Path) -> dict[str, str]:
             page = browser.new_page(viewport={"width": 1300, "height": 950})
             page.goto(f"http://127.0.0.1:{port}/lab/tree/lesson_02_prepare.ipynb?token={token}")
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-            select = page.get_by_role("button", name="Select", exact=True)
-            try:  # JupyterLab may ask which kernel to use the first time: the preselected Python 3
-                select.wait_for(timeout=15_000)
-                select.click()
-            except PlaywrightTimeout:
-                pass
+            _choose_kernel(page)
             news = page.get_by_role("button", name="No", exact=True)
             if news.count():
                 news.first.click()  # the "Jupyter news?" toast would cover the outputs
 
             try:
                 _steps(page, shots, stub, seen)
+                page.goto(f"http://127.0.0.1:{port}/lab/tree/lesson_05_train.ipynb?token={token}")
+                page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+                _choose_kernel(page)
+                _run_all(page)
+                try_it = page.locator(".jp-CodeCell").filter(has_text="# Try it").first
+                try_it.locator(".jp-OutputArea-output img").last.wait_for(timeout=300_000)
+                seen["training"] = try_it.locator(".jp-OutputArea").text_content()
+                try_it.locator(".jp-OutputArea-output img").last.scroll_into_view_if_needed()
+                page.mouse.wheel(0, -300)
+                time.sleep(0.5)
+                page.screenshot(path=str(shots / "notebook-05-try-it-training.png"))
             except Exception:
                 page.screenshot(path=str(shots / "notebook-02-failed.png"))
                 raise
@@ -116,10 +131,25 @@ def walk(course: Path, shots: Path) -> dict[str, str]:
     return seen
 
 
-def _steps(page, shots: Path, stub: str, seen: dict) -> None:
-    # 1. Run every cell, as a learner trying the notebook out would: every check is red.
+def _choose_kernel(page) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    select = page.get_by_role("button", name="Select", exact=True)
+    try:  # JupyterLab may ask which kernel to use the first time: the preselected Python 3
+        select.wait_for(timeout=15_000)
+        select.click()
+    except PlaywrightTimeout:
+        pass
+
+
+def _run_all(page) -> None:
     page.get_by_role("menuitem", name="Run").click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def _steps(page, shots: Path, stub: str, seen: dict) -> None:
+    # 1. Run every cell, as a learner trying the notebook out would: every check is red.
+    _run_all(page)
     check = page.locator(".jp-CodeCell").filter(has_text='check("normalize")').first
     check.locator(".mnist-course-fail").wait_for(timeout=120_000)
     page.locator(".jp-CodeCell").filter(has_text="check()").last.locator(
@@ -159,6 +189,7 @@ def test_a_learner_fills_in_normalize_in_jupyterlab(tmp_path):
     assert "normalize() is not implemented yet" in seen["stub"]
     assert "did you divide by 255?" in seen["2-wrong-red"]
     assert "all" in seen["3-right-green"] and "checks pass" in seen["3-right-green"]
+    assert "Epoch 3/3" in seen["training"]
     saved = (course / "lessons" / "lesson_02_prepare.py").read_text(encoding="utf-8")
     assert RIGHT.strip() in saved
 
