@@ -290,3 +290,26 @@ def test_learner_notebooks_start_from_lessons_and_are_never_overwritten(tmp_path
     assert "# mine" in path.read_text(encoding="utf-8")
     kept = list((scratch / ".course" / "backups" / "notebooks").glob("lesson_02_prepare-*.ipynb"))
     assert len(kept) == 1 and "edited in the notebook" in kept[0].read_text(encoding="utf-8")
+
+
+def test_what_a_function_uses_from_other_cells_goes_with_it_into_the_checks_and_lessons(course):
+    unit = LESSONS["02"]
+    notebook = read(course / "notebooks" / notebook_name(unit))
+    cells = notebook.cells[: notebook.cells.index(check_cells(notebook)["normalize"])]
+    new = nbformat.v4.new_code_cell
+    mine = "def normalize(images):\n    return scale(np.asarray(images, dtype=np.float32)) * math.cos(0)\n"
+    notebook.cells = [
+        *cells, new("import math\nSCALE = 255.0"), new("def scale(x):\n    return x / np.float32(SCALE)"),
+        new(mine), new('check("normalize")'),
+    ]
+    notebook = execute(fill(notebook, {"normalize": mine}), course)
+    assert not errors(notebook), errors(notebook)
+    assert text_of(notebook.cells[-1]).startswith("PASSED"), text_of(notebook.cells[-1])
+    saved = (course / "lessons" / unit.filename).read_text(encoding="utf-8")
+    assert "import math\n" in saved and "SCALE = 255.0" in saved and "def scale(x):" in saved
+    # The file the notebook wrote passes the same checks in the terminal: the progress is real.
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "checks/lesson_02", "-k", "normalize", "-q", "-p", "no:cacheprovider"],
+        cwd=course, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
