@@ -313,3 +313,18 @@ def test_what_a_function_uses_from_other_cells_goes_with_it_into_the_checks_and_
         cwd=course, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_without_jupyterlab_the_command_says_how_to_install_it(tmp_path, monkeypatch):
+    import importlib.util
+
+    from mnist_course.course import CourseError
+    from mnist_course.notebooks import workspace
+
+    scratch = copy_course(tmp_path / "course")
+    monkeypatch.chdir(scratch)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(workspace.importlib.util, "find_spec", lambda name: None if name == "jupyterlab" else real(name))
+    with pytest.raises(CourseError, match=r'pip install -e "\.\[notebook\]"'):  # one line, exit 2, in the CLI
+        workspace.open_notebooks()
+    assert (scratch / ".course" / "notebooks" / notebook_name(LESSONS["02"])).is_file()  # made before
