@@ -37,6 +37,7 @@ from mkdocs.exceptions import PluginError
 
 from mnist_course.course import CORE, LESSONS
 from mnist_course.hints import hint_levels
+from mnist_course.notebooks.build import colab_url, repository_url
 from mnist_course.outcome import CheckOutcome
 from mnist_course.stubs import BEGIN, END, solution_functions
 
@@ -197,7 +198,24 @@ def render_stub_message(number: str, name: str) -> str:
     return f"```text\n{outcome.render('lessons', nudge=levels[0] if levels else None)}\n```"
 
 
+TITLE = re.compile(r"^# .*\n", re.M)
+
+
+def notebook_links(markdown: str, uri: str) -> str:
+    """Under a lesson page's title: the lesson as a notebook, in Colab or on your machine."""
+    unit = next((unit for unit in LESSONS.values() if unit.page == uri), None)
+    colab = unit and colab_url(repository_url(ROOT), unit)
+    if not colab:
+        return markdown
+    links = (
+        f'\n[Open this lesson as a notebook in Google Colab]({colab}){{ .md-button }} '
+        f"or, on your machine, `mnist-course notebooks` ([how](../setup.md#notebooks)).\n"
+    )
+    return TITLE.sub(lambda match: match.group(0) + links, markdown, count=1)
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    markdown = notebook_links(markdown, page.file.src_uri)
     if not ANY_DIRECTIVE.search(markdown):
         return markdown
     uri = page.file.src_uri

@@ -375,6 +375,21 @@ def watch(
     run_watch(lesson, runs=runs, limit=time_limit)
 
 
+@app.command()
+def notebooks(
+    build_only: Annotated[bool, typer.Option("--build-only", help="Make the notebooks; do not start JupyterLab.")] = False,
+    rebuild: Annotated[
+        Optional[str],
+        typer.Option("--rebuild", metavar="NN", help="Remake lesson NN's notebook from your lessons/ file (the old one is kept)."),
+    ] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port for JupyterLab.")] = None,
+):
+    """Open the lessons as notebooks in JupyterLab (made in .course/notebooks/ from your lessons/)."""
+    from mnist_course.notebooks.workspace import open_notebooks
+
+    open_notebooks(build_only=build_only, rebuild_lesson=rebuild, port=port)
+
+
 def main(argv: list[str] | None = None) -> None:
     from mnist_course.quiet import filter_native_stderr
 

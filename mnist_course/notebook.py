@@ -7,19 +7,21 @@
                          `pytest checks/lesson_02` does on your file
     hint("normalize")    one more hint level each time (remembered with `mnist-course hint`)
     solution("normalize") the reference beside yours, once your normalize passes
+    ready(train, ...)    in a "Try it" cell: whether those functions are written yet
 
 The checks are the course's own, not a copy: the functions defined in the notebook are
 written, with the lesson's imports and constants, into a lesson module under
 `.course/notebook-checks/lesson_NN/`, and the same child pytest that `mnist-course
 progress` uses runs `checks/lesson_NN` on it with `--impl`. The teaching messages are the
 plugin's, with the file names and commands said the notebook's way ("your notebook",
-`hint("normalize")`).
+`hint("normalize")`). What the function uses from other cells (imports, helpers, constants)
+goes with it (see `dependencies`).
 
 A function that passes its check is written into `lessons/lesson_NN_*.py` (the file is
 backed up to `.course/backups/` first, and replaced atomically), so progress made in a
 notebook counts in `mnist-course progress` and the learner can carry on in the files.
 
-A function still untouched (its body is the generated `raise NotImplementedError`) is
+A function still untouched (its code is the generated `raise NotImplementedError`) is
 answered at once without running pytest: every check of it fails on the stub (the course's
 two-sided tests prove it), so there is nothing to learn from waiting for them.
 """
@@ -31,15 +33,15 @@ import hashlib
 import html
 import inspect
 import io
-import linecache
 import os
 import re
+import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mnist_course.course import CourseError, Lesson, find_course_root, lesson
-from mnist_course.stubs import BEGIN, END, STUB_PREFIX, function_source, generate_stub, solution_functions
+from mnist_course.stubs import BEGIN, END, function_source, generate_stub, solution_functions
 
 CHECKS_DIR = "notebook-checks"  # under .course/: the lesson modules built from notebooks
 MESSAGES_SHOWN = 3  # failures shown in full; the rest are counted
@@ -104,20 +106,92 @@ def _notebook_function(namespace: dict, name: str, unit: Lesson) -> str:
         raise CourseError(f"the source of {name}() cannot be found: run the cell that defines it again.") from None
 
 
-def _cell_extras(namespace: dict, name: str, lesson_functions: list[str]) -> list[str]:
-    """Imports and helper functions written in the same cell as `name`: it needs them to run."""
-    function = namespace.get(name)
-    cell = "".join(linecache.getlines(function.__code__.co_filename)) if function else ""
+def _defined_names(source: str) -> set[str]:
+    """Names a module defines at its top level: imports, assignments, functions, classes."""
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return names
+
+
+def dependencies(namespace: dict, function_text: str, module_text: str) -> list[str]:
+    """What a notebook function uses from the notebook beyond the lesson module, as code.
+
+    A learner may `import math` in any cell, or write a helper in another cell: the lesson
+    module built for the checks (and the lessons/ file) needs those too. Modules become
+    imports, functions and classes from libraries become `from ... import ...`, the
+    learner's own helpers their source, and plain constants an assignment.
+    """
+    import builtins
+
+    known = _defined_names(module_text) | set(dir(builtins))
+    needed, texts, seen = [], [function_text], set()
+    while texts:  # a helper's own needs count too
+        used = {node.id for node in ast.walk(ast.parse(texts.pop())) if isinstance(node, ast.Name)}
+        missing = sorted(used - known - seen)
+        seen |= set(missing)
+        needed += _as_code(namespace, missing, texts)
+    return needed
+
+
+def _as_code(namespace: dict, missing: list[str], texts: list[str]) -> list[str]:
+    import types
+
+    needed = []
+    for name in missing:
+        if name not in namespace:
+            continue
+        value = namespace[name]
+        origin = getattr(value, "__module__", None)
+        if isinstance(value, types.ModuleType):
+            real = value.__name__
+            needed.append(f"import {real}" if real == name else f"import {real} as {name}")
+        elif callable(value) and hasattr(value, "__name__") and origin not in (None, "__main__"):
+            if getattr(sys.modules.get(origin), value.__name__, None) is value:  # importable as is
+                alias = "" if value.__name__ == name else f" as {name}"
+                needed.append(f"from {origin} import {value.__name__}{alias}")
+        elif inspect.isfunction(value) or inspect.isclass(value):
+            try:
+                helper = textwrap.dedent(inspect.getsource(value)).rstrip("\n")
+            except (OSError, TypeError):
+                continue
+            needed.append(helper)
+            texts.append(helper)
+        elif isinstance(value, (int, float, str, bytes, bool, tuple)) and _literal(value):
+            needed.append(f"{name} = {value!r}")
+    return needed
+
+
+def _literal(value) -> bool:
+    """Whether `repr(value)` is Python source that gives the value back (so it can be written out)."""
     try:
-        tree = ast.parse(cell)
-    except SyntaxError:
-        return []
-    extras = []
-    for node in tree.body:
-        helper = isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name not in lesson_functions
-        if isinstance(node, (ast.Import, ast.ImportFrom)) or helper:
-            extras.append(ast.get_source_segment(cell, node))
-    return extras
+        return ast.literal_eval(repr(value)) == value
+    except (ValueError, SyntaxError, TypeError):
+        return False
+
+
+def untouched(function: str, stub_function: str) -> bool:
+    """Whether a function's code (docstring aside) is still exactly the generated stub's."""
+    from mnist_course.companion.compare import code_lines
+
+    strip = lambda text: [line.rstrip() for line in code_lines(text.strip("\n")) if line.strip()]  # noqa: E731
+    return strip(function) == strip(stub_function)
+
+
+def function_lines(source: str, name: str) -> str | None:
+    """Top-level function `name` in `source`, whole lines (a comment on its last line included)."""
+    lines = source.splitlines(keepends=True)
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            return "".join(lines[first - 1 : node.end_lineno])
+    return None
 
 
 def _reference_function(solution: str, name: str) -> str:
@@ -126,7 +200,10 @@ def _reference_function(solution: str, name: str) -> str:
 
 
 def replace_functions(source: str, functions: dict[str, str], extras: list[str] = ()) -> str:
-    """`source` with each named top-level function replaced by new text (appended if absent)."""
+    """`source` with each named top-level function replaced by new text (appended if absent).
+
+    `extras` (see `dependencies`) join it: imports after the file's own, the rest at the end.
+    """
     lines = source.splitlines(keepends=True)
     spans = {}
     for node in ast.parse(source).body:
@@ -141,9 +218,16 @@ def replace_functions(source: str, functions: dict[str, str], extras: list[str] 
     out += lines[position:]
     text = "".join(out)
     missing = [name for name in functions if name not in spans]
-    for piece in [*(functions[name] for name in missing), *extras]:
+    imports = [piece for piece in extras if piece.startswith(("import ", "from "))]
+    others = [piece for piece in extras if piece not in imports]
+    for piece in [*(functions[name] for name in missing), *others]:
         text = text.rstrip("\n") + "\n\n\n" + piece.rstrip("\n") + "\n"
-    return text
+    lines = text.splitlines(keepends=True)
+    after = max(
+        (node.end_lineno for node in ast.parse(source).body if isinstance(node, (ast.Import, ast.ImportFrom))),
+        default=0,
+    )
+    return "".join(lines[:after] + [piece + "\n" for piece in imports] + lines[after:])
 
 
 # --- Running the checks ----------------------------------------------------------------------
@@ -230,7 +314,7 @@ def _failures(unit: Lesson, results, title: str) -> CheckReport:
     return CheckReport(f"{title}: {failing} of {total} checks fail", False, unique[:MESSAGES_SHOWN], note)
 
 
-def _save(root: Path, unit: Lesson, functions: dict[str, str]) -> str:
+def _save(root: Path, unit: Lesson, functions: dict[str, str], extras: list[str] = ()) -> str:
     """Write passing functions into the learner's lesson file; say what happened."""
     from mnist_course.companion import backups
     from mnist_course.companion.workspace import Workspace, write_atomically
@@ -240,7 +324,8 @@ def _save(root: Path, unit: Lesson, functions: dict[str, str]) -> str:
     stub = workspace.stub_text(unit)
     current = path.read_text(encoding="utf-8") if path.is_file() else stub
     try:
-        updated = replace_functions(current, functions)
+        extras = [piece for piece in extras if piece not in dependencies_present(current)]
+        updated = replace_functions(current, functions, extras)
     except SyntaxError as error:
         return (
             f"lessons/{unit.filename} has a syntax error (line {error.lineno}), so it was not "
@@ -255,6 +340,11 @@ def _save(root: Path, unit: Lesson, functions: dict[str, str]) -> str:
     return f"Saved {names} into lessons/{unit.filename} (the old file is in .course/backups/)."
 
 
+def dependencies_present(source: str) -> set[str]:
+    """The top-level statements of a file, as text: an extra already there is not added twice."""
+    return {ast.get_source_segment(source, node) for node in ast.parse(source).body}
+
+
 def _check(namespace: dict, name: str | None) -> CheckReport:
     unit, root = _lesson_here()
     solution, stub, functions = _sources(root, unit)
@@ -262,32 +352,32 @@ def _check(namespace: dict, name: str | None) -> CheckReport:
         raise CourseError(f"lesson {unit.number} has no function {name}(): its functions are {', '.join(functions)}.")
     if name is not None:
         mine = _notebook_function(namespace, name, unit)
-        if STUB_PREFIX in mine:
+        if untouched(mine, function_source(stub, name)):
             return _stub_report(unit, name)
         chosen = {other: _reference_function(solution, other) for other in functions}
         chosen[name] = mine
-        extras = _cell_extras(namespace, name, functions)
+        extras = dependencies(namespace, mine, stub)
         results = _run(root, unit, replace_functions(stub, chosen, extras))
         title = f"{name}() · {unit.label}"
         if not results.all_pass:
             return _failures(unit, results, title)
-        note = _save(root, unit, {name: mine})
+        note = _save(root, unit, {name: mine}, extras)
         return CheckReport(f"{title}: all {results.total} checks pass", True, note=note)
 
     chosen, extras = {}, []
     for each in functions:
         try:
             chosen[each] = _notebook_function(namespace, each, unit)
-            extras += _cell_extras(namespace, each, functions)
+            extras += dependencies(namespace, chosen[each], stub)
         except CourseError:
             chosen[each] = function_source(stub, each)  # not run yet: it is still the stub
-    written = [each for each in functions if STUB_PREFIX not in chosen[each]]
+    written = [each for each in functions if not untouched(chosen[each], function_source(stub, each))]
     if not written:
         return _stub_report(unit, functions[0])
     results = _run(root, unit, replace_functions(stub, chosen, list(dict.fromkeys(extras))))
     if not results.all_pass:
         return _failures(unit, results, unit.label)
-    note = _save(root, unit, {each: chosen[each] for each in written})
+    note = _save(root, unit, {each: chosen[each] for each in written}, list(dict.fromkeys(extras)))
     return CheckReport(f"{unit.label}: all {results.total} checks pass", True, note=note)
 
 
@@ -298,6 +388,42 @@ def check(function: str | None = None) -> CheckReport:
         return _check(namespace, function)
     except CourseError as error:
         return CheckReport("the check could not run", False, [str(error)])
+    except Exception as error:  # noqa: BLE001 - a check cell never shows a traceback
+        return CheckReport(
+            "the check could not run", False,
+            [f"{type(error).__name__}: {error}", "`mnist-course doctor` in a terminal checks the set-up."],
+        )
+
+
+# --- Trying the functions out ---------------------------------------------------------------------
+
+
+def reference(number: str | int):
+    """The reference module of a lesson: data and earlier steps for a "Try it" cell, as the checks use them."""
+    from mnist_course.course import load_lesson
+
+    _, root = _lesson_here()
+    return load_lesson(root / "solutions", number)
+
+
+def ready(*functions) -> bool:
+    """True when every function given is written; else say which to write first (no error)."""
+    unit, root = _lesson_here()
+    _, stub, _ = _sources(root, unit)
+    waiting = []
+    for function in functions:
+        name = getattr(function, "__name__", str(function))
+        try:
+            mine = textwrap.dedent(inspect.getsource(function))
+        except (OSError, TypeError):
+            mine = ""
+        template = function_source(stub, name)
+        if template is not None and (not mine or untouched(mine, template)):
+            waiting.append(f"{name}()")
+    if waiting:
+        _show(_box("hint", f"This cell uses {', '.join(waiting)}: write {'it' if len(waiting) == 1 else 'them'} "
+                           "above first, then run this cell again.", title=None))
+    return not waiting
 
 
 # --- Hints and the reference -------------------------------------------------------------------
@@ -313,24 +439,27 @@ def hint(function: str | None = None) -> None:
     try:
         unit, root = _lesson_here()
         if function is None:
-            _, _, functions = _sources(root, unit)
+            _, stub, functions = _sources(root, unit)
             function = next(
-                (name for name in functions if STUB_PREFIX in _source_or_stub(namespace, name)),
+                (name for name in functions
+                 if untouched(_source_or_stub(namespace, name, stub), function_source(stub, name))),
                 functions[0],
             )
         out = io.StringIO()
-        give_hint(unit.number, function, console=Console(file=out, width=100, highlight=False))
+        console = Console(file=out, width=100, highlight=False, force_jupyter=False, force_terminal=False,
+                          color_system=None)  # plain text, shown in our own box
+        give_hint(unit.number, function, console=console)
         text = re.sub(r"mnist-course hint \d\d (\w+)", r'hint("\1")', out.getvalue())
         _show(_box("hint", f"<pre style='{_PRE}'>{html.escape(text.strip())}</pre>", title=None, raw=True))
     except CourseError as error:
         _show(_box("fail", html.escape(str(error)), title=None, raw=True))
 
 
-def _source_or_stub(namespace: dict, name: str) -> str:
+def _source_or_stub(namespace: dict, name: str, stub: str) -> str:
     try:
         return _notebook_function(namespace, name, _SESSION.unit)
     except CourseError:
-        return STUB_PREFIX
+        return function_source(stub, name)
 
 
 def solution(function: str) -> None:
@@ -384,9 +513,12 @@ def _box(kind: str, body: str, title: str | None, raw: bool = False) -> str:
 
 
 def _show(markup: str) -> None:
+    """Show a box: HTML in Jupyter, its words in a plain-text front end or outside IPython."""
+    text = html.unescape(re.sub(r"<[^>]+>", "\n", markup))
+    text = re.sub(r"\n{2,}", "\n", text).strip()
     try:
-        from IPython.display import HTML, display
-    except ImportError:  # plain Python: the text is enough
-        print(re.sub(r"<[^>]+>", "", html.unescape(markup)))
+        from IPython.display import display
+    except ImportError:
+        print(text)
         return
-    display(HTML(markup))
+    display({"text/html": markup, "text/plain": text}, raw=True)

@@ -73,7 +73,7 @@ def text_of(cell) -> str:
         parts.append(output.get("text", ""))
         data = output.get("data", {})
         parts += [data.get("text/plain", ""), data.get("text/html", "")]
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)
 
 
 def check_cells(notebook) -> dict[str, object]:
@@ -84,6 +84,10 @@ def check_cells(notebook) -> dict[str, object]:
         if cell.cell_type == "code" and match:
             found[match.group(1) or ""] = cell
     return found
+
+
+def try_it_cells(notebook) -> list:
+    return [cell for cell in notebook.cells if cell.get("id", "").endswith("-try-it")]
 
 
 def reference_function(number: str, name: str) -> str:
@@ -161,6 +165,8 @@ def test_stub_notebook_runs_and_every_check_cell_teaches(number, course):
         assert "NOT YET" in shown and "is not implemented yet" in shown, (name, shown)
         assert "Traceback" not in shown
         assert 'hint("' in shown and f"docs/{unit.page}" in shown
+    for cell in try_it_cells(notebook):
+        assert "write them above first" in text_of(cell)
 
 
 @pytest.mark.slow
@@ -175,6 +181,11 @@ def test_reference_notebook_passes_every_check_cell_and_saves_into_lessons(numbe
         shown = text_of(cell)
         assert shown.startswith("PASSED") or "\nPASSED" in shown, (name, shown)
         assert "mnist-course-ok" in shown  # the green box
+    for cell in try_it_cells(notebook):  # figures inline; Keras' progress bar while training
+        images = [output for output in cell.outputs if "image/png" in output.get("data", {})]
+        assert len(images) >= 1, text_of(cell)
+        if number == "05":
+            assert "Epoch 3/3" in text_of(cell)
     saved = (course / "lessons" / unit.filename).read_text(encoding="utf-8")
     for name, text in reference.items():
         assert function_source(saved, name).strip() == text.strip(), name
@@ -225,3 +236,95 @@ def test_a_catalogued_mistake_gets_the_same_message_in_the_notebook_as_from_pyte
     assert shown.startswith("NOT YET"), shown
     assert notebook_message(from_pytest, unit) in shown, (from_pytest, shown)
     assert "Traceback" not in shown
+
+
+# --- 4. Hints, the reference, and the learner's own notebooks ------------------------------------
+
+
+def test_hint_goes_one_level_deeper_and_solution_waits_for_a_passing_check(course):
+    unit = LESSONS["02"]
+    notebook = read(course / "notebooks" / notebook_name(unit))
+    cells = notebook.cells[: notebook.cells.index(check_cells(notebook)["normalize"])]
+    wrong = "def normalize(images):\n    return images\n"
+    right = reference_function("02", "normalize")
+    new = nbformat.v4.new_code_cell
+    notebook.cells = [
+        *cells, new('hint("normalize")'), new('hint("normalize")'),
+        new(wrong), new('solution("normalize")'), new(right), new('solution("normalize")'),
+    ]
+    state = course / ".course" / "hints.json"
+    state.unlink(missing_ok=True)
+    notebook = execute(notebook, course)
+    assert not errors(notebook), errors(notebook)
+    first_hint, second_hint, _, refused, _, shown = (text_of(cell) for cell in notebook.cells[-6:])
+    assert "Hint 1 of 3" in first_hint and "Hint 2 of 3" not in first_hint
+    assert "Hint 2 of 3" in second_hint and 'hint("normalize")' in second_hint
+    assert '"normalize": 2' in state.read_text(encoding="utf-8")  # the CLI's memory, shared
+    assert "stays hidden" in refused and "255" not in refused
+    assert "same as the reference" in shown and "np.float32(255.0)" in shown
+
+
+def test_learner_notebooks_start_from_lessons_and_are_never_overwritten(tmp_path):
+    scratch = copy_course(tmp_path / "course")
+    unit = LESSONS["02"]
+    lesson_file = scratch / "lessons" / unit.filename
+    mine = "def normalize(images):\n    return images / 255.0  # mine\n"
+    source = lesson_file.read_text(encoding="utf-8")
+    from mnist_course.notebook import replace_functions
+
+    lesson_file.write_text(replace_functions(source, {"normalize": mine}), encoding="utf-8")
+    command = [sys.executable, "-m", "mnist_course.cli", "notebooks", "--build-only"]
+    made = subprocess.run(command, cwd=scratch, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    path = scratch / ".course" / "notebooks" / notebook_name(unit)
+    cells = [cell.source for cell in read(path).cells]
+    assert mine.strip() in cells  # written in the file: in the notebook too
+    assert any(cell.startswith("def reshape_for_model(") and "not implemented yet" in cell for cell in cells)
+
+    path.write_text(path.read_text(encoding="utf-8").replace("# mine", "# edited in the notebook"), encoding="utf-8")
+    again = subprocess.run(command, cwd=scratch, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "edited in the notebook" in path.read_text(encoding="utf-8")
+
+    rebuilt = subprocess.run([*command, "--rebuild", "02"], cwd=scratch, capture_output=True, text=True, timeout=120)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "# mine" in path.read_text(encoding="utf-8")
+    kept = list((scratch / ".course" / "backups" / "notebooks").glob("lesson_02_prepare-*.ipynb"))
+    assert len(kept) == 1 and "edited in the notebook" in kept[0].read_text(encoding="utf-8")
+
+
+def test_what_a_function_uses_from_other_cells_goes_with_it_into_the_checks_and_lessons(course):
+    unit = LESSONS["02"]
+    notebook = read(course / "notebooks" / notebook_name(unit))
+    cells = notebook.cells[: notebook.cells.index(check_cells(notebook)["normalize"])]
+    new = nbformat.v4.new_code_cell
+    mine = "def normalize(images):\n    return scale(np.asarray(images, dtype=np.float32)) * math.cos(0)\n"
+    notebook.cells = [
+        *cells, new("import math\nSCALE = 255.0"), new("def scale(x):\n    return x / np.float32(SCALE)"),
+        new(mine), new('check("normalize")'),
+    ]
+    notebook = execute(fill(notebook, {"normalize": mine}), course)
+    assert not errors(notebook), errors(notebook)
+    assert text_of(notebook.cells[-1]).startswith("PASSED"), text_of(notebook.cells[-1])
+    saved = (course / "lessons" / unit.filename).read_text(encoding="utf-8")
+    assert "import math\n" in saved and "SCALE = 255.0" in saved and "def scale(x):" in saved
+    # The file the notebook wrote passes the same checks in the terminal: the progress is real.
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "checks/lesson_02", "-k", "normalize", "-q", "-p", "no:cacheprovider"],
+        cwd=course, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_without_jupyterlab_the_command_says_how_to_install_it(tmp_path, monkeypatch):
+    import importlib.util
+
+    from mnist_course.course import CourseError
+    from mnist_course.notebooks import workspace
+
+    scratch = copy_course(tmp_path / "course")
+    monkeypatch.chdir(scratch)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(workspace.importlib.util, "find_spec", lambda name: None if name == "jupyterlab" else real(name))
+    with pytest.raises(CourseError, match=r'pip install -e "\.\[notebook\]"'):  # one line, exit 2, in the CLI
+        workspace.open_notebooks()
+    assert (scratch / ".course" / "notebooks" / notebook_name(LESSONS["02"])).is_file()  # made before

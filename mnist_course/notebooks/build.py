@@ -8,6 +8,7 @@ A lesson's notebook is built from the same files as its stub in `lessons/`:
     per task    the function's summary (its docstring's first paragraph) and hint pointer,
                 the stub of the function (signature, whole docstring, `raise ...`) to fill in,
                 and a check cell: `check("normalize")`
+    try it      (lessons 03 and 05) the functions on real data: inline figures, Keras' progress
     the end     `check()` for the whole lesson, and what comes next
 
 The functions, their order and their specs are read from the solution module, so a lesson
@@ -27,12 +28,11 @@ import re
 import sys
 from pathlib import Path
 
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
 from mnist_course.course import LESSONS, Lesson
 from mnist_course.hints import tomllib
-from mnist_course.stubs import STUB_PREFIX, function_source, generate_stub, solution_functions
+from mnist_course.notebook import function_lines, untouched
+from mnist_course.notebooks.try_it import TRY_IT
+from mnist_course.stubs import function_source, generate_stub, solution_functions
 
 NOTEBOOKS_DIR = "notebooks"
 COLAB = "https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{path}"
@@ -114,7 +114,7 @@ if importlib.util.find_spec("mnist_course") is None:
     sys.path.insert(0, os.path.abspath("mnist-course"))
 
 %matplotlib inline
-from mnist_course.notebook import check, hint, solution, start
+from mnist_course.notebook import check, hint, ready, reference, solution, start
 
 start("{unit.number}")
 '''
@@ -124,8 +124,10 @@ def _cell_id(*parts: str) -> str:
     return "-".join(re.sub(r"[^a-zA-Z0-9]+", "-", part).strip("-") for part in parts)[:64]
 
 
-def lesson_notebook(root: Path, unit: Lesson, learner_source: str | None = None) -> nbformat.NotebookNode:
+def lesson_notebook(root: Path, unit: Lesson, learner_source: str | None = None):
     """The notebook of one lesson; with `learner_source` (a lessons/ file), its written functions fill the cells."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook  # only the build needs nbformat
+
     solution = (Path(root) / "solutions" / unit.filename).read_text(encoding="utf-8")
     stub = generate_stub(solution, unit)
     functions = solution_functions(solution)
@@ -160,10 +162,10 @@ def lesson_notebook(root: Path, unit: Lesson, learner_source: str | None = None)
         code = function_source(stub, name)
         if learner_source:
             try:
-                written = function_source(learner_source, name)
+                written = function_lines(learner_source, name)
             except SyntaxError:
                 written = None
-            if written and STUB_PREFIX not in written:
+            if written and not untouched(written, code):
                 code = written
         cells += [
             new_markdown_cell(
@@ -175,6 +177,15 @@ def lesson_notebook(root: Path, unit: Lesson, learner_source: str | None = None)
             ),
             new_code_cell(code.strip("\n"), id=_cell_id(number, name, "code")),
             new_code_cell(f'check("{name}")', id=_cell_id(number, name, "check")),
+        ]
+    if number in TRY_IT:
+        cells += [
+            new_markdown_cell(
+                "## Try it\n\nYour functions at work on MNIST. The cell waits until you have written "
+                "the functions it uses.",
+                id=_cell_id(number, "try-it-intro"),
+            ),
+            new_code_cell(TRY_IT[number], id=_cell_id(number, "try-it")),
         ]
     following = [later for later in LESSONS.values() if later.number > number]
     ending = (
@@ -198,7 +209,9 @@ def lesson_notebook(root: Path, unit: Lesson, learner_source: str | None = None)
     return notebook
 
 
-def notebook_text(notebook: nbformat.NotebookNode) -> str:
+def notebook_text(notebook) -> str:
+    import nbformat
+
     return nbformat.writes(notebook) + "\n"
 
 

@@ -1,0 +1,98 @@
+"""`mnist-course notebooks`: the learner's own notebooks, in `.course/notebooks/`, opened in JupyterLab.
+
+The committed `notebooks/` stay as generated (Colab opens them from the repository); the
+learner works in copies under `.course/notebooks/` (git-ignored, like their models):
+
+- a lesson's notebook is made the first time, from the learner's `lessons/` file: every
+  function already written there fills its cell, the others are stubs, so work done in the
+  files is never lost by switching to notebooks;
+- an existing notebook is never overwritten. `--rebuild NN` makes it afresh from
+  `lessons/` (after edits made in the files), moving the old one to `.course/backups/notebooks/`.
+
+The other direction is the notebook's: each function that passes its check there is written
+into `lessons/` (see `mnist_course.notebook`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+from mnist_course.companion.workspace import Workspace, relative, resolve_lesson, write_atomically
+from mnist_course.course import LESSONS, CourseError, Lesson
+from mnist_course.notebooks.build import lesson_notebook, notebook_name, notebook_text
+
+NOTEBOOKS = "notebooks"  # under .course/
+BACKUPS = "backups/notebooks"
+
+
+def learner_notebook(workspace: Workspace, unit: Lesson) -> Path:
+    return workspace.state / NOTEBOOKS / notebook_name(unit)
+
+
+def _learner_source(workspace: Workspace, unit: Lesson) -> str | None:
+    try:
+        return workspace.learner_source(unit)
+    except CourseError:
+        return None  # no lessons/ file: the notebook starts from the stubs
+
+
+def write_notebook(workspace: Workspace, unit: Lesson) -> Path:
+    path = learner_notebook(workspace, unit)
+    notebook = lesson_notebook(workspace.root, unit, _learner_source(workspace, unit))
+    write_atomically(path, notebook_text(notebook))
+    return path
+
+
+def rebuild(workspace: Workspace, unit: Lesson) -> Path | None:
+    """Make `unit`'s notebook afresh from lessons/; return where the old one was kept."""
+    path = learner_notebook(workspace, unit)
+    kept = None
+    if path.is_file():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = workspace.state / BACKUPS / f"{path.stem}-{stamp}.ipynb"
+        write_atomically(kept, path.read_bytes())
+    write_notebook(workspace, unit)
+    return kept
+
+
+def prepare(workspace: Workspace) -> list[Path]:
+    """Make every lesson's notebook that does not exist yet; return the ones made."""
+    made = []
+    for unit in LESSONS.values():
+        workspace.solution_file(unit)  # a missing solution is a clear error before any write
+        if not learner_notebook(workspace, unit).is_file():
+            made.append(write_notebook(workspace, unit))
+    return made
+
+
+def open_notebooks(build_only: bool = False, rebuild_lesson: str | None = None, port: int | None = None) -> None:
+    workspace = Workspace.here()
+    if rebuild_lesson is not None:
+        unit = resolve_lesson(rebuild_lesson)
+        kept = rebuild(workspace, unit)
+        print(f"Rebuilt {relative(learner_notebook(workspace, unit), workspace.root)} from lessons/{unit.filename}.")
+        if kept:
+            print(f"Your previous notebook is kept in {relative(kept, workspace.root)}.")
+    for path in prepare(workspace):
+        print(f"Made {relative(path, workspace.root)}")
+    folder = workspace.state / NOTEBOOKS
+    if build_only:
+        print(f"Your notebooks are in {relative(folder, workspace.root)}/")
+        return
+    if importlib.util.find_spec("jupyterlab") is None:
+        raise CourseError(
+            "JupyterLab is not installed in this environment: `python -m pip install -e \".[notebook]\"` "
+            "installs it, then run `mnist-course notebooks` again."
+        )
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
+    if port:
+        command.append(f"--port={port}")
+    print(f"Starting JupyterLab in {relative(folder, workspace.root)}/ (Ctrl+C twice stops it).")
+    try:
+        subprocess.run(command, cwd=folder, check=False)
+    except KeyboardInterrupt:
+        pass
