@@ -126,13 +126,14 @@ def render(document: dict, console: Console) -> None:
         for error in lesson["collect_errors"][:1]:
             console.print(f"{lesson['number']} cannot check: {first_line(error)}", markup=False, highlight=False)
         for function in lesson["functions"]:
-            if function["first_message"]:
-                console.print(
-                    f"{lesson['number']} {function['name']}() {function['status']}, "
-                    f"{function['failed_checks']} failed: {first_line(function['first_message'])}",
-                    markup=False,
-                    highlight=False,
-                )
+            failed = function["failed_checks"]
+            if function["status"] == "not written":
+                line = f"not written yet ({failed} check{'s wait' if failed != 1 else ' waits'} for it)"
+            elif function["first_message"]:
+                line = f"{failed} failed: {first_line(function['first_message'])}"
+            else:
+                continue
+            console.print(f"{lesson['number']} {function['name']}() {line}", markup=False, highlight=False)
 
 
 def show_report(as_json: bool = False, limit: float | None = DEFAULT_LIMIT) -> None:
