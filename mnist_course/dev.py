@@ -4,7 +4,8 @@ Like rustlings' `dev check`, it runs every consistency rule at once and lists ev
 
 - the lesson catalogue (`mnist_course.course.LESSONS`) against the files: each lesson has its
   reference module, its stub, its checks folder and its guide page, and nothing else does;
-- the stubs in `lessons/` are exactly what `solutions/` generates;
+- the stubs in `lessons/` and the notebooks in `notebooks/` are exactly what the course
+  generates from `solutions/`;
 - every function a learner writes has three hint levels in `hints.toml`, and no hint names
   a function that does not exist;
 - the site's navigation (`mkdocs.yml`) and the README's lesson table list the catalogue's
@@ -59,6 +60,16 @@ def check_stubs(root: Path) -> list[str]:
     return [
         f"{path.relative_to(root)} is not what solutions/ generates: run `python -m mnist_course.stubs`"
         for path, text in expected_stubs(root).items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+
+
+def check_notebooks(root: Path) -> list[str]:
+    from mnist_course.notebooks.build import expected_notebooks
+
+    return [
+        f"{path.relative_to(root)} is not what the course generates: run `python -m mnist_course.notebooks.build`"
+        for path, text in expected_notebooks(root).items()
         if not path.is_file() or path.read_text(encoding="utf-8") != text
     ]
 
@@ -183,6 +194,7 @@ def check_contract(root: Path) -> list[str]:
 RULES = {
     "lesson catalogue vs files": check_catalogue,
     "stubs in sync": check_stubs,
+    "notebooks in sync": check_notebooks,
     "hints for every function": check_hints,
     "site navigation": check_nav,
     "README lesson table": check_readme,
