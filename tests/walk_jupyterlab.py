@@ -9,9 +9,14 @@ each step go to `artifacts/screenshots/notebook-02-*.png`. Then lesson 05's note
 with every function written, is run: its "Try it" cell trains with Keras' progress bar and
 draws the history inline (`notebook-05-try-it-training.png`).
 
-Needs the `notebook` extra (JupyterLab), so it is skipped where that is not installed (the
-`dev` extra leaves it out to keep CI's install lean). Also runs as a script:
-`python tests/test_notebooks_jupyterlab.py`.
+A walk a maintainer runs, not part of the test suite: it needs the `notebook` extra
+(JupyterLab), which the `dev` extra leaves out to keep CI's install lean, and takes a few
+minutes. Run it after changing the notebook edition, then look at the screenshots:
+
+    pip install -e .[notebook]
+    python tests/walk_jupyterlab.py
+
+It stops with an error at the first step that does not look as a learner should see it.
 """
 
 from __future__ import annotations
@@ -25,26 +30,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
+from mnist_course.browser import CHROMIUM, CHROMIUM_ARGS
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--no-first-run",
-]
 WRONG = "    return np.asarray(images, dtype=np.float32)\n"
 RIGHT = "    return np.asarray(images, dtype=np.float32) / 255\n"
-
-pytestmark = pytest.mark.slow
 
 
 def free_port() -> int:
@@ -175,11 +167,11 @@ def _steps(page, shots: Path, stub: str, seen: dict) -> None:
         page.screenshot(path=str(shots / f"notebook-02-{step}.png"))
 
 
-def test_a_learner_fills_in_normalize_in_jupyterlab(tmp_path):
-    pytest.importorskip("jupyterlab")
-    pytest.importorskip("playwright")
+def a_learner_fills_in_normalize_in_jupyterlab(tmp_path):
+    import jupyterlab  # noqa: F401 - the `notebook` extra: say so at once when it is missing
+
     if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium is not installed")
+        raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium")
     sys.path.insert(0, str(TESTS))
     from companion_course import copy_course
 
@@ -198,5 +190,5 @@ if __name__ == "__main__":
     import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:
-        test_a_learner_fills_in_normalize_in_jupyterlab(Path(scratch))
+        a_learner_fills_in_normalize_in_jupyterlab(Path(scratch))
     print(f"screenshots in {SCREENSHOTS}")
