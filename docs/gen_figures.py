@@ -25,15 +25,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from mnist_course.pipeline import REFERENCE_DROPOUT as DROPOUT
+from mnist_course.pipeline import REFERENCE_HIDDEN_UNITS as HIDDEN_UNITS
+from mnist_course.workspace import Workspace
+
 ROOT = Path(__file__).resolve().parents[1]
-CACHE = ROOT / ".course" / "docs-figures"
+CACHE = Workspace(ROOT).docs_figures
 SEED = 0
 TRAIN_SUBSET = 30_000  # training images for the figures' model (the full run uses 54,000)
 EPOCHS = 8
 DPI = 110
-
-from mnist_course.pipeline import REFERENCE_DROPOUT as DROPOUT
-from mnist_course.pipeline import REFERENCE_HIDDEN_UNITS as HIDDEN_UNITS
 
 
 class FigureError(RuntimeError):

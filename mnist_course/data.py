@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from mnist_course.course import CourseError, find_course_root
+from mnist_course.workspace import Workspace
 
 EXPECTED_SHAPES = {
     "x_train": (60000, 28, 28),
@@ -37,7 +38,6 @@ EXPECTED_SHAPES = {
     "x_test": (10000, 28, 28),
     "y_test": (10000,),
 }
-MEMORY_FILE = Path(".course") / "mnist.json"
 KERAS_HOST = ("storage.googleapis.com", 443)  # where keras.datasets.mnist downloads from
 FIX = (
     "Fix: point MNIST_PATH at a copy of Keras' mnist.npz (export MNIST_PATH=/path/to/mnist.npz), "
@@ -210,7 +210,7 @@ def remembered(root=None) -> Path | None:
     if base is None:
         return None
     try:
-        stored = json.loads((base / MEMORY_FILE).read_text(encoding="utf-8"))["path"]
+        stored = json.loads(Workspace(base).mnist_memory.read_text(encoding="utf-8"))["path"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     path = Path(str(stored))
@@ -225,7 +225,7 @@ def remember(path, root=None) -> None:
     base = _course_root(root)
     if base is None:
         return
-    target = base / MEMORY_FILE
+    target = Workspace(base).mnist_memory
     text = json.dumps({"path": str(Path(path).expanduser().resolve())}) + "\n"
     try:
         if target.is_file() and target.read_text(encoding="utf-8") == text:
@@ -249,7 +249,7 @@ def chosen_file(root=None) -> tuple[Path | None, str]:
         return Path(os.environ["MNIST_PATH"]).expanduser(), "MNIST_PATH"
     found = remembered(root)
     if found is not None:
-        return found, f"remembered in {MEMORY_FILE.as_posix()}"
+        return found, "remembered in .course/mnist.json"
     return None, "keras.datasets"
 
 

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-FAILURES_DIR = Path(".course") / "failures"
+from mnist_course.workspace import Workspace
 
 
 def failure_picture_path(root: Path, lesson: str, check: str) -> Path:
     """Where the picture for one check goes: .course/failures/lesson_NN/<check>.png."""
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", check).strip("-") or "check"
-    return Path(root) / FAILURES_DIR / f"lesson_{lesson}" / f"{name}.png"
+    return Workspace(Path(root)).failures / f"lesson_{lesson}" / f"{name}.png"
 
 
 def save_failure_picture(path: Path, rows: list[tuple[str, dict]], title: str = "") -> Path:

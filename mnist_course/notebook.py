@@ -42,8 +42,8 @@ from pathlib import Path
 
 from mnist_course.course import CourseError, Lesson, find_course_root, lesson
 from mnist_course.stubs import BEGIN, END, function_source, generate_stub, solution_functions
+from mnist_course.workspace import NOTEBOOK_CHECKS, Workspace
 
-CHECKS_DIR = "notebook-checks"  # under .course/: the lesson modules built from notebooks
 MESSAGES_SHOWN = 3  # failures shown in full; the rest are counted
 
 
@@ -267,12 +267,12 @@ def _fingerprint(root: Path, unit: Lesson, module: str) -> str:
 def _run(root: Path, unit: Lesson, module: str):
     """The lesson's checks on `module` (a lesson file's text), in the companion's child pytest."""
     from mnist_course.companion.runner import run_checks
-    from mnist_course.companion.workspace import Workspace, write_atomically
+    from mnist_course.workspace import Workspace, write_atomically
 
     key = _fingerprint(root, unit, module)
     if key in _SESSION.cache:  # same code, same checks: the same (seeded) answer
         return _SESSION.cache[key]
-    folder = root / ".course" / CHECKS_DIR / f"lesson_{unit.number}"
+    folder = Workspace(root).notebook_checks / f"lesson_{unit.number}"
     write_atomically(folder / unit.filename, module)
     results = run_checks(Workspace(root), [unit], impl=folder).lessons[unit.number]
     _SESSION.cache[key] = results
@@ -281,7 +281,7 @@ def _run(root: Path, unit: Lesson, module: str):
 
 def notebook_message(message: str, unit: Lesson) -> str:
     """A plugin teaching message said the notebook's way: where the code is, how to ask for hints."""
-    where = re.escape(f"{CHECKS_DIR}/lesson_{unit.number}/{unit.filename}")
+    where = re.escape(f"{NOTEBOOK_CHECKS}/lesson_{unit.number}/{unit.filename}")
     message = re.sub(rf"\S*{where}:(\d+) in (\w+)", r"your notebook, in \2()", message)
     message = re.sub(rf"\S*{where}", "your notebook", message)
     return re.sub(r"mnist-course hint \d\d (\w+)", r'hint("\1")', message)
@@ -317,7 +317,7 @@ def _failures(unit: Lesson, results, title: str) -> CheckReport:
 def _save(root: Path, unit: Lesson, functions: dict[str, str], extras: list[str] = ()) -> str:
     """Write passing functions into the learner's lesson file; say what happened."""
     from mnist_course.companion import backups
-    from mnist_course.companion.workspace import Workspace, write_atomically
+    from mnist_course.workspace import Workspace, write_atomically
 
     workspace = Workspace(root)
     path = workspace.learner_file(unit)

@@ -23,9 +23,8 @@ from mnist_course import model_files
 from mnist_course.course import CourseError, Lesson, lesson, load_lesson
 from mnist_course.model_files import ModelFileError, check_scores, describe_os_error
 from mnist_course.stubs import STUB_PREFIX
+from mnist_course.workspace import Workspace
 
-MODELS_DIR = Path(".course") / "models"
-FIGURES_DIR = Path(".course") / "figures"
 LATEST = "LATEST"  # a text file naming the model `mnist-course train` saved last
 
 # The course's reference MLP, trained with lesson 04's gentle augmentation (its defaults):
@@ -250,7 +249,7 @@ PROTECTED_FOLDERS = ("lessons", "solutions", "checks", "tests", "mnist_course")
 def check_model_destination(root: Path, out: Path | None) -> None:
     """Refuse, before any training, a place the model cannot or must not be saved to."""
     if out is None:
-        model_files.check_writable(root / MODELS_DIR)
+        model_files.check_writable(Workspace(root).models)
     else:
         model_files.check_destination(Path(out), [root / name for name in PROTECTED_FOLDERS])
 
@@ -342,11 +341,11 @@ def train_and_save(
     if out:
         saved = model_files.save_model(model, Path(out), replace=True)
     else:
-        saved = model_files.save_model(model, root / MODELS_DIR / f"{model_kind}-{model_stamp()}.keras")
+        saved = model_files.save_model(model, Workspace(root).models / f"{model_kind}-{model_stamp()}.keras")
     path = saved.path
     write_latest(root, path)
 
-    curves = root / FIGURES_DIR / f"{path.stem}-history.png"
+    curves = Workspace(root).figures / f"{path.stem}-history.png"
     try:
         curves.parent.mkdir(parents=True, exist_ok=True)
         impl.function("05", "plot_history")(history).savefig(curves, dpi=110)
@@ -362,20 +361,20 @@ def train_and_save(
 
 def write_latest(root: Path, model: Path) -> None:
     """Point LATEST at `model`, in one step (a crash leaves the old pointer or the new)."""
-    from mnist_course.companion.workspace import write_atomically
+    from mnist_course.workspace import write_atomically
 
-    pointer = root / MODELS_DIR / LATEST
+    pointer = Workspace(root).models / LATEST
     try:
         write_atomically(pointer, str(Path(model).resolve()) + "\n")
     except OSError as error:
         raise CourseError(
-            f"model saved to {model}, but {MODELS_DIR / LATEST} could not be updated "
+            f"model saved to {model}, but .course/models/{LATEST} could not be updated "
             f"({describe_os_error(error)}): pass --model {model} to use it."
         ) from None
 
 
 def latest_model(root: Path) -> Path:
-    pointer = root / MODELS_DIR / LATEST
+    pointer = Workspace(root).models / LATEST
     how = "train one with `mnist-course train` (or `mnist-course train --solutions`), or pass --model PATH."
     if not pointer.exists():
         raise CourseError(f"no trained model yet: {how}")
@@ -385,7 +384,7 @@ def latest_model(root: Path) -> Path:
         text = ""
     if not text or "\n" in text or "\0" in text:
         raise CourseError(
-            f"{MODELS_DIR / LATEST} is damaged (not the model path mnist-course wrote): "
+            f".course/models/{LATEST} is damaged (not the model path mnist-course wrote): "
             f"delete it and {how}"
         )
     path = Path(text)
@@ -429,7 +428,7 @@ def evaluate(root: Path, impl: Implementation, model_path: Path, figure: bool = 
     cm = impl.function("06", "confusion")(y_test, predicted)
     written = None
     if figure:
-        written = root / FIGURES_DIR / f"{Path(model_path).stem}-confusion.png"
+        written = Workspace(root).figures / f"{Path(model_path).stem}-confusion.png"
         try:
             written.parent.mkdir(parents=True, exist_ok=True)
             impl.function("06", "plot_confusion")(cm).savefig(written, dpi=110)

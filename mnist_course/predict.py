@@ -23,13 +23,13 @@ import numpy as np
 from mnist_course.course import CourseError, load_lesson
 from mnist_course.model_files import ModelFileError, check_archive, check_scores, describe_os_error
 from mnist_course.pipeline import Implementation, LearnerCodeError, latest_model, load_model
+from mnist_course.workspace import Workspace, write_atomically
 
 LOW_CONFIDENCE = 0.5
 ADVICE = (
     "crop closer to the digit, give it more contrast (a darker pen, brighter even light), "
     "and keep one digit per image"
 )
-MEANS_FILE = Path(".course") / "mnist-means.npy"
 
 
 @dataclass
@@ -80,7 +80,7 @@ def mnist_means(root: Path) -> np.ndarray | None:
     None when MNIST is not available, so the explanation simply leaves that panel out.
     A cache that is not ten finite 28x28 images is made again.
     """
-    cache = root / MEANS_FILE
+    cache = Workspace(root).mnist_means
     if cache.is_file():
         try:
             means = np.load(cache, allow_pickle=False)
@@ -94,7 +94,6 @@ def mnist_means(root: Path) -> np.ndarray | None:
     except Exception:  # noqa: BLE001 - no MNIST here: the figure does without it
         return None
     try:
-        from mnist_course.companion.workspace import write_atomically
         import io
 
         buffer = io.BytesIO()

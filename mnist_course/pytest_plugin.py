@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnist_course.companion.workspace import Workspace, relative
+from mnist_course.workspace import Workspace, relative
 from mnist_course.course import LESSONS, CourseError, find_course_root, implementation_folder, lesson, load_module
 from mnist_course.hints import hint_levels
 from mnist_course.outcome import OUTCOME_KEY, LearnerExit, LessonImportError, classify, short

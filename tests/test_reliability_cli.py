@@ -233,11 +233,12 @@ def test_explain_into_a_folder_that_cannot_be_written_keeps_the_predictions(quic
 
 
 def test_a_wrong_shaped_means_cache_is_made_again(tmp_path, monkeypatch):
-    from mnist_course.predict import MEANS_FILE, mnist_means
+    from mnist_course.predict import mnist_means
+    from mnist_course.workspace import Workspace
 
     course = tmp_path / "c"
     shutil.copytree(ROOT / "solutions", course / "solutions")
-    cache = course / MEANS_FILE
+    cache = Workspace(course).mnist_means
     cache.parent.mkdir(parents=True)
     for bad in (np.zeros((3, 3)), np.full((10, 28, 28), np.nan), b"not numpy"):
         if isinstance(bad, bytes):
@@ -364,7 +365,7 @@ def test_doctor_survives_an_npy_mnist_path(tmp_path, course):
 @pytest.mark.parametrize("fault", [MemoryError(), TypeError("'NpzFile' expected")])
 def test_doctor_reports_any_mnist_loading_failure_as_a_red_line(tmp_path, monkeypatch, fault):
     from mnist_course.companion import doctor
-    from mnist_course.companion.workspace import Workspace
+    from mnist_course.workspace import Workspace
 
     path = tmp_path / "mnist.npz"
     path.write_bytes(b"declares a terabyte")

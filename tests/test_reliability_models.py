@@ -23,7 +23,8 @@ from conftest import ROOT, copy_course, run_cli
 from faults import one_line_error, popen_cli_with, run_cli_with
 from mnist_course import model_files
 from mnist_course.model_files import ModelFileError, check_archive, save_model
-from mnist_course.pipeline import LATEST, MODELS_DIR, latest_model
+from mnist_course.pipeline import LATEST, latest_model
+from mnist_course.workspace import Workspace
 
 EXAMPLE = sorted((ROOT / "examples").glob("*.png"))[0]
 QUICK_TRAIN = ("train", "--solutions", "--limit", "100", "--epochs", "1", "--no-augment")
@@ -289,8 +290,8 @@ def test_latest_is_written_atomically_and_a_broken_one_is_one_line(tmp_path):
     model.write_bytes(b"x")
     write_latest(tmp_path, model)
     assert latest_model(tmp_path) == model.resolve()
-    assert [p.name for p in (tmp_path / MODELS_DIR).iterdir()] == [LATEST]  # no temporary left
-    (tmp_path / MODELS_DIR / LATEST).write_bytes(b"\xff\xfe\x00broken")
+    assert [p.name for p in Workspace(tmp_path).models.iterdir()] == [LATEST]  # no temporary left
+    (Workspace(tmp_path).models / LATEST).write_bytes(b"\xff\xfe\x00broken")
     from mnist_course.course import CourseError
 
     with pytest.raises(CourseError, match="LATEST is damaged"):
@@ -299,8 +300,8 @@ def test_latest_is_written_atomically_and_a_broken_one_is_one_line(tmp_path):
 
 def test_a_non_utf8_latest_is_one_line_in_the_cli(tmp_path):
     course = copy_course(tmp_path / "course")
-    (course / MODELS_DIR).mkdir(parents=True)
-    (course / MODELS_DIR / LATEST).write_bytes(b"\xff\xfe not utf-8")
+    Workspace(course).models.mkdir(parents=True)
+    (Workspace(course).models / LATEST).write_bytes(b"\xff\xfe not utf-8")
     line = one_line_error(run_cli("predict", "--solutions", str(EXAMPLE), cwd=course))
     assert "LATEST is damaged" in line
 
@@ -309,7 +310,7 @@ def test_a_non_utf8_latest_is_one_line_in_the_cli(tmp_path):
 def course_with_a_model(tmp_path, tiny):
     """A scratch course whose latest model is `tiny`: the previous state a failed save must keep."""
     course = copy_course(tmp_path / "course")
-    models = course / MODELS_DIR
+    models = Workspace(course).models
     models.mkdir(parents=True)
     previous = models / "mlp-20260101-000000.keras"
     previous.write_bytes(tiny.read_bytes())
@@ -318,7 +319,7 @@ def course_with_a_model(tmp_path, tiny):
 
 
 def state(course: Path) -> dict[str, bytes]:
-    models = course / MODELS_DIR
+    models = Workspace(course).models
     return {path.name: path.read_bytes() for path in sorted(models.iterdir())}
 
 

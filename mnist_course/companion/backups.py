@@ -15,10 +15,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from mnist_course.companion.workspace import Workspace, relative, write_atomically
+from mnist_course.workspace import Workspace, relative, write_atomically
 from mnist_course.course import LESSONS, CourseError, Lesson
 
-BACKUPS_DIR = "backups"
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 
 
@@ -74,7 +73,7 @@ class Backup:
 
 
 def folder(workspace: Workspace, unit: Lesson) -> Path:
-    return workspace.state / BACKUPS_DIR / f"lesson_{unit.number}"
+    return workspace.backups / f"lesson_{unit.number}"
 
 
 def save(workspace: Workspace, unit: Lesson, data: bytes, now: dt.datetime | None = None) -> Backup:

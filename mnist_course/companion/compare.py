@@ -18,7 +18,7 @@ from rich.text import Text
 from mnist_course import data
 from mnist_course.companion import terminal
 from mnist_course.companion.runner import run_checks
-from mnist_course.companion.workspace import Workspace, resolve_lesson
+from mnist_course.workspace import Workspace, resolve_lesson
 from mnist_course.course import CourseError, Lesson
 from mnist_course.stubs import BEGIN, END, function_source
 

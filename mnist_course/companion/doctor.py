@@ -28,9 +28,8 @@ from pathlib import Path
 from rich.console import Console
 
 from mnist_course.companion import terminal
-from mnist_course.companion.workspace import Workspace, relative
+from mnist_course.workspace import Workspace, relative
 from mnist_course.course import CourseError, LESSONS, load_module
-from mnist_course.pipeline import MODELS_DIR
 
 MIN_PYTHON = (3, 11)  # as pyproject.toml's requires-python (Keras 3.14 needs it)
 MIN_KERAS = (3, 14)  # as pyproject.toml: earlier releases load hostile model files unsafely
@@ -321,7 +320,7 @@ def check_mnist(workspace: Workspace) -> Finding:
 
 
 def check_model_folder(workspace: Workspace) -> Finding:
-    folder = workspace.root / MODELS_DIR
+    folder = workspace.models
     shown = relative(folder, workspace.root)
     existing = folder
     while not existing.exists():

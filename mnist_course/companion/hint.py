@@ -14,13 +14,12 @@ from rich.console import Console
 from rich.text import Text
 
 from mnist_course.companion import terminal
-from mnist_course.companion.workspace import Workspace, resolve_lesson, write_atomically
+from mnist_course.workspace import Workspace, resolve_lesson, write_atomically
 from mnist_course.course import CourseError, Lesson
 from mnist_course.hints import HINTS_FILE, hint_levels, load_hints
 from mnist_course.model_files import describe_os_error
 from mnist_course.stubs import STUB_PREFIX, function_source
 
-STATE_FILE = "hints.json"
 LEVEL_NAMES = ("a nudge", "the idea", "the API to use")
 
 
@@ -28,7 +27,7 @@ class HintState:
     """How many hint levels have been shown, per lesson and function."""
 
     def __init__(self, workspace: Workspace):
-        self.path = workspace.state / STATE_FILE
+        self.path = workspace.hint_levels
         self.seen: dict[str, dict[str, int]] = self._read()
 
     def _read(self) -> dict:

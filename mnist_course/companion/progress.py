@@ -19,7 +19,7 @@ from rich.text import Text
 from mnist_course import data
 from mnist_course.companion import terminal
 from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, LessonResults, run_checks
-from mnist_course.companion.workspace import Workspace
+from mnist_course.workspace import Workspace
 from mnist_course.course import LESSONS
 
 DONE, IN_PROGRESS, NOT_STARTED, CANNOT_CHECK = "done", "in progress", "not started", "cannot check"

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from mnist_course.companion import terminal
 from mnist_course.companion import backups
-from mnist_course.companion.workspace import Workspace, relative, resolve_lesson, write_atomically
+from mnist_course.workspace import Workspace, relative, resolve_lesson, write_atomically
 from mnist_course.course import CourseError, Lesson
 from mnist_course.model_files import describe_os_error
 
@@ -116,7 +116,7 @@ def list_backups(number: str | None, console: Console | None = None) -> None:
         which = f"lesson {unit.number}" if unit else "any lesson"
         console.print(f"No backups of {which} yet: `mnist-course reset NN` makes one.", markup=False)
         return
-    table = Table(title=f"Backups in {relative(workspace.state / backups.BACKUPS_DIR, workspace.root)}/",
+    table = Table(title=f"Backups in {relative(workspace.backups, workspace.root)}/",
                   title_justify="left")
     table.add_column("Lesson")
     table.add_column("Stamp")

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mnist_course.companion.workspace import Workspace, relative
+from mnist_course.workspace import Workspace, relative
 from mnist_course.course import LESSONS, CourseError, Lesson
 from mnist_course.outcome import CheckOutcome
 from mnist_course.quiet import strip_noise

@@ -23,7 +23,7 @@ from rich.console import Console
 
 from mnist_course.companion import terminal
 from mnist_course.companion import backups
-from mnist_course.companion.workspace import Workspace, write_atomically
+from mnist_course.workspace import Workspace, write_atomically
 from mnist_course.course import LESSONS, CourseError
 from mnist_course.stubs import generate_stub
 

@@ -24,7 +24,7 @@ from mnist_course.companion import terminal
 from mnist_course.companion.hint import unwritten_functions
 from mnist_course.companion.quit_key import quit_on_q
 from mnist_course.companion.runner import DEFAULT_LIMIT, ChecksCancelled, run_checks
-from mnist_course.companion.workspace import Workspace, resolve_lesson
+from mnist_course.workspace import Workspace, resolve_lesson
 from mnist_course.course import LESSONS, CourseError, Lesson
 
 LESSON_FILES = {unit.filename: unit for unit in LESSONS.values()}

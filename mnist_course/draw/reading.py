@@ -24,11 +24,11 @@ from mnist_course.course import CourseError
 from mnist_course.model_files import ModelFileError
 from mnist_course.pipeline import Implementation, LearnerCodeError, latest_model, load_model
 from mnist_course.predict import predict_picture
+from mnist_course.workspace import Workspace
 
 # What a phone, a webcam or a drawing app produces; nothing else is decoded (Pillow can
 # open dozens of formats, some through outside programs).
 IMAGE_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "BMP": ".bmp", "GIF": ".gif", "TIFF": ".tif"}
-UPLOADS_DIR = Path(".course") / "draw"
 
 
 class PictureError(Exception):
@@ -144,7 +144,7 @@ class Reader:
         suffix = IMAGE_FORMATS[image_format(data)]
         with self._lock:
             started = time.perf_counter()
-            folder = self.root / UPLOADS_DIR
+            folder = Workspace(self.root).draw_uploads
             folder.mkdir(parents=True, exist_ok=True)
             # The learner's read_image takes a path, as in `mnist-course predict`.
             handle, name = tempfile.mkstemp(suffix=suffix, prefix="picture-", dir=folder)

@@ -21,16 +21,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mnist_course.companion.workspace import Workspace, relative, resolve_lesson, write_atomically
+from mnist_course.workspace import Workspace, relative, resolve_lesson, write_atomically
 from mnist_course.course import LESSONS, CourseError, Lesson
 from mnist_course.notebooks.build import lesson_notebook, notebook_name, notebook_text
 
-NOTEBOOKS = "notebooks"  # under .course/
-BACKUPS = "backups/notebooks"
 
 
 def learner_notebook(workspace: Workspace, unit: Lesson) -> Path:
-    return workspace.state / NOTEBOOKS / notebook_name(unit)
+    return workspace.notebooks / notebook_name(unit)
 
 
 def _learner_source(workspace: Workspace, unit: Lesson) -> str | None:
@@ -53,7 +51,7 @@ def rebuild(workspace: Workspace, unit: Lesson) -> Path | None:
     kept = None
     if path.is_file():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        kept = workspace.state / BACKUPS / f"{path.stem}-{stamp}.ipynb"
+        kept = workspace.backups / "notebooks" / f"{path.stem}-{stamp}.ipynb"
         write_atomically(kept, path.read_bytes())
     write_notebook(workspace, unit)
     return kept
@@ -79,7 +77,7 @@ def open_notebooks(build_only: bool = False, rebuild_lesson: str | None = None, 
             print(f"Your previous notebook is kept in {relative(kept, workspace.root)}.")
     for path in prepare(workspace):
         print(f"Made {relative(path, workspace.root)}")
-    folder = workspace.state / NOTEBOOKS
+    folder = workspace.notebooks
     if build_only:
         print(f"Your notebooks are in {relative(folder, workspace.root)}/")
         return

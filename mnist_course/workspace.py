@@ -1,7 +1,11 @@
-"""The files of one course that the companion commands read and write.
+"""The course on disk: one object that owns every path the course reads and writes.
 
-Every path a command touches is resolved here, and every "is it there?" check raises a
-one-line `CourseError` that says how to fix it, before anything on disk is changed.
+The lessons, the reference, the checks, and everything the course writes as the learner goes,
+in the git-ignored `.course/` folder (trained models, figures, backups, hint levels, the
+remembered MNIST location...). Every other module asks a `Workspace` for a path instead of
+spelling one, and every "is it there?" check raises a one-line `CourseError` that says how to
+fix it, before anything on disk is changed. The pytest plugin keeps the course it checks in
+`config.stash`; the commands find theirs with `Workspace.here()`.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from pathlib import Path
 from mnist_course.course import CourseError, Lesson, find_course_root, lesson
 from mnist_course.stubs import generate_stub, solution_functions
 
-STATE_DIR = ".course"  # git-ignored: hint levels, backups, trained models
+STATE_DIR = ".course"  # git-ignored: everything the course writes as the learner goes
+NOTEBOOK_CHECKS = "notebook-checks"  # lesson modules built from a notebook, to check them
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,65 @@ class Workspace:
     @property
     def state(self) -> Path:
         return self.root / STATE_DIR
+
+    # --- what the course writes, under .course/ ---------------------------------------------
+
+    @property
+    def models(self) -> Path:
+        """Trained models (`mnist-course train`), and the LATEST pointer to the newest."""
+        return self.state / "models"
+
+    @property
+    def figures(self) -> Path:
+        """Training curves and confusion matrices drawn by `train` and `evaluate`."""
+        return self.state / "figures"
+
+    @property
+    def backups(self) -> Path:
+        """Lesson files and notebooks kept before `reset`, `update` or a notebook replaced them."""
+        return self.state / "backups"
+
+    @property
+    def hint_levels(self) -> Path:
+        """How many hint levels `mnist-course hint` has shown for each function."""
+        return self.state / "hints.json"
+
+    @property
+    def mnist_memory(self) -> Path:
+        """Where MNIST was found last, so a new terminal finds it without MNIST_PATH."""
+        return self.state / "mnist.json"
+
+    @property
+    def mnist_means(self) -> Path:
+        """The average MNIST training image of each digit, for `predict --explain`."""
+        return self.state / "mnist-means.npy"
+
+    @property
+    def failures(self) -> Path:
+        """Pictures of failed image checks: the input, what was expected, the learner's."""
+        return self.state / "failures"
+
+    @property
+    def draw_uploads(self) -> Path:
+        """Pictures `mnist-course draw` receives, each removed once read."""
+        return self.state / "draw"
+
+    @property
+    def notebooks(self) -> Path:
+        """The learner's own notebooks (`mnist-course notebooks`)."""
+        return self.state / "notebooks"
+
+    @property
+    def notebook_checks(self) -> Path:
+        """Lesson modules made from a notebook's functions, for the checks to import."""
+        return self.state / NOTEBOOK_CHECKS
+
+    @property
+    def docs_figures(self) -> Path:
+        """The guide's figures, cached between builds of the site."""
+        return self.state / "docs-figures"
+
+    # --- the course's own files -----------------------------------------------------------------
 
     @property
     def solutions(self) -> Path:
