@@ -27,11 +27,10 @@ from pathlib import Path
 
 import pytest
 
-from mnist_course.browser import CHROMIUM, CHROMIUM_ARGS
 from mnist_course.course import CORE, GOING_FURTHER, LESSONS
 from mnist_course.hints import hint_levels
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT, chromium
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 LESSON_PAGES = [unit.page.removesuffix(".md") + "/" for unit in LESSONS.values()]
 
@@ -102,18 +101,8 @@ def server(site):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 def built_pages(site: Path) -> list[str]:

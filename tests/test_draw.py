@@ -25,12 +25,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnist_course.browser import CHROMIUM, CHROMIUM_ARGS
 from mnist_course.draw.driver import (
     CAMERA_ARGS, ServerProcess, draw, mnist_test_digits, rendered_png, shown_digit, traced_strokes, wait_for_answer,
 )
 
-from conftest import ROOT
+from conftest import ROOT, chromium
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 WANTED = (2, 3, 7, 4)  # the MNIST labels drawn in the browser
@@ -148,18 +147,8 @@ def server(model_path):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS + CAMERA_ARGS
-        )
-        yield browser
-        browser.close()
+    with chromium(*CAMERA_ARGS) as launched:
+        yield launched
 
 
 # --- Tests ---------------------------------------------------------------------------------------

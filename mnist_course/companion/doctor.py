@@ -28,8 +28,8 @@ from pathlib import Path
 from rich.console import Console
 
 from mnist_course.companion import terminal
+from mnist_course.course import CourseError
 from mnist_course.workspace import Workspace, relative
-from mnist_course.course import CourseError, LESSONS, load_module
 
 MIN_PYTHON = (3, 11)  # as pyproject.toml's requires-python (Keras 3.14 needs it)
 MIN_KERAS = (3, 14)  # as pyproject.toml: earlier releases load hostile model files unsafely
@@ -263,25 +263,14 @@ def check_opencv() -> Finding:
 # --- MNIST ------------------------------------------------------------------------------------
 
 
-def keras_cache_candidates() -> list[Path]:
-    """Where `keras.datasets.mnist.load_data()` looks for its cached copy, in Keras' order."""
-    if os.environ.get("KERAS_HOME"):
-        homes = [Path(os.environ["KERAS_HOME"])]
-    else:
-        homes = [Path.home() / ".keras", Path(tempfile.gettempdir()) / ".keras"]
-    return [home.expanduser() / "datasets" / "mnist.npz" for home in homes]
-
-
 def check_mnist(workspace: Workspace) -> Finding:
-    try:
-        load_mnist = load_module(workspace.solution_file(LESSONS["01"])).load_mnist
-    except CourseError as error:
-        return Finding("MNIST data", FAIL, str(error))
+    """Is MNIST where the course will look (MNIST_PATH, the remembered file, Keras' cache)?"""
+    from mnist_course import data
 
     def validate(path: Path) -> tuple[bool, str]:
         """(True, its size) for a sound file; (False, what is wrong with it) otherwise."""
         try:
-            (x_train, _), (x_test, _) = load_mnist(path)
+            (x_train, _), (x_test, _) = data.read_mnist_file(path)
         except MemoryError:
             return False, f"{path} declares arrays too large to load"
         except Exception as error:  # noqa: BLE001 - MnistFileError names the path; anything else too
@@ -291,16 +280,19 @@ def check_mnist(workspace: Workspace) -> Finding:
             return False, text.split(". ")[0][:300]
         return True, f"{len(x_train):,} training + {len(x_test):,} test images"
 
-    chosen = os.environ.get("MNIST_PATH")
-    if chosen:
-        sound, detail = validate(Path(chosen))
+    chosen, source = data.chosen_file(workspace.root)
+    if chosen is not None:
+        sound, detail = validate(chosen)
         if sound:
-            return Finding("MNIST data", OK, f"MNIST_PATH={chosen} ({detail})")
+            shown = f"MNIST_PATH={chosen}" if source == "MNIST_PATH" else f"{chosen} ({source})"
+            return Finding("MNIST data", OK, f"{shown} ({detail})")
         return Finding(
-            "MNIST data", FAIL, f"MNIST_PATH is set but unusable: {detail}",
+            "MNIST data", FAIL,
+            f"MNIST_PATH is set but unusable: {detail}" if source == "MNIST_PATH"
+            else f"the file {source} is unusable: {detail}",
             "point MNIST_PATH at a copy of Keras' mnist.npz, or unset it to use Keras' cache",
         )
-    for cached in keras_cache_candidates():
+    for cached in data.keras_cache_candidates():
         if cached.is_file():
             sound, detail = validate(cached)
             if sound:
