@@ -31,7 +31,7 @@ from mnist_course.course import CORE, GOING_FURTHER, LESSONS
 from mnist_course.hints import hint_levels
 
 from conftest import ROOT, chromium
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots" / "site"  # this test's own: others share the parent
 LESSON_PAGES = [unit.page.removesuffix(".md") + "/" for unit in LESSONS.values()]
 
 pytestmark = pytest.mark.slow
