@@ -41,11 +41,10 @@ import cv2
 import numpy as np
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from mnist_course.course import CourseError, load_lesson
+from mnist_course.photos import write_mnist_photos
 
-from mnist_course.course import CourseError, load_lesson  # noqa: E402
-from mnist_course.photos import write_mnist_photos  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def naive(path) -> np.ndarray:

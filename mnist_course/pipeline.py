@@ -345,18 +345,24 @@ def train_and_save(
     path = saved.path
     write_latest(root, path)
 
-    curves = Workspace(root).figures / f"{path.stem}-history.png"
-    try:
-        curves.parent.mkdir(parents=True, exist_ok=True)
-        impl.function("05", "plot_history")(history).savefig(curves, dpi=110)
-    except OSError as error:
-        raise CourseError(
-            f"model saved to {path}, but its training curves could not be drawn "
-            f"({describe_os_error(error)})."
-        ) from None
+    curves = save_figure(
+        lambda: impl.function("05", "plot_history")(history),
+        Workspace(root).figures / f"{path.stem}-history.png",
+        f"model saved to {path}, but its training curves",
+    )
     return TrainResult(
         path, float(test_accuracy), len(history.history["loss"]), seconds, [curves], saved.kept
     )
+
+
+def save_figure(draw, path: Path, what: str) -> Path:
+    """Save the figure `draw()` makes as `path`; a disk problem is one line that starts with `what`."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draw().savefig(path, dpi=110)
+    except OSError as error:
+        raise CourseError(f"{what} could not be drawn ({describe_os_error(error)}).") from None
+    return path
 
 
 def write_latest(root: Path, model: Path) -> None:
@@ -428,13 +434,9 @@ def evaluate(root: Path, impl: Implementation, model_path: Path, figure: bool = 
     cm = impl.function("06", "confusion")(y_test, predicted)
     written = None
     if figure:
-        written = Workspace(root).figures / f"{Path(model_path).stem}-confusion.png"
-        try:
-            written.parent.mkdir(parents=True, exist_ok=True)
-            impl.function("06", "plot_confusion")(cm).savefig(written, dpi=110)
-        except OSError as error:
-            raise CourseError(
-                f"test accuracy {accuracy:.4f}, but the confusion figure could not be drawn "
-                f"({describe_os_error(error)})."
-            ) from None
+        written = save_figure(
+            lambda: impl.function("06", "plot_confusion")(cm),
+            Workspace(root).figures / f"{Path(model_path).stem}-confusion.png",
+            f"test accuracy {accuracy:.4f}, but the confusion figure",
+        )
     return Evaluation(accuracy, [[int(v) for v in row] for row in cm], written)
