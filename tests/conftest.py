@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 pytest_plugins = ["pytester"]  # runs the learner checks in-process (see test_mistakes.py)
 
 
-def pytest_checks(*args: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:
+def run_learner_checks(*args: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:
     """Run `pytest checks ...` as a learner would, in a fresh interpreter."""
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
     return subprocess.run(

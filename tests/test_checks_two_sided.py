@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT, pytest_checks
+from conftest import ROOT, run_learner_checks
 
 
 def outcomes(junit_file) -> dict[str, str]:
@@ -27,14 +27,14 @@ def lesson_of(test_id: str) -> str:
 @pytest.fixture(scope="module")
 def on_solutions(tmp_path_factory):
     report = tmp_path_factory.mktemp("junit") / "solutions.xml"
-    run = pytest_checks("checks", "--solutions", f"--junitxml={report}", "-q")
+    run = run_learner_checks("checks", "--solutions", f"--junitxml={report}", "-q")
     return run, outcomes(report)
 
 
 @pytest.fixture(scope="module")
 def on_stubs(tmp_path_factory, pristine_stubs):
     report = tmp_path_factory.mktemp("junit") / "stubs.xml"
-    run = pytest_checks("checks", "--impl", str(pristine_stubs), f"--junitxml={report}")
+    run = run_learner_checks("checks", "--impl", str(pristine_stubs), f"--junitxml={report}")
     return run, outcomes(report)
 
 
@@ -83,10 +83,10 @@ def test_data_lessons_never_import_tensorflow():
 
 def test_a_learner_goes_from_red_to_green(scratch_course):
     """As a learner: `pytest checks/lesson_02` fails on the stub, passes once the code is right."""
-    red = pytest_checks("checks/lesson_02", cwd=scratch_course)
+    red = run_learner_checks("checks/lesson_02", cwd=scratch_course)
     assert red.returncode == 1 and "normalize() is not implemented yet." in red.stdout
     assert f"checking {scratch_course / 'lessons'}" in red.stdout
     solved = (scratch_course / "solutions" / "lesson_02_prepare.py").read_text(encoding="utf-8")
     (scratch_course / "lessons" / "lesson_02_prepare.py").write_text(solved, encoding="utf-8")
-    green = pytest_checks("checks/lesson_02", cwd=scratch_course)
+    green = run_learner_checks("checks/lesson_02", cwd=scratch_course)
     assert green.returncode == 0, green.stdout[-3000:]

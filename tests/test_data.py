@@ -266,12 +266,12 @@ def test_train_with_a_bad_MNIST_PATH_is_one_line(course, tmp_path):
 
 
 def test_checks_say_first_that_MNIST_is_missing(course, tmp_path):
-    from conftest import pytest_checks
+    from conftest import run_learner_checks
     import os
 
     os.environ["MNIST_PATH"], saved = str(tmp_path / "gone.npz"), os.environ.get("MNIST_PATH")
     try:
-        run = pytest_checks("checks/lesson_02", "--solutions", "-x", cwd=course, timeout=120)
+        run = run_learner_checks("checks/lesson_02", "--solutions", "-x", cwd=course, timeout=120)
     finally:
         if saved is None:
             os.environ.pop("MNIST_PATH")
@@ -284,9 +284,9 @@ def test_checks_say_first_that_MNIST_is_missing(course, tmp_path):
 
 def test_a_new_terminal_finds_the_remembered_file(course):
     """Once the checks have loaded MNIST, progress works without MNIST_PATH."""
-    from conftest import pytest_checks
+    from conftest import run_learner_checks
 
-    run = pytest_checks("checks/lesson_02", "--solutions", "-q", "-k", "normalize", cwd=course, timeout=300)
+    run = run_learner_checks("checks/lesson_02", "--solutions", "-q", "-k", "normalize", cwd=course, timeout=300)
     assert run.returncode == 0, run.stdout[-2000:]
     assert (course / ".course" / "mnist.json").is_file()
     assert data.problem(course) is None

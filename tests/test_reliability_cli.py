@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from companion_course import mnist_course, solve
-from conftest import ROOT, copy_course, run_cli, pytest_checks
+from conftest import ROOT, copy_course, run_cli, run_learner_checks
 from faults import fail_writes_under, one_line_error, popen_cli_with, run_cli_with
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.png"))
@@ -348,7 +348,7 @@ def test_a_broken_hints_file_is_one_line(tmp_path, text, says):
 def test_a_broken_hints_file_does_not_break_the_checks(tmp_path):
     course = copy_course(tmp_path / "course")
     (course / "hints.toml").write_text("[lesson_02\n")
-    run = pytest_checks("checks/lesson_02", "-q", "-x", cwd=course, timeout=300)
+    run = run_learner_checks("checks/lesson_02", "-q", "-x", cwd=course, timeout=300)
     assert "INTERNALERROR" not in run.stdout + run.stderr, run.stdout[-3000:]
     assert "not implemented yet" in run.stdout and run.returncode == 1, run.stdout[-3000:]
 

@@ -15,7 +15,7 @@ import pytest
 from mnist_course.course import LESSONS
 from mnist_course.stubs import solution_functions
 
-from conftest import ROOT, pytest_checks
+from conftest import ROOT, run_learner_checks
 
 # What pytest prints when it shows code instead of a teaching message.
 TRACEBACK_MARKS = ("Traceback (most recent call last)", "_ _ _ _ _", "INTERNALERROR", "\nE   ")
@@ -42,7 +42,7 @@ def course_with(tmp_path, number: str, extra: str):
 
 def checks_output(tmp_path, number: str, extra: str) -> str:
     impl = course_with(tmp_path, number, extra)
-    result = pytest_checks(f"checks/lesson_{number}", "--impl", str(impl), "-q", timeout=300)
+    result = run_learner_checks(f"checks/lesson_{number}", "--impl", str(impl), "-q", timeout=300)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output  # some checks failed: never 0, never a crash
     for mark in TRACEBACK_MARKS:
