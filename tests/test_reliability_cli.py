@@ -112,8 +112,9 @@ mnist.load_data = offline
 """
 
 
-def test_offline_without_mnist_path_is_one_line():
-    run = run_cli_with(OFFLINE, *TRAIN, "--solutions", cwd=ROOT)
+def test_offline_without_mnist_path_is_one_line(tmp_path):
+    fresh = copy_course(tmp_path / "course")  # a course that remembers no MNIST file yet
+    run = run_cli_with(OFFLINE, *TRAIN, "--solutions", cwd=fresh)
     line = one_line_error(run)
     assert "could not be downloaded" in line and "MNIST_PATH" in line
 
