@@ -12,8 +12,6 @@ function returned, side by side, under .course/failures/lesson_07/ and prints th
 """
 
 import hashlib
-import os
-import tempfile
 import traceback
 import zipfile
 from pathlib import Path
@@ -36,6 +34,7 @@ from mnist_course.companion.workspace import STATE_DIR
 from mnist_course.course import find_course_root
 from mnist_course.failure_pictures import failure_picture_path, save_failure_picture
 from mnist_course.photos import Conditions, drawn_mask, mnist_mask, photograph, random_conditions
+from mnist_course.pytest_plugin import save_npz_atomically
 
 
 @pytest.fixture(scope="module")
@@ -896,7 +895,8 @@ def quick_model(request, reference, small_train):
     path = find_course_root(request.config.rootpath) / STATE_DIR / "cache" / "lesson_07_quick_model.npz"
     if not restore_weights(model, path, key):
         model.fit(x, y, epochs=4, batch_size=128, verbose=0)
-        keep_weights(model, path, key)
+        weights = {f"w{index}": array for index, array in enumerate(model.get_weights())}
+        save_npz_atomically(path, key=np.array(key), **weights)
     return model
 
 
@@ -913,20 +913,6 @@ def restore_weights(model, path, key) -> bool:
         return False
     model.set_weights(weights)
     return True
-
-
-def keep_weights(model, path, key) -> None:
-    """Save the weights for the next run, atomically; a read-only course just retrains."""
-    arrays = {f"w{index}": weights for index, weights in enumerate(model.get_weights())}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as file:
-            partial = Path(file.name)
-            np.savez(file, key=np.array(key), **arrays)
-        os.replace(partial, path)
-    except OSError:
-        if "partial" in locals():
-            partial.unlink(missing_ok=True)
 
 
 def test_preprocess_digit_lets_the_model_read_photos(lesson, reference, quick_model, mnist, picture):
