@@ -9,7 +9,8 @@ What it measures, in this order (each training alone, one after the other, seede
 1. the machine (CPU, cores, memory, load average before and after: a busy machine makes
    every time longer, so the load is part of the result);
 2. interpreter start-up and `import tensorflow` in a fresh interpreter (median of 3);
-3. each lesson's checks on the reference solutions, from bench/check_speed.py --json;
+3. each lesson's checks and `mnist-course progress` on the reference solutions, as
+   ratios to `import keras`, from bench/check_speed.py --json;
 4. `mnist-course train --solutions` for the MLP, the MLP without augmentation
    (`--no-augment`) and the CNN (`--model cnn`), through the same pipeline the command
    uses: training time and test accuracy;
@@ -238,6 +239,16 @@ def markdown(result: dict) -> str:
         for number, lesson in checks.get("lessons", {}).items():
             row(f"checks, lesson {number} ({lesson.get('title', '')})", seconds(lesson.get("seconds")),
                 f"`pytest checks/lesson_{number} --solutions`; {lesson.get('ratio', 0):.2f}x import keras")  # fmt: skip
+        targets = checks.get("targets", {})
+        if "first_three_ratio" in checks:
+            row("checks, lessons 01-03 (the slowest of them)", f"{checks['first_three_ratio']:.2f}x import keras",
+                f"target <= {targets.get('first_three')}x")  # fmt: skip
+        if checks.get("slowest"):
+            row(f"checks, slowest lesson ({checks['slowest']['lesson']})", f"{checks['slowest']['ratio']:.2f}x import keras",
+                f"target <= {targets.get('slowest')}x")  # fmt: skip
+        if checks.get("progress"):
+            row("`mnist-course progress`, all 8 lessons", seconds(checks["progress"]["seconds"]),
+                f"on the solutions; {checks['progress']['ratio']:.2f}x import keras, target <= {targets.get('progress')}x")  # fmt: skip
     else:
         row("each lesson's checks on the solutions", NOT_MEASURED, "bench/check_speed.py absent or skipped")
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import inspect
 import os
 import re
+import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +37,7 @@ __all__ = [
     "learner",
     "reference",
     "mnist",
+    "small_subsets",
     "small_train",
     "small_test",
 ]
@@ -137,19 +140,67 @@ def seeded_subset(x, y, n, seed=0):
     return x[index], y[index]
 
 
+SMALL_SUBSETS = {"train": (5000, 0), "test": (2000, 1)}  # images, seed
+
+
 @pytest.fixture(scope="session")
-def small_train(mnist):
+def small_subsets(request):
+    """The seeded subsets behind small_train and small_test, as uint8 arrays.
+
+    Reading all of MNIST costs more than most checks, so the subsets are kept in
+    .course/cache/, tied to the MNIST file they came from (its path, size and time);
+    any other file, or none, and they are drawn from the full set again.
+    """
+    from mnist_course import data
+
+    path, _ = data.chosen_file(course_of(request.config).root)
+    cache = course_of(request.config).state / "cache" / "mnist_small.npz"
+    try:
+        stat = path.resolve().stat()
+        key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{sorted(SMALL_SUBSETS.items())}"
+    except (AttributeError, OSError):  # no local file (Keras downloads it) or a missing one
+        key = None
+    if key is not None:
+        try:
+            with np.load(cache, allow_pickle=False) as saved:
+                if str(saved["key"]) == key:
+                    return {name: (saved[f"x_{name}"], saved[f"y_{name}"]) for name in SMALL_SUBSETS}
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            pass
+    (x_train, y_train), (x_test, y_test) = request.getfixturevalue("mnist")
+    full = {"train": (x_train, y_train), "test": (x_test, y_test)}
+    subsets = {name: seeded_subset(*full[name], n, seed) for name, (n, seed) in SMALL_SUBSETS.items()}
+    if key is not None:
+        arrays = {f"{axis}_{name}": pair[i] for name, pair in subsets.items() for i, axis in enumerate("xy")}
+        save_npz_atomically(cache, key=np.array(key), **arrays)
+    return subsets
+
+
+def save_npz_atomically(path: Path, **arrays) -> None:
+    """np.savez to `path` through a temporary file; a read-only course simply keeps no cache."""
+    partial = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as file:
+            partial = Path(file.name)
+            np.savez(file, **arrays)
+        os.replace(partial, path)
+    except OSError:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def small_train(small_subsets):
     """5,000 seeded training images (float32 in [0, 1]) and labels: enough to prove learning."""
-    (x_train, y_train), _ = mnist
-    x, y = seeded_subset(x_train, y_train, 5000, seed=0)
+    x, y = small_subsets["train"]
     return x.astype(np.float32) / 255.0, y
 
 
 @pytest.fixture(scope="session")
-def small_test(mnist):
+def small_test(small_subsets):
     """2,000 seeded test images (float32 in [0, 1]) and labels."""
-    _, (x_test, y_test) = mnist
-    x, y = seeded_subset(x_test, y_test, 2000, seed=1)
+    x, y = small_subsets["test"]
     return x.astype(np.float32) / 255.0, y
 
 

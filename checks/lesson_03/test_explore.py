@@ -19,9 +19,10 @@ def lesson(learner):
 
 
 @pytest.fixture(scope="module")
-def sample(mnist):
-    (x_train, y_train), _ = mnist
-    return x_train[:2000], y_train[:2000]
+def sample(small_subsets):
+    """2,000 seeded MNIST training images as they come (uint8, 0-255) and their labels."""
+    x, y = small_subsets["train"]
+    return x[:2000], y[:2000]
 
 
 @pytest.fixture(autouse=True)

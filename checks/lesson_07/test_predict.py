@@ -11,7 +11,9 @@ When a check about a picture fails, it saves the input, what was expected and wh
 function returned, side by side, under .course/failures/lesson_07/ and prints the path.
 """
 
+import hashlib
 import traceback
+import zipfile
 from pathlib import Path
 
 import cv2
@@ -28,9 +30,11 @@ from PIL import Image
 
 from mnist_course import digit_tools
 from mnist_course.checking import CheckFailure, call, describe, expect, expect_raises, type_name
+from mnist_course.companion.workspace import STATE_DIR
 from mnist_course.course import find_course_root
 from mnist_course.failure_pictures import failure_picture_path, save_failure_picture
 from mnist_course.photos import Conditions, drawn_mask, mnist_mask, photograph, random_conditions
+from mnist_course.pytest_plugin import save_npz_atomically
 
 
 @pytest.fixture(scope="module")
@@ -869,14 +873,46 @@ def test_preprocess_digit_says_when_there_is_no_digit(lesson, case):
     )
 
 
+QUICK_MODEL_RECIPE = "reference MLP (128,), Adam 2e-3, seed 0, 4 epochs of batch 128 on small_train"
+
+
 @pytest.fixture(scope="module")
-def quick_model(reference, small_train):
-    """A small MLP trained for a few seconds: about 93% on MNIST, enough to tell pipelines apart."""
+def quick_model(request, reference, small_train):
+    """A small MLP trained for a few seconds: about 93% on MNIST, enough to tell pipelines apart.
+
+    It is made from the reference code, never the learner's, so its weights are kept in
+    .course/cache/ and reused by the next run (learners rerun these checks after every
+    edit). A change to the reference code, Keras or the images trains it afresh.
+    """
     x, y = small_train
+    lesson_04 = reference("04")
     keras.utils.set_random_seed(0)
-    model = reference("04").compile_model(reference("04").build_model((128,)), learning_rate=2e-3)
-    model.fit(x, y, epochs=4, batch_size=128, verbose=0)
+    model = lesson_04.compile_model(lesson_04.build_model((128,)), learning_rate=2e-3)
+    key = hashlib.sha256(
+        "\n".join([QUICK_MODEL_RECIPE, keras.__version__, Path(lesson_04.__file__).read_text()]).encode()
+        + x.tobytes() + y.tobytes()
+    ).hexdigest()
+    path = find_course_root(request.config.rootpath) / STATE_DIR / "cache" / "lesson_07_quick_model.npz"
+    if not restore_weights(model, path, key):
+        model.fit(x, y, epochs=4, batch_size=128, verbose=0)
+        weights = {f"w{index}": array for index, array in enumerate(model.get_weights())}
+        save_npz_atomically(path, key=np.array(key), **weights)
     return model
+
+
+def restore_weights(model, path, key) -> bool:
+    """Load the weights saved under `key` into `model`; False when there are none to use."""
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            if str(saved["key"]) != key:
+                return False
+            weights = [saved[f"w{index}"] for index in range(len(saved.files) - 1)]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return False
+    if [w.shape for w in weights] != [w.shape for w in model.get_weights()]:
+        return False
+    model.set_weights(weights)
+    return True
 
 
 def test_preprocess_digit_lets_the_model_read_photos(lesson, reference, quick_model, mnist, picture):

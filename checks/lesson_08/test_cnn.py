@@ -2,7 +2,7 @@
 
 The checks look at what the layers *do* (is a batch of white images given a black border?
 does prediction leave images alone?) and at layer configs, not at how Keras prints a model,
-so they hold across Keras versions. The one real training run uses 2,000 images for three
+so they hold across Keras versions. The one real training run uses 1,000 images for four
 epochs; the full training lives in `mnist-course train --model cnn` and the benchmark.
 """
 
@@ -241,9 +241,11 @@ def test_compile_cnn_uses_sparse_categorical_crossentropy(compiled):
 def test_the_cnn_learns(lesson, small_train, small_test):
     """build_cnn and compile_cnn together: a few seconds of training must teach it digits."""
     x, y = small_train
-    x_train, y_train = with_channel_axis(x[:2000]), y[:2000]
+    x_train, y_train = with_channel_axis(x[:1000]), y[:1000]
     x_test, y_test = with_channel_axis(small_test[0][:1000]), small_test[1][:1000]
-    epochs, batch_size = 3, 32
+    # 1,000 images seen 4 times teach as much as 2,000 seen 3 times (~95% here) in two
+    # thirds of the time: each step costs the same, there are fewer of them.
+    epochs, batch_size = 4, 32
     keras.utils.set_random_seed(0)
     # No augmentation here: on so small a budget it slows learning down, and the checks
     # above already test what it does. This check is about the network and its schedule.
@@ -251,12 +253,13 @@ def test_the_cnn_learns(lesson, small_train, small_test):
     steps = math.ceil(len(x_train) / batch_size) * epochs
     model = call("compile_cnn", lesson.compile_cnn, model, total_steps=steps)
     model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0)
-    predicted = np.argmax(model.predict(x_test, verbose=0), axis=1)
+    # One direct call scores the 1,000 images: model.predict would first trace a graph.
+    predicted = np.argmax(np.asarray(model(x_test, training=False)), axis=1)
     accuracy = float(np.mean(predicted == y_test))
     expect(
         accuracy >= 0.93,
         "build_cnn",
-        "test accuracy of at least 0.93 after 3 epochs on 2,000 images",
+        "test accuracy of at least 0.93 after 4 epochs on 1,000 images",
         f"{accuracy:.3f}",
         "do the Conv2D layers use activation='relu', and does the learning rate warm up to "
         "its peak and decay back down over total_steps?",
