@@ -33,6 +33,7 @@ __all__ = [
     "pytest_report_header",
     "pytest_runtest_makereport",
     "pytest_runtest_protocol",
+    "course",
     "impl_dir",
     "learner",
     "reference",
@@ -102,6 +103,12 @@ def _load(folder: Path, number: str):
 
 
 @pytest.fixture(scope="session")
+def course(request) -> Workspace:
+    """The course being checked: its paths, and where the checks may keep files (.course/)."""
+    return course_of(request.config)
+
+
+@pytest.fixture(scope="session")
 def impl_dir(request) -> Path:
     return implementation_dir(request.config)
 
@@ -154,7 +161,7 @@ def small_subsets(request):
     from mnist_course import data
 
     path, _ = data.chosen_file(course_of(request.config).root)
-    cache = course_of(request.config).state / "cache" / "mnist_small.npz"
+    cache = course_of(request.config).check_cache / "mnist_small.npz"
     try:
         stat = path.resolve().stat()
         key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{sorted(SMALL_SUBSETS.items())}"

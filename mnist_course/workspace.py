@@ -88,6 +88,11 @@ class Workspace:
         return self.state / NOTEBOOK_CHECKS
 
     @property
+    def check_cache(self) -> Path:
+        """What the checks compute once and reuse: seeded MNIST subsets, a quick model."""
+        return self.state / "cache"
+
+    @property
     def docs_figures(self) -> Path:
         """The guide's figures, cached between builds of the site."""
         return self.state / "docs-figures"

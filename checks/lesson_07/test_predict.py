@@ -30,8 +30,6 @@ from PIL import Image
 
 from mnist_course import digit_tools
 from mnist_course.checking import CheckFailure, call, describe, expect, expect_raises, type_name
-from mnist_course.companion.workspace import STATE_DIR
-from mnist_course.course import find_course_root
 from mnist_course.failure_pictures import failure_picture_path, save_failure_picture
 from mnist_course.photos import Conditions, drawn_mask, mnist_mask, photograph, random_conditions
 from mnist_course.pytest_plugin import save_npz_atomically
@@ -43,13 +41,13 @@ def lesson(learner):
 
 
 @pytest.fixture
-def picture(request):
+def picture(request, course):
     """picture((label, {title: image, ...}), ...) -> a callable that saves the failure picture.
 
     Passed to `expect(..., picture=...)`: it runs only when the check fails, and returns
     the PNG's path (relative to the course folder) for the message.
     """
-    root = find_course_root(request.config.rootpath)
+    root = course.root
 
     def make(*rows, title=""):
         def save():
@@ -877,7 +875,7 @@ QUICK_MODEL_RECIPE = "reference MLP (128,), Adam 2e-3, seed 0, 4 epochs of batch
 
 
 @pytest.fixture(scope="module")
-def quick_model(request, reference, small_train):
+def quick_model(course, reference, small_train):
     """A small MLP trained for a few seconds: about 93% on MNIST, enough to tell pipelines apart.
 
     It is made from the reference code, never the learner's, so its weights are kept in
@@ -892,7 +890,7 @@ def quick_model(request, reference, small_train):
         "\n".join([QUICK_MODEL_RECIPE, keras.__version__, Path(lesson_04.__file__).read_text()]).encode()
         + x.tobytes() + y.tobytes()
     ).hexdigest()
-    path = find_course_root(request.config.rootpath) / STATE_DIR / "cache" / "lesson_07_quick_model.npz"
+    path = course.check_cache / "lesson_07_quick_model.npz"
     if not restore_weights(model, path, key):
         model.fit(x, y, epochs=4, batch_size=128, verbose=0)
         weights = {f"w{index}": array for index, array in enumerate(model.get_weights())}
