@@ -242,17 +242,28 @@ def _free_names(path: Path):
         count += 1
 
 
+def _link(source: Path, name: Path) -> bool | None:
+    """Hard-link `source` as `name`: True when done, False when the name is taken (exclusive,
+    like open(x)), None when this file system has no hard links."""
+    try:
+        os.link(source, name)
+        return True
+    except FileExistsError:
+        return False
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        return None
+
+
 def _link_to_free_name(source: Path, wanted: Path) -> Path:
     """Give `source` the first free name from `wanted`; the name appears with the whole file."""
     for candidate in _free_names(wanted):
-        try:
-            os.link(source, candidate)  # fails if the name is taken: exclusive, like open(x)
-            return candidate
-        except FileExistsError:
+        linked = _link(source, candidate)
+        if linked is not None:
+            if linked:
+                return candidate
             continue
-        except OSError as error:
-            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-                raise
         # No hard links on this file system: reserve the name, then move the file onto it.
         try:
             os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
@@ -271,14 +282,12 @@ def _keep(path: Path) -> Path:
     """Keep the file at `path` under a free timestamped name beside it, before it is replaced."""
     backup = path.with_name(f"{path.stem}-{stamp()}{path.suffix}")
     for candidate in _free_names(backup):
-        try:
-            os.link(path, candidate)
-            return candidate
-        except FileExistsError:
+        linked = _link(path, candidate)
+        if linked is not None:
+            if linked:
+                return candidate
             continue
-        except OSError as error:
-            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-                raise
+        # No hard links on this file system: copy into an exclusively created file.
         try:
             out = open(candidate, "xb")
         except FileExistsError:

@@ -113,23 +113,6 @@ def wait_for_line(lines: list[str], pattern: str, timeout: float = 10) -> str:
 # --- Fixtures ----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def model_path(tmp_path_factory) -> Path:
-    """A small reference MLP trained for a few seconds on 10,000 MNIST images."""
-    import keras
-
-    from mnist_course.course import load_lesson
-
-    (x, y), _ = load_lesson(ROOT / "solutions", "01").load_mnist()
-    keras.utils.set_random_seed(0)
-    lesson04 = load_lesson(ROOT / "solutions", "04")
-    model = lesson04.compile_model(lesson04.build_model((128,)), learning_rate=2e-3)
-    model.fit(x[:10000] / 255.0, y[:10000], epochs=4, batch_size=128, verbose=0)
-    path = tmp_path_factory.mktemp("model") / "quick.keras"
-    model.save(path)
-    return path
-
-
-@pytest.fixture(scope="module")
 def reference(model_path):
     """The server's own reading path, in this process, with the reference lesson 07."""
     from mnist_course.draw.reading import Reader
