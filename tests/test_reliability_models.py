@@ -250,6 +250,22 @@ def test_out_keeps_the_file_it_replaces(tmp_path):
     check_archive(out)
 
 
+def test_without_hard_links_names_stay_exclusive_and_the_old_model_is_kept(tmp_path, monkeypatch):
+    """File systems without hard links (some network and FAT drives) take the fallback path."""
+    def no_links(source, name):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    wanted = tmp_path / "mlp-20261125-172407.keras"
+    first = save_model(FakeModel(b"first" * 100), wanted).path
+    second = save_model(FakeModel(b"second" * 100), wanted).path
+    assert (first.name, second.name) == (wanted.name, "mlp-20261125-172407-2.keras")
+    assert first.read_bytes() == b"first" * 100 and second.read_bytes() == b"second" * 100
+    kept = save_model(FakeModel(b"third" * 100), first, replace=True).kept
+    assert kept is not None and kept.read_bytes() == b"first" * 100
+    assert first.read_bytes() == b"third" * 100
+
+
 @pytest.mark.parametrize("replace", [False, True])
 def test_a_full_disk_leaves_no_partial_file_and_the_old_model_intact(tmp_path, replace):
     out = tmp_path / "mine.keras"
