@@ -104,6 +104,35 @@ def mnist_means(root: Path) -> np.ndarray | None:
     return means
 
 
+class DirectPredict:
+    """The model, whose `predict` is a direct call for the batches of one pictures come in.
+
+    Keras' `predict` loop builds an input pipeline on every call: 30-200 ms here, for one
+    picture (`mnist-course predict` and the draw page read one at a time) a direct call
+    answers in a few ms with the same weights and numbers (Keras' docs advise `model(x)` for inputs
+    that fit in one batch). Everything else is the model itself, so the learner's
+    `predict_digit` runs as written; anything the direct call cannot take goes to Keras'
+    own `predict`.
+    """
+
+    def __init__(self, model):
+        self.model = model
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+    def __call__(self, *args, **kwargs):
+        return self.model(*args, **kwargs)
+
+    def predict(self, x, *args, **kwargs):
+        import keras
+
+        try:
+            return keras.ops.convert_to_numpy(self.model(np.asarray(x, dtype=np.float32), training=False))
+        except Exception:  # noqa: BLE001 - e.g. a big or unusual input: Keras' loop handles it
+            return self.model.predict(x, *args, **kwargs)
+
+
 def predict_picture(impl: Implementation, model, grey, path: str = "picture") -> Prediction:
     """Preprocess and predict one greyscale picture in memory (2-D uint8, 0 black..255 white).
 
@@ -168,7 +197,7 @@ def predict_images(
         # The model (and TensorFlow, ~700 MB) is loaded only after the first picture has been
         # decoded, shrunk and let go: one huge photo and TensorFlow never share the memory.
         if model is None:
-            model = load_model(model_path)
+            model = DirectPredict(load_model(model_path))
         try:
             result = predict_picture(impl, model, grey, str(path))
         except ModelFileError as error:

@@ -23,7 +23,7 @@ from PIL import Image, UnidentifiedImageError
 from mnist_course.course import CourseError
 from mnist_course.model_files import ModelFileError
 from mnist_course.pipeline import Implementation, LearnerCodeError, latest_model, load_model
-from mnist_course.predict import predict_picture
+from mnist_course.predict import DirectPredict, predict_picture
 from mnist_course.workspace import Workspace
 
 # What a phone, a webcam or a drawing app produces; nothing else is decoded (Pillow can
@@ -83,35 +83,6 @@ def one_line(error: BaseException) -> str:
     """The learner's own exception as one line; their ValueError messages as written."""
     text = " ".join(str(error).split()) or type(error).__name__
     return text if isinstance(error, (ValueError, CourseError)) else f"{type(error).__name__}: {text}"
-
-
-class DirectPredict:
-    """The model, whose `predict` is a direct call for the page's batches of one.
-
-    Keras' `predict` loop builds an input pipeline on every call: 30-200 ms here, most of
-    the time between a stroke and its answer, for one image a direct call answers in a
-    few ms with the same weights and numbers (Keras' docs advise `model(x)` for inputs
-    that fit in one batch). Everything else is the model itself, so the learner's
-    `predict_digit` runs as written; anything the direct call cannot take goes to Keras'
-    own `predict`.
-    """
-
-    def __init__(self, model):
-        self.model = model
-
-    def __getattr__(self, name):
-        return getattr(self.model, name)
-
-    def __call__(self, *args, **kwargs):
-        return self.model(*args, **kwargs)
-
-    def predict(self, x, *args, **kwargs):
-        import keras
-
-        try:
-            return keras.ops.convert_to_numpy(self.model(np.asarray(x, dtype=np.float32), training=False))
-        except Exception:  # noqa: BLE001 - e.g. a big or unusual input: Keras' loop handles it
-            return self.model.predict(x, *args, **kwargs)
 
 
 class Reader:
