@@ -255,24 +255,35 @@ def check_model_destination(root: Path, out: Path | None) -> None:
         model_files.check_destination(Path(out), [root / name for name in PROTECTED_FOLDERS])
 
 
+def augmentation_block(impl: Implementation, model_kind: str = "mlp"):
+    """Lesson 04's `augment()` block with the settings the course uses for `model_kind`."""
+    settings = CNN_AUGMENTATION if model_kind == "cnn" else {}
+    return impl.function("04", "augment")(**settings)
+
+
 def build_model(
     impl: Implementation,
     model_kind: str = "mlp",
     *,
     augment: bool = True,
+    augmentation=None,
     hidden_units: tuple[int, ...] = REFERENCE_HIDDEN_UNITS,
     dropout: float = REFERENCE_DROPOUT,
-    learning_rate: float = 1e-3,
+    learning_rate=1e-3,
     total_steps: int = 1,
 ):
     """The compiled, untrained model `mnist-course train` trains: lesson 04's MLP or lesson 08's CNN.
 
     `augment` puts lesson 04's random rotations, shifts and zooms in front of the model
     (gentle ones for the MLP, bolder ones for the CNN); they act only while training.
-    `total_steps` sizes the CNN's learning-rate schedule.
+    `augmentation` gives that block ready-made instead (`build_and_fit` passes None with
+    `augment=False` when it moves the block's work into the data, see augmentation.py).
+    `learning_rate` may be a Keras schedule; `total_steps` sizes the CNN's schedule.
     """
-    settings = CNN_AUGMENTATION if model_kind == "cnn" else {}
-    augmentation = impl.function("04", "augment")(**settings) if augment else None
+    if augment and augmentation is None:
+        augmentation = augmentation_block(impl, model_kind)
+    if not augment:
+        augmentation = None
     if model_kind == "cnn":
         model = impl.function("08", "build_cnn")(augmentation=augmentation)
         return impl.function("08", "compile_cnn")(model, total_steps=total_steps)
@@ -283,14 +294,21 @@ def build_model(
 
 
 def build_and_fit(impl: Implementation, model_kind: str, train, validation, *, epochs: int, seed: int = 0,
-                  verbose: int | str = "auto", **model_options):
+                  verbose: int | str = "auto", augment: bool = True, epoch_seconds: list | None = None,
+                  **model_options):
     """The course's one training routine, for `mnist-course train`, the guide's figures and the bench.
 
     Builds the model (`build_model`, with `model_options`) from the same seed, then trains it
     with lesson 05's `train`. `train` and `validation` are (images, labels) pairs of
-    normalised (n, 28, 28) images. Returns (model, history, training seconds).
+    normalised (n, 28, 28) images. With `augment`, the learner's `augment()` block is read
+    and replayed on the training batches as one OpenCV warp per image (augmentation.py),
+    the model trained without its random layers; a block it cannot replay stays in the
+    model. `epoch_seconds`, if given, receives each epoch's wall time.
+    Returns (model, history, training seconds).
     """
     import keras  # starts TensorFlow: only once the data is known to be good
+
+    from mnist_course import augmentation as fast
 
     (x_train, y_train), (x_val, y_val) = train, validation
     if model_kind == "cnn":
@@ -298,13 +316,64 @@ def build_and_fit(impl: Implementation, model_kind: str, train, validation, *, e
         x_train, x_val = as_images(x_train), as_images(x_val)
         model_options["total_steps"] = math.ceil(len(x_train) / BATCH_SIZE) * epochs
     keras.utils.set_random_seed(seed)  # the same initial weights for the same seed
-    model = build_model(impl, model_kind, **model_options)
+    block = augmentation_block(impl, model_kind) if augment else None
+    settings = fast.settings_of(block) if block is not None else None
+    keras.utils.set_random_seed(seed)  # building the block must not change the weights
+    model = build_model(impl, model_kind, augment=augment and settings is None, augmentation=block,
+                        **model_options)  # fmt: skip
+    if settings is not None:
+        x_train, y_train = fast.batches(x_train, y_train, settings, BATCH_SIZE, seed), None
+    timer = EpochTimer(epoch_seconds)
     started = time.perf_counter()
-    history = impl.function("05", "train")(
-        model, x_train, y_train, x_val, y_val, epochs=epochs, batch_size=BATCH_SIZE, seed=seed,
-        verbose=verbose,
-    )
+    with timer.watching(model):
+        history = impl.function("05", "train")(
+            model, x_train, y_train, x_val, y_val, epochs=epochs, batch_size=BATCH_SIZE, seed=seed,
+            verbose=verbose,
+        )
     return model, history, time.perf_counter() - started
+
+
+class EpochTimer:
+    """Records each epoch's wall time through the model's own callback hooks.
+
+    Lesson 05's `train` chooses its callbacks, so the timer listens on the model's
+    `fit` without asking it: it wraps `model.fit` for the duration of one training.
+    """
+
+    def __init__(self, seconds: list | None):
+        self.seconds = seconds
+
+    def watching(self, model):
+        from contextlib import contextmanager
+
+        import keras
+
+        @contextmanager
+        def watch():
+            if self.seconds is None:
+                yield
+                return
+            record = self.seconds
+
+            class Timing(keras.callbacks.Callback):
+                def on_epoch_begin(self, epoch, logs=None):
+                    self.started = time.perf_counter()
+
+                def on_epoch_end(self, epoch, logs=None):
+                    record.append(time.perf_counter() - self.started)
+
+            fit = model.fit
+
+            def timed_fit(*args, callbacks=None, **kwargs):
+                return fit(*args, callbacks=[*(callbacks or []), Timing()], **kwargs)
+
+            model.fit = timed_fit
+            try:
+                yield
+            finally:
+                del model.fit
+
+        return watch()
 
 
 def train_and_save(
@@ -320,8 +389,12 @@ def train_and_save(
     verbose: int | str = "auto",
     model_kind: str = "mlp",
     augment: bool = True,
+    epoch_seconds: list | None = None,
 ) -> TrainResult:
-    """Train the MLP (lessons 01-06) or the CNN (lesson 08 too) and save it as a .keras file."""
+    """Train the MLP (lessons 01-06) or the CNN (lesson 08 too) and save it as a .keras file.
+
+    `epoch_seconds`, if given, receives each epoch's wall time (for bench/run.py).
+    """
     if model_kind not in MODEL_KINDS:
         raise CourseError(f"unknown model {model_kind!r}: choose one of {', '.join(MODEL_KINDS)}.")
     epochs = epochs or DEFAULT_EPOCHS[model_kind]
@@ -332,7 +405,7 @@ def train_and_save(
     model, history, seconds = build_and_fit(
         impl, model_kind, (x_train, y_train), (x_val, y_val), epochs=epochs, seed=seed,
         augment=augment, hidden_units=hidden_units, dropout=dropout, learning_rate=learning_rate,
-        verbose=verbose,
+        verbose=verbose, epoch_seconds=epoch_seconds,
     )
     predicted = impl.function("06", "predict_labels")(model, x_test)
     test_accuracy = impl.function("06", "accuracy")(y_test, predicted)
