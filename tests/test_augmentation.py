@@ -43,6 +43,20 @@ def test_one_warp_equals_the_three_keras_layers(digits):
     np.testing.assert_allclose(replayed, expected, atol=0.04)
 
 
+def test_the_batch_remap_equals_a_warp_per_image(digits):
+    settings = augmentation.Settings(rotation=(-0.1, 0.1), shift_y=(-0.2, 0.2), shift_x=(-0.2, 0.2),
+                                     zoom_y=(-0.2, 0.2), fill_value=0.25)  # fmt: skip
+    matrices = augmentation.random_matrices(settings, len(digits), (28, 28), np.random.default_rng(1))
+    one_call = augmentation.remap_tiles(digits, matrices, settings)
+    import cv2
+
+    each = [cv2.warpAffine(image, matrix, (28, 28), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                           borderMode=cv2.BORDER_CONSTANT, borderValue=0.25)
+            for image, matrix in zip(digits, matrices)]  # fmt: skip
+    np.testing.assert_allclose(one_call, np.stack(each), atol=2e-3)
+    assert (one_call == np.float32(0.25)).any()  # uncovered corners read the fill value
+
+
 def test_the_solution_block_is_replayed_and_other_blocks_are_not():
     import keras
 
@@ -70,3 +84,26 @@ def test_batches_are_seeded_and_new_every_epoch(digits):
     again, again_labels = one[0]
     assert not np.array_equal(again_labels, first_labels) or not np.allclose(again, first)
     assert sorted(np.concatenate([one[0][1], one[1][1]])) == list(labels)  # every image, once
+
+
+@pytest.mark.parametrize("augment", [True, False])
+def test_the_pipeline_trains_on_warped_batches_and_saves_a_plain_model(monkeypatch, augment):
+    from conftest import ROOT
+    from mnist_course.checking import random_layer_names
+    from mnist_course.pipeline import Implementation, build_and_fit
+
+    warped = []
+    real_warp = augmentation.warp
+    monkeypatch.setattr(augmentation, "warp", lambda images, *rest: warped.append(len(images))
+                        or real_warp(images, *rest))  # fmt: skip
+    rng = np.random.default_rng(0)
+    images, labels = rng.uniform(0, 1, (300, 28, 28)).astype(np.float32), rng.integers(0, 10, 300)
+    solutions = Implementation(ROOT / "solutions", ROOT / "solutions")
+    model, history, _ = build_and_fit(solutions, "mlp", (images[:256], labels[:256]),
+                                      (images[256:], labels[256:]), epochs=2, verbose=0, augment=augment)  # fmt: skip
+    assert random_layer_names(model) == []  # the saved model is plain Keras either way
+    if augment:
+        assert history.augmentation == augmentation.settings_of(solutions.function("04", "augment")())
+        assert sum(warped) >= 2 * 256  # every training image, every epoch
+    else:
+        assert history.augmentation is None and warped == []
