@@ -295,6 +295,8 @@ def markdown(result: dict) -> str:
             "test accuracy (%) / training minutes")  # fmt: skip
         row("accuracy per training minute: our CNN", f"{per_minute(ours):.1f} %/min",
             f"{per_minute(ours) / per_minute(keras_run):.2f}x the Keras example")  # fmt: skip
+    elif not keras_run:
+        row("Keras example recipe", NOT_MEASURED, "skipped (--skip-keras-example)")
 
     own = result.get("own_digits") or {}
     for key, label, _ in MODELS:
@@ -345,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     parser.add_argument("--quick", action="store_true", help="tiny budget, to test the script")
     parser.add_argument("--skip-checks", action="store_true", help="leave out the check timings")
+    parser.add_argument("--skip-keras-example", action="store_true", help="leave out the Keras example recipe")
     parser.add_argument("--skip-own-digits", action="store_true", help="leave out bench/own_digits.py")
     parser.add_argument("--check-repeat", type=int, default=1, help="runs per lesson's checks (median)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for latest.md/.json")
@@ -369,8 +372,9 @@ def main(argv: list[str] | None = None) -> int:
         for key, label, settings in MODELS:
             print(f"bench: training the {label}...", file=sys.stderr, flush=True)
             training[key] = course_training(key, settings, scratch, limit, epochs)
-        print("bench: training the Keras example recipe...", file=sys.stderr, flush=True)
-        training["keras_example"] = keras_example_recipe(limit, 1 if args.quick else 15)
+        if not args.skip_keras_example:
+            print("bench: training the Keras example recipe...", file=sys.stderr, flush=True)
+            training["keras_example"] = keras_example_recipe(limit, 1 if args.quick else 15)
         result["training"] = training
         result["own_digits_skipped"] = args.skip_own_digits
         result["own_digits"] = None if args.skip_own_digits else own_digit_figures(

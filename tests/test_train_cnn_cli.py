@@ -46,8 +46,8 @@ def test_evaluate_reads_the_cnn(trained_cnn):
     assert evaluation.returncode == 0, evaluation.stderr[-3000:]
     result = json.loads(evaluation.stdout)
     trained_accuracy = float(run.stdout.split("Test accuracy: ")[1].split()[0])
-    # The augmentation layers are inactive at prediction time: the saved model gives the
-    # same answers as the one that was just trained.
+    # The pipeline augments the training batches, not the saved model: it gives the same
+    # answers as the one that was just trained.
     assert result["accuracy"] == pytest.approx(trained_accuracy, abs=1e-4)
 
 
