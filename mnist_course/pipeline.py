@@ -325,7 +325,7 @@ def build_and_fit(impl: Implementation, model_kind: str, train, validation, *, e
     keras.utils.set_random_seed(seed)  # the same initial weights for the same seed
     block = augmentation_block(impl, model_kind) if augment else None
     settings = fast.settings_of(block) if block is not None else None
-    keras.utils.set_random_seed(seed)  # building the block must not change the weights
+    keras.utils.set_random_seed(seed)  # the same initial weights with or without augmentation
     model = build_model(impl, model_kind, augment=augment and settings is None, augmentation=block,
                         **model_options)  # fmt: skip
     if settings is not None:
