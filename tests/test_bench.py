@@ -24,7 +24,9 @@ def test_bench_quick_prints_the_table(tmp_path):
     assert "| what | figure | notes |" in table
     for row in ("`import tensorflow`", "MLP: test accuracy", "MLP without augmentation: test accuracy",
                 "CNN (lesson 08): test accuracy", "Keras example recipe: test accuracy",
-                "accuracy per training minute: our CNN", "CNN (lesson 08): own-digit accuracy"):  # fmt: skip
+                "accuracy per training minute: our CNN", "CNN (lesson 08): own-digit accuracy",
+                "MLP: test accuracy / training time", "CNN (lesson 08): test accuracy / training time",
+                "MLP epoch time, with / without augmentation"):  # fmt: skip
         assert row in table, row
     assert "not measured" in table  # the skipped parts say so instead of a figure
     result = json.loads((tmp_path / "latest.json").read_text())
@@ -32,4 +34,6 @@ def test_bench_quick_prints_the_table(tmp_path):
     for kind in ("mlp", "mlp_no_augment", "cnn", "keras_example"):
         run_figures = result["training"][kind]
         assert 0.0 <= run_figures["test_accuracy"] <= 1.0 and run_figures["seconds"] > 0
+    for kind in ("mlp", "mlp_no_augment", "cnn"):  # one time per epoch trained, from the same run
+        assert len(result["training"][kind]["epoch_seconds"]) == result["training"][kind]["epochs"]
     assert result["machine"]["cores"] >= 1

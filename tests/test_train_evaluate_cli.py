@@ -73,10 +73,10 @@ def test_training_again_keeps_the_earlier_model(trained):
     assert f"Your earlier mine.keras is kept as {kept}" in run.stdout
 
 
-def random_layers(path) -> list[str]:
+def load(path):
     import keras
 
-    return random_layer_names(keras.saving.load_model(path, compile=False))
+    return keras.saving.load_model(path, compile=False)
 
 
 def test_the_mlp_trains_with_augmentation_unless_told_not_to(trained):
@@ -86,8 +86,12 @@ def test_the_mlp_trains_with_augmentation_unless_told_not_to(trained):
     run = run_cli("train", "--solutions", "--epochs", "1", "--limit", "500", "--no-augment",
                   "--out", str(plain), cwd=course)  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
-    assert random_layers(default) == ["RandomRotation", "RandomTranslation", "RandomZoom"]
-    assert random_layers(plain) == []
+    # The pipeline warps the training batches itself (tests/test_augmentation.py proves how),
+    # so neither saved model carries random layers; the same seed trained on moved images
+    # ends with other weights.
+    augmented, unmoved = load(default), load(plain)
+    assert random_layer_names(augmented) == [] == random_layer_names(unmoved)
+    assert any(not np.allclose(a, b) for a, b in zip(augmented.get_weights(), unmoved.get_weights()))
 
 
 def test_training_with_unwritten_lessons_says_which_to_finish(scratch_course):
