@@ -43,18 +43,13 @@ def test_one_warp_equals_the_three_keras_layers(digits):
     np.testing.assert_allclose(replayed, expected, atol=0.04)
 
 
-def test_the_batch_remap_equals_a_warp_per_image(digits):
-    settings = augmentation.Settings(rotation=(-0.1, 0.1), shift_y=(-0.2, 0.2), shift_x=(-0.2, 0.2),
-                                     zoom_y=(-0.2, 0.2), fill_value=0.25)  # fmt: skip
-    matrices = augmentation.random_matrices(settings, len(digits), (28, 28), np.random.default_rng(1))
-    one_call = augmentation.remap_tiles(digits, matrices, settings)
-    import cv2
-
-    each = [cv2.warpAffine(image, matrix, (28, 28), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                           borderMode=cv2.BORDER_CONSTANT, borderValue=0.25)
-            for image, matrix in zip(digits, matrices)]  # fmt: skip
-    np.testing.assert_allclose(one_call, np.stack(each), atol=2e-3)
-    assert (one_call == np.float32(0.25)).any()  # uncovered corners read the fill value
+def test_what_a_warp_uncovers_reads_the_fill_value(digits):
+    settings = augmentation.Settings(rotation=(0.1, 0.1), shift_y=(0.2, 0.2), shift_x=(0.2, 0.2),
+                                     zoom_y=(0.2, 0.2), fill_value=0.25)  # fmt: skip
+    warped = augmentation.warp(digits, settings, np.random.default_rng(1))
+    assert warped.shape == digits.shape and warped.dtype == np.float32
+    assert (warped[:, 0, 0] == np.float32(0.25)).all()  # the corner a 20% shift uncovers
+    assert (augmentation.warp(digits[..., None], settings, np.random.default_rng(1))[..., 0] == warped).all()
 
 
 def test_the_solution_block_is_replayed_and_other_blocks_are_not():
