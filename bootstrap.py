@@ -44,18 +44,25 @@ def ensure_environment(extras: str) -> None:
     STAMP.write_text(wanted + "\n")
 
 
+def main_job(python: str | Path, root: Path = ROOT) -> list[list[str]]:
+    """The main job's commands, run from `root` with `python` (bench/run.py times them too)."""
+    cli = [str(python), "-m", "mnist_course.cli"]
+    examples = sorted(str(path) for path in (root / "examples").glob("*.png"))
+    return [
+        [*cli, "train", "--solutions"],
+        [*cli, "evaluate", "--solutions"],
+        *([[*cli, "predict", "--solutions", *examples]] if examples else []),
+    ]
+
+
 def main(argv: list[str]) -> None:
     if sys.version_info < (3, 11):  # Keras 3.14, past its model-loading advisories, needs it
         sys.exit(f"mnist-course needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     job = argv[0] if argv else ""
     if job == "main":
         ensure_environment("")
-        cli = [PYTHON, "-m", "mnist_course.cli"]
-        run(*cli, "train", "--solutions")
-        run(*cli, "evaluate", "--solutions")
-        examples = sorted(str(path) for path in (ROOT / "examples").glob("*.png"))
-        if examples:
-            run(*cli, "predict", "--solutions", *examples)
+        for command in main_job(PYTHON):
+            run(*command)
     elif job == "setup":
         ensure_environment("")
         activate = r".venv\Scripts\activate" if os.name == "nt" else "source .venv/bin/activate"

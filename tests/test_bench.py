@@ -26,7 +26,7 @@ def test_bench_quick_prints_the_table(tmp_path):
                 "CNN (lesson 08): test accuracy", "Keras example recipe: test accuracy",
                 "accuracy per training minute: our CNN", "CNN (lesson 08): own-digit accuracy",
                 "MLP: test accuracy / training time", "CNN (lesson 08): test accuracy / training time",
-                "MLP epoch time, with / without augmentation"):  # fmt: skip
+                "MLP epoch time, with / without augmentation", "`python3 bootstrap.py main`, install excluded"):  # fmt: skip
         assert row in table, row
     assert "not measured" in table  # the skipped parts say so instead of a figure
     result = json.loads((tmp_path / "latest.json").read_text())
@@ -37,3 +37,5 @@ def test_bench_quick_prints_the_table(tmp_path):
     for kind in ("mlp", "mlp_no_augment", "cnn"):  # one time per epoch trained, from the same run
         assert len(result["training"][kind]["epoch_seconds"]) == result["training"][kind]["epochs"]
     assert result["machine"]["cores"] >= 1
+    # bootstrap.py main's own commands, in a fresh copy: train, evaluate, predict the examples
+    assert [step["command"] for step in result["main_job"]["steps"]] == ["train", "evaluate", "predict"]
