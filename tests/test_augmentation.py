@@ -102,3 +102,28 @@ def test_the_pipeline_trains_on_warped_batches_and_saves_a_plain_model(monkeypat
         assert sum(warped) >= 2 * 256  # every training image, every epoch
     else:
         assert history.augmentation is None and warped == []
+
+
+def test_a_train_written_for_arrays_trains_the_slow_way_instead_of_failing(tmp_path, capsys):
+    """A learner's train() that reads `x_train.shape` passes its checks (they give arrays) and
+    would refuse the prepared batches: the pipeline then keeps the block inside the model."""
+    import shutil
+
+    from conftest import ROOT
+    from mnist_course.checking import random_layer_names
+    from mnist_course.pipeline import Implementation, build_and_fit
+
+    mine = tmp_path / "lessons"
+    shutil.copytree(ROOT / "solutions", mine)
+    lesson_05 = mine / "lesson_05_train.py"
+    source = lesson_05.read_text(encoding="utf-8")
+    assert "    keras.utils.set_random_seed(seed)\n" in source
+    lesson_05.write_text(source.replace("    keras.utils.set_random_seed(seed)\n",
+                                        "    keras.utils.set_random_seed(seed)\n    print(x_train.shape)\n", 1))  # fmt: skip
+    rng = np.random.default_rng(0)
+    images, labels = rng.uniform(0, 1, (300, 28, 28)).astype(np.float32), rng.integers(0, 10, 300)
+    model, history, _ = build_and_fit(Implementation(mine, ROOT / "solutions"), "mlp", (images[:256], labels[:256]),
+                                      (images[256:], labels[256:]), epochs=1, verbose=0)  # fmt: skip
+    assert history.augmentation == "in the model"
+    assert random_layer_names(model) != []  # trained with lesson 04's random layers, as taught
+    assert "did not take the course's prepared batches (AttributeError" in capsys.readouterr().err
