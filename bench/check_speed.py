@@ -6,7 +6,8 @@ on the reference solutions, as a learner runs them:
 
 - each lesson's `pytest checks/lesson_NN` (targets: the slowest <= 1.5x `import keras`;
   lessons 01-03, which never import TensorFlow, <= 0.5x each);
-- `mnist-course progress` over all 8 lessons (target <= 2.5x).
+- `mnist-course progress` over all 8 lessons (target <= 2.5x); it runs one child per core,
+  so the number of cores is printed beside it.
 
 Everything runs in a scratch copy of the course whose lessons/ are the solutions (so every
 check has something to pass), after one untimed run of the checks that fill .course/cache/
@@ -32,6 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from mnist_course.companion.runner import cores
 from mnist_course.course import LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,7 +103,7 @@ def measure(repeat: int, progress: bool = True) -> dict:
         "lessons": lessons,
         "first_three_ratio": max(lessons[number]["ratio"] for number in FIRST_THREE if number in lessons),
         "slowest": {"lesson": slowest, "ratio": lessons[slowest]["ratio"]},
-        "progress": {"seconds": seconds, "ratio": seconds / keras_import} if progress else None,
+        "progress": {"seconds": seconds, "ratio": seconds / keras_import, "cores": cores()} if progress else None,
         "first_run_lessons_03_07_seconds": first_run,
         "load_average": {"before": load_before, "after": os.getloadavg()},
     }
@@ -142,7 +144,7 @@ def markdown(result: dict) -> str:
     progress = result["progress"]
     if progress:
         lines.append(
-            f"| `mnist-course progress`, all 8 lessons | {progress['seconds']:.2f} "
+            f"| `mnist-course progress`, all 8 lessons, {progress['cores']} cores | {progress['seconds']:.2f} "
             f"| {progress['ratio']:.2f} | {targets['progress']} "
             f"| {verdict(progress['ratio'], targets['progress'])} |"
         )

@@ -2,8 +2,12 @@
 
 A child process, not `pytest.main()` in this one: a learner's lesson module is imported
 afresh on every run (watch mode reruns after each save), and TensorFlow's start-up cost
-and global state stay out of the command's own process. One child runs every lesson
-asked for, so TensorFlow is imported once however many lessons are checked.
+and global state stay out of the command's own process. A child runs several lessons, so
+TensorFlow is imported once per child however many lessons it checks. On a machine with
+two or more cores the lessons are shared out between children, one per core (at most),
+that run side by side: importing TensorFlow and training the lessons' small models are
+mostly one core's work, so `mnist-course progress` takes about half as long on two cores.
+The results are still gathered and shown in lesson order.
 
 The child writes nothing into the course: no `.pytest_cache` (`-p no:cacheprovider`),
 no `__pycache__` (`PYTHONDONTWRITEBYTECODE`).
@@ -11,7 +15,8 @@ no `__pycache__` (`PYTHONDONTWRITEBYTECODE`).
 Each lesson has a time limit (`limit` seconds, from its first check to its last): a
 learner function that never returns ends the child (see `collector`), the check that was
 running becomes a failure that names the function and its line, and a fresh child runs
-the lessons that had not started yet. The parent keeps its own clock as a backstop.
+the lessons of that child that had not started yet. The parent keeps its own clock for
+each child as a backstop. Ctrl-C (or `cancelled()`) stops every child before it returns.
 """
 
 from __future__ import annotations
@@ -156,6 +161,47 @@ def pytest_command(
     return command
 
 
+# Roughly how many seconds each lesson's checks take on the solutions, beyond starting
+# Python and importing TensorFlow (bench/check_speed.py). Only used to share the lessons out
+# evenly between parallel children; a lesson missing here counts as AVERAGE_COST.
+LESSON_COST = {"01": 0.5, "02": 0.8, "03": 1.2, "04": 0.5, "05": 2.0, "06": 0.8, "07": 2.0, "08": 2.2}
+AVERAGE_COST = 1.0
+
+
+def cores() -> int:
+    """The CPU cores this process may use (its affinity where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def share_out(lessons: list[Lesson], children: int) -> list[list[Lesson]]:
+    """`lessons` in at most `children` groups of about equal cost, each in lesson order.
+
+    Longest first, each to the group with the least work so far (a classic greedy schedule).
+    """
+    groups: list[list[Lesson]] = [[] for _ in range(max(1, min(children, len(lessons))))]
+    load = [0.0] * len(groups)
+    order = sorted(lessons, key=lambda unit: -LESSON_COST.get(unit.number, AVERAGE_COST))
+    for unit in order:
+        lightest = load.index(min(load))
+        groups[lightest].append(unit)
+        load[lightest] += LESSON_COST.get(unit.number, AVERAGE_COST)
+    position = {unit.number: index for index, unit in enumerate(lessons)}
+    return [sorted(group, key=lambda unit: position[unit.number]) for group in groups if group]
+
+
+def combined_status(statuses: list[int]) -> int:
+    """One pytest exit status for several children: failed if any failed, else passed,
+    "no tests" only when no child ran any."""
+    if any(status == 1 for status in statuses):
+        return 1
+    if statuses and all(status == 5 for status in statuses):
+        return 5
+    return max((status for status in statuses if status != 5), default=0)
+
+
 def run_checks(
     workspace: Workspace,
     lessons: Iterable[Lesson],
@@ -166,96 +212,154 @@ def run_checks(
     cancelled: Callable[[], bool] | None = None,
     limit: float | None = DEFAULT_LIMIT,
     impl: Path | None = None,
+    jobs: int | None = None,
 ) -> CheckRun:
     """Run the checks of `lessons` on the learner's lessons/ (or `impl`) and gather the results.
 
     `on_collected(total)` and `on_result(result)` are called while the checks run (for a
     progress bar). A missing checks folder is a CourseError before anything runs. When
-    `cancelled()` turns true the child is stopped and ChecksCancelled raised. A lesson
-    still running after `limit` seconds is stopped (see the module's docstring).
+    `cancelled()` turns true the children are stopped and ChecksCancelled raised. A lesson
+    still running after `limit` seconds is stopped (see the module's docstring). `jobs`:
+    how many children may run side by side (default: one per core); `first_failure_only`
+    always uses one, since it stops at the first failure in lesson order.
     """
     lessons = list(lessons)
+    for unit in lessons:  # every "missing" error before anything starts
+        workspace.checks_folder(unit)
     by_lesson = {unit.number: LessonResults(unit) for unit in lessons}
     started = time.perf_counter()
-    child = _Child(workspace, by_lesson, on_result, cancelled, limit, impl=impl)
-    exitstatus = child.run(lessons, first_failure_only, on_collected)
-    while child.stuck is not None and not first_failure_only:
-        # The lessons after the stuck one still deserve their results: a fresh child runs them.
-        waiting = [unit for unit in lessons if child.unstarted(unit.number)]
-        if not waiting:
-            break
-        child = _Child(workspace, by_lesson, on_result, cancelled, limit, child.collected, impl)
-        exitstatus = max(exitstatus, child.run(waiting, first_failure_only, None))
-    return CheckRun(by_lesson, exitstatus, time.perf_counter() - started)
+    groups = [lessons] if first_failure_only else share_out(lessons, jobs or cores())
+    counted: dict[int, int] = {}  # child -> how many checks it collected
+
+    def collected(index: int) -> Callable[[int], None]:
+        def tell(total: int) -> None:
+            counted[index] = total
+            if on_collected and len(counted) == len(groups):  # every child has said
+                on_collected(sum(counted.values()))
+
+        return tell
+
+    children = [
+        _Child(workspace, by_lesson, on_result, limit, impl=impl, on_collected=collected(index))
+        for index in range(len(groups))
+    ]
+    running = dict(zip(children, groups))
+    every = list(children)  # fresh children join after a time limit
+    statuses = []
+    try:
+        for child, group in running.items():
+            child.start(group, first_failure_only)
+        while running:
+            for child, group in list(running.items()):
+                if not child.poll():
+                    continue
+                del running[child]
+                statuses.append(child.finish())
+                if not child.reported_collection:
+                    child.on_collected(0)  # it ended before collecting: count none for it
+                if child.stuck is not None and not first_failure_only:
+                    # The lessons after the stuck one still deserve their results: a fresh
+                    # child runs them.
+                    waiting = [unit for unit in group if child.unstarted(unit.number)]
+                    if waiting:
+                        fresh = _Child(workspace, by_lesson, on_result, limit, child.collected, impl)
+                        every.append(fresh)
+                        fresh.start(waiting, first_failure_only)
+                        running[fresh] = waiting
+            if running:
+                if cancelled and cancelled():
+                    raise ChecksCancelled
+                time.sleep(0.05)
+    finally:
+        for child in every:
+            child.stop()
+    return CheckRun(by_lesson, combined_status(statuses), time.perf_counter() - started)
 
 
 class _Child:
     """One child pytest: its events read as they come, and its time limit watched."""
 
-    def __init__(self, workspace, by_lesson, on_result, cancelled, limit, collected=None, impl=None):
+    def __init__(self, workspace, by_lesson, on_result, limit, collected=None, impl=None, on_collected=None):
         self.workspace = workspace
         self.by_lesson = by_lesson
         self.on_result = on_result
-        self.cancelled = cancelled
         self.limit = limit
         self.impl = impl
+        self.on_collected = on_collected or (lambda total: None)
         self.collected: dict[str, list[str]] = dict(collected or {})  # lesson -> nodeids
         self.seen_collection = bool(collected)  # a later child's collection is not news
+        self.reported_collection = self.seen_collection
         self.running: str | None = None  # nodeid of the check that started last
         self.lesson_started: float | None = None  # when the running lesson's first check began
         self.stuck: TimeLimit | None = None
+        self.exitstatus: int | None = None
+        self.process: subprocess.Popen | None = None
+        self._pending = ""
 
     def unstarted(self, number: str) -> bool:
         done = {result.nodeid for result in self.by_lesson[number].results}
         return bool(self.collected.get(number)) and not done
 
-    def run(self, lessons: list[Lesson], first_failure_only: bool, on_collected) -> int:
+    def start(self, lessons: list[Lesson], first_failure_only: bool) -> None:
         command = pytest_command(self.workspace, lessons, first_failure_only, self.impl)
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        exitstatus = None
-        with tempfile.TemporaryDirectory(prefix="mnist-course-") as scratch:
-            results_path = Path(scratch) / "results.jsonl"
-            results_path.touch()
-            dump_path = Path(scratch) / "timeout.txt"
-            env[RESULTS_ENV] = str(results_path)
-            if self.limit:
-                env[LIMIT_ENV] = str(self.limit)
-                env[DUMP_ENV] = str(dump_path)
-            output_path = Path(scratch) / "pytest-output.txt"
-            with open(output_path, "wb") as output, open(results_path, encoding="utf-8") as events:
-                child = subprocess.Popen(
-                    command, cwd=self.workspace.root, env=env, stdout=output,
-                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                )
-                pending = ""
-                try:
-                    while True:
-                        done = child.poll() is not None
-                        pending += events.read()
-                        *lines, pending = pending.split("\n")
-                        for line in lines:
-                            exitstatus = self._take(json.loads(line), on_collected, exitstatus)
-                        if done:
-                            break
-                        if self.cancelled and self.cancelled():
-                            raise ChecksCancelled
-                        if self._overdue():
-                            child.kill()
-                            child.wait()
-                            break
-                        time.sleep(0.05)
-                except BaseException:
-                    child.kill()
-                    child.wait()
-                    raise
-            dump = dump_path.read_text(errors="replace") if dump_path.is_file() else ""
-            if exitstatus is None and self.running is not None and (dump or self._overdue()):
-                self._stopped(dump)
-                return 1  # pytest's "some checks failed"
-            if child.returncode in PYTEST_BROKE or exitstatus is None:
-                raise CourseError(_why_pytest_broke(child.returncode, output_path))
-        return exitstatus
+        self.scratch = tempfile.TemporaryDirectory(prefix="mnist-course-")
+        scratch = Path(self.scratch.name)
+        results_path = scratch / "results.jsonl"
+        results_path.touch()
+        self.dump_path = scratch / "timeout.txt"
+        env[RESULTS_ENV] = str(results_path)
+        if self.limit:
+            env[LIMIT_ENV] = str(self.limit)
+            env[DUMP_ENV] = str(self.dump_path)
+        self.output_path = scratch / "pytest-output.txt"
+        self.output = open(self.output_path, "wb")  # noqa: SIM115 - closed by stop()
+        self.events = open(results_path, encoding="utf-8")  # noqa: SIM115 - closed by stop()
+        self.process = subprocess.Popen(
+            command, cwd=self.workspace.root, env=env, stdout=self.output,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+
+    def poll(self) -> bool:
+        """Read the child's new events; True once it has ended (or was stopped at the backstop)."""
+        done = self.process.poll() is not None
+        self._pending += self.events.read()
+        *lines, self._pending = self._pending.split("\n")
+        for line in lines:
+            self._take(json.loads(line))
+        if done:
+            return True
+        if self._overdue():
+            self.process.kill()
+            self.process.wait()
+            return True
+        return False
+
+    def finish(self) -> int:
+        """The ended child's pytest exit status; its time limit turned into results."""
+        dump = self.dump_path.read_text(errors="replace") if self.dump_path.is_file() else ""
+        if self.exitstatus is None and self.running is not None and (dump or self._overdue()):
+            self._stopped(dump)
+            return 1  # pytest's "some checks failed"
+        if self.process.returncode in PYTEST_BROKE or self.exitstatus is None:
+            raise CourseError(_why_pytest_broke(self.process.returncode, self.output_path))
+        return self.exitstatus
+
+    def stop(self) -> None:
+        """End the child if it still runs, and remove its scratch files (idempotent)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+        if self.process is not None:
+            self.process.wait()
+        for name in ("output", "events"):
+            file = getattr(self, name, None)
+            if file is not None:
+                file.close()
+        scratch = getattr(self, "scratch", None)
+        if scratch is not None:
+            scratch.cleanup()
+            self.scratch = None
 
     def _overdue(self) -> bool:
         return bool(
@@ -264,14 +368,14 @@ class _Child:
             and time.perf_counter() - self.lesson_started > self.limit + BACKSTOP
         )
 
-    def _take(self, event, on_collected, exitstatus):
+    def _take(self, event):
         kind = event["event"]
         if kind == "collected":
             if not self.seen_collection:
                 for test in event["tests"]:
                     self.collected.setdefault(test["lesson"], []).append(test["nodeid"])
-                if on_collected:
-                    on_collected(len(event["tests"]))
+                self.reported_collection = True
+                self.on_collected(len(event["tests"]))
         elif kind == "start":
             if event.get("lesson") != _lesson_of(self.running):
                 self.lesson_started = time.perf_counter()
@@ -291,8 +395,7 @@ class _Child:
             if event["message"] not in errors:  # a later child collects the same files again
                 errors.append(event["message"])
         elif kind == "finished":
-            return event["exitstatus"]
-        return exitstatus
+            self.exitstatus = event["exitstatus"]
 
     def _add(self, result: CheckResult) -> None:
         if result.lesson in self.by_lesson:
