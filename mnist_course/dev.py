@@ -13,7 +13,9 @@ Like rustlings' `dev check`, it runs every consistency rule at once and lists ev
 - the mistakes catalogue (`tests/mistakes/`) is complete: each mistake says what the learner
   did, the hint its failure shows, and a check of its own lesson that catches it;
 - the lesson functions the tools call (`mnist_course/contract.py`) exist, and no tool calls
-  one that is not declared there.
+  one that is not declared there;
+- every time or accuracy the README and the guide quote is the latest benchmark's
+  (`mnist_course/quoted_figures.py`).
 
 Exit code 0 when all agree, 1 otherwise. `tests/test_dev_check.py` runs it.
 """
@@ -25,6 +27,7 @@ import re
 import sys
 from pathlib import Path
 
+from mnist_course import quoted_figures
 from mnist_course.contract import TOOLS_CALL, declared
 from mnist_course.course import LESSONS, Lesson, find_course_root
 from mnist_course.hints import load_hints
@@ -200,6 +203,7 @@ RULES = {
     "README lesson table": check_readme,
     "mistakes catalogue": check_mistakes,
     "lesson functions the tools call": check_contract,
+    "figures quoted from bench/results": quoted_figures.stale,
 }
 
 
