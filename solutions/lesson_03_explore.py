@@ -66,13 +66,14 @@ def plot_samples(x, y, n=25):
     # BEGIN SOLUTION
     columns = int(np.ceil(np.sqrt(n)))
     rows = int(np.ceil(n / columns))
-    figure, axes = plt.subplots(rows, columns, figsize=(1.4 * columns, 1.6 * rows))
+    figure, axes = plt.subplots(
+        rows, columns, figsize=(1.4 * columns, 1.6 * rows), layout="constrained"
+    )
     for index, ax in enumerate(np.ravel(axes)):
         ax.axis("off")
         if index < n:
             ax.imshow(x[index], cmap="gray")
             ax.set_title(str(int(y[index])))
-    figure.tight_layout()
     return figure
     # END SOLUTION
 
@@ -89,12 +90,11 @@ def plot_label_distribution(y):
     """
     # BEGIN SOLUTION
     counts = label_counts(y)
-    figure, ax = plt.subplots(figsize=(7, 3.5))
+    figure, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
     sns.barplot(data=counts, x="digit", y="count", color="steelblue", ax=ax)
     ax.set_xlabel("digit")
     ax.set_ylabel("count")
     ax.set_title("How many examples of each digit")
-    figure.tight_layout()
     return figure
     # END SOLUTION
 
@@ -134,11 +134,10 @@ def plot_mean_digits(x, y):
     """
     # BEGIN SOLUTION
     means = mean_digits(x, y)
-    figure, axes = plt.subplots(1, 10, figsize=(12, 1.8))
+    figure, axes = plt.subplots(1, 10, figsize=(12, 1.8), layout="constrained")
     for digit, ax in enumerate(axes):
         ax.imshow(means[digit], cmap="gray")
         ax.set_title(str(digit))
         ax.axis("off")
-    figure.tight_layout()
     return figure
     # END SOLUTION

@@ -102,7 +102,7 @@ def plot_history(history):
     """
     # BEGIN SOLUTION
     frame = history_frame(history)
-    figure, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(10, 3.8))
+    figure, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
     for ax, metric in ((loss_ax, "loss"), (accuracy_ax, "accuracy")):
         ax.plot(frame.index, frame[metric], marker="o", label=f"training {metric}")
         ax.plot(frame.index, frame[f"val_{metric}"], marker="o", label=f"validation {metric}")
@@ -110,6 +110,5 @@ def plot_history(history):
         ax.set_ylabel(metric)
         ax.set_title(metric.capitalize())
         ax.legend()
-    figure.tight_layout()
     return figure
     # END SOLUTION

@@ -94,12 +94,11 @@ def plot_confusion(cm):
         labelled "predicted digit", y axis labelled "true digit".
     """
     # BEGIN SOLUTION
-    figure, ax = plt.subplots(figsize=(7.5, 6))
+    figure, ax = plt.subplots(figsize=(7.5, 6), layout="constrained")
     sns.heatmap(cm, annot=True, fmt="d", cmap="Blues", cbar=False, ax=ax, square=True)
     ax.set_xlabel("predicted digit")
     ax.set_ylabel("true digit")
     ax.set_title("Confusion matrix")
-    figure.tight_layout()
     return figure
     # END SOLUTION
 
