@@ -26,6 +26,8 @@ from mnist_course.course import LESSONS, CourseError, find_course_root, implemen
 from mnist_course.hints import hint_levels
 from mnist_course.outcome import OUTCOME_KEY, LearnerExit, LessonImportError, classify, short
 from mnist_course.quiet import strip_noise
+from mnist_course import quick_exit
+from mnist_course.quick_exit import pytest_sessionfinish
 
 __all__ = [
     "pytest_addoption",
@@ -33,6 +35,7 @@ __all__ = [
     "pytest_report_header",
     "pytest_runtest_makereport",
     "pytest_runtest_protocol",
+    "pytest_sessionfinish",
     "course",
     "impl_dir",
     "learner",
@@ -50,6 +53,7 @@ COURSE = pytest.StashKey[Workspace]()
 
 
 def pytest_configure(config):
+    quick_exit.install(config)
     try:
         config.stash[COURSE] = Workspace(find_course_root(config.rootpath))
     except CourseError as error:
