@@ -156,15 +156,24 @@ def test_every_page_loads_cleanly_with_all_images(site, server, browser):
 
 
 def test_search_finds_confusion(server, browser):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # installed: `browser` started
+
     page, problems = open_page(browser, server)
     page.click("input.md-search__input")  # in the header on a wide screen
     page.keyboard.type("confusion")
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=15_000)
-    hrefs = [link.get_attribute("href") for link in page.locator(".md-search-result__link").all()]
+    # The search renders its results as they come, so wait for the one we want rather than
+    # reading a list that is still being redrawn; the hrefs are read in one go to explain a miss.
+    wanted = page.locator(".md-search-result__link[href*='06-evaluate']").first
+    try:
+        wanted.wait_for(state="attached", timeout=15_000)
+    except PlaywrightTimeout:
+        hrefs = page.locator(".md-search-result__link").evaluate_all(
+            "links => links.map(link => link.getAttribute('href'))"
+        )
+        pytest.fail(f"no result links to lesson 06 after typing 'confusion': {hrefs}")
+    page.wait_for_timeout(500)  # the results panel fades in: let the screenshot show it
     page.screenshot(path=str(SCREENSHOTS / "search-confusion.png"))
     page.close()
-    assert any("06-evaluate" in (href or "") for href in hrefs), hrefs
     assert not problems, problems
 
 
