@@ -128,5 +128,7 @@ def _caption(picture) -> str:
         return f"{type(picture).__name__}, not an array of numbers"
     if array.size == 0:
         return f"empty {array.dtype} {array.shape}"
+    if np.isnan(array).all():  # nanmin would warn, and say nothing more than this
+        return f"{array.dtype} {array.shape}, all NaN"
     low, high = float(np.nanmin(array)), float(np.nanmax(array))
     return f"{array.dtype} {array.shape}, {low:.3g}..{high:.3g}"
