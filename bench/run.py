@@ -23,8 +23,8 @@ What it measures, in this order (each training alone, one after the other, seede
    for the three models trained in step 4, and predict latency for 1 and 300 images with the
    MLP and the CNN;
 7. `python3 bootstrap.py main` with the install left out: its commands (train, evaluate,
-   predict the examples, from `bootstrap.main_job`), run in a fresh copy of the repository's
-   tracked files as a newcomer runs them (target <= 2.5 min);
+   predict the examples, from `bootstrap.main_job`), run in a fresh copy of the repository
+   (`Workspace.copy_to`: what a clone of this tree holds) as a newcomer runs them (target <= 2.5 min);
 8. the reference MLP trained again (right after step 4) with seeds 1 and 2, its test accuracy and real photos read:
    the spread a seed alone makes.
 
@@ -46,6 +46,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from mnist_course import quoted_figures
+from mnist_course.quoted_figures import per_minute
+from mnist_course.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -222,11 +226,6 @@ def keras_example_recipe(limit: int | None, epochs: int = 15) -> dict:
     return {"test_accuracy": float(np.mean(predicted == y_test)), "epochs": epochs, "seconds": seconds}
 
 
-def per_minute(run: dict) -> float:
-    """Test accuracy (in %) divided by training minutes: higher is better."""
-    return 100 * run["test_accuracy"] / (run["seconds"] / 60)
-
-
 # The reference MLP again with other seeds: on 139 real photos one picture is 0.7 points, so
 # the spread across seeds says how much of a difference between two recipes is luck.
 SPREAD_SEEDS = (1, 2)
@@ -256,18 +255,6 @@ def seed_spread_rows(result: dict) -> list[tuple[str, str, str]]:
 MAIN_JOB_TARGET = 150.0  # seconds, install excluded
 
 
-def fresh_copy(scratch: Path) -> Path:
-    """The repository's tracked files (as a clone has them, with this tree's edits) in `scratch`."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-    copy = scratch / "clone"
-    for name in filter(None, listed.decode().split("\0")):
-        source, target = ROOT / name, copy / name
-        if source.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(source.read_bytes())
-    return copy
-
-
 def main_job(scratch: Path, quick: bool) -> dict:
     """Wall time of each of `bootstrap.py main`'s commands in a fresh copy, with this Python."""
     import importlib.util
@@ -275,7 +262,7 @@ def main_job(scratch: Path, quick: bool) -> dict:
     spec = importlib.util.spec_from_file_location("bootstrap", ROOT / "bootstrap.py")
     bootstrap = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bootstrap)
-    copy = fresh_copy(scratch)
+    copy = Workspace(ROOT).copy_to(scratch / "clone")  # the repository as a clone has it
     steps = []
     for command in bootstrap.main_job(sys.executable, copy):
         if quick and command[3] == "train":
@@ -487,8 +474,6 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
     (args.out / "latest.md").write_text(text)
     if args.out.resolve() == RESULTS.resolve() and not args.quick:
-        from mnist_course import quoted_figures
-
         for path in quoted_figures.sync(ROOT, result):  # the README's and the guide's figures
             print(f"bench: updated the figures quoted in {path.relative_to(ROOT)}", file=sys.stderr)
     print(json.dumps(result, indent=2) if args.json else text)

@@ -11,6 +11,8 @@ fix it, before anything on disk is changed. The pytest plugin keeps the course i
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,6 +152,28 @@ class Workspace:
             return path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise CourseError(f"lessons/{unit.filename} is not UTF-8 text.") from None
+
+    def copy_to(self, destination: Path) -> Path:
+        """Copy the course as git sees it (tracked files plus new, not-ignored ones) to `destination`.
+
+        What a clone of this working tree would hold, new files included (a lesson being added
+        is complete in the copy), `.course/` and other ignored files left out. For the course's
+        own tests and bench/run.py, which work in a copy so as never to touch this one.
+        """
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for name in filter(None, listed.split("\0")):
+            source = self.root / name
+            if source.is_file():  # a tracked file deleted in the working tree is not copied
+                target = destination / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+        return destination
 
 
 def resolve_lesson(number: str) -> Lesson:

@@ -4,36 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from mnist_course.course import LESSONS, lesson
 from mnist_course.stubs import function_source, generate_stub
+from mnist_course.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def copy_course(destination: Path) -> Path:
-    """Copy the course as git sees it (tracked files plus new, not-ignored ones) to `destination`.
-
-    New files count too, so a lesson being added in this working tree is complete in the
-    copy; in a clean clone (CI) that is exactly the tracked files.
-    """
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            target = destination / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+    """Copy the course as git sees it (`Workspace.copy_to`), with pristine stubs in lessons/."""
+    Workspace(ROOT).copy_to(destination)
     # Whatever the working tree's lessons/ holds, the learner in the copy starts from stubs.
     for number, unit in LESSONS.items():
         solution = destination / "solutions" / unit.filename
