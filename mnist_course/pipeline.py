@@ -14,6 +14,7 @@ import math
 import sys
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,7 +32,7 @@ LATEST = "LATEST"  # a text file naming the model `mnist-course train` saved las
 # The course's reference MLP, trained with lesson 04's gentle augmentation (its defaults) on
 # the warm-up + cosine schedule, 15 epochs: 99.00% / 98.93% / 98.96% on MNIST's test set with
 # seeds 0 / 1 / 2, reading 136 / 133 / 136 of the 139 real photos in bench/own_digits.py (one
-# photo is 0.7%; measured under load, not yet in bench/results). Before the schedule: 98.77%
+# photo is 0.7%; bench/results/latest.md, the "MLP, seeds" rows). Before the schedule: 98.77%
 # and 135/139 in 28 epochs. (256, 128) with dropout 0.2 stopped at 97.98%
 # without augmentation: the wider net needs the dropout.
 REFERENCE_HIDDEN_UNITS = (512, 256)
@@ -328,7 +329,6 @@ def build_and_fit(impl: Implementation, model_kind: str, train, validation, *, e
     block = augmentation_block(impl, model_kind) if augment else None
     settings = fast.settings_of(block) if block is not None else None
     learner_train = impl.function("05", "train")
-    timer = EpochTimer(epoch_seconds)
 
     def fit(replay: bool):
         keras.utils.set_random_seed(seed)  # the same initial weights with or without augmentation
@@ -339,7 +339,7 @@ def build_and_fit(impl: Implementation, model_kind: str, train, validation, *, e
         model.steps_per_execution = STEPS_PER_EXECUTION
         images, labels = (fast.batches(x_train, y_train, settings, BATCH_SIZE, seed), None) if replay \
             else (x_train, y_train)  # fmt: skip
-        with timer.watching(model):
+        with epochs_timed(model, epoch_seconds):
             history = learner_train(model, images, labels, x_val, y_val, epochs=epochs,
                                     batch_size=BATCH_SIZE, seed=seed, verbose=verbose)  # fmt: skip
         history.augmentation = settings if replay else ("in the model" if block is not None else None)
@@ -376,47 +376,35 @@ def warmup_cosine(total_steps: int, peak: float, warmup_fraction: float = 0.1):
     )  # fmt: skip
 
 
-class EpochTimer:
-    """Records each epoch's wall time through the model's own callback hooks.
+@contextmanager
+def epochs_timed(model, seconds: list | None):
+    """While it is open, each epoch `model.fit` trains appends its wall time to `seconds`.
 
-    Lesson 05's `train` chooses its callbacks, so the timer listens on the model's
-    `fit` without asking it: it wraps `model.fit` for the duration of one training.
+    Lesson 05's `train` chooses its own callbacks, so the timing callback is added without
+    asking it: `model.fit` is wrapped for the duration of one training. `seconds` None: no-op.
     """
+    if seconds is None:
+        yield
+        return
+    import keras
 
-    def __init__(self, seconds: list | None):
-        self.seconds = seconds
+    class Timing(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.started = time.perf_counter()
 
-    def watching(self, model):
-        from contextlib import contextmanager
+        def on_epoch_end(self, epoch, logs=None):
+            seconds.append(time.perf_counter() - self.started)
 
-        import keras
+    fit = model.fit
 
-        @contextmanager
-        def watch():
-            if self.seconds is None:
-                yield
-                return
-            record = self.seconds
+    def timed_fit(*args, callbacks=None, **kwargs):
+        return fit(*args, callbacks=[*(callbacks or []), Timing()], **kwargs)
 
-            class Timing(keras.callbacks.Callback):
-                def on_epoch_begin(self, epoch, logs=None):
-                    self.started = time.perf_counter()
-
-                def on_epoch_end(self, epoch, logs=None):
-                    record.append(time.perf_counter() - self.started)
-
-            fit = model.fit
-
-            def timed_fit(*args, callbacks=None, **kwargs):
-                return fit(*args, callbacks=[*(callbacks or []), Timing()], **kwargs)
-
-            model.fit = timed_fit
-            try:
-                yield
-            finally:
-                del model.fit
-
-        return watch()
+    model.fit = timed_fit
+    try:
+        yield
+    finally:
+        del model.fit
 
 
 def train_and_save(
