@@ -27,7 +27,6 @@ from mnist_course.hints import hint_levels
 from mnist_course.outcome import OUTCOME_KEY, LearnerExit, LessonImportError, classify, short
 from mnist_course.quiet import strip_noise
 from mnist_course import quick_exit
-from mnist_course.quick_exit import pytest_sessionfinish
 
 __all__ = [
     "pytest_addoption",
@@ -50,6 +49,9 @@ __all__ = [
 # to be installed from: a copy of the course, or a learner's clone using a shared install,
 # must check its own lessons/. It is found once per run and kept in pytest's stash.
 COURSE = pytest.StashKey[Workspace]()
+
+# Records the run's end for the quick exit (quick_exit.py), armed in pytest_configure.
+pytest_sessionfinish = quick_exit.pytest_sessionfinish
 
 
 def pytest_configure(config):
