@@ -71,7 +71,89 @@ def describe(array) -> str:
 
 
 def type_name(value) -> str:
+    remote = getattr(value, "type_name", None)  # what a worker returned, when grading (codec.Opaque)
+    if isinstance(remote, str) and type(value).__name__ == "Opaque":
+        return remote
     return type(value).__module__.split(".")[0] + "." + type(value).__qualname__
+
+
+# --- watching the learner's code from a check -------------------------------------------------
+# The same checks run with the lesson imported here (the learner's loop) and with it in a
+# worker process (grading, `mnist_course.grading.remote`): these helpers do either.
+
+
+def is_remote(lesson) -> bool:
+    return type(lesson).__name__ == "RemoteLesson"
+
+
+class FitRecorder:
+    """How the learner's code called `model.fit`: one dict of named arguments per call."""
+
+    def __init__(self):
+        self.calls: list[dict] = []
+
+    @property
+    def kwargs(self) -> dict | None:
+        """The arguments of the first call, or None if fit was never called."""
+        return self.calls[0] if self.calls else None
+
+
+# The names model.fit's positional arguments have, so a call reads the same however passed.
+FIT_PARAMETERS = ["x", "y", "batch_size", "epochs", "verbose", "callbacks"]
+
+
+def fit_arguments(args, kwargs) -> dict:
+    """A `model.fit` call's arguments, named; the data itself left out (it stays where it is)."""
+    named = dict(zip(FIT_PARAMETERS, args)) | kwargs
+    return {key: value for key, value in named.items() if key not in ("x", "y", "validation_data")} | {
+        "validation_data_given": named.get("validation_data") is not None}
+
+
+def watch_fit(model) -> FitRecorder:
+    """Record every `model.fit` call the learner's code makes on `model` (it still trains).
+
+    When grading, the worker records the calls and the grader's recorder receives them.
+    """
+    recorder = FitRecorder()
+    fit = model.fit
+
+    def watched(*args, **kwargs):
+        recorder.calls.append(fit_arguments(args, kwargs))
+        return fit(*args, **kwargs)
+
+    watched.recorder = recorder
+    model.fit = watched
+    return recorder
+
+
+def learner_lines(error: BaseException, lesson) -> list[tuple[int, str]]:
+    """(line number, source line) of each frame of `error` in the lesson's own file."""
+    import traceback
+    from pathlib import Path
+
+    remote = getattr(error, "learner_frames", ())  # grading: sent by the worker
+    if remote:
+        return [(frame.line, frame.text) for frame in remote]
+    here = Path(lesson.__file__).resolve()
+    return [(frame.lineno, frame.line) for frame in traceback.extract_tb(error.__traceback__)
+            if Path(frame.filename).resolve() == here]
+
+
+def record_steps(monkeypatch, lesson, names) -> list[str]:
+    """The names of the lesson's functions `names`, in the order the learner's code calls them."""
+    calls: list[str] = []
+    if is_remote(lesson):
+        monkeypatch.setattr(lesson, "_trace", (tuple(names), calls))
+        return calls
+    for name in names:
+        original = getattr(lesson, name)
+
+        def spy(*args, __name=name, __original=original, **kwargs):
+            calls.append(__name)
+            return __original(*args, **kwargs)
+
+        monkeypatch.setattr(lesson, name, spy)
+    return calls
 
 
 def expect_raises(error_type, function: str, what: str, hint: str, run):
@@ -157,3 +239,20 @@ def activation_name(layer) -> str:
 def with_channel_axis(images) -> np.ndarray:
     """(n, 28, 28) -> (n, 28, 28, 1) float32: the layout convolutions and image layers want."""
     return np.asarray(images, dtype=np.float32)[..., np.newaxis]
+
+
+def scenario(request, lesson, name: str):
+    """Put the stand-in `name` (see `mnist_course.grading.scenarios`) around the learner's code
+    for the rest of this check; returns what it observes (e.g. `keras_downloads`)."""
+    from mnist_course.grading.scenarios import SCENARIOS, Observed
+
+    observed = Observed()
+    if is_remote(lesson):
+        before = lesson._scenarios
+        lesson._scenarios = (*before, (name, observed))
+        request.addfinalizer(lambda: setattr(lesson, "_scenarios", before))
+        return observed
+    context = SCENARIOS[name](observed)
+    context.__enter__()
+    request.addfinalizer(lambda: context.__exit__(None, None, None))
+    return observed

@@ -100,15 +100,19 @@ def _archive_problem(members: list[zipfile.ZipInfo], size_on_disk: int) -> str |
     return None
 
 
-def load_model(path: Path):
-    """Load a checked `.keras` model in Keras' safe mode; ModelFileError says what is wrong."""
+def load_model(path: Path, compile: bool = False):
+    """Load a checked `.keras` model in Keras' safe mode; ModelFileError says what is wrong.
+
+    `compile=True` also restores the optimizer, loss and metrics it was saved with (still in
+    safe mode): the grader needs them to see how the learner compiled a model.
+    """
     path = Path(path)
     check_archive(path)
     import keras
     import numpy as np
 
     try:
-        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        model = keras.saving.load_model(path, compile=compile, safe_mode=True)
     except Exception as error:  # noqa: BLE001 - Keras raises many types for a bad file
         text = " ".join(str(error).split())
         if "safe_mode" in text or "arbitrary code" in text:

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from mnist_course.course import LESSONS, Lesson
+from mnist_course.safe_text import printable
 from mnist_course.stubs import STUB_PREFIX
 
 
@@ -68,7 +69,13 @@ class CheckOutcome:
         return self.kind == "stub"
 
     def body(self) -> list[str]:
-        """What happened, without the header and the pointers: the lines `progress` quotes."""
+        """What happened, without the header and the pointers: the lines `progress` quotes.
+
+        Learner text in them (an exception's message) has its control characters escaped.
+        """
+        return [printable(line) for line in self._body()]
+
+    def _body(self) -> list[str]:
         if self.kind == "stub":
             return [f"{self.function}() is not implemented yet."]
         if self.kind == "import":
@@ -92,7 +99,11 @@ class CheckOutcome:
         """The teaching message: lesson, function, what happened, what to try.
 
         `shown_folder` is the implementation folder as the learner knows it (`lessons`).
+        No control character from the learner's code reaches the terminal (`safe_text`).
         """
+        return printable(self._render(shown_folder, nudge))
+
+    def _render(self, shown_folder: str, nudge: str | None) -> str:
         unit = self.lesson
         if self.kind == "stub":
             lines = [
@@ -180,7 +191,20 @@ def classify(
         )
     if isinstance(error, LessonImportError):
         return CheckOutcome("import", unit, None, seen=str(error))
-    frames = frames_in(tb, impl, shown)
+    # When grading, the learner's code ran in a worker, which sent its frames with the error.
+    frames = tuple(getattr(error, "learner_frames", ())) or frames_in(tb, impl, shown)
+    if type(error).__name__ == "CallTimedOut":  # grading: a call ran out of time (remote.py)
+        from mnist_course.companion.runner import TimeLimit, time_limit_outcome
+
+        return time_limit_outcome(unit, TimeLimit(
+            f"{check_file.name if check_file else ''}::{error.function}", error.stuck_in or error.function,
+            error.where, error.seconds))
+    if type(error).__name__ == "WorkerFailed":
+        function = suspects[0] if suspects else None
+        return CheckOutcome(
+            "raised", unit, function, seen=str(error),
+            hint="run this lesson's checks yourself (pytest " + unit.checks + ") to see it happen.",
+        )
     function = frames[-1].function if frames else (suspects[0] if suspects else None)
     if function == "<module>":
         function = None

@@ -43,6 +43,7 @@ __all__ = [
     "small_subsets",
     "small_train",
     "small_test",
+    "drawn",
 ]
 
 # The course being checked is the one pytest runs in, not the folder this package happens
@@ -50,12 +51,22 @@ __all__ = [
 # must check its own lessons/. It is found once per run and kept in pytest's stash.
 COURSE = pytest.StashKey[Workspace]()
 
-# Records the run's end for the quick exit (quick_exit.py), armed in pytest_configure.
-pytest_sessionfinish = quick_exit.pytest_sessionfinish
+def pytest_sessionfinish(session):
+    if session.config.getoption("--isolated", default=False):
+        from mnist_course.grading.processes import end_descendants
+
+        end_descendants()  # no process the learner's code started outlives the grade
+    # Records the run's end for the quick exit (quick_exit.py), armed in pytest_configure.
+    quick_exit.pytest_sessionfinish(session)
 
 
 def pytest_configure(config):
     quick_exit.install(config)
+    if config.getoption("--isolated", default=False):
+        from mnist_course.grading.processes import become_subreaper, hide_from_workers
+
+        become_subreaper()  # a process the learner's code hides from its worker's group is ours to end
+        hide_from_workers()
     try:
         config.stash[COURSE] = Workspace(find_course_root(config.rootpath))
     except CourseError as error:
@@ -73,6 +84,16 @@ def pytest_addoption(parser):
     )
     group.addoption(
         "--impl", metavar="DIR", default=None, help="check the lesson modules in DIR instead"
+    )
+    group.addoption(
+        "--isolated",
+        action="store_true",
+        help="run the lesson code in a worker process of its own, out of the checks' reach "
+        "(how `mnist-course report` grades)",
+    )
+    group.addoption(
+        "--check-seed", metavar="N", type=int, default=None,
+        help="the seed of the inputs the checks draw for this run (default: a new one each run)",
     )
 
 
@@ -120,9 +141,50 @@ def impl_dir(request) -> Path:
 
 
 @pytest.fixture(scope="session")
-def learner(impl_dir):
-    """learner("02") -> the lesson 02 module being checked."""
-    return lambda number: _load(impl_dir, number)
+def learner(request, impl_dir):
+    """learner("02") -> the lesson 02 module being checked.
+
+    With `--isolated` (grading), a stand-in whose functions run in a worker process of
+    their own (`mnist_course.grading.remote`); the checks use both the same way.
+    """
+    if not request.config.getoption("--isolated"):
+        return lambda number: _load(impl_dir, number)
+    from mnist_course.grading.remote import RemoteLesson, SeedsSet
+
+    SeedsSet.watch()  # the check modules have imported Keras by now, if any lesson uses it
+    shown = relative(impl_dir, course_of(request.config).root)
+    lessons = {}
+
+    def remote(number):
+        if number not in lessons:
+            lessons[number] = RemoteLesson(impl_dir / lesson(number).filename, shown)
+        return lessons[number]
+
+    yield remote
+    for stand_in in lessons.values():
+        stand_in._worker.close()
+
+
+CHECK_SEED = pytest.StashKey[int]()
+
+
+def check_seed(config) -> int:
+    """This run's seed for the inputs checks draw (`--check-seed`, else a fresh one)."""
+    if CHECK_SEED not in config.stash:
+        chosen = config.getoption("--check-seed")
+        config.stash[CHECK_SEED] = chosen if chosen is not None else int.from_bytes(os.urandom(3), "big")
+    return config.stash[CHECK_SEED]
+
+
+@pytest.fixture
+def drawn(request):
+    """A random generator for inputs drawn afresh each run (a constant cannot pass them).
+
+    Seeded from the run's `--check-seed` and the check's name, so a failure can be replayed
+    with the seed the header (or the grade report) shows.
+    """
+    name = request.node.nodeid.encode()
+    return np.random.default_rng([check_seed(request.config), int.from_bytes(name[-8:].ljust(8, b"\0"), "big")])
 
 
 @pytest.fixture(scope="session")
@@ -329,4 +391,8 @@ def pytest_report_header(config):
 
     path, source = chosen_file(course_of(config).root)
     data = f"{path}" + ("" if source == "MNIST_PATH" else f" ({source})") if path else source
-    return [f"mnist-course: checking {impl}", f"mnist-course: MNIST from {data}"]
+    lines = [f"mnist-course: checking {impl}", f"mnist-course: MNIST from {data}",
+             f"mnist-course: check seed {check_seed(config)} (--check-seed {check_seed(config)} repeats this run)"]
+    if config.getoption("--isolated"):
+        lines.append("mnist-course: lesson code runs in worker processes (--isolated)")
+    return lines

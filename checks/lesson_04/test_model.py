@@ -149,7 +149,8 @@ def test_model_uses_the_augmentation(lesson):
         [keras.layers.Reshape((28, 28, 1)), keras.layers.RandomTranslation(0.1, 0.1)], name="probe"
     )
     model = built(lesson, hidden_units=(16,), augmentation=probe)
-    where = [type(layer).__name__ if layer is not probe else "probe" for layer in model.layers]
+    # Known by its name: when grading, the model comes back from another process.
+    where = [type(layer).__name__ if layer.name != "probe" else "probe" for layer in model.layers]
     expect(
         "probe" in where and "Flatten" in where and where.index("probe") < where.index("Flatten"),
         "build_model",

@@ -12,7 +12,6 @@ function returned, side by side, under .course/failures/lesson_07/ and prints th
 """
 
 import hashlib
-import traceback
 import zipfile
 from pathlib import Path
 
@@ -29,7 +28,9 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from mnist_course import digit_tools
-from mnist_course.checking import CheckFailure, call, describe, expect, expect_raises, type_name
+from mnist_course.checking import (
+    CheckFailure, call, describe, expect, expect_raises, learner_lines, record_steps, type_name,
+)
 from mnist_course.failure_pictures import failure_picture_path, save_failure_picture
 from mnist_course.photos import Conditions, drawn_mask, mnist_mask, photograph, random_conditions
 from mnist_course.pytest_plugin import save_npz_atomically
@@ -140,9 +141,8 @@ def call_step(lesson, function, *args, opencv_hint, picture=None):
     except cv2.error as error:
         said = " ".join(line.strip("> ").strip() for line in str(error).splitlines()[1:] if line.strip())
         said = said or str(error).splitlines()[0]
-        lines = [frame for frame in traceback.extract_tb(error.__traceback__)
-                 if Path(frame.filename).resolve() == Path(lesson.__file__).resolve()]
-        where = f" at line {lines[-1].lineno}: {lines[-1].line}" if lines else ""
+        lines = learner_lines(error, lesson)
+        where = f" at line {lines[-1][0]}: {lines[-1][1]}" if lines else ""
         raise CheckFailure(function, "no OpenCV error", f"cv2.error{where} ({said[:160]})", opencv_hint,
                            str(picture()) if picture else None) from None
 
@@ -707,23 +707,16 @@ def table_edge_photo():
 
 
 def test_preprocess_digit_chains_every_step(lesson, monkeypatch):
-    calls = []
     for name in STEPS:
-        original = getattr(lesson, name, None)
         expect(
-            original is not None,
+            callable(getattr(lesson, name, None)),
             "preprocess_digit",
             f"the lesson file to have {name}()",
             f"no {name} in the lesson file",
             f"keep the line that imports {name} from mnist_course.digit_tools"
             if name in COURSE_CODE else f"write {name}() above preprocess_digit",
         )
-
-        def spy(*args, __name=name, __original=original, **kwargs):
-            calls.append(__name)
-            return __original(*args, **kwargs)
-
-        monkeypatch.setattr(lesson, name, spy)
+    calls = record_steps(monkeypatch, lesson, STEPS)
     grey = table_edge_photo()
     stages = {}
     image = np.asarray(call("preprocess_digit", lesson.preprocess_digit, grey, stages=stages))

@@ -147,7 +147,9 @@ def test_cnn_has_the_documented_size(lesson):
 def test_cnn_uses_the_augmentation(lesson):
     probe = keras.Sequential([keras.layers.RandomTranslation(0.1, 0.1)], name="probe")
     model = built(lesson, augmentation=probe)
-    inside = [layer for layer in model.layers if layer is probe or layer in probe.layers]
+    # Known by name: when grading, the model comes back from another process.
+    names = {"probe"} | {layer.name for layer in probe.layers}
+    inside = [layer for layer in model.layers if layer.name in names]
     expect(
         bool(inside) and type(model.layers[0]).__name__ != "Conv2D",
         "build_cnn",

@@ -1,0 +1,121 @@
+"""The worker's limits, and the end of every process the learner's code started.
+
+A worker runs in a session of its own (so one signal reaches its whole process group) with
+limits on memory, CPU time, file size and core dumps, and inherits only the environment it
+needs. A learner's code can still start a process that leaves the group (`setsid`, a
+double fork): the grader and `mnist-course report` therefore become *child subreapers*
+(Linux), so such orphans are re-parented to them instead of to init, and `end_descendants`
+finds and kills every one of them when the grade is done.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+from pathlib import Path
+
+MEMORY_LIMIT = 12 * 2**30  # address space: TensorFlow maps a few GB; a runaway array stops here
+CPU_SECONDS = 900
+FILE_SIZE = 1 * 2**30
+# What a worker keeps of the grader's environment: enough for Python, NumPy, TensorFlow and
+# the lesson (MNIST_PATH is set per call by the grader, as a check sets it).
+KEPT_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV", "PYTHONPATH",
+                    "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "KERAS_BACKEND", "SYSTEMROOT")
+PR_SET_CHILD_SUBREAPER = 36
+PR_SET_DUMPABLE = 4
+
+
+def worker_environment(extra: dict[str, str]) -> dict[str, str]:
+    env = {name: os.environ[name] for name in KEPT_ENVIRONMENT if name in os.environ}
+    env.update(PYTHONDONTWRITEBYTECODE="1", TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg",
+               PYTHONUNBUFFERED="1")
+    env.update(extra)
+    return env
+
+
+def limit_worker() -> None:
+    """Run in the worker between fork and exec (POSIX only)."""
+    import resource
+
+    for name, value in (("RLIMIT_AS", MEMORY_LIMIT), ("RLIMIT_CPU", CPU_SECONDS),
+                        ("RLIMIT_FSIZE", FILE_SIZE), ("RLIMIT_CORE", 0)):
+        limit = getattr(resource, name, None)
+        if limit is None:
+            continue
+        try:
+            soft, hard = resource.getrlimit(limit)
+            wanted = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            resource.setrlimit(limit, (wanted, hard))
+        except (ValueError, OSError):
+            pass
+
+
+def _prctl(option: int, value: int) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(option, value, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def become_subreaper() -> bool:
+    """Orphaned descendants become our children, so none escapes `end_descendants`."""
+    return _prctl(PR_SET_CHILD_SUBREAPER, 1)
+
+
+def hide_from_workers() -> None:
+    """Make this process undumpable: a worker of the same user cannot open its /proc files
+    (its pipes and its memory) to write a grade of its own."""
+    _prctl(PR_SET_DUMPABLE, 0)
+
+
+def descendants(pid: int | None = None) -> list[int]:
+    """Every living descendant of `pid` (default: this process), read from /proc."""
+    root = os.getpid() if pid is None else pid
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The name in parentheses may hold spaces or parentheses: split after the last ")".
+        fields = stat[stat.rfind(")") + 2:].split()
+        if len(fields) > 1 and fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, queue = [], [root]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def end_descendants(pid: int | None = None, rounds: int = 5) -> None:
+    """Kill every descendant (a process may fork while we look: a few rounds), then reap."""
+    for _ in range(rounds):
+        found = descendants(pid)
+        if not found:
+            break
+        for child in found:
+            try:
+                os.kill(child, signal.SIGKILL)
+            except OSError:
+                pass
+        _reap()
+    _reap()
+
+
+def _reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return

@@ -1,0 +1,468 @@
+"""The grader's side: a lesson module whose functions run in a worker process.
+
+`RemoteLesson` stands where the checks expect the learner's module: `lesson.normalize(x)`
+sends `x` to the worker, which calls the learner's function and sends back what it returned
+and what it changed in its arguments. The check then compares, here, in a process the
+learner's code never ran in. What comes back is data (`codec`), so a worker can lie only
+about its own answers, which the checks judge like any other answer.
+
+A call that does not return within its time limit, a worker that crashes or exits, or a
+reply that is not a value, fails that check with one line that says why; the next call gets
+a fresh worker. An import that fails fails every check of the lesson, once, as in the
+learner's loop.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import weakref
+from pathlib import Path
+
+from mnist_course.grading import channel
+from mnist_course.grading.codec import CodecError, Decoder, Encoder, is_keras
+from mnist_course.grading.processes import limit_worker, worker_environment
+from mnist_course.grading.state import state_digest
+from mnist_course.grading.worker import DUMP_ENV, FDS_ENV
+from mnist_course.outcome import LearnerExit, LessonImportError
+
+START_LIMIT = 120.0  # seconds for the worker to import the lesson (TensorFlow included)
+CALL_LIMIT = 120.0  # seconds per call, unless the runner set the lesson's limit
+WATCHED_ENVIRONMENT = ("MNIST_PATH",)  # checks set these around a call (monkeypatch.setenv)
+
+
+class RemoteError(Exception):
+    """Base of the exceptions rebuilt from a worker's report."""
+
+    learner_frames: tuple = ()
+
+
+class WorkerFailed(Exception):
+    """The worker could not answer: it crashed, it was stopped, or its reply was not data."""
+
+    learner_frames: tuple = ()
+
+
+class CallTimedOut(Exception):
+    """A learner function did not return within the call's time limit."""
+
+    def __init__(self, function: str, seconds: float, where: str, stuck_in: str | None):
+        super().__init__(f"{function}() was still running after {seconds:.0f} s")
+        self.function, self.seconds, self.where, self.stuck_in = function, seconds, where, stuck_in
+
+
+# Library exceptions the checks catch by type; rebuilt as themselves when their library is
+# already loaded here. Any other exception is rebuilt as a subclass of its nearest builtin.
+LIBRARY_ERRORS = {("cv2", "error"): ("cv2", "error")}
+
+
+class SeedsSet:
+    """The seed a check last gave `keras.utils.set_random_seed`, for the worker to use too.
+
+    In the learner's loop a check that seeds Keras and then asks the learner's code to build
+    a model gets the same starting weights every time; when grading, the model is built in
+    the worker, so the worker seeds itself with the same number before the next call.
+    """
+
+    pending: int | None = None
+    watched = False
+
+    @classmethod
+    def watch(cls) -> None:
+        if cls.watched or "keras" not in sys.modules:
+            return
+        keras = sys.modules["keras"]
+        original = keras.utils.set_random_seed
+
+        def set_random_seed(seed):
+            cls.pending = int(seed)
+            return original(seed)
+
+        keras.utils.set_random_seed = set_random_seed
+        cls.watched = True
+
+    @classmethod
+    def take(cls) -> int | None:
+        seed, cls.pending = cls.pending, None
+        return seed
+
+
+def rebuilt_error(info: dict, shown: str) -> BaseException:
+    from mnist_course.outcome import Frame
+
+    frames = tuple(
+        Frame(f"{shown}/{frame.get('file', '?')}", int(frame.get("line") or 0), str(frame.get("function", "?")),
+              str(frame.get("text", ""))[:300])
+        for frame in info.get("frames", [])[-20:]
+    )
+    message = str(info.get("message", ""))
+    if info.get("is_exit"):
+        error: BaseException = LearnerExit(info.get("exit"))
+        error.learner_frames = frames
+        return error
+    name = str(info.get("type", "Exception"))[:100]
+    module = str(info.get("module", ""))
+    kind = None
+    if module == "builtins" and isinstance(getattr(builtins, name, None), type):
+        candidate = getattr(builtins, name)
+        if issubclass(candidate, Exception):
+            kind = candidate
+    library = LIBRARY_ERRORS.get((module.split(".")[0], name))
+    if kind is None and library and library[0] in sys.modules:
+        kind = getattr(sys.modules[library[0]], library[1], None)
+    if kind is None:
+        base = next((getattr(builtins, b) for b in info.get("bases", [])
+                     if isinstance(getattr(builtins, b, None), type) and issubclass(getattr(builtins, b), Exception)),
+                    Exception)
+        kind = type(name, (base, RemoteError), {"__module__": module or "learner"})
+    error = kind.__new__(kind)
+    BaseException.__init__(error, message)
+    error.learner_frames = frames
+    return error
+
+
+class Worker:
+    """One worker process for one lesson file, started on first use."""
+
+    def __init__(self, lesson_path: Path):
+        self.lesson_path = lesson_path
+        self.process: subprocess.Popen | None = None
+        self.import_error: LessonImportError | None = None
+        self.scratch = tempfile.TemporaryDirectory(prefix="mnist-course-worker-")
+        self.dump = Path(self.scratch.name) / "stacks.txt"
+        self.models: dict[int, tuple] = {}  # id(model) -> (weakref, handle, digest) sent to this worker
+        self.next_handle = 0
+
+    def start(self) -> None:
+        if self.import_error is not None:
+            raise self.import_error
+        if self.process is not None and self.process.poll() is None:
+            return
+        self.models.clear()
+        to_worker_r, to_worker_w = os.pipe()
+        from_worker_r, from_worker_w = os.pipe()
+        env = worker_environment({FDS_ENV: f"{to_worker_r},{from_worker_w}", DUMP_ENV: str(self.dump)})
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "mnist_course.grading.worker", str(self.lesson_path)],
+                cwd=self.scratch.name, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, pass_fds=(to_worker_r, from_worker_w),
+                start_new_session=True, preexec_fn=limit_worker if os.name == "posix" else None,
+            )
+        finally:
+            os.close(to_worker_r)
+            os.close(from_worker_w)
+        self.to_worker, self.from_worker = to_worker_w, from_worker_r
+        try:
+            header, _ = channel.receive(self.from_worker, time.monotonic() + START_LIMIT)
+        except channel.ChannelTimeout:
+            self.stop()
+            self.import_error = LessonImportError(
+                f"importing {self.lesson_path.name} took more than {START_LIMIT:.0f} s: is there a "
+                "loop or a long computation at the top level of the file? Put it inside a function.")
+            raise self.import_error from None
+        except channel.ChannelClosed:
+            status = self.stop()
+            self.import_error = LessonImportError(
+                f"importing {self.lesson_path.name} {ended_words(status)}: a lesson file only defines "
+                "functions. Remove the code that runs when the file is imported.")
+            raise self.import_error from None
+        if "import_error" in header:
+            self.stop()
+            self.import_error = import_error(self.lesson_path, header["import_error"])
+            raise self.import_error
+
+    def stop(self) -> int | None:
+        """End the worker and its process group; its exit status (negative: a signal)."""
+        process, self.process = self.process, None
+        for fd_name in ("to_worker", "from_worker"):
+            fd = getattr(self, fd_name, None)
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+                setattr(self, fd_name, None)
+        if process is None:
+            return None
+        if process.poll() is None:
+            time.sleep(0.05)  # a worker that is exiting on its own says how
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (OSError, AttributeError):
+                process.kill()
+        return process.wait()
+
+    def close(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            try:
+                channel.send(self.to_worker, {"op": "bye"})
+            except (channel.ChannelClosed, OSError):
+                pass
+        self.stop()
+        self.scratch.cleanup()
+
+    def request(self, header: dict, blobs: list[bytes], limit: float, function: str):
+        self.start()
+        try:
+            channel.send(self.to_worker, header, blobs)
+            return channel.receive(self.from_worker, time.monotonic() + limit)
+        except channel.ChannelTimeout:
+            where, stuck_in = self.stacks()
+            self.stop()
+            raise CallTimedOut(function, limit, where, stuck_in) from None
+        except channel.ChannelClosed:
+            status = self.stop()
+            if status is not None and status >= 0:
+                error = LearnerExit(status)
+                error.args = (f"the worker ended with exit status {status} (os._exit or a crash)",)
+                raise error from None
+            raise WorkerFailed(f"running {function}(), your code {ended_words(status)}") from None
+
+    def stacks(self) -> tuple[str, str | None]:
+        """Where the learner's code was when time ran out (asked of faulthandler in the worker)."""
+        if self.process is None:
+            return "", None
+        try:
+            self.process.send_signal(signal.SIGUSR1)
+        except (OSError, ValueError):
+            return "", None
+        time.sleep(0.5)
+        try:
+            dump = self.dump.read_text(errors="replace")
+        except OSError:
+            return "", None
+        from mnist_course.companion.runner import FRAME
+
+        for line in dump.splitlines():  # most recent call first
+            match = FRAME.match(line)
+            if match and Path(match["file"]).name == self.lesson_path.name:
+                return f"{self.lesson_path.parent.name}/{self.lesson_path.name}:{match['line']}", match["name"]
+        return "", None
+
+
+def ended_words(status: int | None) -> str:
+    if status is None:
+        return "ended the Python process"
+    if status < 0:
+        try:
+            name = signal.Signals(-status).name
+        except ValueError:
+            name = f"signal {-status}"
+        return f"crashed the Python process ({name})"
+    return f"ended the Python process (exit status {status})"
+
+
+def import_error(path: Path, info: dict) -> LessonImportError:
+    if info.get("kind") == "syntax":
+        return LessonImportError(f"{path.name} line {info.get('line')} has a syntax error: {info.get('message')}\n"
+                                 f"    {info.get('text', '')}")
+    if info.get("is_exit"):
+        return LessonImportError(
+            f"importing {path.name} ended the program (SystemExit): a lesson file only defines functions. "
+            "Remove the exit call, or put code you want to try by hand under `if __name__ == \"__main__\":`.")
+    from mnist_course.outcome import short
+
+    return LessonImportError(f"importing {path.name} raised {info.get('type')}: {short(info.get('message', ''), 300)}")
+
+
+class GraderEncoder(Encoder):
+    """Arguments for the worker: a model it already has goes by its handle."""
+
+    def __init__(self, worker: Worker):
+        super().__init__()
+        self.worker = worker
+        self.sent: list = []  # models in this request, with their handles
+
+    def model(self, model) -> dict:
+        from mnist_course.grading.codec import model_bytes
+
+        known = self.worker.models.get(id(model))
+        digest = state_digest(model)
+        if known is not None and known[0]() is model and known[2] == digest:
+            return {"$": "model", "h": known[1]}
+        handle = self.worker.next_handle
+        self.worker.next_handle += 1
+        self.worker.models[id(model)] = (weakref.ref(model), handle, digest)
+        return {"$": "model", "h": handle, "b": self.blob(model_bytes(model))}
+
+
+class ReplyDecoder(Decoder):
+    def __init__(self, blobs, arguments: list):
+        super().__init__(blobs)
+        self.arguments = arguments
+
+    def special(self, node, depth):
+        if node.get("$") == "arg":
+            index = node.get("i")
+            if isinstance(index, int) and 0 <= index < len(self.arguments):
+                return self.arguments[index]
+        return super().special(node, depth)
+
+
+class RemoteFunction:
+    def __init__(self, lesson: "RemoteLesson", name: str):
+        self.lesson, self.__name__ = lesson, name
+
+    def __call__(self, *args, **kwargs):
+        return self.lesson._call(self.__name__, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<your {self.__name__}() in {self.lesson.__file__}>"
+
+
+class RemoteLesson:
+    """The learner's lesson module, as the checks see it when grading."""
+
+    def __init__(self, path: Path, shown: str = "lessons"):
+        self.__dict__.update(
+            __file__=str(path), __name__=path.stem, _shown=shown, _worker=Worker(path),
+            _trace=None, _scenarios=(), _known={},
+        )
+
+    def __setattr__(self, name, value):
+        if not name.startswith("_"):
+            raise AttributeError(
+                f"a check cannot replace {name} in the learner's lesson while grading "
+                "(use mnist_course.checking.record_steps)")
+        self.__dict__[name] = value
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        known = self._known.get(name)
+        if known is None:
+            header, blobs = self._worker.request({"op": "getattr", "name": name}, [], CALL_LIMIT, name)
+            if header.get("missing"):
+                known = ("missing", None)
+            elif header.get("callable"):
+                known = ("function", RemoteFunction(self, name))
+            else:
+                known = ("value", self._decode(header.get("value"), blobs, []))
+            self._known[name] = known
+        if known[0] == "missing":
+            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+        return known[1]
+
+    def _decode(self, node, blobs, arguments):
+        try:
+            return ReplyDecoder(blobs, arguments).decode(node)
+        except CodecError as error:
+            raise WorkerFailed(f"what your code returned could not be read back: {error}") from None
+
+    def _call(self, name: str, args: tuple, kwargs: dict):
+        worker = self._worker
+        worker.start()
+        SeedsSet.watch()
+        everything = list(args) + list(kwargs.values())
+        encoder = GraderEncoder(worker)
+        try:
+            request = {
+                "op": "call", "name": name,
+                "args": [encoder.encode(arg) for arg in args],
+                "kwargs": {key: encoder.encode(value) for key, value in kwargs.items()},
+                "env": {key: os.environ.get(key) for key in WATCHED_ENVIRONMENT},
+                "scenarios": [name for name, _ in self._scenarios],
+                "trace": list(self._trace[0]) if self._trace else [],
+                "watch_fit": [i for i, value in enumerate(everything) if _fit_recorder(value) is not None],
+                "seed": SeedsSet.take(),
+            }
+        except CodecError as error:
+            raise WorkerFailed(f"the check could not send its input to {name}(): {error}") from None
+        limit = float(os.environ.get("MNIST_COURSE_LESSON_LIMIT") or CALL_LIMIT)
+        header, blobs = worker.request(request, encoder.blobs, limit, name)
+        self._apply_after(header, blobs, everything, worker)
+        _show("stdout", header.get("stdout"))
+        _show("stderr", header.get("stderr"))
+        if self._trace:
+            self._trace[1].extend(str(step) for step in header.get("trace", [])[:10_000])
+        for index, calls in (header.get("fit_calls") or {}).items():
+            recorder = _fit_recorder(everything[int(index)])
+            if recorder is not None:
+                recorder.calls.extend(self._decode(call, blobs, everything) for call in calls)
+        for _, observed in self._scenarios:
+            observed.keras_downloads.extend([1] * min(int(header.get("keras_downloads") or 0), 1000))
+        if "error" in header:
+            error = header["error"]
+            if error.get("ours"):
+                raise WorkerFailed(f"running {name}(): {error.get('message')}")
+            raise rebuilt_error(error, self._shown)
+        return self._decode(header.get("value"), blobs, everything)
+
+    def _apply_after(self, header, blobs, everything, worker) -> None:
+        """Make the grader's arguments what the call left them (compiled, trained, filled)."""
+        import numpy as np
+
+        decoder = ReplyDecoder(blobs, everything)
+        for index, change in (header.get("after") or {}).items():
+            target = everything[int(index)]
+            try:
+                if "model" in change and is_keras(target, "model"):
+                    apply_model_state(target, change["model"], decoder)
+                    known = worker.models.get(id(target))
+                    if known is not None:
+                        worker.models[id(target)] = (known[0], known[1], state_digest(target))
+                    continue
+                value = decoder.decode(change.get("value"))
+                if isinstance(target, np.ndarray) and isinstance(value, np.ndarray):
+                    if value.shape != target.shape:
+                        target.shape = value.shape
+                    if value.dtype == target.dtype:
+                        np.copyto(target, value)
+                elif isinstance(target, dict) and isinstance(value, dict):
+                    target.clear()
+                    target.update(value)
+                elif isinstance(target, list) and isinstance(value, list):
+                    target[:] = value
+            except (CodecError, AttributeError, ValueError, TypeError) as error:
+                raise WorkerFailed(f"what your code changed in its input could not be read back: {error}") from None
+
+
+def apply_model_state(model, state: dict, decoder: Decoder) -> None:
+    import keras
+
+    from mnist_course.grading.state import compile_config
+
+    config = state.get("compile")
+    # Compiling again would reset the optimizer: only when the learner's code compiled it anew.
+    if config is not None and config != json.dumps(compile_config(model), default=str, sort_keys=True):
+        settings = json.loads(config)
+        if settings.get("unserialisable"):
+            raise ValueError("the model was compiled with something that cannot be saved")
+        with keras.saving.custom_object_scope({}):
+            model.compile_from_config(settings)
+    values = [decoder.array(node) for node in state["variables"]]
+    if len(values) != len(model.variables):
+        raise ValueError("the model's layers changed")
+    for variable, value in zip(model.variables, values):
+        variable.assign(value)
+    optimizer_values = state.get("optimizer")
+    if optimizer_values is not None and getattr(model, "optimizer", None) is not None:
+        if not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        values = [decoder.array(node) for node in optimizer_values]
+        if len(values) == len(model.optimizer.variables):
+            for variable, value in zip(model.optimizer.variables, values):
+                variable.assign(value)
+
+
+def _fit_recorder(value):
+    from mnist_course.checking import FitRecorder
+
+    fit = getattr(value, "__dict__", {}).get("fit") if is_keras(value, "model") else None
+    return getattr(fit, "recorder", None) if fit is not None and isinstance(getattr(fit, "recorder", None), FitRecorder) else None
+
+
+def _show(stream: str, text) -> None:
+    """What the learner's code printed, with control characters made visible."""
+    if text:
+        from mnist_course.safe_text import printable
+
+        getattr(sys, stream).write(printable(str(text), keep_newlines=True))
