@@ -262,11 +262,17 @@ def report(
         bool, typer.Option("--json", help="Print JSON (schema: mnist_course/companion/report.schema.json).")
     ] = False,
     time_limit: TimeLimitOption = 120,
+    lessons: Annotated[
+        Optional[Path], typer.Option("--lessons", metavar="DIR", help="Grade the lesson files in DIR (default: lessons/).")
+    ] = None,
+    check_seed: Annotated[
+        Optional[int], typer.Option("--check-seed", min=0, help="Repeat a grade: the seed its report names.")
+    ] = None,
 ):
-    """Every lesson's check results and points, for instructors and graders."""
+    """Grade lesson files with this course's checks, their code isolated: points for instructors."""
     from mnist_course.companion.report import show_report
 
-    show_report(as_json=json, limit=time_limit)
+    show_report(as_json=json, limit=time_limit, lessons=lessons, seed=check_seed)
 
 
 @app.command()

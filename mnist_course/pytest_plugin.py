@@ -35,6 +35,7 @@ __all__ = [
     "pytest_runtest_makereport",
     "pytest_runtest_protocol",
     "pytest_sessionfinish",
+    "pytest_collection_modifyitems",
     "course",
     "impl_dir",
     "learner",
@@ -54,7 +55,12 @@ COURSE = pytest.StashKey[Workspace]()
 def pytest_sessionfinish(session):
     if session.config.getoption("--isolated", default=False):
         from mnist_course.grading.processes import end_descendants
+        from mnist_course.grading.remote import Zygote
 
+        for stand_in in session.config.stash.get(REMOTES, {}).values():
+            stand_in._worker.close()
+        if Zygote.instance is not None:
+            Zygote.instance.close()
         end_descendants()  # no process the learner's code started outlives the grade
     # Records the run's end for the quick exit (quick_exit.py), armed in pytest_configure.
     quick_exit.pytest_sessionfinish(session)
@@ -65,8 +71,13 @@ def pytest_configure(config):
     if config.getoption("--isolated", default=False):
         from mnist_course.grading.processes import become_subreaper, hide_from_workers
 
+        from mnist_course.grading.remote import Zygote
+
         become_subreaper()  # a process the learner's code hides from its worker's group is ours to end
         hide_from_workers()
+        # The zygote imports TensorFlow on the other core while this process collects the checks.
+        named = {part[7:9] for arg in config.args for part in Path(arg).parts if part.startswith("lesson_")}
+        Zygote.prepare(heavy=not named or any(number >= "04" for number in named))
     try:
         config.stash[COURSE] = Workspace(find_course_root(config.rootpath))
     except CourseError as error:
@@ -149,20 +160,37 @@ def learner(request, impl_dir):
     """
     if not request.config.getoption("--isolated"):
         return lambda number: _load(impl_dir, number)
-    from mnist_course.grading.remote import RemoteLesson, SeedsSet
+    from mnist_course.grading.remote import SeedsSet
 
     SeedsSet.watch()  # the check modules have imported Keras by now, if any lesson uses it
-    shown = relative(impl_dir, course_of(request.config).root)
-    lessons = {}
+    return lambda number: remote_lesson(request.config, number)
 
-    def remote(number):
-        if number not in lessons:
-            lessons[number] = RemoteLesson(impl_dir / lesson(number).filename, shown)
-        return lessons[number]
 
-    yield remote
-    for stand_in in lessons.values():
-        stand_in._worker.close()
+REMOTES = pytest.StashKey[dict]()
+
+
+def remote_lesson(config, number: str):
+    """The stand-in for lesson `number` when grading: one worker process per lesson."""
+    from mnist_course.grading.remote import RemoteLesson
+
+    remotes = config.stash.setdefault(REMOTES, {})
+    if number not in remotes:
+        impl = implementation_dir(config)
+        remotes[number] = RemoteLesson(impl / lesson(number).filename, relative(impl, course_of(config).root))
+    return remotes[number]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    """When grading, start the workers now: they import their lessons while the checks start."""
+    if not config.getoption("--isolated", default=False):
+        return
+    from mnist_course.grading.remote import Zygote
+
+    numbers = sorted({unit.number for unit in map(_lesson_of, items) if unit is not None})
+    Zygote.prepare(heavy=any(number >= "04" for number in numbers))  # if configure could not
+    for number in numbers:
+        remote_lesson(config, number)._worker.launch()
 
 
 CHECK_SEED = pytest.StashKey[int]()

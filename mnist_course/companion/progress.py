@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,7 +19,7 @@ from rich.text import Text
 
 from mnist_course import data
 from mnist_course.companion import terminal
-from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, LessonResults, run_checks
+from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, Grading, LessonResults, run_checks
 from mnist_course.workspace import Workspace
 from mnist_course.course import LESSONS
 
@@ -55,7 +56,7 @@ def first_line(text: str) -> str:
     return lines[0] if lines else ""
 
 
-def summarise(workspace: Workspace, results: LessonResults) -> LessonProgress:
+def summarise(workspace: Workspace, results: LessonResults, impl: Path | None = None) -> LessonProgress:
     unit = results.lesson
     functions = workspace.functions(unit)
     check_command = f"pytest {unit.checks}"
@@ -69,7 +70,7 @@ def summarise(workspace: Workspace, results: LessonResults) -> LessonProgress:
             unit.number, unit.title, results.passed, results.total, DONE, None, "", check_command
         )
     first = results.first_failure(functions)
-    untouched = _is_fresh_stub(workspace, unit) or (
+    untouched = _is_fresh_stub(workspace, unit, impl) or (
         results.passed == 0 and all(result.stub for result in results.failures)
     )
     return LessonProgress(
@@ -85,8 +86,8 @@ def summarise(workspace: Workspace, results: LessonResults) -> LessonProgress:
     )
 
 
-def _is_fresh_stub(workspace: Workspace, unit) -> bool:
-    path = workspace.learner_file(unit)
+def _is_fresh_stub(workspace: Workspace, unit, impl: Path | None = None) -> bool:
+    path = impl / unit.filename if impl is not None else workspace.learner_file(unit)
     try:
         return path.read_text(encoding="utf-8") == workspace.stub_text(unit)
     except (OSError, UnicodeDecodeError):
@@ -94,12 +95,14 @@ def _is_fresh_stub(workspace: Workspace, unit) -> bool:
 
 
 def measure(
-    workspace: Workspace, console: Console, limit: float | None = DEFAULT_LIMIT
+    workspace: Workspace, console: Console, limit: float | None = DEFAULT_LIMIT,
+    impl: Path | None = None, grading: Grading | None = None,
 ) -> tuple[list[LessonProgress], CheckRun]:
     """Run every lesson's checks with a progress bar on `console`; summarise each lesson.
 
     `limit`: seconds each lesson's checks may take (see `runner`). Ctrl-C stops the checks
-    and raises KeyboardInterrupt once the child is gone.
+    and raises KeyboardInterrupt once the child is gone. `impl` and `grading`: the lesson
+    files to check instead of lessons/, and how (see `runner.run_checks`).
     """
     lessons = list(LESSONS.values())
     for unit in lessons:  # every "missing" error before the (slow) run starts
@@ -122,8 +125,9 @@ def measure(
         def advanced(result) -> None:
             bar.update(task, advance=1, description=f"Lesson {result.lesson}")
 
-        run = run_checks(workspace, lessons, on_collected=collected, on_result=advanced, limit=limit)
-    return [summarise(workspace, run.lessons[unit.number]) for unit in lessons], run
+        run = run_checks(workspace, lessons, on_collected=collected, on_result=advanced, limit=limit,
+                         impl=impl, grading=grading)
+    return [summarise(workspace, run.lessons[unit.number], impl) for unit in lessons], run
 
 
 def render(rows: list[LessonProgress], seconds: float, console: Console) -> None:

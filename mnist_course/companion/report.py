@@ -1,20 +1,26 @@
-"""`mnist-course report [--json]`: every lesson's check results, for an instructor or a grader.
+"""`mnist-course report [--json] [--lessons DIR]`: grade a submission, for an instructor.
 
-The same run as `mnist-course progress` (one child pytest for every lesson, each lesson
-under its time limit; see `runner`), told in full: every check's outcome, each learner
-function's failures with the first teaching message, and points per lesson. A lesson
-earns its points when all its checks pass, as the GitHub Classroom workflow
-(`.github/workflows/classroom.yml`) scores it from `pytest checks/lesson_NN`'s exit code.
+Grading is isolated (see `mnist_course.grading`): every lesson's code runs in a worker
+process of its own while this course's own checks, conftest, configuration and plugins
+judge what it returns. Nothing from the graded folder but its lesson files is read: a
+submission's `checks/`, `conftest.py` or `pyproject.toml` change nothing. The checks' inputs
+are drawn from a seed, recorded in the report with a digest of the checks that graded it and
+the course version, so a grade can be reproduced (`--check-seed`). A lesson earns its points
+when all its checks pass. No process the learner's code started outlives the report.
 
 `--json` prints a document that `report.schema.json` (beside this file) describes; its
-`version` changes whenever a field changes meaning or goes away.
+`version` changes whenever a field changes meaning or goes away. The engines that consume it
+(Classroom 50, GitHub Actions, JupyterHub) are in `mnist_course.grading.engines`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
 from importlib import resources
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -22,14 +28,14 @@ from rich.table import Table
 from mnist_course import __version__
 from mnist_course.companion import terminal
 from mnist_course.companion.progress import LessonProgress, first_line, interrupted, measure
-from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, LessonResults
+from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, Grading, LessonResults
 from mnist_course.workspace import Workspace
-from mnist_course.course import LESSONS
+from mnist_course.course import LESSONS, CourseError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_FILE = "report.schema.json"
-# Points a lesson earns when every one of its checks passes; the classroom workflow's
-# max-score for each lesson is the same number (a test keeps them equal).
+# Points a lesson earns when every one of its checks passes; the engines' max-score for each
+# lesson is the same number (`grading.engines`).
 LESSON_POINTS = {number: 10 for number in LESSONS}
 
 
@@ -90,14 +96,35 @@ def lesson_document(workspace: Workspace, row: LessonProgress, results: LessonRe
     }
 
 
+# What judges a submission: the checks and the course code around them. The digest of these
+# files is in every report, so two reports graded by the same checks say so.
+JUDGE_FILES = ("checks/**/*.py", "solutions/*.py", "hints.toml", "pyproject.toml",
+               "mnist_course/**/*.py", "mnist_course/**/*.json")
+
+
+def checks_digest(workspace: Workspace) -> str:
+    digest = hashlib.sha256()
+    paths = sorted({path for pattern in JUDGE_FILES for path in workspace.root.glob(pattern)
+                    if path.is_file() and "__pycache__" not in path.parts})
+    for path in paths:
+        digest.update(path.relative_to(workspace.root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return "sha256:" + digest.hexdigest()
+
+
 def report_document(
-    workspace: Workspace, rows: list[LessonProgress], run: CheckRun, limit: float | None
+    workspace: Workspace, rows: list[LessonProgress], run: CheckRun, limit: float | None,
+    lessons_dir: Path, seed: int,
 ) -> dict:
     lessons = [lesson_document(workspace, row, run.lessons[row.number]) for row in rows]
     return {
         "schema": "mnist-course-report",
         "version": SCHEMA_VERSION,
         "course_version": __version__,
+        "checks_digest": checks_digest(workspace),
+        "check_seed": seed,
+        "lessons_dir": str(lessons_dir),
+        "isolated": True,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(run.seconds, 1),
         "lesson_time_limit": limit,
@@ -122,6 +149,11 @@ def render(document: dict, console: Console) -> None:
         f"Points: {document['points']} of {document['max_points']} ({document['seconds']:.0f} s).",
         highlight=False,
     )
+    console.print(
+        f"Graded {document['lessons_dir']} with mnist-course {document['course_version']}, checks "
+        f"{document['checks_digest'][:19]}..., seed {document['check_seed']} (--check-seed repeats it).",
+        highlight=False, markup=False,
+    )
     for lesson in document["lessons"]:
         for error in lesson["collect_errors"][:1]:
             console.print(f"{lesson['number']} cannot check: {first_line(error)}", markup=False, highlight=False)
@@ -136,14 +168,33 @@ def render(document: dict, console: Console) -> None:
             console.print(f"{lesson['number']} {function['name']}() {line}", markup=False, highlight=False)
 
 
-def show_report(as_json: bool = False, limit: float | None = DEFAULT_LIMIT) -> None:
+def grade(workspace: Workspace, lessons_dir: Path, console: Console, limit: float | None = DEFAULT_LIMIT,
+          seed: int | None = None) -> dict:
+    """Grade the lesson files in `lessons_dir` with this course's checks: the report document."""
+    from mnist_course.grading.processes import become_subreaper, end_descendants, hide_from_workers
+
+    if not lessons_dir.is_dir():
+        raise CourseError(f"--lessons {lessons_dir}: no such folder (give the folder that holds "
+                          "the submission's lesson_01_load.py ... lesson_08_cnn.py).")
+    seed = int.from_bytes(os.urandom(3), "big") if seed is None else seed
+    become_subreaper()
+    hide_from_workers()
+    try:
+        rows, run = measure(workspace, console, limit, impl=lessons_dir.resolve(), grading=Grading(seed))
+    finally:
+        end_descendants()
+    return report_document(workspace, rows, run, limit, lessons_dir, seed)
+
+
+def show_report(as_json: bool = False, limit: float | None = DEFAULT_LIMIT, lessons: Path | None = None,
+                seed: int | None = None) -> None:
     workspace = Workspace.here()
     out = terminal.console()
     try:
-        rows, run = measure(workspace, terminal.console(stderr=True) if as_json else out, limit)
+        document = grade(workspace, Path(lessons) if lessons else workspace.lessons,
+                         terminal.console(stderr=True) if as_json else out, limit, seed)
     except KeyboardInterrupt:
         raise interrupted() from None
-    document = report_document(workspace, rows, run, limit)
     if as_json:
         print(json.dumps(document, indent=2))
         return

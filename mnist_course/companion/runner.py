@@ -37,6 +37,7 @@ from mnist_course.workspace import Workspace, relative
 from mnist_course.course import LESSONS, CourseError, Lesson
 from mnist_course.outcome import CheckOutcome
 from mnist_course.quiet import strip_noise
+from mnist_course.safe_text import printable
 
 # How the child's collector plugin hears from us (and we from it); kept here, not in the
 # plugin, so this parent never imports pytest or NumPy.
@@ -130,8 +131,17 @@ class CheckRun:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Grading:
+    """Grade, do not just check: the lesson code runs in worker processes (`--isolated`),
+    with the checks and configuration of this course only, and inputs drawn from `seed`."""
+
+    seed: int
+
+
 def pytest_command(
-    workspace: Workspace, lessons: Iterable[Lesson], first_failure_only: bool, impl: Path | None = None
+    workspace: Workspace, lessons: Iterable[Lesson], first_failure_only: bool, impl: Path | None = None,
+    grading: Grading | None = None,
 ):
     folders = [str(workspace.checks_folder(unit).relative_to(workspace.root)) for unit in lessons]
     command = [
@@ -159,7 +169,13 @@ def pytest_command(
     # pytest's own faulthandler timer would replace the collector's lesson clock.
     command += ["-o", "faulthandler_timeout=0"]
     if impl is not None:  # another folder of lesson modules (the notebook's), not lessons/
-        command += ["--impl", str(impl)]
+        # One token: pytest looks for conftest.py files beside any argument that names a
+        # folder, so `--impl DIR` would load a conftest.py lying next to the graded files.
+        command.append(f"--impl={impl}")
+    if grading is not None:
+        # This course's own configuration and conftest files, whatever lies beside the graded ones.
+        command += ["--isolated", f"--check-seed={grading.seed}", f"--confcutdir={workspace.root}",
+                    "-c", str(workspace.root / "pyproject.toml")]
     return command
 
 
@@ -215,6 +231,7 @@ def run_checks(
     limit: float | None = DEFAULT_LIMIT,
     impl: Path | None = None,
     jobs: int | None = None,
+    grading: Grading | None = None,
 ) -> CheckRun:
     """Run the checks of `lessons` on the learner's lessons/ (or `impl`) and gather the results.
 
@@ -223,7 +240,9 @@ def run_checks(
     `cancelled()` turns true the children are stopped and ChecksCancelled raised. A lesson
     still running after `limit` seconds is stopped (see the module's docstring). `jobs`:
     how many children may run side by side (default: one per core); `first_failure_only`
-    always uses one, since it stops at the first failure in lesson order.
+    always uses one, since it stops at the first failure in lesson order. With `grading`, a
+    child pytest that breaks costs only the lessons it had not finished, each with a
+    collect error that says why, so a report is always complete.
     """
     lessons = list(lessons)
     for unit in lessons:  # every "missing" error before anything starts
@@ -242,7 +261,7 @@ def run_checks(
         return tell
 
     children = [
-        _Child(workspace, by_lesson, on_result, limit, impl=impl, on_collected=collected(index))
+        _Child(workspace, by_lesson, on_result, limit, impl=impl, on_collected=collected(index), grading=grading)
         for index in range(len(groups))
     ]
     running = dict(zip(children, groups))
@@ -256,7 +275,7 @@ def run_checks(
                 if not child.poll():
                     continue
                 del running[child]
-                statuses.append(child.finish())
+                statuses.append(child.finish(group))
                 if not child.reported_collection:
                     child.on_collected(0)  # it ended before collecting: count none for it
                 if child.stuck is not None and not first_failure_only:
@@ -264,7 +283,8 @@ def run_checks(
                     # child runs them.
                     waiting = [unit for unit in group if child.unstarted(unit.number)]
                     if waiting:
-                        fresh = _Child(workspace, by_lesson, on_result, limit, child.collected, impl)
+                        fresh = _Child(workspace, by_lesson, on_result, limit, child.collected, impl,
+                                       grading=grading)
                         every.append(fresh)
                         fresh.start(waiting, first_failure_only)
                         running[fresh] = waiting
@@ -281,8 +301,10 @@ def run_checks(
 class _Child:
     """One child pytest: its events read as they come, and its time limit watched."""
 
-    def __init__(self, workspace, by_lesson, on_result, limit, collected=None, impl=None, on_collected=None):
+    def __init__(self, workspace, by_lesson, on_result, limit, collected=None, impl=None, on_collected=None,
+                 grading=None):
         self.workspace = workspace
+        self.grading = grading
         self.by_lesson = by_lesson
         self.on_result = on_result
         self.limit = limit
@@ -303,8 +325,11 @@ class _Child:
         return bool(self.collected.get(number)) and not done
 
     def start(self, lessons: list[Lesson], first_failure_only: bool) -> None:
-        command = pytest_command(self.workspace, lessons, first_failure_only, self.impl)
+        command = pytest_command(self.workspace, lessons, first_failure_only, self.impl, self.grading)
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        if self.grading is not None:  # nothing from outside may change how the checks run
+            for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTHONPATH", "PYTHONSTARTUP"):
+                env.pop(name, None)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         self.scratch = tempfile.TemporaryDirectory(prefix="mnist-course-")
         scratch = Path(self.scratch.name)
@@ -329,7 +354,12 @@ class _Child:
         self._pending += self.events.read()
         *lines, self._pending = self._pending.split("\n")
         for line in lines:
-            self._take(json.loads(line))
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue  # not a line the collector wrote
+            if isinstance(event, dict) and "event" in event:
+                self._take(event)
         if done:
             return True
         if self._overdue():
@@ -338,14 +368,21 @@ class _Child:
             return True
         return False
 
-    def finish(self) -> int:
+    def finish(self, lessons: list[Lesson] = ()) -> int:
         """The ended child's pytest exit status; its time limit turned into results."""
         dump = self.dump_path.read_text(errors="replace") if self.dump_path.is_file() else ""
         if self.exitstatus is None and self.running is not None and (dump or self._overdue()):
             self._stopped(dump)
             return 1  # pytest's "some checks failed"
         if self.process.returncode in PYTEST_BROKE or self.exitstatus is None:
-            raise CourseError(_why_pytest_broke(self.process.returncode, self.output_path))
+            why = _why_pytest_broke(self.process.returncode, self.output_path)
+            if self.grading is None:
+                raise CourseError(why)
+            for unit in lessons:  # a grade is never lost: each unfinished lesson says why
+                results = self.by_lesson.get(unit.number)
+                if results is not None and (not results.results or self.running and _lesson_of(self.running) == unit.number):
+                    results.collect_errors.append(printable(why))
+            return 1
         return self.exitstatus
 
     def stop(self) -> None:
@@ -389,13 +426,14 @@ class _Child:
                     lesson=event.get("lesson"),
                     outcome=event["outcome"],
                     check=CheckOutcome.from_json(event["check"]) if event.get("check") else None,
-                    message=event.get("message", ""),
+                    message=printable(event.get("message", "")),
                 )
             )
         elif kind == "collect_error" and event.get("lesson") in self.by_lesson:
             errors = self.by_lesson[event["lesson"]].collect_errors
-            if event["message"] not in errors:  # a later child collects the same files again
-                errors.append(event["message"])
+            message = printable(event["message"])
+            if message not in errors:  # a later child collects the same files again
+                errors.append(message)
         elif kind == "finished":
             self.exitstatus = event["exitstatus"]
 

@@ -127,38 +127,107 @@ def rebuilt_error(info: dict, shown: str) -> BaseException:
     return error
 
 
+class Zygote:
+    """The grader's handle on `zygote`: one per grader process, started before the checks."""
+
+    instance: "Zygote | None" = None
+
+    def __init__(self, heavy: bool):
+        import socket
+
+        from mnist_course.grading.zygote import SOCKET_ENV
+
+        self.socket, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mnist_course.grading.zygote", *(["--heavy"] if heavy else [])],
+            env=worker_environment({SOCKET_ENV: str(theirs.fileno())}), pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        theirs.close()
+
+    @classmethod
+    def prepare(cls, heavy: bool) -> None:
+        """Start importing the libraries now, while the checks are collected (POSIX only)."""
+        import socket
+
+        if cls.instance is None and os.name == "posix" and hasattr(socket, "send_fds"):
+            try:
+                cls.instance = cls(heavy)
+            except OSError:
+                cls.instance = None
+
+    def ask(self, request: dict, fds=()) -> dict | None:
+        import socket
+
+        try:
+            if fds:
+                socket.send_fds(self.socket, [json.dumps(request).encode()], list(fds))
+            else:
+                self.socket.send(json.dumps(request).encode())
+            self.socket.settimeout(START_LIMIT)
+            reply = self.socket.recv(65536)
+            return json.loads(reply.decode()) if reply else None
+        except (OSError, ValueError):
+            return None
+
+    def close(self) -> None:
+        self.socket.close()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
 class Worker:
-    """One worker process for one lesson file, started on first use."""
+    """One worker process for one lesson file: launched early, waited for on first use."""
 
     def __init__(self, lesson_path: Path):
         self.lesson_path = lesson_path
-        self.process: subprocess.Popen | None = None
+        self.pid: int | None = None
+        self.popen: subprocess.Popen | None = None  # when started without the zygote
+        self.ready = False
         self.import_error: LessonImportError | None = None
         self.scratch = tempfile.TemporaryDirectory(prefix="mnist-course-worker-")
         self.dump = Path(self.scratch.name) / "stacks.txt"
         self.models: dict[int, tuple] = {}  # id(model) -> (weakref, handle, digest) sent to this worker
         self.next_handle = 0
+        self.to_worker = self.from_worker = None
 
-    def start(self) -> None:
-        if self.import_error is not None:
-            raise self.import_error
-        if self.process is not None and self.process.poll() is None:
+    def launch(self) -> None:
+        """Start the worker (it imports the lesson in the background)."""
+        if self.pid is not None or self.import_error is not None:
             return
         self.models.clear()
+        self.ready = False
         to_worker_r, to_worker_w = os.pipe()
         from_worker_r, from_worker_w = os.pipe()
-        env = worker_environment({FDS_ENV: f"{to_worker_r},{from_worker_w}", DUMP_ENV: str(self.dump)})
         try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "mnist_course.grading.worker", str(self.lesson_path)],
-                cwd=self.scratch.name, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, pass_fds=(to_worker_r, from_worker_w),
-                start_new_session=True, preexec_fn=limit_worker if os.name == "posix" else None,
-            )
+            zygote = Zygote.instance
+            reply = zygote.ask({"op": "fork", "lesson": str(self.lesson_path), "dump": str(self.dump),
+                                "folder": self.scratch.name}, (to_worker_r, from_worker_w)) if zygote else None
+            if reply and isinstance(reply.get("pid"), int):
+                self.pid, self.popen = reply["pid"], None
+            else:
+                env = worker_environment({FDS_ENV: f"{to_worker_r},{from_worker_w}", DUMP_ENV: str(self.dump)})
+                self.popen = subprocess.Popen(
+                    [sys.executable, "-m", "mnist_course.grading.worker", str(self.lesson_path)],
+                    cwd=self.scratch.name, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL, pass_fds=(to_worker_r, from_worker_w),
+                    start_new_session=True, preexec_fn=limit_worker if os.name == "posix" else None,
+                )
+                self.pid = self.popen.pid
         finally:
             os.close(to_worker_r)
             os.close(from_worker_w)
         self.to_worker, self.from_worker = to_worker_w, from_worker_r
+
+    def start(self) -> None:
+        """The worker, ready: its lesson imported (a LessonImportError if it could not be)."""
+        if self.import_error is not None:
+            raise self.import_error
+        if self.ready:
+            return
+        self.launch()
         try:
             header, _ = channel.receive(self.from_worker, time.monotonic() + START_LIMIT)
         except channel.ChannelTimeout:
@@ -177,10 +246,13 @@ class Worker:
             self.stop()
             self.import_error = import_error(self.lesson_path, header["import_error"])
             raise self.import_error
+        self.ready = True
 
     def stop(self) -> int | None:
         """End the worker and its process group; its exit status (negative: a signal)."""
-        process, self.process = self.process, None
+        pid, popen = self.pid, self.popen
+        self.pid = self.popen = None
+        self.ready = False
         for fd_name in ("to_worker", "from_worker"):
             fd = getattr(self, fd_name, None)
             if fd is not None:
@@ -189,23 +261,32 @@ class Worker:
                 except OSError:
                     pass
                 setattr(self, fd_name, None)
-        if process is None:
+        if pid is None:
             return None
-        if process.poll() is None:
-            time.sleep(0.05)  # a worker that is exiting on its own says how
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except (OSError, AttributeError):
-                process.kill()
-        return process.wait()
+        if popen is not None:
+            if popen.poll() is None:
+                time.sleep(0.05)  # a worker that is exiting on its own says how
+            if popen.poll() is None:
+                _kill_group(pid)
+            return popen.wait()
+        reply = None
+        for _ in range(20):  # a worker that is exiting on its own says how (a crash's signal)
+            time.sleep(0.05)
+            reply = Zygote.instance.ask({"op": "wait", "pid": pid, "nohang": True}) if Zygote.instance else None
+            if reply is None or reply.get("status") is not None:
+                break
+        if reply is None or reply.get("status") is None:
+            _kill_group(pid)
+            reply = Zygote.instance.ask({"op": "wait", "pid": pid}) if Zygote.instance else None
+        return reply.get("status") if reply else None
 
     def close(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        if self.pid is not None and self.to_worker is not None:
             try:
                 channel.send(self.to_worker, {"op": "bye"})
             except (channel.ChannelClosed, OSError):
                 pass
+        _kill_group(self.pid)
         self.stop()
         self.scratch.cleanup()
 
@@ -222,17 +303,17 @@ class Worker:
             status = self.stop()
             if status is not None and status >= 0:
                 error = LearnerExit(status)
-                error.args = (f"the worker ended with exit status {status} (os._exit or a crash)",)
+                error.args = (f"os._exit({status})",)
                 raise error from None
             raise WorkerFailed(f"running {function}(), your code {ended_words(status)}") from None
 
     def stacks(self) -> tuple[str, str | None]:
         """Where the learner's code was when time ran out (asked of faulthandler in the worker)."""
-        if self.process is None:
+        if self.pid is None:
             return "", None
         try:
-            self.process.send_signal(signal.SIGUSR1)
-        except (OSError, ValueError):
+            os.kill(self.pid, signal.SIGUSR1)
+        except OSError:
             return "", None
         time.sleep(0.5)
         try:
@@ -246,6 +327,18 @@ class Worker:
             if match and Path(match["file"]).name == self.lesson_path.name:
                 return f"{self.lesson_path.parent.name}/{self.lesson_path.name}:{match['line']}", match["name"]
         return "", None
+
+
+def _kill_group(pid: int | None) -> None:
+    if pid is None:
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (OSError, AttributeError):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def ended_words(status: int | None) -> str:

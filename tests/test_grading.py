@@ -1,0 +1,191 @@
+"""Grades a class can trust: every forgery scores only its honest work (issue 21).
+
+Each submission is graded as an instructor grades it: `mnist-course report --json --lessons
+DIR`, run from this (pristine) course. The forged submission holds every trick a tester
+tried, one per lesson, so one report shows them all; the honest ones pin the scale.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import jsonschema
+import pytest
+
+from mnist_course.companion.report import schema
+from mnist_course.course import LESSONS
+
+from conftest import ROOT, run_learner_checks
+from grading_submissions import (
+    FORGED_POINTS,
+    JUDGE_FORGERY,
+    REPORT_FORGERY,
+    forged_submission,
+    make_submission,
+    reference_text,
+    stub_texts,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def grade(folder, *extra, text=False):
+    command = [sys.executable, "-m", "mnist_course.cli", "report", "--lessons", str(folder), *extra]
+    if not text:
+        command.append("--json")
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900,
+                          env=os.environ.copy())
+
+
+def points(document) -> dict[str, int]:
+    return {lesson["number"]: lesson["points"] for lesson in document["lessons"]}
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def forged(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("forged")
+    pids = folder / "escaped.pids"
+    forged_submission(folder / "submission", pids)
+    before = set(_sleepers())
+    started = time.monotonic()
+    result = grade(folder / "submission" / "lessons", "--check-seed", "7")
+    return {"result": result, "pids": pids, "seconds": time.monotonic() - started,
+            "sleepers": set(_sleepers()) - before, "folder": folder / "submission"}
+
+
+def _sleepers() -> list[int]:
+    """`sleep 1000` processes (the forgery starts one in a session of its own)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                    if cmdline.read() == b"sleep\x001000\x00" and alive(int(entry)):
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
+def test_the_forged_submission_scores_only_its_honest_work(forged):
+    result = forged["result"]
+    assert result.returncode == 0, result.stderr[-2000:]
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, schema())
+    assert points(document) == FORGED_POINTS
+    assert document["points"] == 30 and document["max_points"] == 80
+    assert document["check_seed"] == 7 and document["isolated"] is True
+    assert document["checks_digest"].startswith("sha256:")
+
+
+def test_a_segfault_at_import_costs_only_its_lesson_and_says_so(forged):
+    document = json.loads(forged["result"].stdout)
+    lesson = document["lessons"][2]
+    assert lesson["number"] == "03" and lesson["points"] == 0
+    messages = " ".join(check["message"] or "" for check in lesson["checks"])
+    assert "SIGSEGV" in messages
+    assert len(document["lessons"]) == len(LESSONS)  # every lesson is in the report
+
+
+def test_report_rewriting_and_judge_patches_have_no_effect_when_graded(forged):
+    document = json.loads(forged["result"].stdout)
+    by_number = {lesson["number"]: lesson for lesson in document["lessons"]}
+    assert by_number["01"]["passed"] == 0
+    assert by_number["02"]["passed"] < by_number["02"]["total"]
+    assert by_number["06"]["points"] == 0  # accuracy hard-coded to the fixed example
+
+
+def test_no_process_the_learner_started_outlives_the_report(forged):
+    assert forged["pids"].is_file(), "the forgery's double-forked process never started"
+    escaped = [int(line) for line in forged["pids"].read_text().split()]
+    assert escaped and not any(alive(pid) for pid in escaped)
+    assert not [pid for pid in forged["sleepers"] if alive(pid)]
+
+
+def test_no_control_sequence_reaches_the_terminal(tmp_path):
+    folder = make_submission(tmp_path / "submission", {"07": reference_text("07") + (
+        "\n\ndef read_image(path):\n    raise ValueError('\\x1b[2J\\x1b]0;pwned\\x07 gone')\n")})
+    result = grade(folder / "lessons", "--check-seed", "3", text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    shown = result.stdout + result.stderr
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "\\x1b[2J" in shown  # escaped, so the instructor sees what was sent
+
+
+@pytest.fixture(scope="module")
+def honest(tmp_path_factory):
+    """The scale: stubs 0, one honest lesson 10, the reference 80."""
+    folder = tmp_path_factory.mktemp("honest")
+    stubs = make_submission(folder / "stubs", {})
+    one = make_submission(folder / "one", {"02": reference_text("02")})
+    reference = make_submission(folder / "reference", {number: reference_text(number) for number in LESSONS})
+    return {name: json.loads(grade(path / "lessons").stdout)
+            for name, path in (("stubs", stubs), ("one", one), ("reference", reference))}
+
+
+def test_the_scale_stubs_one_lesson_reference(honest):
+    assert honest["stubs"]["points"] == 0
+    assert points(honest["one"]) == {number: 10 if number == "02" else 0 for number in LESSONS}
+    assert honest["reference"]["points"] == 80
+    for document in honest.values():
+        jsonschema.validate(document, schema())
+
+
+def test_the_forgeries_do_work_in_the_learners_own_loop(tmp_path):
+    """Why grading must be isolated: in-process, the same files forge a pass."""
+    folder = make_submission(tmp_path / "submission", {
+        "01": stub_texts()["lesson_01_load.py"] + REPORT_FORGERY, "02": JUDGE_FORGERY})
+    forged_01 = run_learner_checks("checks/lesson_01", f"--impl={folder / 'lessons'}")
+    assert forged_01.returncode == 0, forged_01.stdout[-1500:]  # every stub "passes"
+    forged_02 = run_learner_checks("checks/lesson_02", f"--impl={folder / 'lessons'}")
+    isolated_02 = run_learner_checks("checks/lesson_02", f"--impl={folder / 'lessons'}", "--isolated")
+    assert _passed(forged_02.stdout) > _passed(isolated_02.stdout)
+    assert isolated_02.returncode == 1
+
+
+def _passed(output: str) -> int:
+    import re
+
+    found = re.search(r"(\d+) passed", output)
+    return int(found.group(1)) if found else 0
+
+
+def test_a_hanging_or_exiting_function_costs_only_its_check(tmp_path):
+    lesson = reference_text("02") + (
+        "\n\ndef normalize(images):\n    while True:\n        pass\n"
+        "\n\ndef validate_shapes(x, y):\n    import os\n    os._exit(0)\n"
+    )
+    folder = make_submission(tmp_path / "submission", {"02": lesson})
+    env = dict(os.environ, MNIST_COURSE_LESSON_LIMIT="6")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "checks/lesson_02", "--isolated",
+         f"--impl={folder / 'lessons'}", "-q"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env=env,
+    )
+    assert result.returncode == 1
+    assert "did not return" in result.stdout  # the time limit names the function
+    assert "os._exit(0)" in result.stdout  # the exit is reported, not obeyed
+    assert _passed(result.stdout) >= 4  # reshape and split still earn their passes
+
+
+def test_the_submissions_own_checks_and_config_are_never_read(forged):
+    # The forged tree has a checks/ of empty passes, conftest.py files and a pyproject.toml
+    # with addopts: the grade above ran this course's checks (same number as the reference).
+    document = json.loads(forged["result"].stdout)
+    totals = {lesson["number"]: lesson["total"] for lesson in document["lessons"]}
+    assert totals["05"] > 1 and totals["07"] > 10
+    assert all(check["id"].startswith("checks/lesson_") for lesson in document["lessons"]
+               for check in lesson["checks"])
