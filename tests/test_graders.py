@@ -1,0 +1,160 @@
+"""The instructor's engines, run on scratch submissions as they run in class.
+
+- Classroom 50: `graders/classroom50/autograder.py`, called in a student's checkout with the
+  runner's environment, writes a `result.json` that keeps to the wiki's contract (its schema,
+  `tests/schemas/classroom50-result.schema.json`, is written from that page).
+- GitHub Actions: the "Grade" step of `.github/workflows/grade.yml`, run with bash as the
+  runner would, writes a per-lesson job summary and the report artifact.
+- The Codespace sets the course up the README's way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from rich.console import Console
+
+from mnist_course.companion.report import LESSON_POINTS, SCHEMA_VERSION, render, schema
+from mnist_course.course import LESSONS
+from mnist_course.grading.engines import classroom50_result, summary_markdown
+
+from grading_submissions import make_submission, reference_text
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOW = ROOT / ".github" / "workflows" / "grade.yml"
+AUTOGRADER = ROOT / "graders" / "classroom50" / "autograder.py"
+CLASSROOM50_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "classroom50-result.schema.json").read_text())
+SETUP_COMMAND = "python3 bootstrap.py setup"
+RUNNER_ENV = {
+    "CLASSROOM": "ml-fall-2026", "ASSIGNMENT": "mnist", "SUBMISSION_TAG": "submit/2026-12-01T10-00-00Z-abc1234",
+    "COMMIT_URL": "https://github.invalid/o/r/commit/abc1234", "RELEASE_URL": "https://github.invalid/o/r/releases/x",
+    "USERNAME": "alice", "OWNER": "alice",
+}
+
+
+def test_the_codespace_runs_the_readme_setup_command():
+    config = json.loads((ROOT / ".devcontainer" / "devcontainer.json").read_text(encoding="utf-8"))
+    assert config["postCreateCommand"] == SETUP_COMMAND
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert SETUP_COMMAND in re.findall(r"python3 bootstrap\.py \w+", readme)
+
+
+def test_github_classroom_is_gone():
+    assert not (ROOT / ".github" / "workflows" / "classroom.yml").exists()
+    guide = (ROOT / "docs" / "instructors.md").read_text(encoding="utf-8")
+    assert "discontinued" in guide and "classroom-resources/autograding" not in guide
+
+
+# --- Classroom 50 ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def classroom50(tmp_path_factory):
+    """The autograder, run in a student's checkout that solved lesson 02 only."""
+    checkout = make_submission(tmp_path_factory.mktemp("student") / "checkout", {"02": reference_text("02")})
+    env = dict(os.environ, **RUNNER_ENV, MNIST_COURSE_HOME=str(ROOT), MNIST_COURSE_PYTHON=sys.executable)
+    run = subprocess.run([sys.executable, str(AUTOGRADER)], cwd=checkout, env=env, capture_output=True,
+                         text=True, timeout=900)
+    return run, checkout
+
+
+@pytest.mark.slow
+def test_the_classroom50_autograder_writes_a_valid_result(classroom50):
+    run, checkout = classroom50
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads((checkout / "result.json").read_text())
+    jsonschema.validate(result, CLASSROOM50_SCHEMA)
+    assert result["score"] == LESSON_POINTS["02"] and result["max-score"] == sum(LESSON_POINTS.values())
+    assert [test["test-name"] for test in result["tests"]] == [unit.label for unit in LESSONS.values()]
+    assert [test["passed"] for test in result["tests"]] == [number == "02" for number in LESSONS]
+    assert result["classroom"] == "ml-fall-2026" and result["submission"] == RUNNER_ENV["SUBMISSION_TAG"]
+    assert result["review"] == RUNNER_ENV["COMMIT_URL"]  # no REVIEW_URL: the commit, as the wiki's template
+    unwritten = result["tests"][2]
+    assert unwritten["message"] == "label_counts() is not written yet"
+
+
+@pytest.mark.slow
+def test_the_report_beside_it_keeps_to_its_schema(classroom50):
+    _, checkout = classroom50
+    document = json.loads((checkout / "report.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema())
+    jsonschema.validate(document, schema())
+    assert document["version"] == SCHEMA_VERSION
+    lessons = {lesson["number"]: lesson for lesson in document["lessons"]}
+    assert list(lessons) == list(LESSONS)
+    assert lessons["02"]["status"] == "done" and lessons["02"]["passed"] == lessons["02"]["total"] > 0
+    stubbed = lessons["03"]
+    assert stubbed["points"] == 0 and stubbed["status"] == "not started"
+    first = stubbed["functions"][0]
+    assert first["name"] == "label_counts" and first["status"] == "not written" and first["failed_checks"] > 0
+    assert first["first_message"].startswith("Lesson 03 · Explore the data · label_counts() is not implemented yet.")
+    text = Console(record=True, width=200, color_system=None)
+    render(document, text)
+    shown = text.export_text()
+    assert f"Points: {LESSON_POINTS['02']} of {sum(LESSON_POINTS.values())}" in shown
+    assert "02 normalize()" not in shown and "03 label_counts() not written yet" in shown
+    assert f"seed {document['check_seed']}" in shown
+
+
+def test_a_missing_env_var_leaves_an_empty_string_and_the_result_valid():
+    document = {"lessons": [{"number": "01", "title": "Load the data", "points": 0, "max_points": 10,
+                             "passed": 0, "total": 3, "collect_errors": ["boom\nmore"], "functions": []}]}
+    result = classroom50_result(document, env={"CLASSROOM": "c"})
+    jsonschema.validate(result, CLASSROOM50_SCHEMA)
+    assert result["tests"][0]["message"] == "boom" and result["assignment"] == ""
+
+
+# --- GitHub Actions ----------------------------------------------------------------------------
+
+
+def workflow_steps() -> list[dict]:
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["grade"]["steps"]
+
+
+def test_the_workflow_grades_with_the_pinned_course_not_the_submission():
+    steps = {step["name"]: step for step in workflow_steps()}
+    workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert workflow["env"]["COURSE_REPOSITORY"] and workflow["env"]["COURSE_REF"]
+    course = steps["Check out the pinned course (its checks grade)"]
+    assert course["with"]["repository"] == "${{ env.COURSE_REPOSITORY }}"
+    assert course["with"]["path"] == "course" and steps["Check out the submission"]["with"]["path"] == "submission"
+    assert steps["Install the course"]["run"] == "python3 course/bootstrap.py setup"
+    assert steps["Upload the report"]["with"]["path"] == "report.json"
+    assert steps["Upload the report"]["if"] == "always()"
+
+
+@pytest.mark.slow
+def test_the_workflows_grade_step_on_the_reference(tmp_path):
+    workspace = tmp_path / "workspace"
+    make_submission(workspace / "submission", {number: reference_text(number) for number in LESSONS})
+    summary = tmp_path / "summary.md"
+    (grade,) = [step for step in workflow_steps() if step["name"] == "Grade"]
+    env = dict(os.environ, GITHUB_WORKSPACE=str(workspace), GITHUB_STEP_SUMMARY=str(summary),
+               COURSE_DIR=str(ROOT), SUBMISSION_DIR=str(workspace / "submission"), COURSE_PYTHON=sys.executable)
+    run = subprocess.run(["bash", "-e", "-c", grade["run"]], env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-2000:]
+    document = json.loads((workspace / "report.json").read_text())
+    assert document["points"] == document["max_points"] == sum(LESSON_POINTS.values())
+    table = summary.read_text(encoding="utf-8")
+    assert "## mnist-course grade: 80 / 80" in table
+    for unit in LESSONS.values():
+        assert f"| {unit.label} |" in table
+
+
+def test_the_summary_keeps_a_table_whole():
+    document = {"points": 0, "max_points": 10, "course_version": "0.1.0", "checks_digest": "sha256:" + "0" * 64,
+                "check_seed": 5, "lessons": [{
+                    "number": "06", "title": "Evaluate the model", "points": 0, "max_points": 10, "passed": 1,
+                    "total": 2, "collect_errors": [], "functions": [
+                        {"name": "accuracy", "status": "failing", "first_message": "Lesson 06\n expected: a | b\n seen: c"}]}]}
+    table = summary_markdown(document)
+    row = [line for line in table.splitlines() if line.startswith("| Lesson 06")][0]
+    assert row.count(" | ") == 3 and "a \\| b" in row
