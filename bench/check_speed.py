@@ -7,7 +7,9 @@ on the reference solutions, as a learner runs them:
 - each lesson's `pytest checks/lesson_NN` (targets: the slowest <= 1.5x `import keras`;
   lessons 01-03, which never import TensorFlow, <= 0.5x each);
 - `mnist-course progress` over all 8 lessons (target <= 2.5x); it runs one child per core,
-  so the number of cores is printed beside it.
+  so the number of cores is printed beside it;
+- `mnist-course report --json --lessons lessons`, grading a whole submission with every
+  lesson's code in a worker process of its own (target <= 3x).
 
 Everything runs in a scratch copy of the course whose lessons/ are the solutions (so every
 check has something to pass), after one untimed run of the checks that fill .course/cache/
@@ -38,7 +40,7 @@ from mnist_course.course import LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]
 
-TARGETS = {"slowest": 1.5, "first_three": 0.5, "progress": 2.5}  # times `import keras`
+TARGETS = {"slowest": 1.5, "first_three": 0.5, "progress": 2.5, "grade": 3.0}  # times `import keras`
 FIRST_THREE = ("01", "02", "03")
 # What `mnist-course progress` needs from a course: its package, checks, hints and solutions.
 COURSE_PARTS = ("mnist_course", "checks", "solutions", "hints.toml", "pyproject.toml")
@@ -96,6 +98,8 @@ def measure(repeat: int, progress: bool = True) -> dict:
             lessons[number] = {"title": lesson.title, "seconds": seconds, "ratio": seconds / keras_import}
         if progress:
             seconds = wall_time([python, "-m", "mnist_course.cli", "progress", "--json"], repeat, course, env)
+            grading = wall_time([python, "-m", "mnist_course.cli", "report", "--json", "--lessons", "lessons"],
+                                repeat, course, env)
     slowest = max(lessons, key=lambda number: lessons[number]["ratio"])
     return {
         "import_keras_seconds": keras_import,
@@ -104,6 +108,7 @@ def measure(repeat: int, progress: bool = True) -> dict:
         "first_three_ratio": max(lessons[number]["ratio"] for number in FIRST_THREE if number in lessons),
         "slowest": {"lesson": slowest, "ratio": lessons[slowest]["ratio"]},
         "progress": {"seconds": seconds, "ratio": seconds / keras_import, "cores": cores()} if progress else None,
+        "grade": {"seconds": grading, "ratio": grading / keras_import, "cores": cores()} if progress else None,
         "first_run_lessons_03_07_seconds": first_run,
         "load_average": {"before": load_before, "after": os.getloadavg()},
     }
@@ -147,6 +152,12 @@ def markdown(result: dict) -> str:
             f"| `mnist-course progress`, all 8 lessons, {progress['cores']} cores | {progress['seconds']:.2f} "
             f"| {progress['ratio']:.2f} | {targets['progress']} "
             f"| {verdict(progress['ratio'], targets['progress'])} |"
+        )
+    grade = result.get("grade")
+    if grade:
+        lines.append(
+            f"| `mnist-course report` (grading, isolated), all 8 lessons, {grade['cores']} cores | {grade['seconds']:.2f} "
+            f"| {grade['ratio']:.2f} | {targets['grade']} | {verdict(grade['ratio'], targets['grade'])} |"
         )
     return "\n".join(lines)
 

@@ -321,6 +321,9 @@ def markdown(result: dict) -> str:
         if checks.get("progress"):
             row("`mnist-course progress`, all 8 lessons", seconds(checks["progress"]["seconds"]),
                 f"on the solutions; {checks['progress']['ratio']:.2f}x import keras, target <= {targets.get('progress')}x")  # fmt: skip
+        if checks.get("grade"):
+            row("`mnist-course report`, grading all 8 lessons in isolation", seconds(checks["grade"]["seconds"]),
+                f"the reference as a submission; {checks['grade']['ratio']:.2f}x import keras, target <= {targets.get('grade')}x")  # fmt: skip
     else:
         row("each lesson's checks on the solutions", NOT_MEASURED, "bench/check_speed.py absent or skipped")
 
