@@ -1,0 +1,82 @@
+"""Reliability, round 3 (issue 22): files that are not what they seem, a learner's files
+that must never be lost, and the messages and permissions a learner meets.
+
+Each test names the case of the issue it covers.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from companion_course import ROOT, assert_refused, cli_command, cli_env, copy_course, mnist_course
+
+MNIST = os.environ.get("MNIST_PATH", "/work/shared/data/mnist.npz")
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    """A scratch course shared by the tests that only read it."""
+    return copy_course(tmp_path_factory.mktemp("round3") / "course")
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    from test_reliability_models import tiny_model
+
+    path = tmp_path_factory.mktemp("tiny") / "tiny.keras"
+    tiny_model().save(path)
+    return path
+
+
+# --- Case 1: MNIST_PATH that is a device or a pipe ------------------------------------------------
+
+
+def _at_most_4_gb():
+    # Before the fix /dev/zero was read to its end: fail fast with MemoryError, not eat the machine.
+    resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, 4 * 2**30))
+
+
+def test_mnist_path_to_a_device_is_refused_before_reading(course, tiny):
+    run = subprocess.run(
+        cli_command("evaluate", "--solutions", "--model", str(tiny)),
+        cwd=course, env=cli_env(MNIST_PATH="/dev/zero"), capture_output=True, text=True,
+        timeout=120, stdin=subprocess.DEVNULL, preexec_fn=_at_most_4_gb,
+    )
+    assert_refused(run, "/dev/zero", "not a regular file", "MNIST_PATH")
+
+
+def test_mnist_path_to_a_fifo_neither_hangs_evaluate_nor_doctor(course, tiny, tmp_path):
+    fifo = tmp_path / "mnist.npz"
+    os.mkfifo(fifo)
+    run = mnist_course(course, "evaluate", "--solutions", "--model", str(tiny), timeout=120,
+                       MNIST_PATH=str(fifo))
+    assert_refused(run, str(fifo), "not a regular file")
+    doctor = mnist_course(course, "doctor", timeout=180, MNIST_PATH=str(fifo))
+    assert doctor.returncode == 1, doctor.stdout + doctor.stderr
+    assert "MNIST_PATH is set but unusable" in doctor.stdout and "not a regular file" in doctor.stdout
+
+
+
+def test_an_array_longer_in_the_zip_than_its_header_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    """The zip's declared length and the .npy header's must agree, so no read goes past either."""
+    import numpy as np
+    from test_data import archive_with, npy_bytes, small_arrays
+
+    from mnist_course import data
+
+    members = {key: npy_bytes(a.shape, data_bytes=a.tobytes()) for key, a in small_arrays().items()}
+    members["x_test"] += bytes(256 * 2**20)  # 256 MiB more than declared, a few hundred KB zipped
+    path = archive_with(tmp_path / "longer.npz", members)
+
+    def never(*args, **kwargs):
+        raise AssertionError("np.load was reached")
+
+    monkeypatch.setattr(np, "load", never)
+    with pytest.raises(data.MnistFileError, match=r"damaged \(x_test.npy holds .* its header declares"):
+        data.read_mnist_file(path)
