@@ -322,7 +322,7 @@ def _save(root: Path, unit: Lesson, functions: dict[str, str], extras: list[str]
     workspace = Workspace(root)
     path = workspace.learner_file(unit)
     stub = workspace.stub_text(unit)
-    current = path.read_text(encoding="utf-8") if path.is_file() else stub
+    current = workspace.learner_source(unit) if path.is_file() else stub
     try:
         extras = [piece for piece in extras if piece not in dependencies_present(current)]
         updated = replace_functions(current, functions, extras)

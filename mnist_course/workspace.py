@@ -149,7 +149,9 @@ class Workspace:
                 "writes a fresh stub (and `reset --list` shows any backups)."
             )
         try:
-            return path.read_text(encoding="utf-8")
+            # utf-8-sig: Windows Notepad starts a UTF-8 file with a BOM, which Python's import
+            # skips, so every other reader of a lesson skips it too
+            return path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             raise CourseError(f"lessons/{unit.filename} is not UTF-8 text.") from None
 

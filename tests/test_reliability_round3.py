@@ -80,3 +80,61 @@ def test_an_array_longer_in_the_zip_than_its_header_is_refused_before_it_is_read
     monkeypatch.setattr(np, "load", never)
     with pytest.raises(data.MnistFileError, match=r"damaged \(x_test.npy holds .* its header declares"):
         data.read_mnist_file(path)
+
+
+# --- Case 4: a lesson saved with a UTF-8 BOM (Windows Notepad) ----------------------------------
+
+BOM = b"\xef\xbb\xbf"
+LESSON_02 = Path("lessons") / "lesson_02_prepare.py"
+MY_NORMALIZE = (
+    "def normalize(images):\n"
+    '    """Scale pixel values from 0..255 to 0.0..1.0 (my way)."""\n'
+    "    return np.asarray(images, dtype=np.float32) * np.float32(1 / 255.0)\n"
+)
+NOTEBOOK_CELLS = '''
+import numpy as np
+from mnist_course.notebook import check, start
+
+{function}
+
+def run():
+    start("02")
+    return check("normalize")
+'''
+
+
+def notebook_check(course: Path, tmp_path: Path, monkeypatch):
+    """`start("02")` then `check("normalize")` as a notebook runs them, `normalize` passing its checks."""
+    import importlib.util
+
+    monkeypatch.chdir(course)  # start() moves to the course: the test's own folder comes back after
+    cells = tmp_path / "notebook_cells.py"  # inspect.getsource needs the cells' code in a file
+    cells.write_text(NOTEBOOK_CELLS.format(function=MY_NORMALIZE), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(f"cells_{abs(hash(str(cells)))}", cells)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.run()
+
+
+def stub_with_notes(course: Path) -> bytes:
+    return (course / LESSON_02).read_bytes() + b"# my notes\n"
+
+
+def test_compare_reads_a_lesson_saved_with_a_bom(scratch_course):
+    from companion_course import solve
+
+    solve(scratch_course, "02")
+    path = scratch_course / LESSON_02
+    path.write_bytes(BOM + path.read_bytes())
+    run = mnist_course(scratch_course, "compare", "02", "--force", timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "normalize()" in run.stdout and "same as the reference" in run.stdout
+
+
+def test_a_notebook_check_saves_into_a_lesson_saved_with_a_bom(scratch_course, tmp_path, monkeypatch):
+    path = scratch_course / LESSON_02
+    path.write_bytes(BOM + stub_with_notes(scratch_course))
+    report = notebook_check(scratch_course, tmp_path, monkeypatch)
+    assert report.passed and "Saved normalize()" in report.note, repr(report)
+    saved = path.read_bytes().decode("utf-8-sig")
+    assert "np.float32(1 / 255.0)" in saved and saved.endswith("# my notes\n")

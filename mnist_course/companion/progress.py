@@ -20,7 +20,7 @@ from mnist_course import data
 from mnist_course.companion import terminal
 from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, LessonResults, run_checks
 from mnist_course.workspace import Workspace
-from mnist_course.course import LESSONS
+from mnist_course.course import LESSONS, CourseError
 
 DONE, IN_PROGRESS, NOT_STARTED, CANNOT_CHECK = "done", "in progress", "not started", "cannot check"
 STYLE = {DONE: "green", IN_PROGRESS: "yellow", NOT_STARTED: "dim", CANNOT_CHECK: "red"}
@@ -86,11 +86,11 @@ def summarise(workspace: Workspace, results: LessonResults) -> LessonProgress:
 
 
 def _is_fresh_stub(workspace: Workspace, unit) -> bool:
-    path = workspace.learner_file(unit)
     try:
-        return path.read_text(encoding="utf-8") == workspace.stub_text(unit)
-    except (OSError, UnicodeDecodeError):
+        mine = workspace.learner_source(unit)
+    except (OSError, CourseError):  # missing, unreadable or not UTF-8: not a fresh stub
         return False
+    return mine == workspace.stub_text(unit)
 
 
 def measure(
