@@ -191,8 +191,29 @@ def relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Replace `path` with `content` in one step: a crash leaves the old file or the new, never half."""
+class ChangedMeanwhile(CourseError):
+    """The file no longer holds what was read (and backed up) from it: it was not replaced."""
+
+
+ANYTHING = object()  # `write_atomically(only_if=...)` default: replace whatever the file holds
+
+
+def current_bytes(path: Path) -> bytes | None:
+    """What `path` holds, None when there is no file."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def write_atomically(path: Path, content: str | bytes, only_if=ANYTHING) -> None:
+    """Replace `path` with `content` in one step: a crash leaves the old file or the new, never half.
+
+    `only_if` (bytes, or None for "no file"): replace the file only while it still holds exactly
+    that (what the caller read and backed up), else raise ChangedMeanwhile and leave it be. The
+    check is made after the new file is written, as close to the replacement as can be, since
+    an editor may save at any moment.
+    """
     data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -202,6 +223,8 @@ def write_atomically(path: Path, content: str | bytes) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, _mode_for(path))
+        if only_if is not ANYTHING and current_bytes(path) != only_if:
+            raise ChangedMeanwhile(f"{path.name} changed while it was being replaced, so it was left as it is.")
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

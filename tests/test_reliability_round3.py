@@ -138,3 +138,53 @@ def test_a_notebook_check_saves_into_a_lesson_saved_with_a_bom(scratch_course, t
     assert report.passed and "Saved normalize()" in report.note, repr(report)
     saved = path.read_bytes().decode("utf-8-sig")
     assert "np.float32(1 / 255.0)" in saved and saved.endswith("# my notes\n")
+
+
+# --- Case 5: `reset` while an editor saves the lesson ---------------------------------------------
+
+# An editor's save lands between reset's read of the lesson and its replacement: after each
+# backup the course makes, the lesson file changes (`saves` times at most).
+EDITOR_SAVES_DURING_RESET = """
+import itertools
+from pathlib import Path
+from mnist_course.companion import backups
+_save, _count = backups.save, itertools.count(1)
+def save(workspace, unit, data, *args, **kwargs):
+    backup = _save(workspace, unit, data, *args, **kwargs)
+    number = next(_count)
+    if number <= {saves}:
+        Path("{lesson}").write_bytes(b"# editor save %d\\n" % number)
+    return backup
+backups.save = save
+"""
+
+
+def kept_backups(course: Path) -> list[bytes]:
+    return [path.read_bytes() for path in sorted((course / ".course" / "backups" / "lesson_02").glob("*.py"))]
+
+
+def test_reset_backs_up_the_save_it_replaces_not_the_one_it_read_first(scratch_course):
+    from faults import run_cli_with
+
+    stub = (scratch_course / LESSON_02).read_bytes()
+    (scratch_course / LESSON_02).write_bytes(b"# my first version\n")
+    run = run_cli_with(EDITOR_SAVES_DURING_RESET.format(saves=1, lesson=LESSON_02), "reset", "02",
+                       cwd=scratch_course)
+    assert run.returncode == 0, run.stderr
+    assert (scratch_course / LESSON_02).read_bytes() == stub
+    # The editor's save is what the stub replaced: it is in a backup, the one the output names.
+    assert kept_backups(scratch_course) == [b"# editor save 1\n"]
+    assert "--restore" in run.stdout
+
+
+def test_reset_of_a_lesson_that_keeps_changing_is_refused_and_loses_nothing(scratch_course):
+    from faults import one_line_error, run_cli_with
+
+    (scratch_course / LESSON_02).write_bytes(b"# my first version\n")
+    run = run_cli_with(EDITOR_SAVES_DURING_RESET.format(saves=1000, lesson=LESSON_02), "reset", "02",
+                       cwd=scratch_course)
+    line = one_line_error(run)
+    assert "kept changing" in line and "mnist-course reset 02" in line, line
+    saved = (scratch_course / LESSON_02).read_bytes()
+    assert saved.startswith(b"# editor save ")  # the editor's last save, in place
+    assert kept_backups(scratch_course) == []  # no backup of a change that did not happen

@@ -6,6 +6,11 @@
   backing up the current file too, so a restore can itself be undone.
 - `reset --list` shows the backups.
 
+The backup holds exactly the bytes the new file replaces: the lesson is read once, those
+bytes are backed up, and the file is replaced only if it still holds them (an editor may
+save at any moment; if it does, the command tries again, and refuses if the file never
+stays still).
+
 Every check (known lesson, sound backup, solutions present) happens before the first
 write, so a refused command leaves the disk as it was. A write that fails (a full disk, a
 read-only folder, a file where a folder should be) is one line: the lesson file is never
@@ -19,15 +24,24 @@ from rich.table import Table
 
 from mnist_course.companion import terminal
 from mnist_course.companion import backups
-from mnist_course.workspace import Workspace, relative, resolve_lesson, write_atomically
+from mnist_course.workspace import (
+    ChangedMeanwhile,
+    Workspace,
+    current_bytes,
+    relative,
+    resolve_lesson,
+    write_atomically,
+)
 from mnist_course.course import CourseError, Lesson
 from mnist_course.model_files import describe_os_error
 
 
+ATTEMPTS = 20  # an editor saving every few milliseconds gets this many chances to pause
+
+
 def _current_bytes(workspace: Workspace, unit: Lesson) -> bytes | None:
-    path = workspace.learner_file(unit)
     try:
-        return path.read_bytes() if path.is_file() else None
+        return current_bytes(workspace.learner_file(unit))
     except OSError as error:
         raise CourseError(f"lessons/{unit.filename} cannot be read ({describe_os_error(error)}).") from None
 
@@ -45,17 +59,40 @@ def _keep(workspace: Workspace, unit: Lesson, current: bytes | None, stub: bytes
         ) from None
 
 
-def _replace(workspace: Workspace, unit: Lesson, data: bytes, backup, console: Console) -> None:
-    """Write the lesson file; if that fails, remove the backup made for it and say so in one line."""
-    try:
-        write_atomically(workspace.learner_file(unit), data)
-    except OSError as error:
-        if backup is not None:
-            backups.discard(backup)
-        raise CourseError(
-            f"could not write lessons/{unit.filename} ({describe_os_error(error)}): it was left "
-            "as it is, and nothing was backed up."
-        ) from None
+def _replace(workspace: Workspace, unit: Lesson, data: bytes, stub: bytes, command: str):
+    """Put `data` in the lesson file after backing up exactly the bytes it replaces.
+
+    Returns (done, backup): done is False when the file already holds `data`. The file is
+    read once per attempt, those bytes are backed up, and the file is replaced only if it still
+    holds them; an editor's save in between means another attempt, so no save is ever replaced
+    unless it is in a backup. If every write fails, the backup made for it is removed again.
+    """
+    for _ in range(ATTEMPTS):
+        current = _current_bytes(workspace, unit)
+        if current == data:
+            return False, None
+        backup = _keep(workspace, unit, current, stub)
+        try:
+            write_atomically(workspace.learner_file(unit), data, only_if=current)
+        except ChangedMeanwhile:
+            if backup is not None:
+                backups.discard(backup)  # it holds a version that is not the one replaced
+            continue
+        except OSError as error:
+            if backup is not None:
+                backups.discard(backup)
+            raise CourseError(
+                f"could not write lessons/{unit.filename} ({describe_os_error(error)}): it was left "
+                "as it is, and nothing was backed up."
+            ) from None
+        return True, backup
+    raise CourseError(
+        f"lessons/{unit.filename} kept changing while it was being replaced (is an editor saving "
+        f"it?), so it was left as it is: close it or pause autosave, then run `{command}` again."
+    )
+
+
+def _say_backed_up(workspace: Workspace, unit: Lesson, backup, console: Console) -> None:
     if backup is not None:
         console.print(
             f"Backed up your lessons/{unit.filename} to {relative(backup.file, workspace.root)}",
@@ -68,12 +105,11 @@ def reset_lesson(number: str, console: Console | None = None) -> None:
     workspace = Workspace.here()
     unit = resolve_lesson(number)
     stub = workspace.stub_text(unit).encode("utf-8")
-    current = _current_bytes(workspace, unit)
-    if current == stub:
+    done, backup = _replace(workspace, unit, stub, stub, f"mnist-course reset {unit.number}")
+    if not done:
         console.print(f"lessons/{unit.filename} is already a fresh stub: nothing to reset.", markup=False)
         return
-    backup = _keep(workspace, unit, current, stub)
-    _replace(workspace, unit, stub, backup, console)
+    _say_backed_up(workspace, unit, backup, console)
     console.print(f"Lesson {unit.number} starts afresh: lessons/{unit.filename} is the stub again.", markup=False)
     if backup:
         console.print(
@@ -95,15 +131,15 @@ def restore_backup(number: str, stamp: str | None, console: Console | None = Non
             raise CourseError(f"{error} Sound backups: {', '.join(others)}.") from None
         raise
     stub = workspace.stub_text(unit).encode("utf-8")
-    current = _current_bytes(workspace, unit)
-    if current == data:
+    command = f"mnist-course reset {unit.number} --restore {chosen.stamp}"
+    done, backup = _replace(workspace, unit, data, stub, command)
+    if not done:
         console.print(
             f"lessons/{unit.filename} already holds backup {chosen.stamp}: nothing to restore.",
             markup=False,
         )
         return
-    backup = _keep(workspace, unit, current, stub)
-    _replace(workspace, unit, data, backup, console)
+    _say_backed_up(workspace, unit, backup, console)
     console.print(f"Restored lessons/{unit.filename} from backup {chosen.stamp}.", markup=False)
 
 
