@@ -149,9 +149,7 @@ class Workspace:
                 "writes a fresh stub (and `reset --list` shows any backups)."
             )
         try:
-            # utf-8-sig: Windows Notepad starts a UTF-8 file with a BOM, which Python's import
-            # skips, so every other reader of a lesson skips it too
-            return path.read_text(encoding="utf-8-sig")
+            return lesson_text(path.read_bytes())
         except UnicodeDecodeError:
             raise CourseError(f"lessons/{unit.filename} is not UTF-8 text.") from None
 
@@ -191,6 +189,27 @@ def relative(path: Path, root: Path) -> str:
         return str(path)
 
 
+BOM = b"\xef\xbb\xbf"
+
+
+def lesson_text(data: bytes) -> str:
+    """A lesson file's bytes as the text Python reads: a BOM skipped, any line ending as "\\n".
+
+    Windows Notepad starts a UTF-8 file with a BOM and Windows editors end lines with CRLF;
+    Python's import accepts both, so every other reader of a lesson does too.
+    UnicodeDecodeError if it is not UTF-8.
+    """
+    return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def in_the_form_of(text: str, original: bytes | None) -> bytes:
+    """`text` (as `lesson_text` gives it) encoded as `original` was: its BOM and line endings kept."""
+    original = original or b""
+    if b"\r\n" in original:
+        text = text.replace("\n", "\r\n")
+    return (BOM if original.startswith(BOM) else b"") + text.encode("utf-8")
+
+
 class ChangedMeanwhile(CourseError):
     """The file no longer holds what was read (and backed up) from it: it was not replaced."""
 
@@ -209,12 +228,15 @@ def current_bytes(path: Path) -> bytes | None:
 def write_atomically(path: Path, content: str | bytes, only_if=ANYTHING) -> None:
     """Replace `path` with `content` in one step: a crash leaves the old file or the new, never half.
 
+    When `path` is a symlink, the file it points to is replaced and the link stays.
+
     `only_if` (bytes, or None for "no file"): replace the file only while it still holds exactly
     that (what the caller read and backed up), else raise ChangedMeanwhile and leave it be. The
     check is made after the new file is written, as close to the replacement as can be, since
     an editor may save at any moment.
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
+    path = Path(os.path.realpath(path))  # a symlinked file stays a link: its target is replaced
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

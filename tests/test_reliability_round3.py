@@ -188,3 +188,46 @@ def test_reset_of_a_lesson_that_keeps_changing_is_refused_and_loses_nothing(scra
     saved = (scratch_course / LESSON_02).read_bytes()
     assert saved.startswith(b"# editor save ")  # the editor's last save, in place
     assert kept_backups(scratch_course) == []  # no backup of a change that did not happen
+
+
+# --- Case 6: a lesson's form (CRLF, BOM) and a symlinked lesson are kept --------------------------
+
+
+def backup_files(course: Path) -> list[bytes]:
+    return [path.read_bytes() for path in sorted((course / ".course" / "backups" / "lesson_02").glob("*.py"))]
+
+
+def test_a_notebook_save_keeps_crlf_and_bom_and_backs_up_the_original_bytes(scratch_course, tmp_path, monkeypatch):
+    path = scratch_course / LESSON_02
+    original = BOM + stub_with_notes(scratch_course).replace(b"\n", b"\r\n")
+    path.write_bytes(original)
+    report = notebook_check(scratch_course, tmp_path, monkeypatch)
+    assert report.passed and "Saved normalize()" in report.note, repr(report)
+    saved = path.read_bytes()
+    assert saved.startswith(BOM) and b"np.float32(1 / 255.0)\r\n" in saved
+    assert b"\n" not in saved.replace(b"\r\n", b""), "every line still ends with CRLF"
+    assert backup_files(scratch_course) == [original]
+
+
+def linked_lesson(course: Path) -> Path:
+    """lessons/lesson_02_prepare.py as a symlink to the learner's own copy, outside the course."""
+    mine = course.parent / "my-work" / "lesson_02_prepare.py"
+    mine.parent.mkdir()
+    mine.write_bytes(stub_with_notes(course))
+    (course / LESSON_02).unlink()
+    (course / LESSON_02).symlink_to(mine)
+    return mine
+
+
+def test_reset_and_a_notebook_save_write_through_a_symlinked_lesson(scratch_course, tmp_path, monkeypatch):
+    stub = (scratch_course / LESSON_02).read_bytes()
+    mine = linked_lesson(scratch_course)
+    work = mine.read_bytes()
+    reset = mnist_course(scratch_course, "reset", "02")
+    assert reset.returncode == 0, reset.stderr
+    assert (scratch_course / LESSON_02).is_symlink() and mine.read_bytes() == stub
+    assert backup_files(scratch_course) == [work]
+    mine.write_bytes(work)
+    report = notebook_check(scratch_course, tmp_path, monkeypatch)
+    assert report.passed and "Saved normalize()" in report.note, repr(report)
+    assert (scratch_course / LESSON_02).is_symlink() and b"np.float32(1 / 255.0)" in mine.read_bytes()

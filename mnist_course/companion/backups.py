@@ -19,10 +19,11 @@ import datetime as dt
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mnist_course.workspace import Workspace, relative, write_atomically
+from mnist_course.workspace import ChangedMeanwhile, Workspace, current_bytes, relative, write_atomically
 from mnist_course.course import LESSONS, CourseError, Lesson
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
@@ -152,6 +153,69 @@ def _write(workspace: Workspace, unit: Lesson, backup: Backup, data: bytes) -> N
         raise CourseError(
             f"could not back up lessons/{unit.filename} ({error.reason}): it was left as it is."
         ) from None
+
+
+ATTEMPTS = 20  # an editor saving every few milliseconds gets this many chances to pause
+
+
+@dataclass
+class Replaced:
+    done: bool  # False: the file already held what it would have become
+    backup: Backup | None  # the learner's file as it was, None when it was nothing of theirs
+
+
+def replace_lesson(
+    workspace: Workspace, unit: Lesson, new_for: Callable[[bytes | None], bytes | None], again: str
+) -> Replaced:
+    """Replace the learner's lesson file with `new_for(what it holds)`, backing up exactly the
+    bytes replaced (unless they are the stub or no file).
+
+    `new_for` gets the file's bytes (None: no file) and returns the new bytes, or None when
+    there is nothing to do. The file is read once per attempt, those bytes are backed up, and
+    the file is replaced only if it still holds them: an editor's save in between means
+    another attempt, so no save is ever replaced unless it is in a backup. One-line
+    CourseErrors, the file as it was, when it keeps changing (`again` is the command to run
+    again then) or cannot be written; the backup made for a write that failed is removed.
+    """
+    from mnist_course.model_files import describe_os_error
+
+    path = workspace.learner_file(unit)
+    stub = workspace.stub_text(unit).encode("utf-8")
+    for _ in range(ATTEMPTS):
+        try:
+            current = current_bytes(path)
+        except OSError as error:
+            raise CourseError(f"lessons/{unit.filename} cannot be read ({describe_os_error(error)}).") from None
+        new = new_for(current)
+        if new is None or new == current:
+            return Replaced(False, None)
+        backup = None
+        if current is not None and current != stub:
+            try:
+                backup = save(workspace, unit, current)
+            except OSError as error:
+                raise CourseError(
+                    f"could not back up lessons/{unit.filename} ({describe_os_error(error)}), so it "
+                    "was left as it is."
+                ) from None
+        try:
+            write_atomically(path, new, only_if=current)
+        except ChangedMeanwhile:
+            if backup is not None:
+                discard(backup)  # it holds a version that is not the one replaced
+            continue
+        except OSError as error:
+            if backup is not None:
+                discard(backup)
+            raise CourseError(
+                f"could not write lessons/{unit.filename} ({describe_os_error(error)}): it was left "
+                "as it is, and nothing was backed up."
+            ) from None
+        return Replaced(True, backup)
+    raise CourseError(
+        f"lessons/{unit.filename} kept changing while it was being replaced (is an editor saving "
+        f"it?), so it was left as it is: close it or pause autosave, then run `{again}` again."
+    )
 
 
 def discard(backup: Backup) -> None:

@@ -24,72 +24,8 @@ from rich.table import Table
 
 from mnist_course.companion import terminal
 from mnist_course.companion import backups
-from mnist_course.workspace import (
-    ChangedMeanwhile,
-    Workspace,
-    current_bytes,
-    relative,
-    resolve_lesson,
-    write_atomically,
-)
+from mnist_course.workspace import Workspace, relative, resolve_lesson
 from mnist_course.course import CourseError, Lesson
-from mnist_course.model_files import describe_os_error
-
-
-ATTEMPTS = 20  # an editor saving every few milliseconds gets this many chances to pause
-
-
-def _current_bytes(workspace: Workspace, unit: Lesson) -> bytes | None:
-    try:
-        return current_bytes(workspace.learner_file(unit))
-    except OSError as error:
-        raise CourseError(f"lessons/{unit.filename} cannot be read ({describe_os_error(error)}).") from None
-
-
-def _keep(workspace: Workspace, unit: Lesson, current: bytes | None, stub: bytes):
-    """Back up the learner's file unless there is nothing of theirs in it."""
-    if current is None or current == stub:
-        return None
-    try:
-        return backups.save(workspace, unit, current)
-    except OSError as error:
-        raise CourseError(
-            f"could not back up lessons/{unit.filename} ({describe_os_error(error)}), so it was "
-            "left as it is."
-        ) from None
-
-
-def _replace(workspace: Workspace, unit: Lesson, data: bytes, stub: bytes, command: str):
-    """Put `data` in the lesson file after backing up exactly the bytes it replaces.
-
-    Returns (done, backup): done is False when the file already holds `data`. The file is
-    read once per attempt, those bytes are backed up, and the file is replaced only if it still
-    holds them; an editor's save in between means another attempt, so no save is ever replaced
-    unless it is in a backup. If every write fails, the backup made for it is removed again.
-    """
-    for _ in range(ATTEMPTS):
-        current = _current_bytes(workspace, unit)
-        if current == data:
-            return False, None
-        backup = _keep(workspace, unit, current, stub)
-        try:
-            write_atomically(workspace.learner_file(unit), data, only_if=current)
-        except ChangedMeanwhile:
-            if backup is not None:
-                backups.discard(backup)  # it holds a version that is not the one replaced
-            continue
-        except OSError as error:
-            if backup is not None:
-                backups.discard(backup)
-            raise CourseError(
-                f"could not write lessons/{unit.filename} ({describe_os_error(error)}): it was left "
-                "as it is, and nothing was backed up."
-            ) from None
-        return True, backup
-    raise CourseError(
-        f"lessons/{unit.filename} kept changing while it was being replaced (is an editor saving "
-        f"it?), so it was left as it is: close it or pause autosave, then run `{command}` again."
-    )
 
 
 def _say_backed_up(workspace: Workspace, unit: Lesson, backup, console: Console) -> None:
@@ -105,8 +41,9 @@ def reset_lesson(number: str, console: Console | None = None) -> None:
     workspace = Workspace.here()
     unit = resolve_lesson(number)
     stub = workspace.stub_text(unit).encode("utf-8")
-    done, backup = _replace(workspace, unit, stub, stub, f"mnist-course reset {unit.number}")
-    if not done:
+    replaced = backups.replace_lesson(workspace, unit, lambda current: stub, f"mnist-course reset {unit.number}")
+    backup = replaced.backup
+    if not replaced.done:
         console.print(f"lessons/{unit.filename} is already a fresh stub: nothing to reset.", markup=False)
         return
     _say_backed_up(workspace, unit, backup, console)
@@ -130,10 +67,10 @@ def restore_backup(number: str, stamp: str | None, console: Console | None = Non
         if others:
             raise CourseError(f"{error} Sound backups: {', '.join(others)}.") from None
         raise
-    stub = workspace.stub_text(unit).encode("utf-8")
-    command = f"mnist-course reset {unit.number} --restore {chosen.stamp}"
-    done, backup = _replace(workspace, unit, data, stub, command)
-    if not done:
+    again = f"mnist-course reset {unit.number} --restore {chosen.stamp}"
+    replaced = backups.replace_lesson(workspace, unit, lambda current: data, again)
+    backup = replaced.backup
+    if not replaced.done:
         console.print(
             f"lessons/{unit.filename} already holds backup {chosen.stamp}: nothing to restore.",
             markup=False,
