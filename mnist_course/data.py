@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from mnist_course.course import CourseError, find_course_root
-from mnist_course.workspace import Workspace
+from mnist_course.workspace import Workspace, write_atomically
 
 EXPECTED_SHAPES = {
     "x_train": (60000, 28, 28),
@@ -285,15 +285,7 @@ def remember(path, root=None) -> None:
     try:
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             return
-        target.parent.mkdir(exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".mnist-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(target, text)
     except (OSError, UnicodeDecodeError):
         pass
 

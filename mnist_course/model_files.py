@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from mnist_course.course import CourseError
+from mnist_course.workspace import mode_for
 
 SUFFIX = ".keras"
 LEGACY_SUFFIXES = {".h5", ".hdf5"}
@@ -215,6 +216,7 @@ def save_model(model, path: Path, replace: bool = False) -> Saved:
     try:
         model.save(temporary)
         _fsync(temporary)
+        os.chmod(temporary, mode_for(path))
         if replace:
             kept = _keep(path) if path.exists() else None
             os.replace(temporary, path)

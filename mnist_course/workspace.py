@@ -244,7 +244,7 @@ def write_atomically(path: Path, content: str | bytes, only_if=ANYTHING) -> None
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, _mode_for(path))
+        os.chmod(temporary, mode_for(path))
         if only_if is not ANYTHING and current_bytes(path) != only_if:
             raise ChangedMeanwhile(f"{path.name} changed while it was being replaced, so it was left as it is.")
         os.replace(temporary, path)
@@ -253,11 +253,26 @@ def write_atomically(path: Path, content: str | bytes, only_if=ANYTHING) -> None
         raise
 
 
-def _mode_for(path: Path) -> int:
-    """The replaced file's permissions, or the usual ones for a new file (mkstemp's are 0600)."""
+def mode_for(path: Path) -> int:
+    """The permissions a file written at `path` gets: the replaced file's, or a new file's.
+
+    mkstemp makes its files 0600, which a teaching assistant (another user) cannot read: a file
+    the course writes through a temporary one is given this before it takes its name.
+    """
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:  # Linux: read, not changed
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o077)  # elsewhere the only way to read it is to set it for a moment
+    os.umask(umask)
+    return umask

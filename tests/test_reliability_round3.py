@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from companion_course import ROOT, assert_refused, cli_command, cli_env, copy_course, mnist_course
@@ -231,3 +232,48 @@ def test_reset_and_a_notebook_save_write_through_a_symlinked_lesson(scratch_cour
     report = notebook_check(scratch_course, tmp_path, monkeypatch)
     assert report.passed and "Saved normalize()" in report.note, repr(report)
     assert (scratch_course / LESSON_02).is_symlink() and b"np.float32(1 / 255.0)" in mine.read_bytes()
+
+
+# --- Case 9: files the course writes respect the umask -------------------------------------------
+
+
+@pytest.fixture
+def umask_027():
+    previous = os.umask(0o027)  # a group (the teaching assistants) may read, others not
+    yield 0o640
+    os.umask(previous)
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_models_pictures_and_state_are_written_with_the_umask(tmp_path, umask_027):
+    from test_reliability_models import tiny_model
+
+    from mnist_course import data, model_files
+    from mnist_course.failure_pictures import save_failure_picture
+
+    saved = model_files.save_model(tiny_model(), tmp_path / "models" / "mine.keras")
+    assert mode(saved.path) == umask_027
+    replaced = model_files.save_model(tiny_model(), saved.path, replace=True)
+    assert mode(replaced.path) == umask_027 and mode(replaced.kept) == umask_027
+    picture = save_failure_picture(tmp_path / "failures" / "check.png", [("input", {"x": np.zeros((28, 28))})])
+    assert mode(picture) == umask_027
+    data.remember(MNIST, tmp_path)
+    assert mode(tmp_path / ".course" / "mnist.json") == umask_027
+    from mnist_course.pytest_plugin import save_npz_atomically
+
+    save_npz_atomically(tmp_path / "cache" / "subsets.npz", x=np.zeros(3))
+    assert mode(tmp_path / "cache" / "subsets.npz") == umask_027
+
+
+def test_a_trained_model_is_readable_by_the_group_under_umask_022(scratch_course):
+    run = subprocess.run(
+        cli_command("train", "--solutions", "--limit", "100", "--epochs", "1", "--no-augment"),
+        cwd=scratch_course, env=cli_env(), capture_output=True, text=True, timeout=300,
+        stdin=subprocess.DEVNULL, preexec_fn=lambda: os.umask(0o022),
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    (model,) = (scratch_course / ".course" / "models").glob("*.keras")
+    assert mode(model) == 0o644
