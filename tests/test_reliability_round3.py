@@ -277,3 +277,70 @@ def test_a_trained_model_is_readable_by_the_group_under_umask_022(scratch_course
     assert run.returncode == 0, run.stderr[-2000:]
     (model,) = (scratch_course / ".course" / "models").glob("*.keras")
     assert mode(model) == 0o644
+
+
+# --- Case 10: a save killed outright leaves a temporary that the next save or load removes ---------
+
+KILLED_DURING_SAVE = """
+import time, keras
+from pathlib import Path
+def save(self, path, *args, **kwargs):
+    Path(path).write_bytes(b"PK half a model")
+    Path({flag!r}).touch()
+    time.sleep(300)
+keras.Model.save = save
+"""
+QUICK_TRAIN = ("train", "--solutions", "--limit", "100", "--epochs", "1", "--no-augment")
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.glob(".saving-*"))
+
+
+@pytest.mark.slow
+def test_a_save_killed_by_sigkill_is_cleaned_by_the_next_save(scratch_course, tmp_path):
+    import signal
+    import time
+
+    from faults import popen_cli_with
+
+    flag = tmp_path / "saving"
+    child = popen_cli_with(KILLED_DURING_SAVE.format(flag=str(flag)), *QUICK_TRAIN, cwd=scratch_course)
+    deadline = time.monotonic() + 300
+    while not flag.exists():
+        assert child.poll() is None, child.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    child.send_signal(signal.SIGKILL)  # no finally block runs: the temporary stays
+    child.communicate(timeout=60)
+    models = scratch_course / ".course" / "models"
+    assert len(leftovers(models)) == 1
+    run = mnist_course(scratch_course, *QUICK_TRAIN)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert leftovers(models) == [] and len(list(models.glob("*.keras"))) == 1
+
+
+def test_stale_temporaries_go_and_a_save_in_progress_stays(tmp_path, tiny):
+    import time
+
+    from mnist_course import model_files
+
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    host = model_files.saving_prefix().split("@", 1)[1]
+    dead = tmp_path / f".saving-{finished.pid}@{host}abc.keras"  # its writer is gone
+    old = tmp_path / ".saving-x1y2z3.keras"  # no writer named (an older course): by age
+    alive = tmp_path / f"{model_files.saving_prefix()}def.keras"  # this process: still saving
+    for path in (dead, old, alive):
+        path.write_bytes(b"")
+    an_hour_ago = time.time() - 3600
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    import shutil
+
+    model_files.load_model(shutil.copy(tiny, tmp_path / "tiny.keras"))
+    assert leftovers(tmp_path) == [alive.name]
+    os.utime(alive, (an_hour_ago, an_hour_ago))  # a save does not take an hour: its writer is stuck
+    from test_reliability_models import tiny_model
+
+    model_files.save_model(tiny_model(), tmp_path / "mine.keras")
+    assert leftovers(tmp_path) == []
