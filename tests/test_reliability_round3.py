@@ -344,3 +344,40 @@ def test_stale_temporaries_go_and_a_save_in_progress_stays(tmp_path, tiny):
 
     model_files.save_model(tiny_model(), tmp_path / "mine.keras")
     assert leftovers(tmp_path) == []
+
+
+# --- Case 11: the time-limit message gives a command that runs as shown ---------------------------
+
+LESSON_03 = Path("lessons") / "lesson_03_explore.py"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "where, change, named",
+    [
+        ("module level", lambda text: text + "\nwhile True:  # at import\n    pass\n", None),
+        ("a comprehension in label_counts", lambda text: text.replace(
+            "def label_counts(y):", "def label_counts(y):\n    [n for n in iter(int, 1)]", 1), "label_counts"),
+    ],
+)
+def test_a_time_limit_suggests_a_hint_command_the_shell_can_run(scratch_course, where, change, named):
+    import shlex
+
+    from companion_course import solve
+
+    from mnist_course.companion.runner import run_checks
+    from mnist_course.course import LESSONS
+    from mnist_course.workspace import Workspace
+
+    solve(scratch_course, "03")
+    path = scratch_course / LESSON_03
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    results = run_checks(Workspace(scratch_course), [LESSONS["03"]], limit=5).lessons["03"]
+    assert results.timed_out is not None, where
+    (message,) = [result.message for result in results.failures if "did not" in result.message]
+    assert "<" not in message and ">" not in message, message  # a shell would read a redirect
+    assert "lessons/lesson_03_explore.py:" in message, message
+    command = shlex.split(message.rsplit("·", 1)[1])
+    assert command == ["mnist-course", "hint", "03", *([named] if named else [])], message
+    run = mnist_course(scratch_course, *command[1:])
+    assert run.returncode == 0 and run.stdout.strip(), run.stdout + run.stderr
