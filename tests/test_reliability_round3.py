@@ -381,3 +381,40 @@ def test_a_time_limit_suggests_a_hint_command_the_shell_can_run(scratch_course, 
     assert command == ["mnist-course", "hint", "03", *([named] if named else [])], message
     run = mnist_course(scratch_course, *command[1:])
     assert run.returncode == 0 and run.stdout.strip(), run.stdout + run.stderr
+
+
+# --- Case 12: installing the course prints no setuptools warnings -----------------------------------
+
+
+@pytest.mark.slow
+def test_building_the_course_warns_about_nothing_and_ships_its_data_files(tmp_path):
+    """`pip install -e .` is the first command a learner runs: the build it makes must be quiet.
+
+    Built as pip builds it, in an isolated environment with the setuptools pyproject.toml asks
+    for (the course's own environment may hold an older one), from a copy of the course with a
+    `__pycache__` in the package, as a learner's checkout has after the first run.
+    """
+    import zipfile
+
+    from mnist_course.workspace import Workspace
+
+    source = Workspace(ROOT).copy_to(tmp_path / "course")
+    (source / "mnist_course" / "__pycache__").mkdir(exist_ok=True)
+    (source / "mnist_course" / "__pycache__" / "course.cpython-311.pyc").write_bytes(b"")
+    run = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-cache-dir", "-w", str(tmp_path / "dist"),
+         str(source)],
+        capture_output=True, text=True, timeout=600,
+    )
+    if run.returncode and "No matching distribution found for setuptools" in run.stdout + run.stderr:
+        pytest.skip("pip cannot fetch setuptools for the isolated build (offline?)")
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output[-3000:]
+    for noise in ("would be ignored", "Warning", "!!"):
+        assert noise not in output, output
+    (wheel,) = (tmp_path / "dist").glob("mnist_course-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for shipped in ("mnist_course/draw/static/index.html", "mnist_course/draw/static/draw.js",
+                    "mnist_course/companion/report.schema.json", "mnist_course/notebooks/build.py"):
+        assert shipped in names, sorted(names)
+    assert not any("__pycache__" in name for name in names), sorted(names)
