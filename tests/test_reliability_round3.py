@@ -1,23 +1,28 @@
 """Reliability, round 3 (issue 22): files that are not what they seem, a learner's files
 that must never be lost, and the messages and permissions a learner meets.
 
-Each test names the case of the issue it covers.
+Each section names the case of the issue it covers; case 2 (`update`) is tested in
+test_companion_update.py, beside the classroom course it updates.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import resource
+import shlex
+import shutil
+import signal
 import subprocess
 import sys
+import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from companion_course import ROOT, assert_refused, cli_command, cli_env, copy_course, mnist_course
-
-MNIST = os.environ.get("MNIST_PATH", "/work/shared/data/mnist.npz")
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +71,6 @@ def test_mnist_path_to_a_fifo_neither_hangs_evaluate_nor_doctor(course, tiny, tm
 
 def test_an_array_longer_in_the_zip_than_its_header_is_refused_before_it_is_read(tmp_path, monkeypatch):
     """The zip's declared length and the .npy header's must agree, so no read goes past either."""
-    import numpy as np
     from test_data import archive_with, npy_bytes, small_arrays
 
     from mnist_course import data
@@ -106,8 +110,6 @@ def run():
 
 def notebook_check(course: Path, tmp_path: Path, monkeypatch):
     """`start("02")` then `check("normalize")` as a notebook runs them, `normalize` passing its checks."""
-    import importlib.util
-
     monkeypatch.chdir(course)  # start() moves to the course: the test's own folder comes back after
     cells = tmp_path / "notebook_cells.py"  # inspect.getsource needs the cells' code in a file
     cells.write_text(NOTEBOOK_CELLS.format(function=MY_NORMALIZE), encoding="utf-8")
@@ -194,10 +196,6 @@ def test_reset_of_a_lesson_that_keeps_changing_is_refused_and_loses_nothing(scra
 # --- Case 6: a lesson's form (CRLF, BOM) and a symlinked lesson are kept --------------------------
 
 
-def backup_files(course: Path) -> list[bytes]:
-    return [path.read_bytes() for path in sorted((course / ".course" / "backups" / "lesson_02").glob("*.py"))]
-
-
 def test_a_notebook_save_keeps_crlf_and_bom_and_backs_up_the_original_bytes(scratch_course, tmp_path, monkeypatch):
     path = scratch_course / LESSON_02
     original = BOM + stub_with_notes(scratch_course).replace(b"\n", b"\r\n")
@@ -207,7 +205,7 @@ def test_a_notebook_save_keeps_crlf_and_bom_and_backs_up_the_original_bytes(scra
     saved = path.read_bytes()
     assert saved.startswith(BOM) and b"np.float32(1 / 255.0)\r\n" in saved
     assert b"\n" not in saved.replace(b"\r\n", b""), "every line still ends with CRLF"
-    assert backup_files(scratch_course) == [original]
+    assert kept_backups(scratch_course) == [original]
 
 
 def linked_lesson(course: Path) -> Path:
@@ -227,7 +225,7 @@ def test_reset_and_a_notebook_save_write_through_a_symlinked_lesson(scratch_cour
     reset = mnist_course(scratch_course, "reset", "02")
     assert reset.returncode == 0, reset.stderr
     assert (scratch_course / LESSON_02).is_symlink() and mine.read_bytes() == stub
-    assert backup_files(scratch_course) == [work]
+    assert kept_backups(scratch_course) == [work]
     mine.write_bytes(work)
     report = notebook_check(scratch_course, tmp_path, monkeypatch)
     assert report.passed and "Saved normalize()" in report.note, repr(report)
@@ -260,7 +258,7 @@ def test_models_pictures_and_state_are_written_with_the_umask(tmp_path, umask_02
     assert mode(replaced.path) == umask_027 and mode(replaced.kept) == umask_027
     picture = save_failure_picture(tmp_path / "failures" / "check.png", [("input", {"x": np.zeros((28, 28))})])
     assert mode(picture) == umask_027
-    data.remember(MNIST, tmp_path)
+    data.remember(saved.path, tmp_path)  # any file: only its path is noted
     assert mode(tmp_path / ".course" / "mnist.json") == umask_027
     from mnist_course.pytest_plugin import save_npz_atomically
 
@@ -299,9 +297,6 @@ def leftovers(folder: Path) -> list[str]:
 
 @pytest.mark.slow
 def test_a_save_killed_by_sigkill_is_cleaned_by_the_next_save(scratch_course, tmp_path):
-    import signal
-    import time
-
     from faults import popen_cli_with
 
     flag = tmp_path / "saving"
@@ -321,8 +316,6 @@ def test_a_save_killed_by_sigkill_is_cleaned_by_the_next_save(scratch_course, tm
 
 
 def test_stale_temporaries_go_and_a_save_in_progress_stays(tmp_path, tiny):
-    import time
-
     from mnist_course import model_files
 
     finished = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -335,8 +328,6 @@ def test_stale_temporaries_go_and_a_save_in_progress_stays(tmp_path, tiny):
         path.write_bytes(b"")
     an_hour_ago = time.time() - 3600
     os.utime(old, (an_hour_ago, an_hour_ago))
-    import shutil
-
     model_files.load_model(shutil.copy(tiny, tmp_path / "tiny.keras"))
     assert leftovers(tmp_path) == [alive.name]
     os.utime(alive, (an_hour_ago, an_hour_ago))  # a save does not take an hour: its writer is stuck
@@ -361,8 +352,6 @@ LESSON_03 = Path("lessons") / "lesson_03_explore.py"
     ],
 )
 def test_a_time_limit_suggests_a_hint_command_the_shell_can_run(scratch_course, where, change, named):
-    import shlex
-
     from companion_course import solve
 
     from mnist_course.companion.runner import run_checks
@@ -394,8 +383,6 @@ def test_building_the_course_warns_about_nothing_and_ships_its_data_files(tmp_pa
     for (the course's own environment may hold an older one), from a copy of the course with a
     `__pycache__` in the package, as a learner's checkout has after the first run.
     """
-    import zipfile
-
     from mnist_course.workspace import Workspace
 
     source = Workspace(ROOT).copy_to(tmp_path / "course")
