@@ -3,10 +3,11 @@
 Lesson 01's `load_mnist` chooses where the data comes from and calls one of the two
 functions a learner uses from here:
 
-- `read_mnist_file(path)` reads Keras' `mnist.npz` layout from disk. It validates the
-  archive from its `.npy` headers (keys, shapes, dtypes, no pickled objects) *before* any
-  array is read, so a broken or hostile file is refused at once, without allocating what
-  its header declares; then it checks the labels.
+- `read_mnist_file(path)` reads Keras' `mnist.npz` layout from disk. It reads only a
+  regular file (a device such as /dev/zero never ends, a pipe blocks), and validates the
+  archive from its `.npy` headers (keys, shapes, dtypes, no pickled objects, lengths the
+  zip agrees with) *before* any array is read, so a broken or hostile file is refused at
+  once, without allocating what its header declares; then it checks the labels.
 - `download_mnist()` is `keras.datasets.mnist.load_data()` (downloaded once, then read
   from Keras' cache). Offline it fails in one line that says how to fix it. When MNIST_PATH
   is unset but the course remembers a file it loaded before, it reads that file instead, so
@@ -21,8 +22,10 @@ checks ask it first, so a missing file is reported as exactly that.
 from __future__ import annotations
 
 import json
+import math
 import os
 import socket
+import stat
 import tempfile
 import zipfile
 from pathlib import Path
@@ -30,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from mnist_course.course import CourseError, find_course_root
-from mnist_course.workspace import Workspace
+from mnist_course.workspace import Workspace, write_atomically
 
 EXPECTED_SHAPES = {
     "x_train": (60000, 28, 28),
@@ -43,6 +46,7 @@ FIX = (
     "Fix: point MNIST_PATH at a copy of Keras' mnist.npz (export MNIST_PATH=/path/to/mnist.npz), "
     "or unset it to let Keras download MNIST."
 )
+NOT_REGULAR = "is not a regular file (a device, a pipe or a socket), so it cannot be Keras' mnist.npz"
 OFFLINE_FIX = (
     "Fix: export MNIST_PATH=/path/to/mnist.npz (a copy of Keras' mnist.npz), "
     "or connect to the internet once so Keras can download and cache it."
@@ -72,12 +76,14 @@ def read_mnist_file(path):
             "use download_mnist() (Keras) instead."
         )
     path = Path(path).expanduser()
-    read_headers_only(path)  # before any array is read: see npz_headers
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {key: archive[key] for key in EXPECTED_SHAPES}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-        raise _error(path, f"is damaged ({_first_line(error)})") from None
+    with open_regular(path) as handle:  # the file checked is the file read
+        _check_headers(path, handle)  # before any array is read: see npz_headers
+        try:
+            handle.seek(0)
+            with np.load(handle, allow_pickle=False) as archive:
+                arrays = {key: archive[key] for key in EXPECTED_SHAPES}
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+            raise _error(path, f"is damaged ({_first_line(error)})") from None
     for key in ("y_train", "y_test"):
         if arrays[key].max() > 9:
             raise _error(path, f"{key} has labels above 9 (found {int(arrays[key].max())})")
@@ -87,13 +93,56 @@ def read_mnist_file(path):
 def read_headers_only(path: Path) -> None:
     """Validate keys, shapes and dtypes of an mnist.npz from its headers; raise MnistFileError."""
     path = Path(path)
-    headers = npz_headers(path)
+    with open_regular(path) as handle:
+        _check_headers(path, handle)
+
+
+def _check_headers(path: Path, handle) -> None:
+    headers, lengths = _headers(path, handle)
     for key, shape in EXPECTED_SHAPES.items():
         if key not in headers:
             raise _error(path, f"has no {key} (it holds {sorted(headers) or 'no arrays'})")
         if headers[key] != (shape, np.dtype(np.uint8)):
             declared_shape, dtype = headers[key]
             raise _error(path, f"{key} is {dtype} {declared_shape}, expected uint8 {shape}")
+    for key, shape in EXPECTED_SHAPES.items():
+        # np.load reads what the .npy header declares; the zip must declare that same length,
+        # so nothing is read beyond it, nor is a member cut short found only halfway through.
+        header_length, stored = lengths[key]
+        declared = header_length + math.prod(shape)
+        if declared != stored:
+            raise _error(
+                path, f"is damaged ({key}.npy holds {stored:,} bytes, its header declares {declared:,})"
+            )
+
+
+def open_regular(path: Path):
+    """`path` opened for reading, refused (MnistFileError) unless it is a regular file.
+
+    A device never ends (/dev/zero) and a pipe blocks until someone writes to it: neither
+    is opened in a way that waits, nor read at all. A regular file bounds every read below
+    by its size, and the zip reader reads only the lengths its headers declare.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise _error(path, "not found", prefix="MNIST file not found") from None
+    except OSError as error:
+        raise _error(path, f"cannot be read ({_first_line(error)})") from None
+    if stat.S_ISDIR(mode):
+        raise _error(path, "is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise _error(path, NOT_REGULAR)
+    try:
+        # O_NONBLOCK: should the path become a pipe after the check, open() still returns at once
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise _error(path, f"cannot be read ({_first_line(error)})") from None
+    handle = os.fdopen(descriptor, "rb")
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        handle.close()
+        raise _error(path, NOT_REGULAR)
+    return handle
 
 
 def npz_headers(path: Path) -> dict[str, tuple[tuple, np.dtype]]:
@@ -102,32 +151,38 @@ def npz_headers(path: Path) -> dict[str, tuple[tuple, np.dtype]]:
     No array data is read, so a header that declares terabytes costs nothing. Object
     (pickled) arrays are refused: loading them could run code.
     """
-    if not path.exists():
-        raise _error(path, "not found", prefix="MNIST file not found")
-    if path.is_dir():
-        raise _error(path, "is a folder, not a file")
+    path = Path(path)
+    with open_regular(path) as handle:
+        return _headers(path, handle)[0]
+
+
+def _headers(path: Path, handle) -> tuple[dict, dict]:
+    """(npz_headers, {array name: (.npy header length, length the zip declares)})."""
     try:
-        with path.open("rb") as handle:
-            start = handle.read(6)
+        start = handle.read(6)
+        handle.seek(0)
     except OSError as error:
         raise _error(path, f"cannot be read ({_first_line(error)})") from None
     if start == b"\x93NUMPY":
         raise _error(path, "is a single .npy array, not Keras' mnist.npz archive of four arrays")
-    if not zipfile.is_zipfile(path):
-        raise _error(path, "is not a readable .npz archive (numpy's zip of arrays)")
-    headers = {}
     try:
-        with zipfile.ZipFile(path) as archive:
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _error(path, "is not a readable .npz archive (numpy's zip of arrays)") from None
+    headers, lengths = {}, {}
+    try:
+        with archive:
             for info in archive.infolist():
                 if info.filename.endswith(".npy"):
                     with archive.open(info) as member:
                         headers[info.filename[:-4]] = _array_header(member)
+                        lengths[info.filename[:-4]] = (member.tell(), info.file_size)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         raise _error(path, f"is damaged ({_first_line(error)})") from None
     for key, (_, dtype) in headers.items():
         if dtype.hasobject:
             raise _error(path, f"{key} holds pickled Python objects, which the course never loads")
-    return headers
+    return headers, lengths
 
 
 def _array_header(member) -> tuple[tuple, np.dtype]:
@@ -230,15 +285,7 @@ def remember(path, root=None) -> None:
     try:
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             return
-        target.parent.mkdir(exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".mnist-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(target, text)
     except (OSError, UnicodeDecodeError):
         pass
 

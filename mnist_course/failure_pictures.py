@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_course.workspace import Workspace
+from mnist_course.workspace import Workspace, mode_for
 
 
 def failure_picture_path(root: Path, lesson: str, check: str) -> Path:
@@ -57,6 +57,7 @@ def save_failure_picture(path: Path, rows: list[tuple[str, dict]], title: str = 
     os.close(handle)
     try:
         figure.savefig(temporary, dpi=80)
+        os.chmod(temporary, mode_for(path))
         os.replace(temporary, path)
     finally:
         plt.close(figure)

@@ -10,7 +10,8 @@ Writing. A model is saved to a hidden temporary file in the destination folder a
 then given its name, in one step: an interrupted or failed save (Ctrl-C, a full disk)
 leaves no half-written model behind. A new name is taken with an exclusive hard link, so
 two trainings finishing in the same second never share a file, and a file that would be
-replaced is first kept under a timestamped name beside it.
+replaced is first kept under a timestamped name beside it. A save killed outright (SIGKILL)
+leaves its temporary behind: the next save or load in that folder removes it.
 """
 
 from __future__ import annotations
@@ -18,13 +19,17 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 import shutil
+import socket
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from mnist_course.course import CourseError
+from mnist_course.workspace import mode_for
 
 SUFFIX = ".keras"
 LEGACY_SUFFIXES = {".h5", ".hdf5"}
@@ -36,6 +41,8 @@ MAX_MEMBERS = 1000
 # own wider net may be bigger, but not this big, nor squeezed 100 times.
 MAX_UNPACKED = 512 * 2**20
 MAX_RATIO = 100
+SAVING = ".saving-"  # a model being saved, under a hidden temporary name
+STALE_AFTER = 10 * 60  # seconds: a save takes a few; a temporary this old was left by a killed one
 TRAIN_AGAIN = "use a model saved by `mnist-course train` (or train one)"
 
 
@@ -108,6 +115,7 @@ def load_model(path: Path, compile: bool = False):
     """
     path = Path(path)
     check_archive(path)
+    remove_stale_saves(path.parent)
     import keras
     import numpy as np
 
@@ -211,7 +219,8 @@ def save_model(model, path: Path, replace: bool = False) -> Saved:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".saving-", suffix=SUFFIX)
+        remove_stale_saves(path.parent)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=saving_prefix(), suffix=SUFFIX)
         os.close(handle)
     except OSError as error:
         raise ModelFileError(f"the model could not be saved: {describe_os_error(error)}") from None
@@ -219,6 +228,7 @@ def save_model(model, path: Path, replace: bool = False) -> Saved:
     try:
         model.save(temporary)
         _fsync(temporary)
+        os.chmod(temporary, mode_for(path))
         if replace:
             kept = _keep(path) if path.exists() else None
             os.replace(temporary, path)
@@ -231,6 +241,53 @@ def save_model(model, path: Path, replace: bool = False) -> Saved:
         ) from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def saving_prefix() -> str:
+    """How this process's temporary model files start: `.saving-<pid>@<host>-`.
+
+    A save killed outright (SIGKILL, a power cut) runs no clean-up, so its temporary stays;
+    the writer named in it tells the next save or load whether it can go.
+    """
+    return f"{SAVING}{os.getpid()}@{_host()}-"
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())  # no "-": it ends the writer
+
+
+def remove_stale_saves(folder: Path) -> None:
+    """Remove the temporaries that killed saves left in `folder`: their writer on this machine
+    is gone, or they are older than any save takes. Best effort: a read-only folder keeps them."""
+    try:
+        found = list(Path(folder).glob(f"{SAVING}*{SUFFIX}"))
+    except OSError:
+        return
+    for temporary in found:
+        if _stale(temporary):
+            try:
+                temporary.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def _stale(temporary: Path) -> bool:
+    try:
+        age = time.time() - temporary.lstat().st_mtime
+    except OSError:
+        return False
+    if age > STALE_AFTER:
+        return True
+    writer = re.match(rf"{re.escape(SAVING)}(\d+)@([^-]*)-", temporary.name)
+    if writer is None or writer[2] != _host():
+        return False  # another machine's save (a shared folder), or no writer named: by age only
+    try:
+        os.kill(int(writer[1]), 0)
+    except ProcessLookupError:
+        return True  # its writer is gone
+    except (PermissionError, OverflowError):
+        pass  # another user's process, or no process id at all: by age only
+    return False
 
 
 def _fsync(path: Path) -> None:

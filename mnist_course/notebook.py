@@ -315,28 +315,38 @@ def _failures(unit: Lesson, results, title: str) -> CheckReport:
 
 
 def _save(root: Path, unit: Lesson, functions: dict[str, str], extras: list[str] = ()) -> str:
-    """Write passing functions into the learner's lesson file; say what happened."""
+    """Write passing functions into the learner's lesson file; say what happened.
+
+    The file keeps its form (a BOM, CRLF line endings), a symlinked lesson stays a link, and
+    the backup holds exactly the bytes replaced (see `backups.replace_lesson`).
+    """
     from mnist_course.companion import backups
-    from mnist_course.workspace import Workspace, write_atomically
+    from mnist_course.workspace import Workspace, in_the_form_of, lesson_text
 
     workspace = Workspace(root)
-    path = workspace.learner_file(unit)
     stub = workspace.stub_text(unit)
-    current = path.read_text(encoding="utf-8") if path.is_file() else stub
+
+    def new_for(current: bytes | None) -> bytes | None:
+        try:
+            text = stub if current is None else lesson_text(current)
+        except UnicodeDecodeError:
+            raise CourseError(f"lessons/{unit.filename} is not UTF-8 text, so it was not updated.") from None
+        wanted = [piece for piece in extras if piece not in dependencies_present(text)]
+        updated = replace_functions(text, functions, wanted)
+        return None if updated == text else in_the_form_of(updated, current)
+
     try:
-        extras = [piece for piece in extras if piece not in dependencies_present(current)]
-        updated = replace_functions(current, functions, extras)
+        replaced = backups.replace_lesson(workspace, unit, new_for, f'check("{next(iter(functions))}")')
     except SyntaxError as error:
         return (
             f"lessons/{unit.filename} has a syntax error (line {error.lineno}), so it was not "
             "updated: fix it there, or `mnist-course reset " + unit.number + "` (it keeps a backup)."
         )
-    if updated == current:
+    if not replaced.done:
         return f"lessons/{unit.filename} already holds it."
-    if current != stub:
-        backups.save(workspace, unit, current.encode("utf-8"))
-    write_atomically(path, updated)
     names = ", ".join(f"{name}()" for name in functions)
+    if replaced.backup is None:
+        return f"Saved {names} into lessons/{unit.filename}."
     return f"Saved {names} into lessons/{unit.filename} (the old file is in .course/backups/)."
 
 

@@ -159,6 +159,16 @@ def frames_in(tb, folder: Path, shown: str) -> tuple[Frame, ...]:
     )
 
 
+def named_function(names: list[str]) -> str | None:
+    """The innermost of `names` (a stack's function names, outermost first) a learner wrote as a
+    `def`; None when the code runs at the top level of the file.
+
+    Python names the other frames `<module>`, `<lambda>`, `<listcomp>`, `<genexpr>`: none is a
+    function to ask a hint for, and `mnist-course hint 03 <module>` is a redirect to a shell.
+    """
+    return next((name for name in reversed(names) if not name.startswith("<")), None)
+
+
 def _exit_words(error: BaseException) -> str:
     if isinstance(error, LearnerExit):
         return error.args[0]
@@ -197,7 +207,8 @@ def classify(
         from mnist_course.companion.runner import TimeLimit, time_limit_outcome
 
         return time_limit_outcome(unit, TimeLimit(
-            f"{check_file.name if check_file else ''}::{error.function}", error.stuck_in or error.function,
+            f"{check_file.name if check_file else ''}::{error.function}",
+            named_function([error.stuck_in]) if error.stuck_in else error.function,
             error.where, error.seconds))
     if type(error).__name__ == "WorkerFailed":
         function = suspects[0] if suspects else None
@@ -205,9 +216,7 @@ def classify(
             "raised", unit, function, seen=str(error),
             hint="run this lesson's checks yourself (pytest " + unit.checks + ") to see it happen.",
         )
-    function = frames[-1].function if frames else (suspects[0] if suspects else None)
-    if function == "<module>":
-        function = None
+    function = named_function([frame.function for frame in frames]) if frames else (suspects[0] if suspects else None)
     if isinstance(error, NotImplementedError) and STUB_PREFIX in str(error):
         return CheckOutcome("stub", unit, function, frames=frames)
     if isinstance(error, (SystemExit, LearnerExit)):

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnist_course.workspace import Workspace, relative
+from mnist_course.workspace import Workspace, mode_for, relative
 from mnist_course.course import LESSONS, CourseError, find_course_root, implementation_folder, lesson, load_module
 from mnist_course.hints import hint_levels
 from mnist_course.outcome import OUTCOME_KEY, LearnerExit, LessonImportError, classify, short
@@ -287,6 +287,7 @@ def save_npz_atomically(path: Path, **arrays) -> None:
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as file:
             partial = Path(file.name)
             np.savez(file, **arrays)
+        os.chmod(partial, mode_for(path))
         os.replace(partial, path)
     except OSError:
         if partial is not None:

@@ -149,7 +149,7 @@ class Workspace:
                 "writes a fresh stub (and `reset --list` shows any backups)."
             )
         try:
-            return path.read_text(encoding="utf-8")
+            return lesson_text(path.read_bytes())
         except UnicodeDecodeError:
             raise CourseError(f"lessons/{unit.filename} is not UTF-8 text.") from None
 
@@ -189,9 +189,54 @@ def relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Replace `path` with `content` in one step: a crash leaves the old file or the new, never half."""
+BOM = b"\xef\xbb\xbf"
+
+
+def lesson_text(data: bytes) -> str:
+    """A lesson file's bytes as the text Python reads: a BOM skipped, any line ending as "\\n".
+
+    Windows Notepad starts a UTF-8 file with a BOM and Windows editors end lines with CRLF;
+    Python's import accepts both, so every other reader of a lesson does too.
+    UnicodeDecodeError if it is not UTF-8.
+    """
+    return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def in_the_form_of(text: str, original: bytes | None) -> bytes:
+    """`text` (as `lesson_text` gives it) encoded as `original` was: its BOM and line endings kept."""
+    original = original or b""
+    if b"\r\n" in original:
+        text = text.replace("\n", "\r\n")
+    return (BOM if original.startswith(BOM) else b"") + text.encode("utf-8")
+
+
+class ChangedMeanwhile(CourseError):
+    """The file no longer holds what was read (and backed up) from it: it was not replaced."""
+
+
+ANYTHING = object()  # `write_atomically(only_if=...)` default: replace whatever the file holds
+
+
+def current_bytes(path: Path) -> bytes | None:
+    """What `path` holds, None when there is no file."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def write_atomically(path: Path, content: str | bytes, only_if=ANYTHING) -> None:
+    """Replace `path` with `content` in one step: a crash leaves the old file or the new, never half.
+
+    When `path` is a symlink, the file it points to is replaced and the link stays.
+
+    `only_if` (bytes, or None for "no file"): replace the file only while it still holds exactly
+    that (what the caller read and backed up), else raise ChangedMeanwhile and leave it be. The
+    check is made after the new file is written, as close to the replacement as can be, since
+    an editor may save at any moment.
+    """
     data = content.encode("utf-8") if isinstance(content, str) else content
+    path = Path(os.path.realpath(path))  # a symlinked file stays a link: its target is replaced
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -199,18 +244,35 @@ def write_atomically(path: Path, content: str | bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, _mode_for(path))
+        os.chmod(temporary, mode_for(path))
+        if only_if is not ANYTHING and current_bytes(path) != only_if:
+            raise ChangedMeanwhile(f"{path.name} changed while it was being replaced, so it was left as it is.")
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _mode_for(path: Path) -> int:
-    """The replaced file's permissions, or the usual ones for a new file (mkstemp's are 0600)."""
+def mode_for(path: Path) -> int:
+    """The permissions a file written at `path` gets: the replaced file's, or a new file's.
+
+    mkstemp makes its files 0600, which a teaching assistant (another user) cannot read: a file
+    the course writes through a temporary one is given this before it takes its name.
+    """
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:  # Linux: read, not changed
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o077)  # elsewhere the only way to read it is to set it for a moment
+    os.umask(umask)
+    return umask

@@ -82,5 +82,49 @@ def test_update_outside_git_and_from_a_missing_remote(tmp_path, classroom):
     assert_refused(mnist_course(plain, "update", timeout=60), "not a git repository")
     _, learner = classroom
     before = snapshot(learner / "lessons")
-    assert_refused(mnist_course(learner, "update", "nowhere", timeout=60), "git fetch")
+    assert_refused(mnist_course(learner, "update", "nowhere", timeout=60), "nowhere", "git remote -v")
     assert snapshot(learner / "lessons") == before
+
+
+def test_update_backs_up_the_learners_own_files_it_would_replace(classroom):
+    """Issue 22, case 2: files git does not track are in no commit, so the update keeps a copy."""
+    upstream, learner = classroom
+    (upstream / "notes.md").write_text("# Course notes\n")
+    (upstream / "tools").mkdir()
+    (upstream / "tools" / "plot.py").write_text("# the course's plotting tool\n")
+    (upstream / "scratch").write_text("a course file where the learner has a folder\n")
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "--quiet", "-m", "notes, tools, scratch")
+    mine = {
+        "notes.md": b"my own notes, never committed\n",
+        "tools": b"a file of mine where the course now has a folder\n",
+        "scratch/idea.py": b"print('an idea of mine')\n",
+    }
+    for name, data in mine.items():
+        (learner / name).parent.mkdir(parents=True, exist_ok=True)
+        (learner / name).write_bytes(data)
+    run = mnist_course(learner, "update", timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert (learner / "notes.md").read_text() == "# Course notes\n"  # the course's file came in
+    kept = {
+        str(path.relative_to(folder)): path.read_bytes()
+        for folder in (learner / ".course" / "backups" / "files").iterdir() if folder.is_dir()
+        for path in folder.rglob("*") if path.is_file()
+    }
+    assert kept == mine
+    for name in mine:
+        assert name in run.stdout, run.stdout
+    assert ".course/backups/files/" in run.stdout
+
+
+def test_update_from_nowhere_says_what_is_wrong_and_what_to_run(classroom, tmp_path):
+    """Issue 22, case 2: not git's last line ("... and the repository exists.")."""
+    _, learner = classroom
+    git(learner, "remote", "remove", "upstream")
+    before = snapshot(learner / "lessons") | snapshot(learner / "checks")
+    assert_refused(mnist_course(learner, "update", timeout=60), "no `upstream` remote", "git remote add upstream")
+    missing = tmp_path / "no-such-course"
+    assert_refused(mnist_course(learner, "update", str(missing), timeout=60), str(missing), "does not exist")
+    (tmp_path / "plain").mkdir()
+    assert_refused(mnist_course(learner, "update", str(tmp_path / "plain"), timeout=60), "not a git repository")
+    assert snapshot(learner / "lessons") | snapshot(learner / "checks") == before

@@ -1,7 +1,13 @@
-"""Timestamped copies of a learner's lesson file, kept before anything replaces it.
+"""Timestamped copies of a learner's files, kept before anything replaces them.
 
     .course/backups/lesson_02/20250301-142501.py     the file, byte for byte
     .course/backups/lesson_02/20250301-142501.json   where it came from, when, its SHA-256
+
+Files of the learner's that are not lessons (notes, scripts: anything git does not track
+that an update replaces) are kept the same way, under their own path:
+
+    .course/backups/files/20250301-142501/notes.md
+    .course/backups/files/20250301-142501.json       each file's SHA-256
 
 The checksum is what tells a good backup from a damaged one (truncated, edited, half
 copied): a damaged backup is never restored.
@@ -12,10 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mnist_course.workspace import Workspace, relative, write_atomically
+from mnist_course.workspace import ChangedMeanwhile, Workspace, current_bytes, relative, write_atomically
 from mnist_course.course import LESSONS, CourseError, Lesson
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
@@ -79,12 +87,7 @@ def folder(workspace: Workspace, unit: Lesson) -> Path:
 def save(workspace: Workspace, unit: Lesson, data: bytes, now: dt.datetime | None = None) -> Backup:
     """Keep `data` (the learner's lesson file) as a new backup and verify it was written whole."""
     where = folder(workspace, unit)
-    where.mkdir(parents=True, exist_ok=True)
-    base = (now or dt.datetime.now()).strftime(STAMP_FORMAT)
-    stamp, count = base, 1
-    while (where / f"{stamp}.py").exists() or (where / f"{stamp}.json").exists():
-        count += 1
-        stamp = f"{base}_{count}"
+    stamp = _free_stamp(where, now, ".py", ".json")
     backup = Backup(unit, stamp, where / f"{stamp}.py", where / f"{stamp}.json")
     try:
         _write(workspace, unit, backup, data)
@@ -92,6 +95,46 @@ def save(workspace: Workspace, unit: Lesson, data: bytes, now: dt.datetime | Non
         discard(backup)  # half a backup is no backup: leave none
         raise
     return backup
+
+
+def _free_stamp(where: Path, now: dt.datetime | None, *suffixes: str) -> str:
+    """A stamp no backup in `where` has yet: "20250301-142501", then "20250301-142501_2"..."""
+    where.mkdir(parents=True, exist_ok=True)
+    base = (now or dt.datetime.now()).strftime(STAMP_FORMAT)
+    stamp, count = base, 1
+    while any((where / f"{stamp}{suffix}").exists() for suffix in suffixes):
+        count += 1
+        stamp = f"{base}_{count}"
+    return stamp
+
+
+def save_files(workspace: Workspace, names: list[str], why: str, now: dt.datetime | None = None) -> Path:
+    """Keep the learner's files `names` (paths relative to the course) before `why` replaces them.
+
+    Returns the folder that holds them, each under its own path. Every copy is read back and
+    checked against its SHA-256 before this returns; CourseError (and no backup) if one is not
+    sound, so the caller changes nothing.
+    """
+    where = workspace.backups / "files"
+    stamp = _free_stamp(where, now, "", ".json")
+    kept, record = where / stamp, where / f"{stamp}.json"
+    sums = {}
+    try:
+        for name in names:
+            data = (workspace.root / name).read_bytes()
+            write_atomically(kept / name, data)
+            sums[name] = hashlib.sha256(data).hexdigest()
+        write_atomically(record, json.dumps(
+            {"why": why, "saved": dt.datetime.now().isoformat(timespec="seconds"), "sha256": sums}, indent=2
+        ) + "\n")
+        for name, expected in sums.items():
+            if hashlib.sha256((kept / name).read_bytes()).hexdigest() != expected:
+                raise CourseError(f"could not back up {name} (its copy does not match it)")
+    except BaseException:
+        shutil.rmtree(kept, ignore_errors=True)  # half a backup is no backup: leave none
+        record.unlink(missing_ok=True)
+        raise
+    return kept
 
 
 def _write(workspace: Workspace, unit: Lesson, backup: Backup, data: bytes) -> None:
@@ -110,6 +153,69 @@ def _write(workspace: Workspace, unit: Lesson, backup: Backup, data: bytes) -> N
         raise CourseError(
             f"could not back up lessons/{unit.filename} ({error.reason}): it was left as it is."
         ) from None
+
+
+ATTEMPTS = 20  # an editor saving every few milliseconds gets this many chances to pause
+
+
+@dataclass
+class Replaced:
+    done: bool  # False: the file already held what it would have become
+    backup: Backup | None  # the learner's file as it was, None when it was nothing of theirs
+
+
+def replace_lesson(
+    workspace: Workspace, unit: Lesson, new_for: Callable[[bytes | None], bytes | None], again: str
+) -> Replaced:
+    """Replace the learner's lesson file with `new_for(what it holds)`, backing up exactly the
+    bytes replaced (unless they are the stub or no file).
+
+    `new_for` gets the file's bytes (None: no file) and returns the new bytes, or None when
+    there is nothing to do. The file is read once per attempt, those bytes are backed up, and
+    the file is replaced only if it still holds them: an editor's save in between means
+    another attempt, so no save is ever replaced unless it is in a backup. One-line
+    CourseErrors, the file as it was, when it keeps changing (`again` is the command to run
+    again then) or cannot be written; the backup made for a write that failed is removed.
+    """
+    from mnist_course.model_files import describe_os_error
+
+    path = workspace.learner_file(unit)
+    stub = workspace.stub_text(unit).encode("utf-8")
+    for _ in range(ATTEMPTS):
+        try:
+            current = current_bytes(path)
+        except OSError as error:
+            raise CourseError(f"lessons/{unit.filename} cannot be read ({describe_os_error(error)}).") from None
+        new = new_for(current)
+        if new is None or new == current:
+            return Replaced(False, None)
+        backup = None
+        if current is not None and current != stub:
+            try:
+                backup = save(workspace, unit, current)
+            except OSError as error:
+                raise CourseError(
+                    f"could not back up lessons/{unit.filename} ({describe_os_error(error)}), so it "
+                    "was left as it is."
+                ) from None
+        try:
+            write_atomically(path, new, only_if=current)
+        except ChangedMeanwhile:
+            if backup is not None:
+                discard(backup)  # it holds a version that is not the one replaced
+            continue
+        except OSError as error:
+            if backup is not None:
+                discard(backup)
+            raise CourseError(
+                f"could not write lessons/{unit.filename} ({describe_os_error(error)}): it was left "
+                "as it is, and nothing was backed up."
+            ) from None
+        return Replaced(True, backup)
+    raise CourseError(
+        f"lessons/{unit.filename} kept changing while it was being replaced (is an editor saving "
+        f"it?), so it was left as it is: close it or pause autosave, then run `{again}` again."
+    )
 
 
 def discard(backup: Backup) -> None:

@@ -20,8 +20,8 @@ from rich.text import Text
 from mnist_course import data
 from mnist_course.companion import terminal
 from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, Grading, LessonResults, run_checks
-from mnist_course.workspace import Workspace
-from mnist_course.course import LESSONS
+from mnist_course.workspace import Workspace, lesson_text
+from mnist_course.course import LESSONS, CourseError
 
 DONE, IN_PROGRESS, NOT_STARTED, CANNOT_CHECK = "done", "in progress", "not started", "cannot check"
 STYLE = {DONE: "green", IN_PROGRESS: "yellow", NOT_STARTED: "dim", CANNOT_CHECK: "red"}
@@ -87,11 +87,11 @@ def summarise(workspace: Workspace, results: LessonResults, impl: Path | None = 
 
 
 def _is_fresh_stub(workspace: Workspace, unit, impl: Path | None = None) -> bool:
-    path = impl / unit.filename if impl is not None else workspace.learner_file(unit)
     try:
-        return path.read_text(encoding="utf-8") == workspace.stub_text(unit)
-    except (OSError, UnicodeDecodeError):
+        mine = lesson_text((impl / unit.filename).read_bytes()) if impl is not None else workspace.learner_source(unit)
+    except (OSError, CourseError, UnicodeDecodeError):  # missing, unreadable or not UTF-8: not a fresh stub
         return False
+    return mine == workspace.stub_text(unit)
 
 
 def measure(

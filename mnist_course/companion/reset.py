@@ -6,6 +6,11 @@
   backing up the current file too, so a restore can itself be undone.
 - `reset --list` shows the backups.
 
+The backup holds exactly the bytes the new file replaces: the lesson is read once, those
+bytes are backed up, and the file is replaced only if it still holds them (an editor may
+save at any moment; if it does, the command tries again, and refuses if the file never
+stays still).
+
 Every check (known lesson, sound backup, solutions present) happens before the first
 write, so a refused command leaves the disk as it was. A write that fails (a full disk, a
 read-only folder, a file where a folder should be) is one line: the lesson file is never
@@ -19,43 +24,11 @@ from rich.table import Table
 
 from mnist_course.companion import terminal
 from mnist_course.companion import backups
-from mnist_course.workspace import Workspace, relative, resolve_lesson, write_atomically
+from mnist_course.workspace import Workspace, relative, resolve_lesson
 from mnist_course.course import CourseError, Lesson
-from mnist_course.model_files import describe_os_error
 
 
-def _current_bytes(workspace: Workspace, unit: Lesson) -> bytes | None:
-    path = workspace.learner_file(unit)
-    try:
-        return path.read_bytes() if path.is_file() else None
-    except OSError as error:
-        raise CourseError(f"lessons/{unit.filename} cannot be read ({describe_os_error(error)}).") from None
-
-
-def _keep(workspace: Workspace, unit: Lesson, current: bytes | None, stub: bytes):
-    """Back up the learner's file unless there is nothing of theirs in it."""
-    if current is None or current == stub:
-        return None
-    try:
-        return backups.save(workspace, unit, current)
-    except OSError as error:
-        raise CourseError(
-            f"could not back up lessons/{unit.filename} ({describe_os_error(error)}), so it was "
-            "left as it is."
-        ) from None
-
-
-def _replace(workspace: Workspace, unit: Lesson, data: bytes, backup, console: Console) -> None:
-    """Write the lesson file; if that fails, remove the backup made for it and say so in one line."""
-    try:
-        write_atomically(workspace.learner_file(unit), data)
-    except OSError as error:
-        if backup is not None:
-            backups.discard(backup)
-        raise CourseError(
-            f"could not write lessons/{unit.filename} ({describe_os_error(error)}): it was left "
-            "as it is, and nothing was backed up."
-        ) from None
+def _say_backed_up(workspace: Workspace, unit: Lesson, backup, console: Console) -> None:
     if backup is not None:
         console.print(
             f"Backed up your lessons/{unit.filename} to {relative(backup.file, workspace.root)}",
@@ -68,12 +41,12 @@ def reset_lesson(number: str, console: Console | None = None) -> None:
     workspace = Workspace.here()
     unit = resolve_lesson(number)
     stub = workspace.stub_text(unit).encode("utf-8")
-    current = _current_bytes(workspace, unit)
-    if current == stub:
+    replaced = backups.replace_lesson(workspace, unit, lambda current: stub, f"mnist-course reset {unit.number}")
+    backup = replaced.backup
+    if not replaced.done:
         console.print(f"lessons/{unit.filename} is already a fresh stub: nothing to reset.", markup=False)
         return
-    backup = _keep(workspace, unit, current, stub)
-    _replace(workspace, unit, stub, backup, console)
+    _say_backed_up(workspace, unit, backup, console)
     console.print(f"Lesson {unit.number} starts afresh: lessons/{unit.filename} is the stub again.", markup=False)
     if backup:
         console.print(
@@ -94,16 +67,16 @@ def restore_backup(number: str, stamp: str | None, console: Console | None = Non
         if others:
             raise CourseError(f"{error} Sound backups: {', '.join(others)}.") from None
         raise
-    stub = workspace.stub_text(unit).encode("utf-8")
-    current = _current_bytes(workspace, unit)
-    if current == data:
+    again = f"mnist-course reset {unit.number} --restore {chosen.stamp}"
+    replaced = backups.replace_lesson(workspace, unit, lambda current: data, again)
+    backup = replaced.backup
+    if not replaced.done:
         console.print(
             f"lessons/{unit.filename} already holds backup {chosen.stamp}: nothing to restore.",
             markup=False,
         )
         return
-    backup = _keep(workspace, unit, current, stub)
-    _replace(workspace, unit, data, backup, console)
+    _say_backed_up(workspace, unit, backup, console)
     console.print(f"Restored lessons/{unit.filename} from backup {chosen.stamp}.", markup=False)
 
 

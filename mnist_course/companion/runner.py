@@ -35,7 +35,7 @@ from pathlib import Path
 
 from mnist_course.workspace import Workspace, relative
 from mnist_course.course import LESSONS, CourseError, Lesson
-from mnist_course.outcome import CheckOutcome
+from mnist_course.outcome import CheckOutcome, named_function
 from mnist_course.quiet import strip_noise
 from mnist_course.safe_text import printable
 
@@ -476,12 +476,22 @@ FRAME = re.compile(r'^\s*File "(?P<file>.+)", line (?P<line>\d+) in (?P<name>\S+
 
 
 def _stuck_in(dump: str, unit: Lesson, root: Path) -> tuple[str | None, str]:
-    """(function, "file:line") of the innermost lesson-file frame in a faulthandler dump."""
-    for line in dump.splitlines():  # most recent call first, main thread included
+    """(function, "file:line") of the innermost lesson-file frame in a faulthandler dump.
+
+    The function is the innermost `def` of the lesson file on that stack (see
+    `named_function`), None when the file's top-level code was running.
+    """
+    frames = []
+    for line in dump.splitlines():  # thread by thread, most recent call first, main thread included
         match = FRAME.match(line)
         if match and Path(match["file"]).name == unit.filename:
-            return match["name"], f"{relative(Path(match['file']), root)}:{match['line']}"
-    return None, ""
+            frames.append(match)
+        elif frames and not match:
+            break  # the end of the first thread that runs the lesson file
+    if not frames:
+        return None, ""
+    where = f"{relative(Path(frames[0]['file']), root)}:{frames[0]['line']}"
+    return named_function([frame["name"] for frame in reversed(frames)]), where
 
 
 def time_limit_outcome(unit: Lesson, stuck: TimeLimit) -> CheckOutcome:
@@ -494,6 +504,17 @@ def time_limit_outcome(unit: Lesson, stuck: TimeLimit) -> CheckOutcome:
             seen=f"still running after {stuck.seconds:.0f} s, at {stuck.where} (check {check})",
             hint="look for a loop that never ends (a `while` whose condition never becomes false) "
             "or far more work than the docstring asks for.",
+        )
+    if stuck.where:
+        return CheckOutcome(
+            "timeout", unit, None,
+            expected=f"lessons/{unit.filename} to finish loading (lesson {unit.number}'s checks get "
+            f"{stuck.seconds:.0f} s)",
+            seen=f"still running after {stuck.seconds:.0f} s, at {stuck.where}, outside any function "
+            f"(check {check})",
+            hint="code outside a function runs as soon as the checks import your file: look for a loop "
+            "that never ends there, and move code that tries things out under "
+            "`if __name__ == \"__main__\":`.",
         )
     return CheckOutcome(
         "timeout", unit, None,
