@@ -249,6 +249,10 @@ def run_checks(
         workspace.checks_folder(unit)
     by_lesson = {unit.number: LessonResults(unit) for unit in lessons}
     started = time.perf_counter()
+    if grading is not None and jobs is None:
+        # One grader: it and its zygote (which imports TensorFlow for the workers) already
+        # keep two cores busy; a second grader would import TensorFlow twice more.
+        jobs = 1
     groups = [lessons] if first_failure_only else share_out(lessons, jobs or cores())
     counted: dict[int, int] = {}  # child -> how many checks it collected
 

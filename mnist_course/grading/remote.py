@@ -28,7 +28,7 @@ from pathlib import Path
 from mnist_course.grading import channel
 from mnist_course.grading.codec import CodecError, Decoder, Encoder, is_keras
 from mnist_course.grading.processes import limit_worker, worker_environment
-from mnist_course.grading.state import state_digest
+from mnist_course.grading.state import apply_model_state, model_state_message, shape_digest, state_digest
 from mnist_course.grading.worker import DUMP_ENV, FDS_ENV
 from mnist_course.outcome import LearnerExit, LessonImportError
 
@@ -189,9 +189,13 @@ class Worker:
         self.import_error: LessonImportError | None = None
         self.scratch = tempfile.TemporaryDirectory(prefix="mnist-course-worker-")
         self.dump = Path(self.scratch.name) / "stacks.txt"
-        self.models: dict[int, tuple] = {}  # id(model) -> (weakref, handle, digest) sent to this worker
+        self.models: dict[int, tuple] = {}  # id(model) -> (weakref, handle, digest, shape) the worker has
         self.next_handle = 0
         self.to_worker = self.from_worker = None
+
+    def remember(self, model, handle) -> None:
+        """The worker holds a copy of `model` as `handle`, in the state `model` is in now."""
+        self.models[id(model)] = (weakref.ref(model), handle, state_digest(model), shape_digest(model))
 
     def launch(self) -> None:
         """Start the worker (it imports the lesson in the background)."""
@@ -367,30 +371,41 @@ def import_error(path: Path, info: dict) -> LessonImportError:
 
 
 class GraderEncoder(Encoder):
-    """Arguments for the worker: a model it already has goes by its handle."""
+    """Arguments for the worker: a model it already has goes by its handle, with only its
+    numbers when the check changed them (rewound weights), whole only when it is new to it."""
 
     def __init__(self, worker: Worker):
         super().__init__()
         self.worker = worker
-        self.sent: list = []  # models in this request, with their handles
 
     def model(self, model) -> dict:
         from mnist_course.grading.codec import model_bytes
 
         known = self.worker.models.get(id(model))
         digest = state_digest(model)
-        if known is not None and known[0]() is model and known[2] == digest:
-            return {"$": "model", "h": known[1]}
+        if known is not None and known[0]() is model:
+            if known[2] == digest:
+                return {"$": "model", "h": known[1]}
+            if known[3] == shape_digest(model):
+                self.worker.models[id(model)] = (known[0], known[1], digest, known[3])
+                return {"$": "model", "h": known[1], "state": model_state_message(model, self, with_compile=False)}
         handle = self.worker.next_handle
         self.worker.next_handle += 1
-        self.worker.models[id(model)] = (weakref.ref(model), handle, digest)
+        self.worker.remember(model, handle)
         return {"$": "model", "h": handle, "b": self.blob(model_bytes(model))}
 
 
 class ReplyDecoder(Decoder):
-    def __init__(self, blobs, arguments: list):
+    def __init__(self, blobs, arguments: list, worker: "Worker | None" = None):
         super().__init__(blobs)
         self.arguments = arguments
+        self.worker = worker
+
+    def model(self, node):
+        model = super().model(node)
+        if self.worker is not None and isinstance(node.get("h"), str):
+            self.worker.remember(model, node["h"])  # the worker keeps its own: pass it back by handle
+        return model
 
     def special(self, node, depth):
         if node.get("$") == "arg":
@@ -446,7 +461,7 @@ class RemoteLesson:
 
     def _decode(self, node, blobs, arguments):
         try:
-            return ReplyDecoder(blobs, arguments).decode(node)
+            return ReplyDecoder(blobs, arguments, self._worker).decode(node)
         except CodecError as error:
             raise WorkerFailed(f"what your code returned could not be read back: {error}") from None
 
@@ -493,7 +508,7 @@ class RemoteLesson:
         """Make the grader's arguments what the call left them (compiled, trained, filled)."""
         import numpy as np
 
-        decoder = ReplyDecoder(blobs, everything)
+        decoder = ReplyDecoder(blobs, everything, worker)
         for index, change in (header.get("after") or {}).items():
             target = everything[int(index)]
             try:
@@ -501,7 +516,7 @@ class RemoteLesson:
                     apply_model_state(target, change["model"], decoder)
                     known = worker.models.get(id(target))
                     if known is not None:
-                        worker.models[id(target)] = (known[0], known[1], state_digest(target))
+                        worker.remember(target, known[1])
                     continue
                 value = decoder.decode(change.get("value"))
                 if isinstance(target, np.ndarray) and isinstance(value, np.ndarray):
@@ -516,34 +531,6 @@ class RemoteLesson:
                     target[:] = value
             except (CodecError, AttributeError, ValueError, TypeError) as error:
                 raise WorkerFailed(f"what your code changed in its input could not be read back: {error}") from None
-
-
-def apply_model_state(model, state: dict, decoder: Decoder) -> None:
-    import keras
-
-    from mnist_course.grading.state import compile_config
-
-    config = state.get("compile")
-    # Compiling again would reset the optimizer: only when the learner's code compiled it anew.
-    if config is not None and config != json.dumps(compile_config(model), default=str, sort_keys=True):
-        settings = json.loads(config)
-        if settings.get("unserialisable"):
-            raise ValueError("the model was compiled with something that cannot be saved")
-        with keras.saving.custom_object_scope({}):
-            model.compile_from_config(settings)
-    values = [decoder.array(node) for node in state["variables"]]
-    if len(values) != len(model.variables):
-        raise ValueError("the model's layers changed")
-    for variable, value in zip(model.variables, values):
-        variable.assign(value)
-    optimizer_values = state.get("optimizer")
-    if optimizer_values is not None and getattr(model, "optimizer", None) is not None:
-        if not model.optimizer.built:
-            model.optimizer.build(model.trainable_variables)
-        values = [decoder.array(node) for node in optimizer_values]
-        if len(values) == len(model.optimizer.variables):
-            for variable, value in zip(model.optimizer.variables, values):
-                variable.assign(value)
 
 
 def _fit_recorder(value):

@@ -69,3 +69,48 @@ def model_state(model) -> dict:
         "variables": [np.asarray(variable) for variable in model.variables],
         "optimizer": [np.asarray(variable) for variable in optimizer.variables] if built else None,
     }
+
+
+def shape_digest(model) -> str:
+    """What must match for a model's numbers to be sent alone: its layout and compilation."""
+    state = model_state(model)
+    layout = [list(v.shape) for v in state["variables"]], [list(v.shape) for v in state["optimizer"] or []]
+    return json.dumps([layout, compile_config(model)], default=str, sort_keys=True)
+
+
+def model_state_message(model, encoder, with_compile: bool = True) -> dict:
+    """A model's numbers (and compilation), encoded, for `apply_model_state` on the other side."""
+    state = model_state(model)
+    config = compile_config(model) if with_compile else None
+    return {
+        "variables": [encoder.array(v) for v in state["variables"]],
+        "optimizer": None if state["optimizer"] is None else [encoder.array(v) for v in state["optimizer"]],
+        "compile": json.dumps(config, default=str, sort_keys=True) if config is not None else None,
+    }
+
+
+def apply_model_state(model, state: dict, decoder) -> None:
+    """Make `model` hold the numbers (and the compilation) of `model_state_message`."""
+    import keras
+
+    config = state.get("compile")
+    # Compiling again would reset the optimizer: only when the learner's code compiled it anew.
+    if config is not None and config != json.dumps(compile_config(model), default=str, sort_keys=True):
+        settings = json.loads(config)
+        if settings.get("unserialisable"):
+            raise ValueError("the model was compiled with something that cannot be saved")
+        with keras.saving.custom_object_scope({}):
+            model.compile_from_config(settings)
+    values = [decoder.array(node) for node in state["variables"]]
+    if len(values) != len(model.variables):
+        raise ValueError("the model's layers changed")
+    for variable, value in zip(model.variables, values):
+        variable.assign(value)
+    optimizer_values = state.get("optimizer")
+    if optimizer_values is not None and getattr(model, "optimizer", None) is not None:
+        if not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        values = [decoder.array(node) for node in optimizer_values]
+        if len(values) == len(model.optimizer.variables):
+            for variable, value in zip(model.optimizer.variables, values):
+                variable.assign(value)

@@ -19,14 +19,13 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import io
-import json
 import os
 import signal
 import sys
 import traceback
 from pathlib import Path
 
-from mnist_course.grading.state import compile_config, model_state, state_digest
+from mnist_course.grading.state import apply_model_state, model_state_message, state_digest
 
 REAL_EXIT = os._exit
 FDS_ENV = "MNIST_COURSE_WORKER_FDS"  # "read,write": the request and reply pipes
@@ -200,7 +199,7 @@ class Worker:
                 reply, result = self.error_reply(error), None
             else:
                 reply = None
-        encoder = WorkerEncoder({id(value): i for i, value in enumerate(everything)})
+        encoder = WorkerEncoder({id(value): i for i, value in enumerate(everything)}, self.models)
         if reply is None:
             reply = {"value": encoder.encode(result)}
         reply["after"] = {
@@ -275,7 +274,7 @@ class WorkerDecoder:
     """The grader's values, with its models kept here by handle between calls."""
 
     def __new__(cls, blobs, models):
-        from mnist_course.grading.codec import Decoder, model_from_bytes
+        from mnist_course.grading.codec import CodecError, Decoder, model_from_bytes
 
         class _Decoder(Decoder):
             def model(self, node):
@@ -283,18 +282,19 @@ class WorkerDecoder:
                 if node.get("b") is not None:
                     models[handle] = model_from_bytes(self.blob(node["b"]))
                 if handle not in models:
-                    from mnist_course.grading.codec import CodecError
-
                     raise CodecError("a model handle the worker does not know")
+                if node.get("state") is not None:  # the check rewound or changed its numbers
+                    apply_model_state(models[handle], node["state"], self)
                 return models[handle]
 
         return _Decoder(blobs)
 
 
 class WorkerEncoder:
-    """Results, with "the same object as argument k" said as such (compile_model's return)."""
+    """Results, with "the same object as argument k" said as such (compile_model's return),
+    and each new model kept here under a handle, so the grader can pass it back cheaply."""
 
-    def __new__(cls, arguments: dict[int, int]):
+    def __new__(cls, arguments: dict[int, int], models: dict):
         from mnist_course.grading.codec import Encoder, is_keras
 
         class _Encoder(Encoder):
@@ -303,17 +303,19 @@ class WorkerEncoder:
                     return {"$": "arg", "i": arguments[id(value)]}
                 return super().encode(value, depth)
 
+            def model(self, model):
+                node = super().model(model)
+                handle = next((h for h, kept in models.items() if kept is model), None)
+                if handle is None:
+                    handle = f"w{len(models)}"
+                    models[handle] = model
+                node["h"] = handle
+                return node
+
             def after(self, value):
                 """What a call changed in an argument: a model's numbers, or the new value."""
                 if is_keras(value, "model"):
-                    state = model_state(value)
-                    config = compile_config(value)
-                    return {"model": {
-                        "variables": [Encoder.array(self, v) for v in state["variables"]],
-                        "optimizer": None if state["optimizer"] is None
-                        else [Encoder.array(self, v) for v in state["optimizer"]],
-                        "compile": json.dumps(config, default=str, sort_keys=True) if config is not None else None,
-                    }}
+                    return {"model": model_state_message(value, self)}
                 return {"value": Encoder.encode(self, value)}
 
         return _Encoder()
