@@ -20,5 +20,19 @@ TOOLS_CALL: dict[str, tuple[str, ...]] = {
 }
 
 
+# What `mnist-course train` calls, by model: checked before it starts (`pipeline.preflight`),
+# so a function still to write is said in a second, not after minutes of training.
+TRAIN_CALLS: dict[str, dict[str, tuple[str, ...]]] = {
+    "mlp": {
+        "01": ("load_mnist",),
+        "02": ("normalize", "reshape_for_model", "split_validation", "validate_shapes"),
+        "04": ("augment", "build_model", "compile_model"),
+        "05": ("train", "plot_history"),
+        "06": ("predict_labels", "accuracy"),
+    },
+}
+TRAIN_CALLS["cnn"] = {**TRAIN_CALLS["mlp"], "08": ("build_cnn", "compile_cnn")}
+
+
 def declared(number: str, name: str) -> bool:
     return name in TOOLS_CALL.get(number, ())

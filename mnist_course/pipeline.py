@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from mnist_course import model_files
+from mnist_course.contract import TRAIN_CALLS
 from mnist_course.course import CourseError, Lesson, lesson, load_lesson
 from mnist_course.model_files import ModelFileError, check_scores, describe_os_error
 from mnist_course.stubs import STUB_PREFIX
@@ -164,6 +165,54 @@ class Implementation:
             f"Fix it (`pytest {unit.checks}` shows where), or run with --solutions to use "
             "the reference."
         )
+
+
+def preflight(folder: Path, calls: dict[str, tuple[str, ...]]) -> None:
+    """Refuse, in one CourseError, every function in `calls` (lesson -> names) that `folder`'s
+    lesson files do not have yet, or that is still the generated stub.
+
+    Read from the source (ast), not imported: it takes a fraction of a second and never loads
+    TensorFlow, so `mnist-course train` says what is missing before it trains, not after.
+    """
+    from mnist_course.workspace import lesson_text
+
+    missing: list[str] = []
+    for number, names in calls.items():
+        unit = lesson(number)
+        path = Path(folder) / unit.filename
+        try:
+            tree = ast.parse(lesson_text(path.read_bytes()))
+        except FileNotFoundError:
+            missing.append(f"lesson {number}: {unit.filename} is missing (`mnist-course reset {number}`)")
+            continue
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as error:
+            where = f" line {error.lineno}" if isinstance(error, SyntaxError) else ""
+            missing.append(f"lesson {number}: {unit.filename}{where} cannot be read ({type(error).__name__})")
+            continue
+        defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+        absent = [name for name in names if name not in defined or _is_stub(defined[name])]
+        if absent:
+            missing.append(f"lesson {number}: " + ", ".join(f"{name}()" for name in absent))
+    if missing:
+        first = next(iter(calls))
+        raise CourseError(
+            "not written yet, and needed before training can start: " + "; ".join(missing)
+            + f". Finish them (each lesson's `pytest checks/lesson_NN` says what is left, starting "
+            f"with `pytest {lesson(first).checks}`), or run with --solutions to train the reference."
+        )
+
+
+def _is_stub(function: ast.FunctionDef) -> bool:
+    """The function still raises the stub's NotImplementedError("... not implemented yet ...")."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            text = " ".join(
+                part.value for part in ast.walk(node.exc)
+                if isinstance(part, ast.Constant) and isinstance(part.value, str)
+            )
+            if STUB_PREFIX in text:
+                return True
+    return False
 
 
 def describe_error(error: BaseException) -> str:
@@ -432,6 +481,8 @@ def train_and_save(
         raise CourseError(f"unknown model {model_kind!r}: choose one of {', '.join(MODEL_KINDS)}.")
     epochs = epochs or DEFAULT_EPOCHS[model_kind]
     check_model_destination(root, out)  # before the training, not after it
+    if not impl.is_reference:
+        preflight(impl.folder, TRAIN_CALLS[model_kind])
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = load_data(impl, limit)
     if model_kind == "cnn":
         x_test = impl.function("02", "reshape_for_model")(x_test)  # (n, 28, 28, 1) for Conv2D
@@ -440,17 +491,20 @@ def train_and_save(
         augment=augment, hidden_units=hidden_units, dropout=dropout, learning_rate=learning_rate,
         verbose=verbose, epoch_seconds=epoch_seconds,
     )
-    predicted = impl.function("06", "predict_labels")(model, x_test)
-    test_accuracy = impl.function("06", "accuracy")(y_test, predicted)
-
-    # A new file per run (a free name, taken atomically), so a learner never loses an
-    # earlier model by training again; --out keeps the file it replaces.
+    # Saved first, so nothing that can fail after the training loses it. A new file per run
+    # (a free name, taken atomically), so a learner never loses an earlier model by training
+    # again; --out keeps the file it replaces.
     if out:
         saved = model_files.save_model(model, Path(out), replace=True)
     else:
         saved = model_files.save_model(model, Workspace(root).models / f"{model_kind}-{model_stamp()}.keras")
     path = saved.path
     write_latest(root, path)
+    try:
+        predicted = impl.function("06", "predict_labels")(model, x_test)
+        test_accuracy = impl.function("06", "accuracy")(y_test, predicted)
+    except CourseError as error:
+        raise CourseError(f"the model is trained and saved to {path}, but scoring it failed: {error}") from None
 
     curves = save_figure(
         lambda: impl.function("05", "plot_history")(history),
