@@ -30,6 +30,7 @@ from grading_submissions import (
     REPORT_FORGERY,
     forged_submission,
     make_submission,
+    reference_text,
     stub_texts,
 )
 

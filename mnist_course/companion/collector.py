@@ -28,10 +28,12 @@ from __future__ import annotations
 import faulthandler
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
 
+from mnist_course import grading
 from mnist_course.companion.runner import DUMP_ENV, LIMIT_ENV, RESULTS_ENV, lesson_number
 from mnist_course.outcome import OUTCOME_KEY
 
@@ -73,6 +75,7 @@ class ResultWriter:
             # One clock per lesson, started by its first check (lessons run one after another).
             self.timed_lesson = lesson
             faulthandler.dump_traceback_later(self.limit, exit=True, file=self.dump)
+            grading.LESSON_DEADLINE = time.monotonic() + self.limit
 
     def pytest_runtest_logreport(self, report):
         # A check's outcome is its worst phase: an error while setting up counts as failed.

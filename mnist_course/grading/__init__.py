@@ -16,3 +16,8 @@ and every learner function runs in a worker process of its own, one per lesson:
 The same checks run unchanged in the learner's fast loop (`pytest checks/lesson_04`), where
 the lesson module is imported in the checks' own process.
 """
+
+# When the lesson's own clock runs out (set by the companion's collector when it starts a
+# lesson's checks, as a time.monotonic() value): a call to the worker gives up a little
+# before it, so the message names the learner's line instead of "the checks were stopped".
+LESSON_DEADLINE: float | None = None
