@@ -46,13 +46,22 @@ SECURITY_HEADERS = {
 }
 
 
+_TERMINAL = threading.Lock()  # the handlers' threads write at once: a line is never split
+
+
 def say(line: str) -> None:
     """One line in the learner's terminal."""
-    print(line, flush=True)
+    _write(sys.stdout, line)
 
 
 def warn(line: str) -> None:
-    print(f"mnist-course draw: {line}", file=sys.stderr, flush=True)
+    _write(sys.stderr, f"mnist-course draw: {line}")
+
+
+def _write(stream, line: str) -> None:
+    with _TERMINAL:  # print() writes the text and its newline apart: another line could come between
+        stream.write(line + "\n")
+        stream.flush()
 
 
 class DrawHandler(BaseHTTPRequestHandler):

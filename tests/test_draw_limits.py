@@ -1,0 +1,150 @@
+"""`mnist-course draw` at its limits, without a browser: the server as the learner starts it.
+
+- float TIFFs holding NaN or infinities: no NumPy warning in the terminal;
+- messages from several threads at once: each its own whole line.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import select
+import socket
+import sys
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mnist_course.draw.driver import ServerProcess
+
+from conftest import ROOT, run_cli
+from companion_course import copy_course
+
+pytestmark = pytest.mark.slow
+
+PHOTO = ROOT / "examples" / "seven-thick-marker.png"
+
+
+def post(url: str, body: bytes, source: str = "file", timeout: float = 60) -> tuple[int, dict]:
+    host, port = url.split("//")[1].strip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        connection.request("POST", f"/predict?source={source}", body=body, headers={"Content-Type": "image/png"})
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def pictures_left(course: Path) -> list[Path]:
+    folder = course / ".course" / "draw"
+    return sorted(folder.rglob("*")) if folder.exists() else []
+
+
+def stuck_lesson(folder: Path) -> Path:
+    """A lesson 07 whose preprocess_digit never returns (its loop's condition never turns false)."""
+    folder.mkdir(parents=True)
+    source = (ROOT / "solutions" / "lesson_07_predict.py").read_text(encoding="utf-8")
+    stuck = source.replace(
+        "def preprocess_digit(grey, stages=None):\n",
+        "def preprocess_digit(grey, stages=None):\n    while grey is not None:\n        grey = grey\n",
+        1,
+    )
+    assert stuck != source
+    (folder / "lesson_07_predict.py").write_text(stuck, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def course(tmp_path):
+    return copy_course(tmp_path / "course")
+
+
+@pytest.fixture(scope="module")
+def server(model_path, tmp_path_factory):
+    course = copy_course(tmp_path_factory.mktemp("draw") / "course")
+    running = ServerProcess("--solutions", "--model", str(model_path), root=course)
+    yield running
+    running.stop()
+
+
+def float_tiff(values: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(values.astype(np.float32), mode="F").save(buffer, "TIFF")
+    return buffer.getvalue()
+
+
+def odd_tiffs() -> dict[str, bytes]:
+    found = {}
+    for name, bad in (("nan", np.nan), ("inf", np.inf), ("-inf", -np.inf)):
+        for top in (1.0, 200.0):  # a float picture in 0..1, and one in 0..255
+            values = np.full((60, 60), top)
+            values[10:50, 25:35] = 0.0  # a dark stroke
+            values[:, :6] = bad
+            found[f"{name}, 0..{top:g}"] = float_tiff(values)
+    found["all nan"] = float_tiff(np.full((60, 60), np.nan))
+    return found
+
+
+def test_float_tiffs_with_nan_or_infinity_are_read_without_warnings(tmp_path):
+    from mnist_course.image_files import open_picture
+
+    for name, data in odd_tiffs().items():
+        path = tmp_path / "odd.tif"
+        path.write_bytes(data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            grey, alpha = open_picture(path)
+        assert np.isfinite(grey).all() and grey.min() >= 0 and grey.max() <= 255, name
+
+
+def test_float_tiffs_with_nan_or_infinity_say_nothing_but_their_lines(server):
+    for name, data in odd_tiffs().items():
+        status, answer = post(server.url, data)
+        assert status in (200, 422), (name, status, answer)
+    assert not any("Warning" in line for line in server.err + server.out), server.err
+
+
+def test_lines_from_many_threads_at_once_are_never_glued():
+    from mnist_course.draw import server as draw_server
+
+    class Terminal:
+        """A stream whose writes interleave, as a terminal's do between threads."""
+
+        def __init__(self):
+            self.text = []
+
+        def write(self, text):
+            for character in text:
+                self.text.append(character)
+                time.sleep(0)  # lets another thread write in between
+            return len(text)
+
+        def flush(self):
+            pass
+
+    terminal = Terminal()
+    saved = sys.stderr, sys.stdout
+    sys.stderr = sys.stdout = terminal
+    try:
+        threads = [
+            threading.Thread(target=(draw_server.warn if index % 2 else draw_server.say), args=(f"message {index}",))
+            for index in range(40)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.stderr, sys.stdout = saved
+    lines = "".join(terminal.text).split("\n")
+    assert lines[-1] == ""  # every message ends with its own newline
+    expected = {f"mnist-course draw: message {i}" if i % 2 else f"message {i}" for i in range(40)}
+    assert sorted(lines[:-1]) == sorted(expected), lines
