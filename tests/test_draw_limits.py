@@ -1,5 +1,8 @@
 """`mnist-course draw` at its limits, without a browser: the server as the learner starts it.
 
+- lesson 07 code that never returns: each reading has the time limit `progress` and `watch`
+  give a lesson, the page is told why, and no picture is left in `.course/draw/`, even when
+  the learner presses Ctrl-C in the middle of a reading;
 - float TIFFs holding NaN or infinities: no NumPy warning in the terminal;
 - messages from several threads at once: each its own whole line.
 """
@@ -71,6 +74,49 @@ def server(model_path, tmp_path_factory):
     running = ServerProcess("--solutions", "--model", str(model_path), root=course)
     yield running
     running.stop()
+
+
+def test_a_reading_that_never_returns_is_stopped_at_the_time_limit(course, model_path):
+    mine = stuck_lesson(course / "mine")
+    server = ServerProcess("--impl", str(mine), "--model", str(model_path), "--time-limit", "3", root=course)
+    try:
+        status, answer = post(server.url, PHOTO.read_bytes())
+        assert status == 504, answer
+        assert "preprocess_digit() did not return within 3 s" in answer["error"], answer
+        assert "mine/lesson_07_predict.py:" in answer["error"] and "loop that never ends" in answer["error"]
+        assert any(line.startswith("mnist-course draw: your photo: preprocess_digit() did not return")
+                   for line in server.err), server.err
+        # The code still runs (Python cannot stop a thread): later pictures are told so at once.
+        status, again = post(server.url, PHOTO.read_bytes(), timeout=10)
+        assert status == 503 and "preprocess_digit() did not return" in again["error"], again
+        assert not pictures_left(course)
+    finally:
+        code = server.stop()
+    assert code == 0 and server.out[-1] == "Stopped.", (server.out, server.err)
+    assert not any("Traceback" in line for line in server.err), server.err
+
+
+def test_ctrl_c_during_a_reading_leaves_no_picture_behind(course, model_path):
+    mine = stuck_lesson(course / "mine")
+    server = ServerProcess("--impl", str(mine), "--model", str(model_path), root=course)
+    try:
+        answers = []
+
+        def send():
+            try:
+                answers.append(post(server.url, PHOTO.read_bytes(), timeout=120))
+            except OSError as error:  # the server stopped in the middle: no answer
+                answers.append(error)
+
+        threading.Thread(target=send, daemon=True).start()
+        deadline = time.monotonic() + 60
+        while not pictures_left(course) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pictures_left(course), "the picture never reached .course/draw/"
+    finally:
+        code = server.stop()  # Ctrl-C while preprocess_digit runs
+    assert code == 0 and server.out[-1] == "Stopped.", (server.out, server.err)
+    assert not pictures_left(course)
 
 
 def float_tiff(values: np.ndarray) -> bytes:

@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from mnist_course.companion.runner import DEFAULT_LIMIT
 from mnist_course.course import CourseError
 from mnist_course.draw.reading import PictureError, Reader
 from mnist_course.pipeline import Implementation
@@ -214,11 +215,13 @@ def serve(
     model_path: Path | None = None,
     port: int = DEFAULT_PORT,
     open_browser: bool = True,
+    limit: float | None = DEFAULT_LIMIT,
 ) -> None:
-    """Serve the page until Ctrl-C."""
+    """Serve the page until Ctrl-C; `limit`: seconds for the learner's code to read one picture."""
+    reader = None
     try:
         say("Loading the model...")
-        reader = Reader(root, impl, model_path)
+        reader = Reader(root, impl, model_path, limit)
         if reader.problem:
             warn(reader.problem)
         try:
@@ -237,3 +240,6 @@ def serve(
             server.serve_forever()
     except KeyboardInterrupt:
         say("Stopped.")
+    finally:
+        if reader is not None:
+            reader.close()
