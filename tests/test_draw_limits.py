@@ -3,6 +3,7 @@
 - lesson 07 code that never returns: each reading has the time limit `progress` and `watch`
   give a lesson, the page is told why, and no picture is left in `.course/draw/`, even when
   the learner presses Ctrl-C in the middle of a reading;
+- a model the course refuses, named with --model: one line and exit code 2 at start;
 - float TIFFs holding NaN or infinities: no NumPy warning in the terminal;
 - messages from several threads at once: each its own whole line.
 """
@@ -117,6 +118,17 @@ def test_ctrl_c_during_a_reading_leaves_no_picture_behind(course, model_path):
         code = server.stop()  # Ctrl-C while preprocess_digit runs
     assert code == 0 and server.out[-1] == "Stopped.", (server.out, server.err)
     assert not pictures_left(course)
+
+
+def test_a_model_the_course_refuses_stops_draw_at_start(course, tmp_path):
+    broken = tmp_path / "broken.keras"
+    broken.write_text("not a model")
+    run = run_cli("draw", "--solutions", "--model", str(broken), "--port", "0", "--no-browser",
+                  cwd=course, timeout=120)  # fmt: skip
+    assert run.returncode == 2, (run.stdout, run.stderr)
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mnist-course: ") and "broken.keras" in lines[0], run.stderr
+    assert "Draw a digit at" not in run.stdout
 
 
 def float_tiff(values: np.ndarray) -> bytes:

@@ -222,8 +222,10 @@ def serve(
     try:
         say("Loading the model...")
         reader = Reader(root, impl, model_path, limit)
+        if reader.problem and model_path is not None:
+            raise CourseError(reader.problem)  # the model asked for by name: nothing to serve
         if reader.problem:
-            warn(reader.problem)
+            warn(reader.problem)  # no model trained yet: the page says how to make one
         try:
             server = DrawServer(reader, port)
         except OSError as error:
