@@ -3,6 +3,7 @@
 - lesson 07 code that never returns: each reading has the time limit `progress` and `watch`
   give a lesson, the page is told why, and no picture is left in `.course/draw/`, even when
   the learner presses Ctrl-C in the middle of a reading;
+- a burst of 50 pictures at once: every one is answered;
 - a model the course refuses, named with --model: one line and exit code 2 at start;
 - float TIFFs holding NaN or infinities: no NumPy warning in the terminal;
 - messages from several threads at once: each its own whole line.
@@ -118,6 +119,30 @@ def test_ctrl_c_during_a_reading_leaves_no_picture_behind(course, model_path):
         code = server.stop()  # Ctrl-C while preprocess_digit runs
     assert code == 0 and server.out[-1] == "Stopped.", (server.out, server.err)
     assert not pictures_left(course)
+
+
+def test_fifty_pictures_at_once_are_all_answered(server):
+    photo = PHOTO.read_bytes()
+    start = threading.Barrier(50)
+    answers: list = [None] * 50
+
+    def send(index: int) -> None:
+        start.wait()
+        try:
+            answers[index] = post(server.url, photo if index % 2 else b"not a picture", timeout=120)[0]
+        except OSError as error:
+            answers[index] = f"{type(error).__name__}: {error}"
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    assert answers == [415 if index % 2 == 0 else 200 for index in range(50)], answers
+    # Twenty-five refusals at once, each its own line in the terminal.
+    refusals = [line for line in server.err if "not a picture the course reads" in line]
+    assert len(refusals) >= 25, server.err
+    assert all(line.startswith("mnist-course draw: your photo: that file is not") for line in refusals), refusals
 
 
 def test_a_model_the_course_refuses_stops_draw_at_start(course, tmp_path):

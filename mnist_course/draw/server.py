@@ -28,6 +28,9 @@ from mnist_course.pipeline import Implementation
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8028
 MAX_BYTES = 8 * 1024 * 1024  # a phone photo is 2-6 MB; a drawing a few KB
+# Connections waiting to be accepted: the page sends a picture per stroke, a photo and the
+# page's own files at once; beyond the listen backlog (socketserver's 5) the system refuses them.
+REQUEST_QUEUE = 128
 SOURCES = {"canvas": "your drawing", "file": "your photo", "camera": "the webcam photo"}
 STATIC = {  # URL path -> (file in static/, content type)
     "/": ("index.html", "text/html; charset=utf-8"),
@@ -162,6 +165,7 @@ class DrawHandler(BaseHTTPRequestHandler):
 
 class DrawServer(ThreadingHTTPServer):
     daemon_threads = True  # Ctrl-C does not wait for a browser's idle keep-alive connections
+    request_queue_size = REQUEST_QUEUE
 
     def __init__(self, reader: Reader, port: int = DEFAULT_PORT):
         super().__init__((HOST, port), DrawHandler)
