@@ -6,7 +6,8 @@
 - a burst of 50 pictures at once: every one is answered;
 - a model the course refuses, named with --model: one line and exit code 2 at start;
 - float TIFFs holding NaN or infinities: no NumPy warning in the terminal;
-- messages from several threads at once: each its own whole line.
+- messages from several threads at once: each its own whole line;
+- a client that sends a byte a second: cut at the request deadline.
 """
 
 from __future__ import annotations
@@ -231,3 +232,37 @@ def test_lines_from_many_threads_at_once_are_never_glued():
     assert lines[-1] == ""  # every message ends with its own newline
     expected = {f"mnist-course draw: message {i}" if i % 2 else f"message {i}" for i in range(40)}
     assert sorted(lines[:-1]) == sorted(expected), lines
+
+
+def test_a_client_that_sends_a_byte_a_second_is_cut_at_the_request_deadline(tmp_path):
+    from mnist_course.draw.reading import Reader
+    from mnist_course.draw.server import DrawServer
+    from mnist_course.pipeline import Implementation
+
+    broken = tmp_path / "broken.keras"  # no model needed: the request never gets that far
+    broken.write_text("not a model")
+    server = DrawServer(Reader(ROOT, Implementation(ROOT / "solutions"), broken), 0)
+    server.request_deadline = 2.0
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address
+    head = f"POST /predict HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Length: 200\r\n\r\n".encode()
+    try:
+        for trickled in (head, head[:20]):  # the body a byte at a time; then the headers
+            with socket.create_connection((host, port), timeout=30) as raw:
+                raw.sendall(trickled)
+                started = time.monotonic()
+                cut = None
+                for _ in range(60):  # 30 s of one byte every half second, far past the deadline
+                    readable, _, _ = select.select([raw], [], [], 0.5)
+                    if readable and raw.recv(1000) == b"":
+                        cut = time.monotonic() - started
+                        break
+                    try:
+                        raw.sendall(b"x")
+                    except OSError:
+                        cut = time.monotonic() - started
+                        break
+                assert cut is not None and cut < 20, f"still connected after {time.monotonic() - started:.0f} s"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -3,16 +3,19 @@
 It answers two things: GET of the page's few files (from `static/`, known by name: no
 path from the client ever reaches the file system) and POST /predict with one picture as
 the request body. A picture larger than MAX_BYTES is refused from its Content-Length,
-before a byte of it is read. Every problem is a JSON `{"error": ...}` for the page and
-one line in the terminal; the server keeps running.
+before a byte of it is read, and a request (its line, headers and body) must arrive within
+REQUEST_DEADLINE seconds, however slowly its bytes trickle in. Every problem is a JSON
+`{"error": ...}` for the page and one line in the terminal; the server keeps running.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import json
 import sys
 import threading
+import time
 import webbrowser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +31,7 @@ from mnist_course.pipeline import Implementation
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8028
 MAX_BYTES = 8 * 1024 * 1024  # a phone photo is 2-6 MB; a drawing a few KB
+REQUEST_DEADLINE = 30.0  # seconds for a whole request; the browser is on this machine: 8 MB take < 1 s
 # Connections waiting to be accepted: the page sends a picture per stroke, a photo and the
 # page's own files at once; beyond the listen backlog (socketserver's 5) the system refuses them.
 REQUEST_QUEUE = 128
@@ -68,6 +72,27 @@ def _write(stream, line: str) -> None:
         stream.flush()
 
 
+class DeadlineReader(io.RawIOBase):
+    """A connection's bytes, each wait for them given only what is left until `deadline`.
+
+    A socket timeout counts from each byte: a client sending a byte a second never hits it.
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.deadline = float("inf")  # time.monotonic() by which the request must have come
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took longer than its deadline to arrive")
+        self.connection.settimeout(left)
+        return self.connection.recv_into(buffer)
+
+
 class DrawHandler(BaseHTTPRequestHandler):
     server: DrawServer
     server_version = "mnist-course-draw"
@@ -75,6 +100,17 @@ class DrawHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - the terminal gets our own lines instead
         pass
+
+    def setup(self):
+        super().setup()
+        self.rfile.close()  # the socket's own reader: replaced by one that keeps the deadline
+        self.deadline = DeadlineReader(self.connection)
+        self.rfile = io.BufferedReader(self.deadline)
+
+    def handle_one_request(self):
+        # A TimeoutError while the request is read ends the connection (BaseHTTPRequestHandler).
+        self.deadline.deadline = time.monotonic() + self.server.request_deadline
+        super().handle_one_request()
 
     def do_GET(self):
         path = urlsplit(self.path).path
@@ -166,6 +202,7 @@ class DrawHandler(BaseHTTPRequestHandler):
 class DrawServer(ThreadingHTTPServer):
     daemon_threads = True  # Ctrl-C does not wait for a browser's idle keep-alive connections
     request_queue_size = REQUEST_QUEUE
+    request_deadline = REQUEST_DEADLINE
 
     def __init__(self, reader: Reader, port: int = DEFAULT_PORT):
         super().__init__((HOST, port), DrawHandler)
