@@ -78,8 +78,9 @@ class DeadlineReader(io.RawIOBase):
     A socket timeout counts from each byte: a client sending a byte a second never hits it.
     """
 
-    def __init__(self, connection):
+    def __init__(self, connection, timeout: float):
         self.connection = connection
+        self.timeout = timeout  # the socket's own, for everything but these reads
         self.deadline = float("inf")  # time.monotonic() by which the request must have come
 
     def readable(self) -> bool:
@@ -90,7 +91,10 @@ class DeadlineReader(io.RawIOBase):
         if left <= 0:
             raise TimeoutError("the request took longer than its deadline to arrive")
         self.connection.settimeout(left)
-        return self.connection.recv_into(buffer)
+        try:
+            return self.connection.recv_into(buffer)
+        finally:  # the answer is written with the usual timeout, not a deadline's last moments
+            self.connection.settimeout(self.timeout)
 
 
 class DrawHandler(BaseHTTPRequestHandler):
@@ -104,7 +108,7 @@ class DrawHandler(BaseHTTPRequestHandler):
     def setup(self):
         super().setup()
         self.rfile.close()  # the socket's own reader: replaced by one that keeps the deadline
-        self.deadline = DeadlineReader(self.connection)
+        self.deadline = DeadlineReader(self.connection, self.timeout)
         self.rfile = io.BufferedReader(self.deadline)
 
     def handle_one_request(self):
