@@ -129,6 +129,7 @@ def watch_saves(root: Path, stop: threading.Event, saves: queue.Queue, ready: th
         path = Path(path)
         return path == lessons or (path.parent == lessons and path.name in LESSON_FILES)
 
+    replaced = False
     try:
         while not stop.is_set():
             watched = folder_identity(lessons)
@@ -144,11 +145,13 @@ def watch_saves(root: Path, stop: threading.Event, saves: queue.Queue, ready: th
                 raise_interrupt=False,
             ):
                 ready.set()
+                if replaced:  # said once the new folder is watched: a save right after counts
+                    saves.put(REPLACED)
+                    replaced = False
                 # Checked on every batch, empty ones included: a move can come in pieces.
                 now = folder_identity(lessons)
                 if now != watched:
-                    if now is not None:
-                        saves.put(REPLACED)
+                    replaced = replaced or now is not None
                     break  # watch again, the new folder this time
                 saved = saved_lessons(changes)
                 if saved:
