@@ -25,11 +25,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from companion_course import copy_course
+from conftest import ROOT, run_cli
 
 from mnist_course.draw.driver import ServerProcess
-
-from conftest import ROOT, run_cli
-from companion_course import copy_course
 
 pytestmark = pytest.mark.slow
 
@@ -195,7 +194,7 @@ def test_float_tiffs_with_nan_or_infinity_are_read_without_warnings(tmp_path):
         path.write_bytes(data)
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            grey, alpha = open_picture(path)
+            grey, _ = open_picture(path)
         assert np.isfinite(grey).all() and grey.min() >= 0 and grey.max() <= 255, name
 
 

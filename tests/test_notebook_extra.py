@@ -28,7 +28,7 @@ def without(*modules: str, args: tuple[str, ...], cwd) -> subprocess.CompletedPr
     )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=cwd, env=cli_env(), capture_output=True, text=True,
-        timeout=300, stdin=subprocess.DEVNULL,
+        timeout=300, stdin=subprocess.DEVNULL, check=False,
     )
 
 

@@ -336,7 +336,12 @@ def check_model_folder(workspace: Workspace) -> Finding:
 
 def check_notebooks(workspace: Workspace) -> Finding | None:
     """The `notebook` extra, once the learner uses notebooks; None for a learner who works in files."""
-    from mnist_course.notebooks.workspace import NOTEBOOK_EXTRA, NOTEBOOK_FIX, missing_notebook_packages, uses_notebooks
+    from mnist_course.notebooks.workspace import (
+        NOTEBOOK_EXTRA,
+        NOTEBOOK_FIX,
+        missing_notebook_packages,
+        uses_notebooks,
+    )
 
     if not uses_notebooks(workspace):
         return None
