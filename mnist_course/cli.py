@@ -204,17 +204,23 @@ def predict(
 
 
 @app.command()
+@interruptible("stopped.")  # SIGTERM too ends the server the way Ctrl-C does, pictures removed
 def draw(
     model: Annotated[Optional[Path], typer.Option(help="A .keras file (default: the latest trained).")] = None,
     solutions: SolutionsOption = False,
     impl: ImplOption = None,
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")] = 8028,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Only print the page's address.")] = False,
+    time_limit: Annotated[
+        float,
+        typer.Option("--time-limit", min=1, metavar="SECONDS", help="Stop reading a picture after this long."),
+    ] = 120,  # runner.DEFAULT_LIMIT, as for the checks: the same code gets the same time
 ):
     """Draw a digit in your browser and watch your model read it after every stroke."""
     from mnist_course.draw.server import serve
 
-    serve(find_course_root(), implementation(solutions, impl), model, port, open_browser=not no_browser)
+    serve(find_course_root(), implementation(solutions, impl), model, port, open_browser=not no_browser,
+          limit=time_limit)  # fmt: skip
 
 
 # --- The learner's companion: progress, hint, compare, reset, doctor, watch -------------------

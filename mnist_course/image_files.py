@@ -101,7 +101,10 @@ def _grey_and_alpha(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
             full = 1.0  # a float picture in 0..1, as scientific and HDR tools save them
         else:
             full = 255.0
-        grey = np.clip(np.nan_to_num(values) / full * 255.0, 0, 255).astype(np.float32)
+        # NaN reads as black and infinities as the ends of the scale: nan_to_num's default for
+        # +inf, the largest float, would overflow on its way to 0..255 (and NumPy would warn).
+        values = np.nan_to_num(values, nan=0.0, posinf=full, neginf=0.0)
+        grey = np.clip(values / full * 255.0, 0, 255).astype(np.float32)
         return grey, np.ones_like(grey)
     has_alpha = mode in ("LA", "La", "PA", "RGBA", "RGBa") or (mode == "P" and "transparency" in image.info)
     if not has_alpha:

@@ -127,3 +127,20 @@ def test_bad_input_changes_nothing(course, args, breakage, words):
 
 def test_outside_a_course_folder(tmp_path):
     assert_refused(mnist_course(tmp_path, "watch"), "not inside the mnist-course folder")
+
+
+def test_keeps_watching_when_lessons_is_replaced_by_a_new_folder(course):
+    watcher = Watcher(course, "02", "--runs", "3")
+    try:
+        watcher.wait_for(r"Watching lessons/")
+        watcher.wait_for(r"More hints: mnist-course hint 02 normalize")
+        # What some editors and `git checkout` do: the old folder moved away, a new one in its place.
+        (course / "lessons").rename(course / "lessons-old")
+        shutil.copytree(course / "lessons-old", course / "lessons")
+        said = watcher.wait_for(r"More hints: mnist-course hint 02 normalize")  # checked again
+        assert "lessons/ was replaced" in said
+        solve(course, "02")  # a save in the new folder
+        watcher.wait_for(r"All \d+ checks of lesson 02 pass")
+        assert watcher.process.wait(timeout=WAIT) == 0
+    finally:
+        watcher.stop()

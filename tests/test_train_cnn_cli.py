@@ -27,9 +27,13 @@ def test_train_cnn_saves_a_cnn_model(trained_cnn):
     course, run = trained_cnn
     assert "Trained 2 epochs in" in run.stdout
     accuracy = float(run.stdout.split("Test accuracy: ")[1].split()[0])
-    # 2,700 images, two epochs with augmentation and a warm-up: far past chance (0.10).
-    # (Seeded, but the initial weights move it between 0.54 and 0.66: see the pipeline's seeding.)
-    assert 0.5 <= accuracy <= 1.0, run.stdout
+    # 2,700 images, two epochs with augmentation and a warm-up: far past chance (0.10). A seeded
+    # run repeats bit for bit on one machine (test_train_determinism.py), but not across CPUs:
+    # oneDNN picks its kernels by instruction set and they round differently, and this short a
+    # training amplifies that. Seed 0 gave 0.5628 with AVX-512, 0.5625 with AVX, 0.5051 with
+    # AVX2 (ONEDNN_MAX_CPU_ISA), and 0.4972 on one CI machine against the old floor of 0.5.
+    # The floor sits far below all of them: a model that learned nothing stays near 0.10.
+    assert 0.3 <= accuracy <= 1.0, run.stdout
     models = list((course / ".course" / "models").glob("cnn-*.keras"))
     assert len(models) == 1
     assert (course / ".course" / "models" / "LATEST").read_text().strip() == str(models[0])

@@ -331,6 +331,32 @@ def check_model_folder(workspace: Workspace) -> Finding:
     return Finding("Model folder", OK, f"{shown} {state}")
 
 
+# --- The notebook edition ------------------------------------------------------------------
+
+
+def check_notebooks(workspace: Workspace) -> Finding | None:
+    """The `notebook` extra, once the learner uses notebooks; None for a learner who works in files."""
+    from mnist_course.notebooks.workspace import (
+        NOTEBOOK_EXTRA,
+        NOTEBOOK_FIX,
+        missing_notebook_packages,
+        uses_notebooks,
+    )
+
+    if not uses_notebooks(workspace):
+        return None
+    missing = missing_notebook_packages()
+    if missing:
+        return Finding("Notebooks", FAIL, f"you use notebooks, but {', '.join(missing)} is not installed", NOTEBOOK_FIX)
+    versions = []
+    for name in NOTEBOOK_EXTRA:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:  # importable, but not from a distribution
+            versions.append(name)
+    return Finding("Notebooks", OK, ", ".join(versions))
+
+
 # --- The report -------------------------------------------------------------------------------
 
 
@@ -341,7 +367,8 @@ def examine(workspace: Workspace, console: Console) -> list[Finding]:
         facts, returncode = probe_tensorflow()
     findings += check_tensorflow(facts, returncode, None if flags is None else "avx" in flags)
     findings += [check_opencv(), check_mnist(workspace), check_model_folder(workspace)]
-    return findings
+    notebooks = check_notebooks(workspace)
+    return findings + ([notebooks] if notebooks else [])
 
 
 def report(findings: list[Finding], console: Console) -> int:

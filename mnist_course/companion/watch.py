@@ -6,6 +6,13 @@ watching is `watchfiles` (inotify/FSEvents/ReadDirectoryChangesW, polling elsewh
 thread of its own, so a save during a run (a fix for a function that never returns, say)
 stops that run and starts a new one; a run also stops at the lesson's time limit.
 q quits when the terminal is interactive, Ctrl-C always does.
+
+An operating system watches a folder, not a name: when lessons/ is moved away and a new
+folder takes its place (some editors save that way, and so does `git checkout` across a
+rename), a watch on the old folder would go on watching it under its new name. So the
+course folder itself is watched too (not its subfolders: a `.venv` there has thousands),
+and when the folder named lessons/ is another one, the watch moves to it and the current
+lesson is checked again.
 """
 
 from __future__ import annotations
@@ -43,8 +50,16 @@ def saved_lessons(changes) -> list[Lesson]:
     return found
 
 
-def is_lesson_file(change, path: str) -> bool:
-    return Path(path).name in LESSON_FILES
+REPLACED = "lessons/ replaced"  # on the saves queue: a new folder is now lessons/
+
+
+def folder_identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder `folder` names now (device, inode); None when there is none."""
+    try:
+        status = folder.stat()
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino) if folder.is_dir() else None
 
 
 def starting_lesson(workspace: Workspace) -> Lesson:
@@ -102,32 +117,56 @@ def show_run(
         )
 
 
-def watch_saves(folder: Path, stop: threading.Event, saves: queue.Queue, ready: threading.Event) -> None:
-    """Put the lessons of each batch of saves on `saves` until `stop` (runs in its own thread).
+def watch_saves(root: Path, stop: threading.Event, saves: queue.Queue, ready: threading.Event) -> None:
+    """Put the lessons of each batch of saves in root/lessons/ on `saves` until `stop` (runs in its own thread).
 
+    REPLACED goes on the queue when lessons/ becomes another folder; the watch moves to it.
     If the watcher cannot run (no inotify watches left, say), the error goes on the queue.
     """
+    lessons = root / "lessons"
+
+    def wanted(change, path: str) -> bool:  # a lesson file in lessons/, or lessons/ itself
+        path = Path(path)
+        return path == lessons or (path.parent == lessons and path.name in LESSON_FILES)
+
+    replaced = False
     try:
-        for changes in watchfiles.watch(
-            folder,
-            watch_filter=is_lesson_file,
-            stop_event=stop,
-            yield_on_timeout=True,  # an empty first batch says the watcher is running
-            rust_timeout=500,
-            raise_interrupt=False,
-        ):
-            ready.set()
-            saved = saved_lessons(changes)
-            if saved:
-                saves.put(saved)
+        while not stop.is_set():
+            watched = folder_identity(lessons)
+            # The course folder shows lessons/ itself moving; lessons/ shows its files' saves.
+            paths = [root, lessons] if watched else [root]
+            for changes in watchfiles.watch(
+                *paths,
+                watch_filter=wanted,
+                recursive=False,
+                stop_event=stop,
+                yield_on_timeout=True,  # an empty first batch says the watcher is running
+                rust_timeout=500,
+                raise_interrupt=False,
+            ):
+                ready.set()
+                if replaced:  # said once the new folder is watched: a save right after counts
+                    saves.put(REPLACED)
+                    replaced = False
+                # Checked on every batch, empty ones included: a move can come in pieces.
+                now = folder_identity(lessons)
+                if now != watched:
+                    replaced = replaced or now is not None
+                    break  # watch again, the new folder this time
+                saved = saved_lessons(changes)
+                if saved:
+                    saves.put(saved)
     except Exception as error:  # noqa: BLE001 - reported by the main thread as one line
         saves.put(CourseError(f"cannot watch lessons/ for saves ({type(error).__name__}: {error})."))
         ready.set()
 
 
-def next_saves(saves: queue.Queue, stop: threading.Event) -> list[Lesson] | None:
-    """The lessons saved since the last run (waiting for a save), or None once `stop` is set."""
-    found: list[Lesson] = []
+def next_saves(saves: queue.Queue, stop: threading.Event) -> list | None:
+    """The lessons saved since the last run (waiting for a save), or None once `stop` is set.
+
+    REPLACED is among them when lessons/ became another folder meanwhile.
+    """
+    found: list = []
     while not found:
         if stop.is_set():
             return None
@@ -140,10 +179,10 @@ def next_saves(saves: queue.Queue, stop: threading.Event) -> list[Lesson] | None
     return found
 
 
-def _saved(item) -> list[Lesson]:
+def _saved(item) -> list:
     if isinstance(item, CourseError):
         raise item
-    return item
+    return [item] if item == REPLACED else item
 
 
 def watch(
@@ -168,7 +207,7 @@ def watch(
     stop = threading.Event()
     saves: queue.Queue = queue.Queue()
     ready = threading.Event()
-    watcher = threading.Thread(target=watch_saves, args=(lessons, stop, saves, ready), daemon=True)
+    watcher = threading.Thread(target=watch_saves, args=(workspace.root, stop, saves, ready), daemon=True)
     done = 0
     with quit_on_q(stop) as keys:
         how_to_quit = "press q to quit" if keys else "Ctrl-C to quit"
@@ -189,7 +228,11 @@ def watch(
                 saved = next_saves(saves, stop)
                 if saved is None:
                     break
-                if unit not in saved:
+                if REPLACED in saved:
+                    console.print("lessons/ was replaced by another folder: watching the new one.",
+                                  style="dim", highlight=False)  # fmt: skip
+                    saved.remove(REPLACED)
+                if saved and unit not in saved:
                     unit = saved[0]
         except KeyboardInterrupt:  # Ctrl-C in the middle of a run or between runs
             pass

@@ -3,16 +3,19 @@
 It answers two things: GET of the page's few files (from `static/`, known by name: no
 path from the client ever reaches the file system) and POST /predict with one picture as
 the request body. A picture larger than MAX_BYTES is refused from its Content-Length,
-before a byte of it is read. Every problem is a JSON `{"error": ...}` for the page and
-one line in the terminal; the server keeps running.
+before a byte of it is read, and a request (its line, headers and body) must arrive within
+REQUEST_DEADLINE seconds, however slowly its bytes trickle in. Every problem is a JSON
+`{"error": ...}` for the page and one line in the terminal; the server keeps running.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import json
 import sys
 import threading
+import time
 import webbrowser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from mnist_course.companion.runner import DEFAULT_LIMIT
 from mnist_course.course import CourseError
 from mnist_course.draw.reading import PictureError, Reader
 from mnist_course.pipeline import Implementation
@@ -27,6 +31,10 @@ from mnist_course.pipeline import Implementation
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8028
 MAX_BYTES = 8 * 1024 * 1024  # a phone photo is 2-6 MB; a drawing a few KB
+REQUEST_DEADLINE = 30.0  # seconds for a whole request; the browser is on this machine: 8 MB take < 1 s
+# Connections waiting to be accepted: the page sends a picture per stroke, a photo and the
+# page's own files at once; beyond the listen backlog (socketserver's 5) the system refuses them.
+REQUEST_QUEUE = 128
 SOURCES = {"canvas": "your drawing", "file": "your photo", "camera": "the webcam photo"}
 STATIC = {  # URL path -> (file in static/, content type)
     "/": ("index.html", "text/html; charset=utf-8"),
@@ -46,13 +54,47 @@ SECURITY_HEADERS = {
 }
 
 
+_TERMINAL = threading.Lock()  # the handlers' threads write at once: a line is never split
+
+
 def say(line: str) -> None:
     """One line in the learner's terminal."""
-    print(line, flush=True)
+    _write(sys.stdout, line)
 
 
 def warn(line: str) -> None:
-    print(f"mnist-course draw: {line}", file=sys.stderr, flush=True)
+    _write(sys.stderr, f"mnist-course draw: {line}")
+
+
+def _write(stream, line: str) -> None:
+    with _TERMINAL:  # print() writes the text and its newline apart: another line could come between
+        stream.write(line + "\n")
+        stream.flush()
+
+
+class DeadlineReader(io.RawIOBase):
+    """A connection's bytes, each wait for them given only what is left until `deadline`.
+
+    A socket timeout counts from each byte: a client sending a byte a second never hits it.
+    """
+
+    def __init__(self, connection, timeout: float):
+        self.connection = connection
+        self.timeout = timeout  # the socket's own, for everything but these reads
+        self.deadline = float("inf")  # time.monotonic() by which the request must have come
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took longer than its deadline to arrive")
+        self.connection.settimeout(left)
+        try:
+            return self.connection.recv_into(buffer)
+        finally:  # the answer is written with the usual timeout, not a deadline's last moments
+            self.connection.settimeout(self.timeout)
 
 
 class DrawHandler(BaseHTTPRequestHandler):
@@ -62,6 +104,17 @@ class DrawHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - the terminal gets our own lines instead
         pass
+
+    def setup(self):
+        super().setup()
+        self.rfile.close()  # the socket's own reader: replaced by one that keeps the deadline
+        self.deadline = DeadlineReader(self.connection, self.timeout)
+        self.rfile = io.BufferedReader(self.deadline)
+
+    def handle_one_request(self):
+        # A TimeoutError while the request is read ends the connection (BaseHTTPRequestHandler).
+        self.deadline.deadline = time.monotonic() + self.server.request_deadline
+        super().handle_one_request()
 
     def do_GET(self):
         path = urlsplit(self.path).path
@@ -152,6 +205,8 @@ class DrawHandler(BaseHTTPRequestHandler):
 
 class DrawServer(ThreadingHTTPServer):
     daemon_threads = True  # Ctrl-C does not wait for a browser's idle keep-alive connections
+    request_queue_size = REQUEST_QUEUE
+    request_deadline = REQUEST_DEADLINE
 
     def __init__(self, reader: Reader, port: int = DEFAULT_PORT):
         super().__init__((HOST, port), DrawHandler)
@@ -205,13 +260,17 @@ def serve(
     model_path: Path | None = None,
     port: int = DEFAULT_PORT,
     open_browser: bool = True,
+    limit: float | None = DEFAULT_LIMIT,
 ) -> None:
-    """Serve the page until Ctrl-C."""
+    """Serve the page until Ctrl-C; `limit`: seconds for the learner's code to read one picture."""
+    reader = None
     try:
         say("Loading the model...")
-        reader = Reader(root, impl, model_path)
+        reader = Reader(root, impl, model_path, limit)
+        if reader.problem and model_path is not None:
+            raise CourseError(reader.problem)  # the model asked for by name: nothing to serve
         if reader.problem:
-            warn(reader.problem)
+            warn(reader.problem)  # no model trained yet: the page says how to make one
         try:
             server = DrawServer(reader, port)
         except OSError as error:
@@ -228,3 +287,6 @@ def serve(
             server.serve_forever()
     except KeyboardInterrupt:
         say("Stopped.")
+    finally:
+        if reader is not None:
+            reader.close()

@@ -25,6 +25,38 @@ from mnist_course.workspace import Workspace, relative, resolve_lesson, write_at
 from mnist_course.course import LESSONS, CourseError, Lesson
 from mnist_course.notebooks.build import lesson_notebook, notebook_name, notebook_text
 
+# What `pip install -e ".[notebook]"` brings (pyproject.toml's `notebook` extra): the course's
+# own dependencies leave it out, so a learner who works in files never downloads JupyterLab.
+NOTEBOOK_EXTRA = ("jupyterlab", "nbformat", "ipykernel")
+NOTEBOOK_FIX = 'from the course folder: python -m pip install -e ".[notebook]"'
+
+
+def missing_notebook_packages(names: tuple[str, ...] = NOTEBOOK_EXTRA) -> list[str]:
+    """Those of `names` that this interpreter cannot import (found without importing them)."""
+    missing = []
+    for name in names:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):  # a broken or half-removed installation
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
+def require_notebook_packages(names: tuple[str, ...]) -> None:
+    """A CourseError naming the extra and its install line when any of `names` is missing."""
+    missing = missing_notebook_packages(names)
+    if missing:
+        raise CourseError(
+            f"the notebook edition's packages are not installed (no {', '.join(missing)}): "
+            f"{NOTEBOOK_FIX}, then run `mnist-course notebooks` again."
+        )
+
+
+def uses_notebooks(workspace: Workspace) -> bool:
+    """Whether the learner has started the notebook edition (their notebooks exist)."""
+    return workspace.notebooks.is_dir() or workspace.notebook_checks.is_dir()
 
 
 def learner_notebook(workspace: Workspace, unit: Lesson) -> Path:
@@ -69,6 +101,7 @@ def prepare(workspace: Workspace) -> list[Path]:
 
 def open_notebooks(build_only: bool = False, rebuild_lesson: str | None = None, port: int | None = None) -> None:
     workspace = Workspace.here()
+    require_notebook_packages(("nbformat",))  # before anything is made: building needs it
     if rebuild_lesson is not None:
         unit = resolve_lesson(rebuild_lesson)
         kept = rebuild(workspace, unit)
@@ -81,11 +114,8 @@ def open_notebooks(build_only: bool = False, rebuild_lesson: str | None = None, 
     if build_only:
         print(f"Your notebooks are in {relative(folder, workspace.root)}/")
         return
-    if importlib.util.find_spec("jupyterlab") is None:
-        raise CourseError(
-            "JupyterLab is not installed in this environment: `python -m pip install -e \".[notebook]\"` "
-            "installs it, then run `mnist-course notebooks` again."
-        )
+    # After the build: notebooks made without JupyterLab still open in other editors.
+    require_notebook_packages(("jupyterlab",))
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}"]
     if port:
         command.append(f"--port={port}")
