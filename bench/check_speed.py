@@ -114,6 +114,15 @@ def measure(repeat: int, progress: bool = True) -> dict:
     }
 
 
+def recorded_ratios() -> dict[str, float]:
+    """Each lesson's ratio in the last full bench run (bench/results/latest.json), to compare."""
+    try:
+        recorded = json.loads((ROOT / "bench" / "results" / "latest.json").read_text())
+        return {number: row["ratio"] for number, row in recorded["checks"]["lessons"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def verdict(ratio: float, target: float) -> str:
     return "yes" if ratio <= target else "**no**"
 
@@ -131,10 +140,12 @@ def markdown(result: dict) -> str:
         "| checks on the solutions | seconds | x import keras | target | met |",
         "|---|---:|---:|---:|:---:|",
     ]
+    before = recorded_ratios()
     for number, row in result["lessons"].items():
         target = targets["first_three"] if number in FIRST_THREE else targets["slowest"]
+        was = f" (bench/results/latest.json: {before[number]:.2f})" if number in before else ""
         lines.append(
-            f"| lesson {number} {row['title']} | {row['seconds']:.2f} | {row['ratio']:.2f} "
+            f"| lesson {number} {row['title']} | {row['seconds']:.2f} | {row['ratio']:.2f}{was} "
             f"| {target} | {verdict(row['ratio'], target)} |"
         )
     first_three, slowest = result["first_three_ratio"], result["slowest"]
