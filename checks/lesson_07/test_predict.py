@@ -7,6 +7,10 @@ with a detached flag, a 0 cropped so tightly it touches the border. Then the com
 (tinted paper, shadows, a table edge, chalk on a board), and finally a small model must
 read 30 such photos.
 
+Each step is also given an input drawn at random for this run (the `drawn` fixture; the
+run's seed is in the header): strokes placed, sized and shaded differently every run, so
+only a function that does the work can pass.
+
 When a check about a picture fails, it saves the input, what was expected and what your
 function returned, side by side, under .course/failures/lesson_07/ and prints the path.
 """
@@ -32,6 +36,7 @@ from mnist_course.checking import (
     CheckFailure, call, describe, expect, expect_raises, learner_lines, record_steps, type_name,
 )
 from mnist_course.failure_pictures import failure_picture_path, save_failure_picture
+from mnist_course.image_files import open_picture
 from mnist_course.photos import Conditions, drawn_mask, mnist_mask, photograph, random_conditions
 from mnist_course.pytest_plugin import save_npz_atomically
 
@@ -245,6 +250,66 @@ def test_read_image_keeps_an_opaque_picture_as_it_is(lesson, tmp_path, picture):
     )
 
 
+def soft_canvas_file(path, shape, points, ink, blur):
+    """A stroke of grey `ink` whose edge fades out over `blur` pixels on a transparent canvas.
+
+    Its soft edge holds every opacity from 0 to 255, so the blend has every fraction.
+    """
+    sharp = stroke(shape, points, width=5).astype(np.float32)
+    soft = cv2.GaussianBlur(sharp, (0, 0), blur)
+    alpha = np.round(255 * soft / soft.max()).astype(np.uint8)
+    grey = np.where(alpha > 0, ink, 0).astype(np.uint8)  # black under the transparent pixels
+    Image.fromarray(np.dstack([grey, alpha]), "LA").save(path)
+    return alpha
+
+
+def blended(path):
+    """The exact blend of the file (float64) and the uint8 image a correct read_image gives."""
+    grey, alpha = (np.asarray(a, np.float64) for a in open_picture(path))
+    strokes = (grey * alpha).sum() / alpha.sum()
+    exact = grey * alpha + (255.0 if strokes < 128 else 0.0) * (1 - alpha)
+    return exact, np.round(exact).astype(np.uint8)
+
+
+def test_read_image_rounds_the_blend(lesson, tmp_path, picture, drawn):
+    height, width = (int(side) for side in drawn.integers(40, 120, size=2))
+    ink = int(drawn.choice([drawn.integers(0, 90), drawn.integers(170, 256)]))  # dark or light strokes
+    points = [(int(drawn.integers(5, width - 5)), int(drawn.integers(5, height - 5))) for _ in range(3)]
+    cases = [("a soft grey stroke on a transparent canvas", (60, 90), [(15, 15), (45, 40), (75, 20)], 40, 4.0),
+             (f"a soft stroke of grey {ink} drawn for this run", (height, width), points, ink,
+              float(drawn.uniform(2, 6)))]
+    for index, (what, shape, where, level, blur) in enumerate(cases):
+        path = tmp_path / f"soft-{index}.png"
+        alpha = soft_canvas_file(path, shape, where, level, blur)
+        exact, expected = blended(path)
+        grey = as_array("read_image", call("read_image", lesson.read_image, path), shape)
+        show = picture((what, {"the file's alpha (white = opaque)": alpha, "expected": expected, "yours": grey}))
+        expect(
+            grey.shape == shape and grey.dtype == np.uint8,
+            "read_image",
+            f"a 2-D uint8 array of shape {shape}",
+            describe(grey),
+            "np.round(...).astype(np.uint8) at the end",
+            show,
+        )
+        clear = np.abs(exact % 1 - 0.5) > 0.02  # pixels whose nearest whole grey level is clear
+        off = grey.astype(int) - expected
+        example = np.flatnonzero(clear & (exact % 1 > 0.6))
+        expect(
+            not off[clear].any() and np.abs(off).max() <= 1,
+            "read_image",
+            f"each pixel rounded to the nearest grey level, for {what}"
+            + (f" (e.g. {exact.flat[example[0]]:.2f} -> {expected.flat[example[0]]})" if len(example) else ""),
+            f"{np.count_nonzero(off[clear])} pixels off, e.g. {exact[clear][off[clear] != 0][0]:.2f} -> "
+            f"{grey[clear][off[clear] != 0][0]}" if off[clear].any() else f"off by up to {np.abs(off).max()}",
+            "astype(np.uint8) cuts the fraction off (127.9 becomes 127): round first, "
+            "np.round(grey * alpha + backdrop * (1 - alpha)).astype(np.uint8)"
+            if (off[clear] <= 0).all() else
+            "grey * alpha + backdrop * (1 - alpha), rounded: np.round(...).astype(np.uint8)",
+            show,
+        )
+
+
 def test_read_image_passes_file_errors_on(lesson, tmp_path):
     missing = tmp_path / "no-such-picture.png"
     error = expect_raises(
@@ -275,7 +340,18 @@ def test_read_image_passes_file_errors_on(lesson, tmp_path):
 # --- white_on_black -------------------------------------------------------------------------
 
 
-def test_white_on_black_turns_dark_ink_white(lesson, picture):
+def drawn_page(drawn, dark):
+    """Ink on paper drawn for this run: its size, strokes and grey levels; dark or light ink."""
+    height, width = (int(side) for side in drawn.integers(40, 120, size=2))
+    points = [(int(drawn.integers(0, width)), int(drawn.integers(0, height))) for _ in range(4)]
+    mask = stroke((height, width), points, width=int(drawn.integers(3, 9)))
+    paper, ink = (float(drawn.uniform(170, 250)), float(drawn.uniform(5, 90)))
+    if not dark:
+        paper, ink = float(drawn.uniform(10, 80)), float(drawn.uniform(170, 250))
+    return np.where(mask, ink, paper).astype(np.float32 if drawn.random() < 0.5 else np.uint8)
+
+
+def test_white_on_black_turns_dark_ink_white(lesson, picture, drawn):
     mask = stroke((60, 80), [(15, 10), (40, 50), (65, 10)])
     page = on_paper(mask).astype(np.uint8)
     ink = as_array("white_on_black", call("white_on_black", lesson.white_on_black, page), (60, 80))
@@ -299,9 +375,28 @@ def test_white_on_black_turns_dark_ink_white(lesson, picture):
         else "ink_is_dark(picture) is True here (dark ink on light paper): return 255 - picture",
         show,
     )
+    expect_drawn_page_turned(lesson, drawn_page(drawn, dark=True), picture)
 
 
-def test_white_on_black_keeps_light_ink(lesson, picture):
+def expect_drawn_page_turned(lesson, page, picture):
+    """white_on_black on a page drawn for this run: 255 - page when ink_is_dark says so, else the page."""
+    ink = as_array("white_on_black", call("white_on_black", lesson.white_on_black, page), page.shape)
+    dark = digit_tools.ink_is_dark(page)
+    expected = 255.0 - page.astype(np.float32) if dark else page.astype(np.float32)
+    expect(
+        ink.shape == page.shape and ink.dtype == np.float32 and np.allclose(ink, expected, atol=0.5),
+        "white_on_black",
+        f"{'255 - picture' if dark else 'the picture unchanged'} for a {page.dtype} page drawn for this "
+        f"run ({'dark ink on light paper' if dark else 'light ink on a dark ground'}), float32",
+        describe(ink),
+        "turn the picture you are given over when ink_is_dark(picture) is True, else keep it; "
+        "np.asarray(picture, dtype=np.float32) first",
+        picture(("a page drawn for this run", {"input": page, "expected": expected, "yours": ink})),
+    )
+
+
+def test_white_on_black_keeps_light_ink(lesson, picture, drawn):
+
     mask = ring((60, 80), (40, 30), (18, 22))
     board = np.where(mask, 230.0, 40.0).astype(np.float32)
     ink = as_array("white_on_black", call("white_on_black", lesson.white_on_black, board), (60, 80))
@@ -315,6 +410,7 @@ def test_white_on_black_keeps_light_ink(lesson, picture):
         "and so is chalk",
         show,
     )
+    expect_drawn_page_turned(lesson, drawn_page(drawn, dark=False), picture)
 
 
 # --- even_out_lighting ----------------------------------------------------------------------
@@ -360,6 +456,64 @@ def test_even_out_lighting_treats_sun_and_shade_alike(lesson, picture):
     )
 
 
+def bright_band(shape, far, fraction, background, points, ink=210.0):
+    """White-on-black ink with a band of pure 255 along the picture's longer side.
+
+    A dark table beside the page, or a black margin, turns white once the picture is turned
+    over: there the paper's level is 255 and the ink had no room at all to stand out.
+    """
+    height, width = shape
+    page = np.full(shape, background, np.float32)
+    page[stroke(shape, points)] = ink
+    if width >= height:
+        cut = int(width * fraction)
+        if far:
+            page[:, width - cut:] = 255.0
+        else:
+            page[:, :cut] = 255.0
+    else:
+        cut = int(height * fraction)
+        if far:
+            page[height - cut:] = 255.0
+        else:
+            page[:cut] = 255.0
+    return page
+
+
+def test_even_out_lighting_copes_with_paper_at_255(lesson, picture, drawn):
+    height, width = int(drawn.integers(80, 200)), int(drawn.integers(80, 260))
+    points = [(int(drawn.integers(0, width)), int(drawn.integers(0, height))) for _ in range(2)]
+    cases = [("a page beside a black table (white once turned over)",
+              bright_band((120, 240), True, 0.45, 20.0, [(20, 60), (110, 60)])),
+             (f"a {width}x{height} page drawn for this run, a band of 255 along one side",
+              bright_band((height, width), bool(drawn.integers(0, 2)), float(drawn.uniform(0.4, 0.6)),
+                          float(drawn.uniform(5, 40)), points))]
+    for what, ink in cases:
+        paper = digit_tools.paper_level(ink)
+        expected = np.clip((ink - paper) / np.maximum(255 - paper, 16) * 255, 0, None)
+        with np.errstate(all="ignore"):
+            signal = as_array("even_out_lighting", call("even_out_lighting", lesson.even_out_lighting, ink),
+                              ink.shape)
+        show = picture((what, {"input: ink (white on black)": ink, "expected": expected, "yours": signal}))
+        finite = np.isfinite(signal) if signal.shape == ink.shape else np.zeros(ink.shape, bool)
+        wrong = finite & (np.abs(np.where(finite, signal, 0) - expected) > 2)
+        expect(
+            signal.shape == ink.shape and finite.all() and not wrong.any(),
+            "even_out_lighting",
+            f"for {what}: the band stays near 0 like the rest of the paper, every value a number",
+            lambda: describe(signal) if signal.shape != ink.shape else
+            f"NaN on {np.count_nonzero(~finite)} pixels, where the paper's level is 255" if not finite.all() else
+            f"up to {signal[wrong].max():.0f} where {expected[wrong].max():.0f} was expected, "
+            f"where the paper is {paper[wrong].min():.1f}..{paper[wrong].max():.1f}",
+            "where the paper is at 255 there is no room left: 255 - paper is 0 and dividing by it "
+            "gives NaN (or a huge number when it is nearly 0). Divide by at least 16: "
+            "np.maximum(255 - paper, 16)"
+            if not finite.all() or (wrong.any() and paper[wrong].min() > 239)
+            else "(ink - paper_level(ink)) / np.maximum(255 - paper, 16) * 255, then clip below 0",
+            show,
+        )
+
+
 # --- separate_ink ---------------------------------------------------------------------------
 
 
@@ -370,7 +524,7 @@ def faint_ring(level=60.0, noise=3.0, seed=0):
     return np.where(mask, signal + level, signal).astype(np.float32), mask
 
 
-def test_separate_ink_finds_a_faint_stroke(lesson, picture):
+def test_separate_ink_finds_a_faint_stroke(lesson, picture, drawn):
     signal, ring_mask = faint_ring(level=60.0)
     result = call_step(lesson, "separate_ink", signal, opencv_hint=(
         "Otsu's method works on uint8 pictures only: scale first, "
@@ -398,6 +552,79 @@ def test_separate_ink_finds_a_faint_stroke(lesson, picture):
         "Otsu's level on the scaled uint8 signal, but never below 0.3 * 255",
         show,
     )
+    level = float(drawn.uniform(35, 120))  # a ring of its own for this run: level, grain, place
+    signal, ring_mask = faint_ring(level=level, noise=float(drawn.uniform(1, 4)), seed=int(drawn.integers(1 << 30)))
+    shift = (int(drawn.integers(-15, 16)), int(drawn.integers(-30, 31)))
+    signal, ring_mask = np.roll(signal, shift, axis=(0, 1)), np.roll(ring_mask, shift, axis=(0, 1))
+    mask = as_array("separate_ink", call("separate_ink", lesson.separate_ink, signal), signal.shape)
+    found, false = mask[ring_mask].mean(), mask[~ring_mask].mean()
+    expect(
+        found > 0.95 and false < 0.01,
+        "separate_ink",
+        f"the whole ring found and the paper left out, for a ring of {level:.0f} grey levels drawn for this run",
+        f"{found:.0%} of the ring found, {false:.1%} of the paper marked as ink",
+        "work the level out from the signal you are given: scale so its 99.9th percentile becomes "
+        "255, then Otsu (never below 0.3 * 255)",
+        picture(("a faint ring drawn for this run", {"input: signal": signal, "expected: mask": ring_mask,
+                                                      "yours": mask})),
+    )
+
+
+def blotted_stroke(shape, points, peak, blur, seed):
+    """A blurred stroke of `peak` grey levels with a blot of 255 where the pen rested.
+
+    The blot sets the ink's contrast, so the stroke is scaled to about 40% of it, and Otsu's
+    level falls to about 45: the stroke's soft halo would count as ink without the floor.
+    """
+    sharp = np.zeros(shape, np.float32)
+    cv2.polylines(sharp, [np.array(points, np.int32)], False, 1.0, 5)
+    soft = cv2.GaussianBlur(sharp, (0, 0), blur)
+    signal = peak * soft / soft.max() + np.abs(np.random.default_rng(seed).normal(0, 2, shape))
+    cv2.circle(signal, points[0], 4, 255.0, -1)
+    return signal.astype(np.float32)
+
+
+def otsu_of(signal):
+    """What separate_ink's steps see: the scaled signal (float) and Otsu's level on its uint8 copy."""
+    contrast = np.percentile(signal, 99.9)
+    scaled = signal / contrast * 255.0
+    otsu, _ = cv2.threshold(np.clip(scaled, 0, 255).astype(np.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return scaled, otsu
+
+
+def test_separate_ink_leaves_out_a_blurred_halo(lesson, picture, drawn):
+    for _ in range(50):  # a stroke drawn for this run whose halo Otsu alone would take as ink
+        height, width = int(drawn.integers(80, 140)), int(drawn.integers(100, 180))
+        points = [(int(drawn.integers(15, width - 15)), int(drawn.integers(15, height - 15))) for _ in range(3)]
+        signal = blotted_stroke((height, width), points, float(drawn.uniform(90, 130)),
+                                float(drawn.uniform(1.5, 3.0)), int(drawn.integers(1 << 30)))
+        scaled, otsu = otsu_of(signal)
+        if otsu < 70 and np.count_nonzero((scaled > otsu + 1) & (scaled < 75)) >= 50:
+            break
+    cases = [("a blurred stroke with a blot where the pen rested",
+              blotted_stroke((100, 140), [(28, 30), (70, 75), (112, 30)], 100.0, 2.5, 0)),
+             ("a blurred, blotted stroke drawn for this run", signal)]
+    for what, signal in cases:
+        scaled, otsu = otsu_of(signal)
+        result = call_step(lesson, "separate_ink", signal, opencv_hint=(
+            "Otsu's method works on uint8 pictures only: scale first, then cv2.threshold that"))
+        mask = as_array("separate_ink", result, signal.shape)
+        expected = scaled > max(otsu, 0.3 * 255)
+        halo, core = (scaled < 75) & mask, (scaled > 78) & ~mask
+        expect(
+            mask.shape == signal.shape and not halo.any() and not core.any(),
+            "separate_ink",
+            f"for {what}: ink where the scaled signal is above 30% of 255 (Otsu alone picks "
+            f"{otsu:.0f} here), the halo under it left out",
+            f"{np.count_nonzero(halo)} halo pixels (under 30% of the contrast) marked as ink, "
+            f"{np.count_nonzero(core)} stroke pixels left out",
+            "Otsu's level can fall low when a blot sets the contrast; never go below 30% of 255: "
+            "scaled > max(otsu, INK_FLOOR * 255)"
+            if halo.any() else
+            "ink is scaled > max(otsu, INK_FLOOR * 255), with otsu from cv2.threshold(scaled, 0, 255, "
+            "cv2.THRESH_BINARY + cv2.THRESH_OTSU)",
+            picture((what, {"input: signal": signal, "expected": expected, "yours": mask})),
+        )
 
 
 @pytest.mark.parametrize("case", ["an empty page", "grainy paper without ink", "one faint speck"])
