@@ -83,7 +83,7 @@ def plot_history(history):
     Returns:
         A matplotlib Figure with two axes: the first plots "loss" and "val_loss" by epoch,
         the second "accuracy" and "val_accuracy"; each has a legend and an x axis labelled
-        "epoch".
+        "epoch", numbered from 1 as `history_frame` numbers the epochs.
     """
     raise NotImplementedError(
         'Lesson 05 · Train the model · plot_history() is not implemented yet: write it in lessons/lesson_05_train.py (its docstring is the spec; guide: docs/lessons/05-train.md; a nudge: mnist-course hint 05 plot_history)'

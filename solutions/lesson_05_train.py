@@ -98,7 +98,7 @@ def plot_history(history):
     Returns:
         A matplotlib Figure with two axes: the first plots "loss" and "val_loss" by epoch,
         the second "accuracy" and "val_accuracy"; each has a legend and an x axis labelled
-        "epoch".
+        "epoch", numbered from 1 as `history_frame` numbers the epochs.
     """
     # BEGIN SOLUTION
     frame = history_frame(history)

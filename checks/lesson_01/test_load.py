@@ -19,14 +19,24 @@ def lesson(learner):
     return learner("01")
 
 
-def fake_arrays():
-    """Arrays shaped like MNIST whose values say where they came from."""
-    rng = np.random.default_rng(1)
+def fake_arrays(drawn=None):
+    """Arrays shaped like MNIST whose values say where they came from.
+
+    With `drawn` (the check's random generator), the pixels and labels are drawn for this
+    run instead, so no fixed answer can stand in for reading the file.
+    """
+    rng = drawn if drawn is not None else np.random.default_rng(1)
     arrays = {key: np.zeros(shape, dtype=np.uint8) for key, shape in SHAPES.items()}
-    arrays["x_train"][:, 14, 14] = 255
+    if drawn is None:
+        arrays["x_train"][:, 14, 14] = 255
+        arrays["y_train"][:] = np.arange(60000) % 10
+        arrays["y_test"][:] = (np.arange(10000) * 3) % 10
+    else:
+        rows, cols = rng.integers(0, 28, size=2)
+        arrays["x_train"][:, rows, cols] = rng.integers(1, 256, size=60000, dtype=np.uint8)
+        arrays["y_train"][:] = rng.integers(0, 10, size=60000)
+        arrays["y_test"][:] = rng.integers(0, 10, size=10000)
     arrays["x_test"][:5] = rng.integers(0, 256, size=(5, 28, 28), dtype=np.uint8)
-    arrays["y_train"][:] = np.arange(60000) % 10
-    arrays["y_test"][:] = (np.arange(10000) * 3) % 10
     return arrays
 
 
@@ -78,25 +88,32 @@ def two_pairs(lesson, *args):
     return result
 
 
-def test_reads_a_local_file(lesson, good_file, no_env):
-    (x_train, y_train), (x_test, y_test) = two_pairs(lesson, good_file)
-    expected = fake_arrays()
-    for key, array in zip(SHAPES, (x_train, y_train, x_test, y_test)):
-        array = np.asarray(array)
-        expect(
-            array.shape == SHAPES[key] and array.dtype == np.uint8,
-            "load_mnist",
-            f"{key} as uint8 of shape {SHAPES[key]}",
-            describe(array),
-            "return the arrays as stored: do not normalise or reshape here (that is lesson 02)",
-        )
-        expect(
-            np.array_equal(array, expected[key]),
-            "load_mnist",
-            f"{key} exactly as stored in the file",
-            "different values",
-            "are the four arrays in the right order: (x_train, y_train), (x_test, y_test)?",
-        )
+def test_reads_a_local_file(lesson, good_file, no_env, drawn, tmp_path):
+    drawn_file = tmp_path / "drawn" / "mnist.npz"  # pixels and labels drawn for this run
+    drawn_file.parent.mkdir()
+    drawn_arrays = fake_arrays(drawn)
+    np.savez(drawn_file, **drawn_arrays)
+    for path, expected, which in ((good_file, fake_arrays(), "the file"),
+                                  (drawn_file, drawn_arrays, "a file drawn at random for this run")):
+        (x_train, y_train), (x_test, y_test) = two_pairs(lesson, path)
+        for key, array in zip(SHAPES, (x_train, y_train, x_test, y_test)):
+            array = np.asarray(array)
+            expect(
+                array.shape == SHAPES[key] and array.dtype == np.uint8,
+                "load_mnist",
+                f"{key} as uint8 of shape {SHAPES[key]}",
+                describe(array),
+                "return the arrays as stored: do not normalise or reshape here (that is lesson 02)",
+            )
+            expect(
+                np.array_equal(array, expected[key]),
+                "load_mnist",
+                f"{key} exactly as stored in {which}",
+                "different values",
+                "are the four arrays in the right order: (x_train, y_train), (x_test, y_test)?"
+                if path == good_file else
+                "read the file at the path you are given, read_mnist_file(path), every time",
+            )
 
 
 @pytest.fixture
@@ -284,4 +301,25 @@ def test_digit_as_text_uses_the_threshold(lesson):
         "pixel 127 drawn as '#' when threshold=100",
         f"{lines[10][9]!r}",
         "compare each pixel with the threshold argument, not with a fixed 128",
+    )
+
+
+def test_digit_as_text_on_a_drawn_image(lesson, drawn):
+    """An image of random pixels and a threshold, both drawn for this run."""
+    image = drawn.integers(0, 256, size=(28, 28), dtype=np.uint8)
+    threshold = int(drawn.integers(30, 226))
+    image.flat[drawn.choice(784, 3, replace=False)] = threshold  # exactly at the threshold: ink
+    lines = as_lines(lesson, image, threshold=threshold)
+    wanted = ["".join("#" if pixel >= threshold else "." for pixel in row) for row in image]
+    wrong = [r for r in range(28) if lines[r] != wanted[r]]
+    row = wrong[0] if wrong else 0
+    column = next((c for c in range(28) if lines[row][c] != wanted[row][c]), 0)
+    expect(
+        not wrong,
+        "digit_as_text",
+        f"for random pixels drawn for this run and threshold={threshold}: '#' exactly where a "
+        f"pixel is at least {threshold}; row {row} {wanted[row]!r}",
+        f"row {row} {lines[row]!r} (pixel {image[row, column]} at column {column} as {lines[row][column]!r})",
+        "compare each pixel with the threshold argument: '#' if pixel >= threshold else '.'; "
+        "row r of the image is line r of the text",
     )

@@ -1,4 +1,11 @@
-"""Checks for lesson 02 · normalize, reshape_for_model, split_validation, validate_shapes."""
+"""Checks for lesson 02 · normalize, reshape_for_model, split_validation, validate_shapes.
+
+Each function is checked on real digits or a small example, then on inputs drawn at random
+for this run (the `drawn` fixture; the run's seed is in the header).
+"""
+
+import math
+import re
 
 import numpy as np
 import pytest
@@ -56,7 +63,7 @@ def test_normalize_returns_float32_in_unit_range(lesson, digits):
     )
 
 
-def test_normalize_divides_by_255_not_by_the_batch_maximum(lesson):
+def test_normalize_divides_by_255_not_by_the_batch_maximum(lesson, drawn):
     faint = np.array([[0, 64, 128]], dtype=np.uint8)  # a faint image: brightest pixel is 128
     out = np.asarray(call("normalize", lesson.normalize, faint))
     expect(
@@ -66,6 +73,21 @@ def test_normalize_divides_by_255_not_by_the_batch_maximum(lesson):
         f"{np.round(out, 3).tolist()}",
         "divide by 255, not by images.max(): otherwise a faint digit is scaled "
         "differently from a bold one",
+    )
+    # A faint batch drawn for this run: its shape, its brightest pixel and every pixel.
+    shape = tuple(int(side) for side in drawn.integers(1, 12, size=int(drawn.integers(1, 4))))
+    brightest = int(drawn.integers(40, 250))
+    pixels = drawn.integers(0, brightest + 1, size=shape, dtype=np.uint8)
+    out = np.asarray(call("normalize", lesson.normalize, pixels))
+    expect(
+        out.shape == shape and np.allclose(out, pixels / 255.0, atol=1e-6),
+        "normalize",
+        f"each pixel / 255 for a batch drawn at random for this run (shape {shape}, pixels "
+        f"0..{brightest}): e.g. {pixels.flat[0]} -> {pixels.flat[0] / 255:.4f}",
+        f"{out.flat[0]:.4f}" if out.shape == shape else describe(out),
+        "divide by 255, not by images.max(): otherwise a faint digit is scaled "
+        "differently from a bold one" if out.shape == shape and np.allclose(out, pixels / pixels.max())
+        else "divide the pixels you are given by 255, keeping their shape",
     )
 
 
@@ -85,47 +107,57 @@ def test_normalize_leaves_its_input_untouched(lesson, digits):
 # --- reshape_for_model ----------------------------------------------------------------------
 
 
-def test_reshape_flattens_row_by_row(lesson, digits):
-    images, _ = digits
-    images = images[:10]
-    out = np.asarray(call("reshape_for_model", lesson.reshape_for_model, images, flatten=True))
-    expect(
-        out.shape == (10, 784),
-        "reshape_for_model",
-        "shape (10, 784) for 10 images with flatten=True",
-        describe(out),
-        "images.reshape(len(images), -1) keeps one row per image",
-    )
-    expect(
-        np.array_equal(out[3], images[3].ravel()),
-        "reshape_for_model",
-        "each row to be the image's pixels row after row (image[0, :], then image[1, :], ...)",
-        "pixels in another order"
-        if np.array_equal(np.sort(out[3]), np.sort(images[3].ravel()))
-        else "other values",
-        "the default row-major order (order='C') is what a Dense layer expects; "
-        "do not transpose or use order='F'",
-    )
+def drawn_images(drawn):
+    """A batch of n images of random pixels, n and the pixels drawn for this run."""
+    n = int(drawn.integers(2, 40))
+    return drawn.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
 
 
-def test_reshape_adds_a_channel_axis(lesson, digits):
+def test_reshape_flattens_row_by_row(lesson, digits, drawn):
     images, _ = digits
-    images = images[:10]
-    out = np.asarray(call("reshape_for_model", lesson.reshape_for_model, images))
-    expect(
-        out.shape == (10, 28, 28, 1),
-        "reshape_for_model",
-        "shape (10, 28, 28, 1) with flatten=False (the default)",
-        describe(out),
-        "images[..., np.newaxis] or images.reshape(-1, 28, 28, 1)",
-    )
-    expect(
-        out.dtype == images.dtype and np.array_equal(out[..., 0], images),
-        "reshape_for_model",
-        "the same values and dtype, only a new shape",
-        describe(out),
-        "reshaping must not change or convert the pixels",
-    )
+    for images, what in ((images[:10], "10 images"), (drawn_images(drawn), "images drawn at random for this run")):
+        n = len(images)
+        out = np.asarray(call("reshape_for_model", lesson.reshape_for_model, images, flatten=True))
+        expect(
+            out.shape == (n, 784),
+            "reshape_for_model",
+            f"shape ({n}, 784) for {n} {what.removeprefix('10 ')} with flatten=True",
+            describe(out),
+            "images.reshape(len(images), -1) keeps one row per image",
+        )
+        expect(
+            np.array_equal(out[n // 3], images[n // 3].ravel()),
+            "reshape_for_model",
+            "each row to be the image's pixels row after row (image[0, :], then image[1, :], ...)"
+            + ("" if n == 10 else f", for {what}"),
+            "pixels in another order"
+            if np.array_equal(np.sort(out[n // 3]), np.sort(images[n // 3].ravel()))
+            else "other values",
+            "the default row-major order (order='C') is what a Dense layer expects; "
+            "do not transpose or use order='F'",
+        )
+
+
+def test_reshape_adds_a_channel_axis(lesson, digits, drawn):
+    images, _ = digits
+    for images, what in ((images[:10], "10 images"), (drawn_images(drawn), "images drawn at random for this run")):
+        n = len(images)
+        out = np.asarray(call("reshape_for_model", lesson.reshape_for_model, images))
+        expect(
+            out.shape == (n, 28, 28, 1),
+            "reshape_for_model",
+            f"shape ({n}, 28, 28, 1) with flatten=False (the default)"
+            + ("" if n == 10 else f", for {n} {what.removeprefix('10 ')}"),
+            describe(out),
+            "images[..., np.newaxis] or images.reshape(-1, 28, 28, 1)",
+        )
+        expect(
+            out.dtype == images.dtype and np.array_equal(out[..., 0], images),
+            "reshape_for_model",
+            "the same values and dtype, only a new shape" + ("" if n == 10 else f", for {what}"),
+            describe(out),
+            "reshaping must not change or convert the pixels",
+        )
 
 
 def test_reshape_leaves_its_input_untouched(lesson, digits):
@@ -167,7 +199,18 @@ def split(lesson, labels, **kwargs):
     return [np.asarray(part) for part in result]
 
 
-def test_split_sizes_and_pairs(lesson, labels):
+def drawn_split_case(drawn):
+    """n labels (each digit at least 5 times) and a fraction whose share of n is not whole."""
+    while True:
+        n = int(drawn.integers(300, 3000))
+        val_fraction = round(float(drawn.uniform(0.05, 0.4)), 3)
+        if 0.05 < val_fraction * n % 1 < 0.95:  # far from a whole number: rounding up shows
+            break
+    labels = np.concatenate([np.repeat(np.arange(10), 5), drawn.integers(0, 10, size=n - 50)])
+    return drawn.permutation(labels), val_fraction
+
+
+def test_split_sizes_and_pairs(lesson, labels, drawn):
     x_train, x_val, y_train, y_val = split(lesson, labels, val_fraction=0.1, seed=0)
     expect(
         len(x_val) == 2000 and len(x_train) == 18000,
@@ -190,6 +233,30 @@ def test_split_sizes_and_pairs(lesson, labels):
         "split_validation",
         "each label to stay with its image",
         "labels shuffled separately from images",
+        "split x and y in one train_test_split(x, y, ...) call",
+    )
+    drawn_labels, val_fraction = drawn_split_case(drawn)
+    n, wanted = len(drawn_labels), math.ceil(val_fraction * len(drawn_labels))
+    x_train, x_val, y_train, y_val = split(lesson, drawn_labels, val_fraction=val_fraction, seed=0)
+    expect(
+        len(x_val) == wanted and len(x_train) == n - wanted,
+        "split_validation",
+        f"{wanted} validation and {n - wanted} training examples for {n} examples and "
+        f"val_fraction={val_fraction} (drawn for this run): {val_fraction} x {n} = "
+        f"{val_fraction * n:.2f}, rounded up",
+        f"{len(x_train)} training and {len(x_val)} validation",
+        "the docstring says rounded up: int(val_fraction * len(x)) rounds down. Pass the "
+        "fraction itself, test_size=val_fraction, and train_test_split rounds up"
+        if len(x_val) == wanted - 1 else
+        "pass test_size=val_fraction to train_test_split, and keep its return order "
+        "(x_train, x_val, y_train, y_val)",
+    )
+    expect(
+        np.array_equal(np.sort(np.concatenate([x_train, x_val])), np.arange(n))
+        and np.array_equal(y_train, drawn_labels[x_train]) and np.array_equal(y_val, drawn_labels[x_val]),
+        "split_validation",
+        "every example in exactly one part, with its own label, for labels drawn at random for this run",
+        "examples missing or repeated, or labels apart from their images",
         "split x and y in one train_test_split(x, y, ...) call",
     )
 
@@ -292,4 +359,47 @@ def test_validate_shapes_names_the_mismatch(lesson, case, x, y, must_mention, ex
         f"a message that mentions {', '.join(must_mention)}",
         f"ValueError: {error}",
         f"say what you found, e.g. raise ValueError(f\"...\") giving \"{example}\"",
+    )
+
+
+def mentions(error, number) -> bool:
+    """The error's message has `number` in it, as a number of its own (10 is not in 100)."""
+    return re.search(rf"(?<!\d)(?<!\d\.){number}(?!\.?\d)", str(error)) is not None
+
+
+def test_validate_shapes_names_a_drawn_mismatch(lesson, drawn):
+    """Lengths and a wrong label drawn for this run: a message typed in cannot name them."""
+    n = int(drawn.integers(5, 300))
+    m = n + int(drawn.choice([-1, 1])) * int(drawn.integers(1, 5))
+    error = expect_raises(
+        ValueError,
+        "validate_shapes",
+        f"{n} images with {m} labels (drawn for this run)",
+        "compare len(x) with len(y) and raise ValueError(...) when they differ",
+        lambda: lesson.validate_shapes(np.zeros((n, 28, 28)), np.zeros(m, dtype=int)),
+    )
+    expect(
+        mentions(error, n) and mentions(error, m),
+        "validate_shapes",
+        f"a message that mentions {n} and {m}",
+        f"ValueError: {error}",
+        "put the numbers you found in the message: "
+        "raise ValueError(f\"x has {len(x)} images but y has {len(y)} labels\")",
+    )
+    bad = int(drawn.choice([-1, 1])) * int(drawn.integers(10, 100))
+    y = drawn.integers(0, 10, size=n)
+    y[int(drawn.integers(0, n))] = bad
+    error = expect_raises(
+        ValueError,
+        "validate_shapes",
+        f"a label {bad} among {n} labels (drawn for this run)",
+        "check that every label is from 0 to 9 and raise ValueError(...) naming the one you found",
+        lambda: lesson.validate_shapes(np.zeros((n, 28, 28)), y),
+    )
+    expect(
+        mentions(error, bad),
+        "validate_shapes",
+        f"a message that mentions {bad}",
+        f"ValueError: {error}",
+        "name the label you found, e.g. raise ValueError(f\"labels must be 0..9, found {bad}\")",
     )

@@ -1,4 +1,8 @@
-"""Checks for lesson 03 · label_counts, the plots, mean_digits."""
+"""Checks for lesson 03 · label_counts, the plots, mean_digits.
+
+Each function is checked on MNIST or a small example, then on labels or images drawn at
+random for this run (the `drawn` fixture; the run's seed is in the header).
+"""
 
 import matplotlib
 
@@ -48,10 +52,17 @@ def image_axes(figure):
     return [ax for ax in figure.axes if ax.images]
 
 
+def drawn_labels(drawn, n=None):
+    """Labels drawn for this run, one digit (also drawn) left out; and that digit."""
+    absent = int(drawn.integers(0, 10))
+    n = int(drawn.integers(20, 500)) if n is None else n
+    return drawn.choice([d for d in range(10) if d != absent], size=n), absent
+
+
 # --- label_counts ---------------------------------------------------------------------------
 
 
-def test_label_counts_table(lesson):
+def test_label_counts_table(lesson, drawn):
     y = np.array([1, 1, 3, 9, 9, 9, 0])
     table = call("label_counts", lesson.label_counts, y)
     expect(
@@ -96,6 +107,26 @@ def test_label_counts_table(lesson):
         "label_counts",
         "share = count / number of labels (shares add up to 1)",
         f"shares {np.round(table['share'].to_numpy(dtype=float), 3).tolist()}",
+        "divide each count by len(y)",
+    )
+    y, absent = drawn_labels(drawn)
+    table = call("label_counts", lesson.label_counts, y)
+    wanted = np.bincount(y, minlength=10)
+    counts = np.asarray(getattr(table, "get", lambda *_: [])("count", []), dtype=float)
+    shares = np.asarray(getattr(table, "get", lambda *_: [])("share", []), dtype=float)
+    expect(
+        counts.shape == (10,) and np.array_equal(counts, wanted),
+        "label_counts",
+        f"counts {wanted.tolist()} for {len(y)} labels drawn at random for this run (no {absent}s)",
+        f"counts {counts.astype(int).tolist()}" if counts.size else type_name(table),
+        "count the labels you are given, digit by digit: "
+        "pd.Series(y).value_counts().reindex(range(10), fill_value=0)",
+    )
+    expect(
+        shares.shape == (10,) and np.allclose(shares, wanted / len(y)),
+        "label_counts",
+        f"shares {np.round(wanted / len(y), 3).tolist()} (count / {len(y)}) for the drawn labels",
+        f"shares {np.round(shares, 3).tolist()}",
         "divide each count by len(y)",
     )
 
@@ -162,21 +193,34 @@ def test_plot_samples_titles_each_image_with_its_label(lesson, sample):
     )
 
 
-def test_plot_samples_grid_grows_with_n(lesson, sample):
+def test_plot_samples_grid_grows_with_n(lesson, sample, drawn):
     x, y = sample
-    figure = figure_from("plot_samples", lesson.plot_samples, x, y, n=36)
+    n = int(drawn.integers(26, 41))  # more than a 5x5 grid holds; n and the images drawn for this run
+    chosen = drawn.choice(len(x), size=n + 4, replace=False)
+    x, y = x[chosen], y[chosen]
+    figure = figure_from("plot_samples", lesson.plot_samples, x, y, n=n)
     shown = image_axes(figure)
+    columns = int(np.ceil(np.sqrt(n)))
     expect(
-        len(shown) == 36 and len(figure.axes) >= 36,
+        len(shown) == n and len(figure.axes) >= n,
         "plot_samples",
-        "36 axes with an image each for n=36 (e.g. a 6x6 grid)",
+        f"{n} axes with an image each for n={n} (e.g. a {int(np.ceil(n / columns))}x{columns} grid)",
         f"{len(figure.axes)} axes, {len(shown)} with an image",
         "work the grid out from n: columns = ceil(sqrt(n)), rows = ceil(n / columns), "
         "instead of a fixed plt.subplots(5, 5)",
     )
+    titles = [ax.get_title() for ax in shown]
+    wanted = [str(int(label)) for label in y[:n]]
+    expect(
+        titles == wanted,
+        "plot_samples",
+        f"the {n} images drawn for this run titled with their labels, in order: {wanted[:8]}...",
+        f"titles {titles[:8]}...",
+        "title image i with its own label: ax.set_title(str(y[i])) for the x and y you are given",
+    )
 
 
-def test_plot_label_distribution_draws_ten_bars(lesson, sample):
+def test_plot_label_distribution_draws_ten_bars(lesson, sample, drawn):
     _, y = sample
     y = y[y != 7]  # a digit with no examples must still get its (empty) bar
     figure = figure_from("plot_label_distribution", lesson.plot_label_distribution, y)
@@ -199,9 +243,41 @@ def test_plot_label_distribution_draws_ten_bars(lesson, sample):
         f"'{ax.get_xlabel()}' and '{ax.get_ylabel()}'",
         "ax.set_xlabel('digit'); ax.set_ylabel('count')",
     )
+    y, absent = drawn_labels(drawn)
+    figure = figure_from("plot_label_distribution", lesson.plot_label_distribution, y)
+    heights = [round(patch.get_height()) for ax in figure.axes for patch in ax.patches]
+    expected = np.bincount(y, minlength=10).tolist()
+    expect(
+        heights == expected,
+        "plot_label_distribution",
+        f"ten bars with heights {expected} for {len(y)} labels drawn at random for this run "
+        f"(no {absent}s, so 0)",
+        f"{len(heights)} bars with heights {heights}",
+        "count the labels you are given, label_counts(y), then "
+        "sns.barplot(data=counts, x='digit', y='count', ax=ax)",
+    )
 
 
-def test_mean_digits(lesson, sample):
+def expect_every_mean(means, x, y, what):
+    wanted = np.zeros((10, 28, 28))
+    for digit in np.unique(y):
+        wanted[digit] = np.asarray(x, dtype=np.float64)[y == digit].mean(axis=0)
+    wrong = [digit for digit in range(10) if not np.allclose(means[digit], wanted[digit], atol=1e-3)]
+    missing = [digit for digit in wrong if not means[digit].any() and wanted[digit].any()]
+    expect(
+        not wrong,
+        "mean_digits",
+        f"means[d] to be the pixel-wise mean of the images labelled d, for every digit 0..9, {what}",
+        f"all zeros for digit {missing[0]}, which occurs {int(np.sum(y == missing[0]))} times" if missing
+        else f"means[{wrong[0]}] is {describe(means[wrong[0]])}, expected {describe(wanted[wrong[0]])}"
+        if wrong else "",
+        "range(10) gives 0..9; range(9) stops at 8 and leaves digit 9 all zeros"
+        if missing == [9] else
+        "average over the images axis for each digit d of 0..9: x[y == d].mean(axis=0)",
+    )
+
+
+def test_mean_digits(lesson, sample, drawn):
     x, y = sample
     y = y.copy()
     keep = y != 4  # no 4s at all: its mean must be zeros, not NaN
@@ -236,9 +312,24 @@ def test_mean_digits(lesson, sample):
         describe(means[3]),
         "average over the images axis: x[y == 3].mean(axis=0)",
     )
+    expect_every_mean(means, x[keep], y[keep], "here without 4s")
+    # Images of random pixels and labels drawn for this run; one digit (never 9) absent.
+    labels = drawn.permutation(np.concatenate([[9, 9], drawn.integers(0, 10, size=int(drawn.integers(40, 200)))]))
+    absent = int(drawn.integers(0, 9))
+    labels[labels == absent] = 9
+    images = drawn.integers(0, 256, size=(len(labels), 28, 28), dtype=np.uint8)
+    means = np.asarray(call("mean_digits", lesson.mean_digits, images, labels))
+    expect(
+        means.shape == (10, 28, 28) and not np.isnan(means).any(),
+        "mean_digits",
+        f"shape (10, 28, 28) without NaN for images and labels drawn at random for this run (no {absent}s)",
+        describe(means),
+        "one mean image per digit, zeros for a digit that does not occur",
+    )
+    expect_every_mean(means, images, labels, f"for images and labels drawn at random for this run (no {absent}s)")
 
 
-def test_plot_mean_digits_shows_ten_titled_means(lesson, sample):
+def test_plot_mean_digits_shows_ten_titled_means(lesson, sample, drawn):
     x, y = sample
     figure = figure_from("plot_mean_digits", lesson.plot_mean_digits, x, y)
     shown = image_axes(figure)
@@ -257,4 +348,19 @@ def test_plot_mean_digits_shows_ten_titled_means(lesson, sample):
         "the axes titled 7 to show the mean image of the 7s",
         describe(seven),
         "draw mean_digits(x, y)[d] in axes d",
+    )
+    plt.close("all")
+    chosen = drawn.choice(len(x), size=int(drawn.integers(200, 600)), replace=False)
+    x, y = x[chosen], y[chosen]  # a subset drawn for this run: other means
+    digit = int(drawn.integers(0, 10))
+    figure = figure_from("plot_mean_digits", lesson.plot_mean_digits, x, y)
+    shown = [ax for ax in image_axes(figure) if ax.get_title() == str(digit)]
+    mean = np.asarray(shown[0].images[0].get_array(), dtype=float) if shown else None
+    expect(
+        mean is not None and mean.shape == (28, 28) and np.allclose(mean, x[y == digit].mean(axis=0), atol=1e-3),
+        "plot_mean_digits",
+        f"the axes titled {digit} to show the mean of the {digit}s among {len(x)} images drawn "
+        "for this run",
+        describe(mean) if mean is not None else f"no image titled {digit}",
+        "draw mean_digits(x, y)[d] for the x and y you are given, in axes d",
     )

@@ -2,6 +2,8 @@
 
 The checks look at what the model *is* and *does* (layer types, units, activations, the
 loss value on a known batch), not at how Keras prints it, so they hold across Keras versions.
+Each function is also given arguments drawn at random for this run (the `drawn` fixture; the
+run's seed is in the header), so a number typed in where an argument belongs is caught.
 """
 
 import math
@@ -92,7 +94,7 @@ def test_model_maps_images_to_ten_probabilities(lesson):
     )
 
 
-def test_layers_follow_the_recipe(lesson):
+def test_layers_follow_the_recipe(lesson, drawn):
     model = built(lesson, hidden_units=(64, 32), dropout=0.0)
     names = layer_names(model)
     expect(
@@ -120,6 +122,21 @@ def test_layers_follow_the_recipe(lesson):
         "activations relu, relu, softmax",
         f"activations {', '.join(activations)}",
         "hidden layers use activation='relu'; the output layer activation='softmax'",
+    )
+    hidden = tuple(int(units) for units in drawn.integers(8, 97, size=int(drawn.integers(1, 4))))
+    rate = round(float(drawn.uniform(0.05, 0.5)), 2)
+    model = built(lesson, hidden_units=hidden, dropout=rate)
+    wanted = ["Flatten"] + ["Dense", "Dropout"] * len(hidden) + ["Dense"]
+    units = [layer.units for layer in model.layers if type(layer).__name__ == "Dense"]
+    rates = [layer.rate for layer in model.layers if type(layer).__name__ == "Dropout"]
+    expect(
+        layer_names(model) == wanted and units == [*hidden, 10] and all(abs(r - rate) < 1e-9 for r in rates),
+        "build_model",
+        f"for hidden_units={hidden}, dropout={rate} (drawn for this run): layers {', '.join(wanted)}, "
+        f"Dense units {[*hidden, 10]}, Dropout rate {rate}",
+        f"layers {', '.join(layer_names(model))}, Dense units {units}, Dropout rates {rates}",
+        "build the layers from the arguments: for units in hidden_units: Dense(units, "
+        "activation='relu'), then Dropout(dropout) when dropout > 0",
     )
 
 
@@ -193,7 +210,7 @@ def compiled(lesson, reference):
     return model
 
 
-def test_compiles_with_adam_at_the_given_learning_rate(compiled):
+def test_compiles_with_adam_at_the_given_learning_rate(compiled, lesson, reference, drawn):
     optimizer = compiled.optimizer
     expect(
         isinstance(optimizer, keras.optimizers.Adam),
@@ -209,6 +226,16 @@ def test_compiles_with_adam_at_the_given_learning_rate(compiled):
         "learning rate 0.0037 when compile_model(model, learning_rate=0.0037)",
         f"learning rate {rate:g}",
         "the string 'adam' always uses 0.001: pass keras.optimizers.Adam(learning_rate=learning_rate)",
+    )
+    wanted = round(float(10 ** drawn.uniform(-4, -2)), 6)  # drawn for this run
+    model = call("compile_model", lesson.compile_model, reference("04").build_model((8,)), learning_rate=wanted)
+    rate = float(np.asarray(model.optimizer.learning_rate)) if getattr(model, "optimizer", None) else float("nan")
+    expect(
+        abs(rate - wanted) < 1e-3 * wanted,
+        "compile_model",
+        f"learning rate {wanted:g} when compile_model(model, learning_rate={wanted:g}) (drawn for this run)",
+        f"learning rate {rate:g}",
+        "pass the argument on, whatever it is: keras.optimizers.Adam(learning_rate=learning_rate)",
     )
 
 
@@ -258,28 +285,31 @@ def the_layer(block, name, function="augment"):
     return found[0]
 
 
-def test_augment_rotates_shifts_and_zooms(lesson):
-    block = built_block(lesson, rotation=0.05, shift=0.08, zoom=0.12)
-    rotation = the_layer(block, "RandomRotation").get_config()
-    translation = the_layer(block, "RandomTranslation").get_config()
-    zoom = the_layer(block, "RandomZoom").get_config()
-    seen = (
-        f"rotation factor {rotation['factor']}, translation factors "
-        f"{translation['height_factor']}/{translation['width_factor']}, zoom factor "
-        f"{zoom['height_factor']}"
-    )
-    expect(
-        math.isclose(largest(rotation["factor"]), 0.05)
-        and math.isclose(largest(translation["height_factor"]), 0.08)
-        and math.isclose(largest(translation["width_factor"]), 0.08)
-        and math.isclose(largest(zoom["height_factor"]), 0.12),
-        "augment",
-        "factors 0.05 (rotation), 0.08 (both shifts), 0.12 (zoom) for "
-        "augment(rotation=0.05, shift=0.08, zoom=0.12)",
-        seen,
-        "pass the arguments on: RandomRotation(rotation), RandomTranslation(shift, shift), "
-        "RandomZoom(zoom)",
-    )
+def test_augment_rotates_shifts_and_zooms(lesson, drawn):
+    drawn_factors = [round(float(v), 3) for v in drawn.uniform(0.01, 0.1, size=3)]  # drawn for this run
+    for rotation_f, shift_f, zoom_f in ((0.05, 0.08, 0.12), drawn_factors):
+        block = built_block(lesson, rotation=rotation_f, shift=shift_f, zoom=zoom_f)
+        rotation = the_layer(block, "RandomRotation").get_config()
+        translation = the_layer(block, "RandomTranslation").get_config()
+        zoom = the_layer(block, "RandomZoom").get_config()
+        seen = (
+            f"rotation factor {rotation['factor']}, translation factors "
+            f"{translation['height_factor']}/{translation['width_factor']}, zoom factor "
+            f"{zoom['height_factor']}"
+        )
+        expect(
+            math.isclose(largest(rotation["factor"]), rotation_f)
+            and math.isclose(largest(translation["height_factor"]), shift_f)
+            and math.isclose(largest(translation["width_factor"]), shift_f)
+            and math.isclose(largest(zoom["height_factor"]), zoom_f),
+            "augment",
+            f"factors {rotation_f} (rotation), {shift_f} (both shifts), {zoom_f} (zoom) for "
+            f"augment(rotation={rotation_f}, shift={shift_f}, zoom={zoom_f})"
+            + ("" if rotation_f == 0.05 else " (drawn for this run)"),
+            seen,
+            "pass the arguments on: RandomRotation(rotation), RandomTranslation(shift, shift), "
+            "RandomZoom(zoom)",
+        )
 
 
 def test_augment_keeps_changes_small(lesson):

@@ -1,7 +1,9 @@
 """Checks for lesson 05 · train, history_frame, plot_history.
 
 Training runs on small seeded subsets (at most 4,500 images, at most 2 epochs): enough to
-prove that the model learns, quick enough to rerun after every change.
+prove that the model learns, quick enough to rerun after every change. The seeds of the
+short reruns and the histories given to history_frame and plot_history are drawn at random
+for this run (the `drawn` fixture; the run's seed is in the header).
 """
 
 import keras
@@ -127,6 +129,18 @@ def test_fit_gets_the_arguments(learned):
         "pass verbose=verbose to model.fit: `mnist-course train` chooses bars or one line "
         "per epoch through it",
     )
+    split = spy.kwargs.get("validation_split")
+    expect(
+        spy.kwargs.get("validation_data_given") and not split,
+        "train",
+        "model.fit validating on the validation set train is given: validation_data=(x_val, y_val)",
+        f"validation_split={split!r}: Keras held back the last {split:.0%} of x_train instead"
+        if split else "no validation_data",
+        "validation_split carves a validation set out of x_train, so the model trains on less and is "
+        "judged on other images than x_val: use the validation set you are given, "
+        "validation_data=(x_val, y_val)"
+        if split else "pass validation_data=(x_val, y_val) to model.fit",
+    )
 
 
 def test_stops_early_and_keeps_the_best_weights(lesson, learned):
@@ -159,7 +173,7 @@ def test_stops_early_and_keeps_the_best_weights(lesson, learned):
     )
 
 
-def test_the_same_seed_gives_the_same_numbers(lesson, learned, data):
+def test_the_same_seed_gives_the_same_numbers(lesson, learned, data, drawn):
     x_train, x_val, y_train, y_val = data
     small = (x_train[:600], x_val[:100], y_train[:600], y_val[:100])
     # The shared model, rewound to its starting point before each run: building and
@@ -177,18 +191,20 @@ def test_the_same_seed_gives_the_same_numbers(lesson, learned, data):
         return run(lesson, model, small, epochs=1, batch_size=50, seed=seed, verbose=0).history["loss"][0]
 
     # These runs add to the recorder's calls; the other checks read only the first.
-    runs = [first_loss(seed, scramble) for seed, scramble in ((7, 1001), (7, 1002), (8, 1003))]
+    seed = int(drawn.integers(1, 10_000))  # drawn for this run
+    other = seed + int(drawn.integers(1, 1000))
+    runs = [first_loss(s, scramble) for s, scramble in ((seed, 1001), (seed, 1002), (other, 1003))]
     expect(
         runs[0] == runs[1],
         "train",
-        "the same loss for two runs with seed=7",
+        f"the same loss for two runs with seed={seed} (drawn for this run)",
         f"losses {runs[0]:.6f} and {runs[1]:.6f}",
         "call keras.utils.set_random_seed(seed) at the start of train",
     )
     expect(
         runs[0] != runs[2],
         "train",
-        "a different loss for seed=8 than for seed=7",
+        f"a different loss for seed={other} than for seed={seed}",
         "the same loss",
         "use the seed argument, not a fixed number",
     )
@@ -205,7 +221,22 @@ def fake_history():
     return history
 
 
-def test_history_frame(lesson):
+def drawn_history(drawn):
+    """A History of a few epochs whose numbers are drawn for this run."""
+    epochs = int(drawn.integers(2, 10))
+    history = keras.callbacks.History()
+    loss = np.sort(drawn.uniform(0.05, 1.0, size=epochs))[::-1]
+    accuracy = np.sort(drawn.uniform(0.7, 0.99, size=epochs))
+    history.history = {
+        "loss": [round(float(v), 4) for v in loss],
+        "accuracy": [round(float(v), 4) for v in accuracy],
+        "val_loss": [round(float(v), 4) for v in loss + drawn.uniform(0.0, 0.2, size=epochs)],
+        "val_accuracy": [round(float(v), 4) for v in accuracy - drawn.uniform(0.0, 0.05, size=epochs)],
+    }
+    return history
+
+
+def test_history_frame(lesson, drawn):
     try:
         frame = call("history_frame", lesson.history_frame, fake_history())
     except (ValueError, TypeError) as error:
@@ -245,9 +276,52 @@ def test_history_frame(lesson):
         f"{frame.loc[2, 'val_loss'] if 2 in frame.index else 'no epoch 2'}",
         "keep the values in their order",
     )
+    history = drawn_history(drawn)
+    epochs = len(history.history["loss"])
+    frame = call("history_frame", lesson.history_frame, history)
+    index = list(getattr(frame, "index", []))
+    values = {key: list(np.asarray(frame[key], dtype=float)) if key in getattr(frame, "columns", []) else None
+              for key in METRICS}
+    expect(
+        index == list(range(1, epochs + 1)) and all(values[key] == history.history[key] for key in METRICS),
+        "history_frame",
+        f"for a History of {epochs} epochs drawn for this run: epochs 1..{epochs}, "
+        f"loss {history.history['loss'][:3]}...",
+        f"index {index}, loss {(values['loss'] or [])[:3]}...",
+        "build the table from the History you are given: pd.DataFrame(history.history), "
+        "index pd.RangeIndex(1, len(frame) + 1, name='epoch')",
+    )
 
 
-def test_plot_history(lesson):
+def expect_curves_by_epoch(figure, history, what):
+    """Loss on the first axes, accuracy on the second, each point at its epoch 1, 2, 3..."""
+    curves = [ax for ax in figure.axes if ax.lines]
+    epochs = len(history.history["loss"])
+    drawn_on = [sorted(tuple(np.round(line.get_ydata(), 3)) for line in ax.lines) for ax in curves]
+    wanted = [sorted(tuple(np.round(history.history[key], 3)) for key in pair)
+              for pair in (("loss", "val_loss"), ("accuracy", "val_accuracy"))]
+    expect(
+        drawn_on == wanted,
+        "plot_history",
+        f"the first axes plotting loss and val_loss, the second accuracy and val_accuracy, {what}",
+        "accuracy on the first axes and loss on the second" if drawn_on == wanted[::-1]
+        else f"{len(curves)} axes with other curves",
+        "the first axes plots the loss (loss_ax), the second the accuracy: "
+        "for ax, metric in ((loss_ax, 'loss'), (accuracy_ax, 'accuracy'))",
+    )
+    xs = [np.asarray(line.get_xdata(), dtype=float) for ax in curves for line in ax.lines]
+    expect(
+        all(x.shape == (epochs,) and np.allclose(x, np.arange(1, epochs + 1)) for x in xs),
+        "plot_history",
+        f"each point at its epoch: x = 1..{epochs}, {what}",
+        f"x = {xs[0][0]:g}..{xs[0][-1]:g}" if xs and len(xs[0]) else "no points",
+        "ax.plot(values) alone numbers the points 0, 1, 2...: plot against the epochs, "
+        "ax.plot(frame.index, frame['loss']) with frame = history_frame(history), whose index "
+        "counts from 1",
+    )
+
+
+def test_plot_history(lesson, drawn):
     figure = call("plot_history", lesson.plot_history, fake_history())
     expect(
         isinstance(figure, Figure),
@@ -281,4 +355,17 @@ def test_plot_history(lesson):
         f"legends {[ax.get_legend() is not None for ax in curves]}",
         "ax.set_xlabel('epoch'); give each line a label= and call ax.legend()",
     )
+    expect_curves_by_epoch(figure, fake_history(), "for 3 epochs")
+    plt.close(figure)
+    history = drawn_history(drawn)
+    figure = call("plot_history", lesson.plot_history, history)
+    expect(
+        isinstance(figure, Figure),
+        "plot_history",
+        "a matplotlib Figure",
+        type_name(figure),
+        "figure, (loss_ax, accuracy_ax) = plt.subplots(1, 2); ...; return figure",
+    )
+    expect_curves_by_epoch(figure, history, f"for a History of {len(history.history['loss'])} epochs "
+                           "drawn for this run")
     plt.close(figure)

@@ -1,6 +1,8 @@
 """Checks for lesson 06 · predictions, accuracy, the confusion matrix and the report.
 
-Most checks use small hand-made label arrays whose right answers are easy to see; the
+Most checks use small hand-made label arrays whose right answers are easy to see, then
+labels drawn at random for this run (the `drawn` fixture; the run's seed is in the header),
+so a function that returns the first example's answer as a fixed number cannot pass. The
 prediction check uses an untrained reference model (its guesses are arbitrary, but the
 digit with the highest score is still well defined).
 """
@@ -30,7 +32,30 @@ def lesson(learner):
     return learner("06")
 
 
-def test_predict_labels_picks_the_highest_score(lesson, reference, small_test, capsys):
+def drawn_labels(drawn):
+    """A test set drawn for this run: n true digits and predictions that are mostly right.
+
+    n is never a multiple of 13, so the accuracy can never be the fixed example's 9/13; one
+    digit never occurs among the true labels (as the 6 in the fixed example).
+    """
+    n = int(drawn.integers(40, 400))
+    n += n % 13 == 0
+    absent = int(drawn.integers(0, 10))
+    y_true = drawn.choice([d for d in range(10) if d != absent], size=n)
+    y_pred = y_true.copy()
+    wrong = drawn.random(n) < drawn.uniform(0.1, 0.4)
+    y_pred[wrong] = drawn.integers(0, 10, size=int(wrong.sum()))
+    return y_true, y_pred
+
+
+def counted(y_true, y_pred):
+    """The (10, 10) table of (true, predicted) pairs, counted one by one."""
+    table = np.zeros((10, 10), dtype=int)
+    np.add.at(table, (y_true, y_pred), 1)
+    return table
+
+
+def test_predict_labels_picks_the_highest_score(lesson, reference, small_test, capsys, drawn):
     x, _ = small_test
     keras.utils.set_random_seed(0)
     model = reference("04").build_model((32,))
@@ -70,9 +95,21 @@ def test_predict_labels_picks_the_highest_score(lesson, reference, small_test, c
         f"{np.mean(labels == wanted):.0%} of images agree with argmax",
         "np.argmax(model.predict(x), axis=1): axis=1 is across the ten digits",
     )
+    # Images of random pixels drawn for this run: two batches of 32 again, so nothing is traced anew.
+    noise = drawn.random((64, 28, 28), dtype=np.float32)
+    labels = np.asarray(call("predict_labels", lesson.predict_labels, model, noise))
+    wanted = np.argmax(model.predict(noise, verbose=0), axis=1)
+    expect(
+        labels.shape == (64,) and np.array_equal(labels, wanted),
+        "predict_labels",
+        "for 64 images of random pixels drawn for this run, the index of each image's highest score",
+        f"{np.mean(labels == wanted):.0%} of images agree with argmax" if labels.shape == (64,)
+        else describe(labels),
+        "predict the images you are given: np.argmax(model.predict(x, verbose=0), axis=1)",
+    )
 
 
-def test_accuracy(lesson):
+def test_accuracy(lesson, drawn):
     value = call("accuracy", lesson.accuracy, Y_TRUE, Y_PRED)
     expect(
         isinstance(value, (float, np.floating)),
@@ -93,9 +130,23 @@ def test_accuracy(lesson):
         if float(value) > 1
         else "the share of positions where y_true == y_pred",
     )
+    y_true, y_pred = drawn_labels(drawn)
+    value = call("accuracy", lesson.accuracy, y_true, y_pred)
+    wanted, right = float(np.mean(y_true == y_pred)), int(np.sum(y_true == y_pred))
+    seen = float(value) if isinstance(value, (int, float, np.number)) else float("nan")
+    expect(
+        abs(seen - wanted) < 1e-9,
+        "accuracy",
+        f"{wanted:.4f} ({right} right out of {len(y_true)}) for labels drawn at random for this run",
+        f"{seen:.4f}" if seen == seen else type_name(value),
+        "that is the first example's answer, 9/13, again: compute the share from y_true and "
+        "y_pred, float(np.mean(y_true == y_pred)), not a number typed in"
+        if abs(seen - 9 / 13) < 1e-3
+        else "the share of positions where y_true == y_pred: float(np.mean(y_true == y_pred))",
+    )
 
 
-def test_confusion_rows_are_true_digits(lesson):
+def test_confusion_rows_are_true_digits(lesson, drawn):
     cm = np.asarray(call("confusion", lesson.confusion, Y_TRUE, Y_PRED))
     expect(
         cm.shape == (10, 10),
@@ -128,9 +179,47 @@ def test_confusion_rows_are_true_digits(lesson):
         f"{cm.sum()} in total, {np.trace(cm)} on the diagonal",
         "use scikit-learn's confusion_matrix",
     )
+    y_true, y_pred = drawn_labels(drawn)
+    cm = np.asarray(call("confusion", lesson.confusion, y_true, y_pred))
+    wanted = counted(y_true, y_pred)
+    wrong = np.argwhere(cm != wanted) if cm.shape == (10, 10) else []
+    expect(
+        cm.shape == (10, 10) and not len(wrong),
+        "confusion",
+        f"the counts of the {len(y_true)} (true, predicted) pairs drawn at random for this run, "
+        f"e.g. cm[{y_true[0]}, {y_pred[0]}] == {wanted[y_true[0], y_pred[0]]}",
+        f"cm[{wrong[0][0]}, {wrong[0][1]}] == {cm[tuple(wrong[0])]} instead of {wanted[tuple(wrong[0])]}"
+        if len(wrong) else describe(cm),
+        "rows must be the true digits: pass y_true first, then y_pred"
+        if cm.shape == (10, 10) and np.array_equal(cm, wanted.T)
+        else "confusion_matrix(y_true, y_pred, labels=list(range(10))) counts them for you; "
+        "do not return a table typed in",
+    )
 
 
-def test_plot_confusion_is_an_annotated_heatmap(lesson, reference):
+def heat_map_values(ax):
+    """The numbers behind the heat map's colours (seaborn draws them as a mesh), as (10, 10)."""
+    meshes = [np.asarray(collection.get_array(), dtype=float) for collection in ax.collections
+              if collection.get_array() is not None and np.size(collection.get_array()) == 100]
+    return meshes[0].reshape(10, 10) if meshes else None
+
+
+def expect_cells_in_place(ax, cm, what):
+    values = heat_map_values(ax)
+    expect(
+        values is not None and np.array_equal(values, cm),
+        "plot_confusion",
+        f"row t, column p of the heat map coloured by cm[t, p] for {what}: true digits down the "
+        "side (y axis), predictions along the bottom (x axis)",
+        "no heat map of 10 x 10 cells" if values is None
+        else "the matrix transposed: row t shows column t of cm" if np.array_equal(values, cm.T)
+        else "other values",
+        "draw cm as it is, sns.heatmap(cm, ...): its rows are the true digits, which the y axis "
+        "'true digit' promises; cm.T would put the predictions down the side",
+    )
+
+
+def test_plot_confusion_is_an_annotated_heatmap(lesson, reference, drawn):
     cm = reference("06").confusion(Y_TRUE, Y_PRED)
     cm[0, 0] = 1234  # a real test set has counts in the thousands
     figure = call("plot_confusion", lesson.plot_confusion, cm)
@@ -159,10 +248,25 @@ def test_plot_confusion_is_an_annotated_heatmap(lesson, reference):
         f"x axis {ax.get_xlabel()!r}, y axis {ax.get_ylabel()!r}",
         "ax.set_xlabel('predicted digit'); ax.set_ylabel('true digit')",
     )
+    expect_cells_in_place(ax, cm, "the example (4s read as 9s twice, 9 as 4 once)")
+    plt.close(figure)
+    cm = drawn.integers(0, 40, size=(10, 10))
+    cm[np.diag_indices(10)] = drawn.integers(200, 1500, size=10)
+    figure = call("plot_confusion", lesson.plot_confusion, cm)
+    ax = figure.axes[0] if isinstance(figure, Figure) and figure.axes else None
+    numbers = sorted(text.get_text() for text in ax.texts) if ax is not None else []
+    expect(
+        numbers == sorted(str(count) for count in cm.ravel()),
+        "plot_confusion",
+        "each cell annotated with its own count for a matrix drawn at random for this run",
+        f"{len(numbers)} annotations, not the 100 counts of this matrix",
+        "draw the cm you are given: sns.heatmap(cm, annot=True, fmt='d', ax=ax)",
+    )
+    expect_cells_in_place(ax, cm, "a matrix drawn at random for this run")
     plt.close(figure)
 
 
-def test_most_confused(lesson, reference):
+def test_most_confused(lesson, reference, drawn):
     cm = reference("06").confusion(Y_TRUE, Y_PRED)
     cm[3, 3] = 50  # a big diagonal cell: right answers, not confusions
     before = cm.copy()
@@ -206,9 +310,31 @@ def test_most_confused(lesson, reference):
         f"index {list(table.index)}",
         ".reset_index(drop=True) after sorting",
     )
+    # A matrix drawn for this run: 90 different mistake counts, and right answers above them all.
+    cm = np.zeros((10, 10), dtype=int)
+    off = ~np.eye(10, dtype=bool)
+    cm[off] = drawn.choice(np.arange(1, 400), size=90, replace=False)
+    cm[~off] = drawn.integers(400, 2000, size=10)
+    k = int(drawn.integers(2, 9))
+    table = call("most_confused", lesson.most_confused, cm, k=k)
+    order = np.argsort(-cm[off], kind="stable")[:k]
+    true, predicted = np.nonzero(off)
+    wanted = [(int(true[i]), int(predicted[i]), int(cm[off][i])) for i in order]
+    rows = [tuple(int(v) for v in row) for row in np.asarray(getattr(table, "values", []))]
+    expect(
+        rows == wanted,
+        "most_confused",
+        f"for a matrix drawn at random for this run and k={k}: the {k} largest off-diagonal "
+        f"cells, largest first, starting {wanted[:2]}",
+        f"rows {rows[:4]}{' ...' if len(rows) > 4 else ''}",
+        "the diagonal counts correct answers: leave it out (true != predicted)"
+        if any(t == p for t, p, *_ in rows)
+        else f"return k rows (here {k}): .head(k)" if rows and rows == wanted[:len(rows)]
+        else "find the pairs in the cm you are given, sorted by count, largest first",
+    )
 
 
-def test_per_class_report(lesson):
+def test_per_class_report(lesson, drawn):
     report = call("per_class_report", lesson.per_class_report, Y_TRUE, Y_PRED)
     expect(
         isinstance(report, pd.DataFrame)
@@ -244,4 +370,24 @@ def test_per_class_report(lesson):
             f"{column} {np.round(wanted[column].to_numpy(dtype=float), 2).tolist()}",
             f"{column} {np.round(got, 2).tolist()}",
             "recall of digit 4 is 1/3 (one of three 4s found); precision of 9 is 1/3",
+        )
+    y_true, y_pred = drawn_labels(drawn)
+    report = call("per_class_report", lesson.per_class_report, y_true, y_pred)
+    support = np.bincount(y_true, minlength=10)
+    hits = np.bincount(y_true[y_true == y_pred], minlength=10)
+    called = np.bincount(y_pred, minlength=10)
+    wanted = {
+        "support": support,
+        "recall": np.divide(hits, support, out=np.zeros(10), where=support > 0),
+        "precision": np.divide(hits, called, out=np.zeros(10), where=called > 0),
+    }
+    for column, values in wanted.items():
+        got = np.asarray(report[column], dtype=float) if column in getattr(report, "columns", []) else None
+        expect(
+            got is not None and got.shape == (10,) and np.allclose(got, values),
+            "per_class_report",
+            f"{column} {np.round(values, 2).tolist()} for {len(y_true)} labels drawn at random for this run",
+            f"{column} {np.round(got, 2).tolist()}" if got is not None else f"no {column} column",
+            "compute the report from y_true and y_pred: precision_recall_fscore_support(y_true, "
+            "y_pred, labels=list(range(10)), zero_division=0)",
         )

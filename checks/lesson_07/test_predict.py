@@ -7,6 +7,10 @@ with a detached flag, a 0 cropped so tightly it touches the border. Then the com
 (tinted paper, shadows, a table edge, chalk on a board), and finally a small model must
 read 30 such photos.
 
+Each step is also given an input drawn at random for this run (the `drawn` fixture; the
+run's seed is in the header): strokes placed, sized and shaded differently every run, so
+only a function that does the work can pass.
+
 When a check about a picture fails, it saves the input, what was expected and what your
 function returned, side by side, under .course/failures/lesson_07/ and prints the path.
 """
@@ -32,6 +36,7 @@ from mnist_course.checking import (
     CheckFailure, call, describe, expect, expect_raises, learner_lines, record_steps, type_name,
 )
 from mnist_course.failure_pictures import failure_picture_path, save_failure_picture
+from mnist_course.image_files import open_picture
 from mnist_course.photos import Conditions, drawn_mask, mnist_mask, photograph, random_conditions
 from mnist_course.pytest_plugin import save_npz_atomically
 
@@ -245,6 +250,66 @@ def test_read_image_keeps_an_opaque_picture_as_it_is(lesson, tmp_path, picture):
     )
 
 
+def soft_canvas_file(path, shape, points, ink, blur):
+    """A stroke of grey `ink` whose edge fades out over `blur` pixels on a transparent canvas.
+
+    Its soft edge holds every opacity from 0 to 255, so the blend has every fraction.
+    """
+    sharp = stroke(shape, points, width=5).astype(np.float32)
+    soft = cv2.GaussianBlur(sharp, (0, 0), blur)
+    alpha = np.round(255 * soft / soft.max()).astype(np.uint8)
+    grey = np.where(alpha > 0, ink, 0).astype(np.uint8)  # black under the transparent pixels
+    Image.fromarray(np.dstack([grey, alpha]), "LA").save(path)
+    return alpha
+
+
+def blended(path):
+    """The exact blend of the file (float64) and the uint8 image a correct read_image gives."""
+    grey, alpha = (np.asarray(a, np.float64) for a in open_picture(path))
+    strokes = (grey * alpha).sum() / alpha.sum()
+    exact = grey * alpha + (255.0 if strokes < 128 else 0.0) * (1 - alpha)
+    return exact, np.round(exact).astype(np.uint8)
+
+
+def test_read_image_rounds_the_blend(lesson, tmp_path, picture, drawn):
+    height, width = (int(side) for side in drawn.integers(40, 120, size=2))
+    ink = int(drawn.choice([drawn.integers(0, 90), drawn.integers(170, 256)]))  # dark or light strokes
+    points = [(int(drawn.integers(5, width - 5)), int(drawn.integers(5, height - 5))) for _ in range(3)]
+    cases = [("a soft grey stroke on a transparent canvas", (60, 90), [(15, 15), (45, 40), (75, 20)], 40, 4.0),
+             (f"a soft stroke of grey {ink} drawn for this run", (height, width), points, ink,
+              float(drawn.uniform(2, 6)))]
+    for index, (what, shape, where, level, blur) in enumerate(cases):
+        path = tmp_path / f"soft-{index}.png"
+        alpha = soft_canvas_file(path, shape, where, level, blur)
+        exact, expected = blended(path)
+        grey = as_array("read_image", call("read_image", lesson.read_image, path), shape)
+        show = picture((what, {"the file's alpha (white = opaque)": alpha, "expected": expected, "yours": grey}))
+        expect(
+            grey.shape == shape and grey.dtype == np.uint8,
+            "read_image",
+            f"a 2-D uint8 array of shape {shape}",
+            describe(grey),
+            "np.round(...).astype(np.uint8) at the end",
+            show,
+        )
+        clear = np.abs(exact % 1 - 0.5) > 0.02  # pixels whose nearest whole grey level is clear
+        off = grey.astype(int) - expected
+        example = np.flatnonzero(clear & (exact % 1 > 0.6))
+        expect(
+            not off[clear].any() and np.abs(off).max() <= 1,
+            "read_image",
+            f"each pixel rounded to the nearest grey level, for {what}"
+            + (f" (e.g. {exact.flat[example[0]]:.2f} -> {expected.flat[example[0]]})" if len(example) else ""),
+            f"{np.count_nonzero(off[clear])} pixels off, e.g. {exact[clear][off[clear] != 0][0]:.2f} -> "
+            f"{grey[clear][off[clear] != 0][0]}" if off[clear].any() else f"off by up to {np.abs(off).max()}",
+            "astype(np.uint8) cuts the fraction off (127.9 becomes 127): round first, "
+            "np.round(grey * alpha + backdrop * (1 - alpha)).astype(np.uint8)"
+            if (off[clear] <= 0).all() else
+            "grey * alpha + backdrop * (1 - alpha), rounded: np.round(...).astype(np.uint8)",
+            show,
+        )
+
+
 def test_read_image_passes_file_errors_on(lesson, tmp_path):
     missing = tmp_path / "no-such-picture.png"
     error = expect_raises(
@@ -275,7 +340,18 @@ def test_read_image_passes_file_errors_on(lesson, tmp_path):
 # --- white_on_black -------------------------------------------------------------------------
 
 
-def test_white_on_black_turns_dark_ink_white(lesson, picture):
+def drawn_page(drawn, dark):
+    """Ink on paper drawn for this run: its size, strokes and grey levels; dark or light ink."""
+    height, width = (int(side) for side in drawn.integers(40, 120, size=2))
+    points = [(int(drawn.integers(0, width)), int(drawn.integers(0, height))) for _ in range(4)]
+    mask = stroke((height, width), points, width=int(drawn.integers(3, 9)))
+    paper, ink = (float(drawn.uniform(170, 250)), float(drawn.uniform(5, 90)))
+    if not dark:
+        paper, ink = float(drawn.uniform(10, 80)), float(drawn.uniform(170, 250))
+    return np.where(mask, ink, paper).astype(np.float32 if drawn.random() < 0.5 else np.uint8)
+
+
+def test_white_on_black_turns_dark_ink_white(lesson, picture, drawn):
     mask = stroke((60, 80), [(15, 10), (40, 50), (65, 10)])
     page = on_paper(mask).astype(np.uint8)
     ink = as_array("white_on_black", call("white_on_black", lesson.white_on_black, page), (60, 80))
@@ -299,9 +375,28 @@ def test_white_on_black_turns_dark_ink_white(lesson, picture):
         else "ink_is_dark(picture) is True here (dark ink on light paper): return 255 - picture",
         show,
     )
+    expect_drawn_page_turned(lesson, drawn_page(drawn, dark=True), picture)
 
 
-def test_white_on_black_keeps_light_ink(lesson, picture):
+def expect_drawn_page_turned(lesson, page, picture):
+    """white_on_black on a page drawn for this run: 255 - page when ink_is_dark says so, else the page."""
+    ink = as_array("white_on_black", call("white_on_black", lesson.white_on_black, page), page.shape)
+    dark = digit_tools.ink_is_dark(page)
+    expected = 255.0 - page.astype(np.float32) if dark else page.astype(np.float32)
+    expect(
+        ink.shape == page.shape and ink.dtype == np.float32 and np.allclose(ink, expected, atol=0.5),
+        "white_on_black",
+        f"{'255 - picture' if dark else 'the picture unchanged'} for a {page.dtype} page drawn for this "
+        f"run ({'dark ink on light paper' if dark else 'light ink on a dark ground'}), float32",
+        describe(ink),
+        "turn the picture you are given over when ink_is_dark(picture) is True, else keep it; "
+        "np.asarray(picture, dtype=np.float32) first",
+        picture(("a page drawn for this run", {"input": page, "expected": expected, "yours": ink})),
+    )
+
+
+def test_white_on_black_keeps_light_ink(lesson, picture, drawn):
+
     mask = ring((60, 80), (40, 30), (18, 22))
     board = np.where(mask, 230.0, 40.0).astype(np.float32)
     ink = as_array("white_on_black", call("white_on_black", lesson.white_on_black, board), (60, 80))
@@ -315,6 +410,7 @@ def test_white_on_black_keeps_light_ink(lesson, picture):
         "and so is chalk",
         show,
     )
+    expect_drawn_page_turned(lesson, drawn_page(drawn, dark=False), picture)
 
 
 # --- even_out_lighting ----------------------------------------------------------------------
@@ -360,6 +456,64 @@ def test_even_out_lighting_treats_sun_and_shade_alike(lesson, picture):
     )
 
 
+def bright_band(shape, far, fraction, background, points, ink=210.0):
+    """White-on-black ink with a band of pure 255 along the picture's longer side.
+
+    A dark table beside the page, or a black margin, turns white once the picture is turned
+    over: there the paper's level is 255 and the ink had no room at all to stand out.
+    """
+    height, width = shape
+    page = np.full(shape, background, np.float32)
+    page[stroke(shape, points)] = ink
+    if width >= height:
+        cut = int(width * fraction)
+        if far:
+            page[:, width - cut:] = 255.0
+        else:
+            page[:, :cut] = 255.0
+    else:
+        cut = int(height * fraction)
+        if far:
+            page[height - cut:] = 255.0
+        else:
+            page[:cut] = 255.0
+    return page
+
+
+def test_even_out_lighting_copes_with_paper_at_255(lesson, picture, drawn):
+    height, width = int(drawn.integers(80, 200)), int(drawn.integers(80, 260))
+    points = [(int(drawn.integers(0, width)), int(drawn.integers(0, height))) for _ in range(2)]
+    cases = [("a page beside a black table (white once turned over)",
+              bright_band((120, 240), True, 0.45, 20.0, [(20, 60), (110, 60)])),
+             (f"a {width}x{height} page drawn for this run, a band of 255 along one side",
+              bright_band((height, width), bool(drawn.integers(0, 2)), float(drawn.uniform(0.4, 0.6)),
+                          float(drawn.uniform(5, 40)), points))]
+    for what, ink in cases:
+        paper = digit_tools.paper_level(ink)
+        expected = np.clip((ink - paper) / np.maximum(255 - paper, 16) * 255, 0, None)
+        with np.errstate(all="ignore"):
+            signal = as_array("even_out_lighting", call("even_out_lighting", lesson.even_out_lighting, ink),
+                              ink.shape)
+        show = picture((what, {"input: ink (white on black)": ink, "expected": expected, "yours": signal}))
+        finite = np.isfinite(signal) if signal.shape == ink.shape else np.zeros(ink.shape, bool)
+        wrong = finite & (np.abs(np.where(finite, signal, 0) - expected) > 2)
+        expect(
+            signal.shape == ink.shape and finite.all() and not wrong.any(),
+            "even_out_lighting",
+            f"for {what}: the band stays near 0 like the rest of the paper, every value a number",
+            lambda: describe(signal) if signal.shape != ink.shape else
+            f"NaN on {np.count_nonzero(~finite)} pixels, where the paper's level is 255" if not finite.all() else
+            f"up to {signal[wrong].max():.0f} where {expected[wrong].max():.0f} was expected, "
+            f"where the paper is {paper[wrong].min():.1f}..{paper[wrong].max():.1f}",
+            "where the paper is at 255 there is no room left: 255 - paper is 0 and dividing by it "
+            "gives NaN (or a huge number when it is nearly 0). Divide by at least 16: "
+            "np.maximum(255 - paper, 16)"
+            if not finite.all() or (wrong.any() and paper[wrong].min() > 239)
+            else "(ink - paper_level(ink)) / np.maximum(255 - paper, 16) * 255, then clip below 0",
+            show,
+        )
+
+
 # --- separate_ink ---------------------------------------------------------------------------
 
 
@@ -370,7 +524,7 @@ def faint_ring(level=60.0, noise=3.0, seed=0):
     return np.where(mask, signal + level, signal).astype(np.float32), mask
 
 
-def test_separate_ink_finds_a_faint_stroke(lesson, picture):
+def test_separate_ink_finds_a_faint_stroke(lesson, picture, drawn):
     signal, ring_mask = faint_ring(level=60.0)
     result = call_step(lesson, "separate_ink", signal, opencv_hint=(
         "Otsu's method works on uint8 pictures only: scale first, "
@@ -398,6 +552,79 @@ def test_separate_ink_finds_a_faint_stroke(lesson, picture):
         "Otsu's level on the scaled uint8 signal, but never below 0.3 * 255",
         show,
     )
+    level = float(drawn.uniform(35, 120))  # a ring of its own for this run: level, grain, place
+    signal, ring_mask = faint_ring(level=level, noise=float(drawn.uniform(1, 4)), seed=int(drawn.integers(1 << 30)))
+    shift = (int(drawn.integers(-15, 16)), int(drawn.integers(-30, 31)))
+    signal, ring_mask = np.roll(signal, shift, axis=(0, 1)), np.roll(ring_mask, shift, axis=(0, 1))
+    mask = as_array("separate_ink", call("separate_ink", lesson.separate_ink, signal), signal.shape)
+    found, false = mask[ring_mask].mean(), mask[~ring_mask].mean()
+    expect(
+        found > 0.95 and false < 0.01,
+        "separate_ink",
+        f"the whole ring found and the paper left out, for a ring of {level:.0f} grey levels drawn for this run",
+        f"{found:.0%} of the ring found, {false:.1%} of the paper marked as ink",
+        "work the level out from the signal you are given: scale so its 99.9th percentile becomes "
+        "255, then Otsu (never below 0.3 * 255)",
+        picture(("a faint ring drawn for this run", {"input: signal": signal, "expected: mask": ring_mask,
+                                                      "yours": mask})),
+    )
+
+
+def blotted_stroke(shape, points, peak, blur, seed):
+    """A blurred stroke of `peak` grey levels with a blot of 255 where the pen rested.
+
+    The blot sets the ink's contrast, so the stroke is scaled to about 40% of it, and Otsu's
+    level falls to about 45: the stroke's soft halo would count as ink without the floor.
+    """
+    sharp = np.zeros(shape, np.float32)
+    cv2.polylines(sharp, [np.array(points, np.int32)], False, 1.0, 5)
+    soft = cv2.GaussianBlur(sharp, (0, 0), blur)
+    signal = peak * soft / soft.max() + np.abs(np.random.default_rng(seed).normal(0, 2, shape))
+    cv2.circle(signal, points[0], 4, 255.0, -1)
+    return signal.astype(np.float32)
+
+
+def otsu_of(signal):
+    """What separate_ink's steps see: the scaled signal (float) and Otsu's level on its uint8 copy."""
+    contrast = np.percentile(signal, 99.9)
+    scaled = signal / contrast * 255.0
+    otsu, _ = cv2.threshold(np.clip(scaled, 0, 255).astype(np.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return scaled, otsu
+
+
+def test_separate_ink_leaves_out_a_blurred_halo(lesson, picture, drawn):
+    for _ in range(50):  # a stroke drawn for this run whose halo Otsu alone would take as ink
+        height, width = int(drawn.integers(80, 140)), int(drawn.integers(100, 180))
+        points = [(int(drawn.integers(15, width - 15)), int(drawn.integers(15, height - 15))) for _ in range(3)]
+        signal = blotted_stroke((height, width), points, float(drawn.uniform(90, 130)),
+                                float(drawn.uniform(1.5, 3.0)), int(drawn.integers(1 << 30)))
+        scaled, otsu = otsu_of(signal)
+        if otsu < 70 and np.count_nonzero((scaled > otsu + 1) & (scaled < 75)) >= 50:
+            break
+    cases = [("a blurred stroke with a blot where the pen rested",
+              blotted_stroke((100, 140), [(28, 30), (70, 75), (112, 30)], 100.0, 2.5, 0)),
+             ("a blurred, blotted stroke drawn for this run", signal)]
+    for what, signal in cases:
+        scaled, otsu = otsu_of(signal)
+        result = call_step(lesson, "separate_ink", signal, opencv_hint=(
+            "Otsu's method works on uint8 pictures only: scale first, then cv2.threshold that"))
+        mask = as_array("separate_ink", result, signal.shape)
+        expected = scaled > max(otsu, 0.3 * 255)
+        halo, core = (scaled < 75) & mask, (scaled > 78) & ~mask
+        expect(
+            mask.shape == signal.shape and not halo.any() and not core.any(),
+            "separate_ink",
+            f"for {what}: ink where the scaled signal is above 30% of 255 (Otsu alone picks "
+            f"{otsu:.0f} here), the halo under it left out",
+            f"{np.count_nonzero(halo)} halo pixels (under 30% of the contrast) marked as ink, "
+            f"{np.count_nonzero(core)} stroke pixels left out",
+            "Otsu's level can fall low when a blot sets the contrast; never go below 30% of 255: "
+            "scaled > max(otsu, INK_FLOOR * 255)"
+            if halo.any() else
+            "ink is scaled > max(otsu, INK_FLOOR * 255), with otsu from cv2.threshold(scaled, 0, 255, "
+            "cv2.THRESH_BINARY + cv2.THRESH_OTSU)",
+            picture((what, {"input: signal": signal, "expected": expected, "yours": mask})),
+        )
 
 
 @pytest.mark.parametrize("case", ["an empty page", "grainy paper without ink", "one faint speck"])
@@ -504,6 +731,133 @@ def test_keep_digit_keeps_a_digit_touching_the_border(lesson, picture):
     )
 
 
+def five_with_a_broken_flag(shape=(160, 200), scale=1.0, shift=(0, 0)):
+    """A 5 whose flag broke in two where the pen skipped: (body, near piece, far piece).
+
+    The far piece is near the near piece, not near the body, and starts higher, so it comes
+    first in find_blobs' list: only a second round of looking finds that it now belongs.
+    """
+    def at(points):
+        return [(round(x * scale + shift[0]), round(y * scale + shift[1])) for x, y in points]
+
+    width, flag_width = max(3, round(7 * scale)), max(3, round(6 * scale))
+    body = (stroke(shape, at([(80, 60), (78, 90)]), width)
+            | stroke(shape, at([(78, 90), (100, 85), (112, 100), (110, 120), (95, 130), (75, 125)]), width))
+    return body, stroke(shape, at([(84, 50), (130, 46)]), flag_width), stroke(shape, at([(146, 42), (168, 32)]), flag_width)
+
+
+def reachable_only_through(mask, far, near):
+    """The scene is as its story says: three blobs, `far` listed before `near`, near the
+    digit only once `near` has joined it."""
+    blobs = digit_tools.find_blobs(mask)
+    if len(blobs) != 3:
+        return False
+    main = max(blobs, key=lambda blob: blob.score)
+    pieces = {name: next((b for b in blobs if b.pixels[part].all()), None) for name, part in (("far", far), ("near", near))}
+    return (None not in pieces.values() and blobs.index(pieces["far"]) < blobs.index(pieces["near"])
+            and not pieces["far"].near([main]) and pieces["far"].near([main, pieces["near"]]))
+
+
+def test_keep_digit_grows_until_no_piece_joins(lesson, picture, drawn):
+    for _ in range(50):  # the same 5, scaled and moved for this run
+        height, width = int(drawn.integers(150, 220)), int(drawn.integers(190, 260))
+        scale = float(drawn.uniform(0.85, 1.3))
+        centre = (width / 2 + drawn.uniform(-10, 10), height / 2 + drawn.uniform(-10, 10))
+        pieces = five_with_a_broken_flag((height, width), scale, (centre[0] - 120 * scale, centre[1] - 85 * scale))
+        if reachable_only_through(np.any(pieces, axis=0), pieces[2], pieces[1]):
+            break
+    for what, (body, near, far) in (("a 5 whose flag broke in two", five_with_a_broken_flag()),
+                                    ("the same 5, scaled and moved for this run", pieces)):
+        mask = body | near | far
+        kept = keep(lesson, mask)
+        expect(
+            kept.shape == mask.shape and np.array_equal(kept.astype(bool), mask),
+            "keep_digit",
+            f"the whole 5 for {what}: its body, the flag's near piece, and the far piece, which is "
+            "near the digit only once the near piece has joined it",
+            ("the far piece of the flag was dropped" if not (kept.astype(bool) & far).any()
+             else f"{int(np.count_nonzero(kept & mask))} of the 5's {int(mask.sum())} pixels kept")
+            if kept.shape == mask.shape else describe(kept),
+            "a piece that joins can bring another within reach: repeat the pass over the blobs until "
+            "none joins (while grown: grown = False; for blob in blobs: ... grown = True)",
+            picture((what, {"input: mask": mask, "expected": mask, "yours": kept})),
+        )
+
+
+NEAR_SIZE = 0.03  # the spec's share of the main stroke under which a blob is a speck
+
+
+def zero_with_a_speck(shape, centre, axes, width, speck_at):
+    """A 0 and a square speck just beside it: big enough for find_blobs, under 3% of the 0."""
+    zero = ring(shape, centre, axes, width)
+    low, high = 0.0002 * shape[0] * shape[1], NEAR_SIZE * zero.sum()
+    side = int(round((low * high) ** 0.25))  # its area halfway (geometrically) between the two
+    speck = np.zeros(shape, bool)
+    speck[speck_at[1]: speck_at[1] + side, speck_at[0]: speck_at[0] + side] = True
+    return zero, speck, 1.1 * low < side * side < 0.9 * high
+
+
+def test_keep_digit_drops_a_speck_beside_the_digit(lesson, picture, drawn):
+    for _ in range(50):  # a 0 and a speck placed and sized for this run
+        height, width = int(drawn.integers(200, 260)), int(drawn.integers(240, 320))
+        cx, cy = int(width / 2 + drawn.integers(-10, 11)), int(height / 2 + drawn.integers(-10, 11))
+        ax, ay = int(drawn.integers(18, 25)), int(drawn.integers(26, 35))
+        speck_at = (int(cx + drawn.choice([-1, 1]) * (ax + 10 + drawn.integers(0, 8))), int(cy + drawn.integers(-ay, ay)))
+        scene = zero_with_a_speck((height, width), (cx, cy), (ax, ay), int(drawn.integers(6, 9)), speck_at)
+        if scene[2]:
+            break
+    for what, (zero, speck, _) in (("a 0 with a speck of dust beside it",
+                                    zero_with_a_speck((220, 280), (140, 110), (21, 30), 7, (172, 100))),
+                                   ("a 0 and a speck placed for this run", scene)):
+        mask = zero | speck
+        kept = keep(lesson, mask)
+        expect(
+            kept.shape == mask.shape and np.array_equal(kept.astype(bool), zero),
+            "keep_digit",
+            f"only the 0 for {what}: the speck is near it but smaller than 3% of its area",
+            ("the speck was kept" if (kept.astype(bool) & speck).any()
+             else f"{int(np.count_nonzero(kept & zero))} of the 0's {int(zero.sum())} pixels kept")
+            if kept.shape == mask.shape else describe(kept),
+            "a blob joins only if it is near the digit and at least NEAR_SIZE (3%) of the main "
+            "stroke's area: blob.area >= NEAR_SIZE * main.area and blob.near(kept)",
+            picture((what, {"input: mask": mask, "expected": zero, "yours": kept})),
+        )
+
+
+def test_keep_digit_starts_from_the_best_score(lesson, picture, drawn):
+    for _ in range(50):  # a 0 in the middle and a bigger scribble in a corner, drawn for this run
+        height, width = int(drawn.integers(200, 260)), int(drawn.integers(240, 320))
+        centre = (int(width / 2 + drawn.integers(-10, 11)), int(height / 2 + drawn.integers(-10, 11)))
+        zero = ring((height, width), centre, (int(drawn.integers(18, 25)), int(drawn.integers(26, 35))),
+                    int(drawn.integers(6, 9)))
+        corner = [int(v) for v in drawn.integers(28, 36, size=2)]
+        corner = (corner[0] if drawn.random() < 0.5 else width - corner[0],
+                  corner[1] if drawn.random() < 0.5 else height - corner[1])
+        big = ring((height, width), corner, tuple(int(v) for v in drawn.integers(18, 22, size=2)),
+                   int(drawn.integers(13, 16)))
+        blobs = digit_tools.find_blobs(zero | big)
+        if (len(blobs) == 2 and max(blobs, key=lambda b: b.area).pixels[big].all()
+                and max(blobs, key=lambda b: b.score).pixels[zero].all() and not blobs[0].near([blobs[1]])):
+            break
+    fixed_zero, fixed_big = ring((220, 280), (140, 110), (21, 30), 7), ring((220, 280), (32, 30), (20, 20), 15)
+    for what, zero, big in (("a 0 in the middle, a bigger scribble in the corner", fixed_zero, fixed_big),
+                            ("a 0 and a bigger scribble placed for this run", zero, big)):
+        mask = zero | big
+        kept = keep(lesson, mask)
+        expect(
+            kept.shape == mask.shape and np.array_equal(kept.astype(bool), zero),
+            "keep_digit",
+            f"only the 0 for {what}: the scribble has more ink, but the 0, in the middle, has the "
+            "higher score",
+            ("the corner scribble was kept" if (kept.astype(bool) & big).any()
+             else f"{int(np.count_nonzero(kept & zero))} of the 0's {int(zero.sum())} pixels kept")
+            if kept.shape == mask.shape else describe(kept),
+            "the main stroke is the blob with the highest score, not the most ink: "
+            "max(blobs, key=lambda blob: blob.score) (the score prefers big and central)",
+            picture((what, {"input: mask": mask, "expected": zero, "yours": kept})),
+        )
+
+
 def test_keep_digit_says_when_there_is_no_ink(lesson):
     empty = np.zeros((60, 60), bool)
     error = expect_raises(
@@ -526,7 +880,7 @@ def test_keep_digit_says_when_there_is_no_ink(lesson):
 # --- crop_to_ink ----------------------------------------------------------------------------
 
 
-def test_crop_to_ink_cuts_to_the_bounding_box(lesson, picture):
+def test_crop_to_ink_cuts_to_the_bounding_box(lesson, picture, drawn):
     digit = np.zeros((12, 15), bool)
     digit[2, 3] = digit[9, 11] = digit[5, 6] = True  # the top-left, bottom-right and a middle pixel
     crop = as_array("crop_to_ink", call("crop_to_ink", lesson.crop_to_ink, digit), (8, 9))
@@ -544,6 +898,25 @@ def test_crop_to_ink_cuts_to_the_bounding_box(lesson, picture):
         "come first (the first axis is the height)" if crop.shape == (9, 8) else
         "rows, cols = np.nonzero(digit); cut from the smallest to the largest of each, + 1",
         show,
+    )
+    height, width = (int(side) for side in drawn.integers(10, 60, size=2))  # ink placed for this run
+    top, bottom = sorted(int(v) for v in drawn.choice(height, 2, replace=False))
+    left, right = sorted(int(v) for v in drawn.choice(width, 2, replace=False))
+    digit = np.zeros((height, width), bool)
+    digit[top: bottom + 1, left: right + 1] = drawn.random((bottom - top + 1, right - left + 1)) < 0.3
+    digit[top, int(drawn.integers(left, right + 1))] = digit[bottom, int(drawn.integers(left, right + 1))] = True
+    digit[int(drawn.integers(top, bottom + 1)), left] = digit[int(drawn.integers(top, bottom + 1)), right] = True
+    expected = digit[top: bottom + 1, left: right + 1]
+    crop = as_array("crop_to_ink", call("crop_to_ink", lesson.crop_to_ink, digit), expected.shape)
+    expect(
+        crop.shape == expected.shape and np.array_equal(crop.astype(bool), expected),
+        "crop_to_ink",
+        f"shape {expected.shape}: rows {top} to {bottom} and columns {left} to {right}, for ink placed "
+        "at random for this run",
+        describe(crop),
+        "crop the digit you are given: rows, cols = np.nonzero(digit), then "
+        "digit[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]",
+        picture(("ink placed for this run", {"input": digit, "expected": expected, "yours": crop})),
     )
 
 
@@ -564,6 +937,8 @@ def test_crop_to_ink_keeps_ink_on_the_edge(lesson, picture):
 
 
 # --- fit_in_box -----------------------------------------------------------------------------
+
+BOX_SIDE = 20  # the spec's box: the longer side of the fitted digit
 
 
 @pytest.mark.parametrize("size, wanted", [((100, 38), (20, 8)), ((30, 90), (7, 20)), ((50, 1), (20, 1))],
@@ -597,7 +972,7 @@ def test_fit_in_box_keeps_the_shape(lesson, size, wanted, picture):
     )
 
 
-def test_fit_in_box_anti_aliases(lesson, picture):
+def test_fit_in_box_anti_aliases(lesson, picture, drawn):
     crop = stroke((60, 60), [(0, 0), (59, 59)], width=5)  # a diagonal: its edges fall between pixels
     boxed = as_array("fit_in_box", call("fit_in_box", lesson.fit_in_box, crop), (20, 20))
     expected = cv2.resize(crop.astype(np.float32), (20, 20), interpolation=cv2.INTER_AREA)
@@ -621,6 +996,25 @@ def test_fit_in_box_anti_aliases(lesson, picture):
         "anti-aliasing (INTER_NEAREST keeps jagged 0/1 edges)",
         show,
     )
+    while True:  # a crop drawn for this run whose shorter side does not round from exactly .5
+        size = tuple(int(side) for side in drawn.integers(21, 121, size=2))
+        short = min(size) * BOX_SIDE / max(size)
+        if abs(short % 1 - 0.5) > 0.05:
+            break
+    wanted = tuple(BOX_SIDE if side == max(size) else max(1, round(side * BOX_SIDE / max(size))) for side in size)
+    points = [(int(drawn.integers(0, size[1])), int(drawn.integers(0, size[0]))) for _ in range(3)]
+    crop = stroke(size, points, width=max(3, max(size) // 12))
+    expected = cv2.resize(crop.astype(np.float32), wanted[::-1], interpolation=cv2.INTER_AREA)
+    boxed = as_array("fit_in_box", call("fit_in_box", lesson.fit_in_box, crop), wanted)
+    expect(
+        boxed.shape == wanted and np.abs(boxed - expected).max() < 0.15,
+        "fit_in_box",
+        f"shape {wanted} with soft edges for a {size[0]}x{size[1]} crop drawn for this run",
+        describe(boxed),
+        "resize the crop you are given: fit = 20 / max(crop.shape), each side round(side * fit) "
+        "(at least 1), cv2.resize(crop, (width, height), interpolation=cv2.INTER_AREA)",
+        picture(("a crop drawn for this run", {"input": crop, "expected": expected, "yours": boxed})),
+    )
 
 
 # --- centre_by_mass -------------------------------------------------------------------------
@@ -636,7 +1030,7 @@ def top_right_heavy():
     return boxed
 
 
-def test_centre_by_mass_puts_the_mass_at_14_14(lesson, picture):
+def test_centre_by_mass_puts_the_mass_at_14_14(lesson, picture, drawn):
     boxed = top_right_heavy()
     frame = as_array("centre_by_mass", call("centre_by_mass", lesson.centre_by_mass, boxed), (28, 28))
     x, y = centre_of_mass(frame) if frame.shape == (28, 28) else (float("nan"), float("nan"))
@@ -683,6 +1077,29 @@ def test_centre_by_mass_puts_the_mass_at_14_14(lesson, picture):
         f"{describe(frame)}, total ink {frame.sum():.0f} of {boxed.sum():.0f}",
         "paste at top = (28 - h) // 2, left = (28 - w) // 2 before moving, then np.clip(frame, 0, 1)",
         show,
+    )
+    other = int(drawn.integers(6, 21))  # a boxed digit drawn for this run: its shape and strokes
+    shape = (20, other) if drawn.random() < 0.5 else (other, 20)
+    boxed = np.zeros(shape, np.float32)
+    for _ in range(2):
+        ends = [(int(drawn.integers(0, shape[1])), int(drawn.integers(0, shape[0]))) for _ in range(2)]
+        cv2.line(boxed, ends[0], ends[1], 1.0, int(drawn.integers(2, 4)))
+    frame = as_array("centre_by_mass", call("centre_by_mass", lesson.centre_by_mass, boxed), (28, 28))
+    x, y = centre_of_mass(frame) if frame.shape == (28, 28) else (float("nan"), float("nan"))
+    reference = np.zeros((28, 28), np.float32)
+    top, left = (28 - shape[0]) // 2, (28 - shape[1]) // 2
+    reference[top: top + shape[0], left: left + shape[1]] = boxed
+    rx, ry = centre_of_mass(reference)
+    expected = np.clip(cv2.warpAffine(reference, np.float32([[1, 0, 14 - rx], [0, 1, 14 - ry]]), (28, 28)), 0, 1)
+    expect(
+        abs(x - 14) <= 0.3 and abs(y - 14) <= 0.3 and abs(frame.sum() - expected.sum()) < 0.05 * expected.sum(),
+        "centre_by_mass",
+        f"the centre of mass at (14, 14) and all the ink kept, for a {shape[0]}x{shape[1]} digit drawn "
+        "for this run",
+        f"the centre of mass at ({x:.1f}, {y:.1f}), total ink {frame.sum():.0f} of {expected.sum():.0f}",
+        "move the digit you are given by its own centre of mass: x = m['m10'] / m['m00'], "
+        "y = m['m01'] / m['m00'] from cv2.moments(frame), then shift by (14 - x, 14 - y)",
+        picture(("a boxed digit drawn for this run", {"input": boxed, "expected": expected, "yours": frame})),
     )
 
 
@@ -792,11 +1209,20 @@ PHOTOS = {
     "a 4 in chalk on a board": lambda: paper_photo(drawn_mask(4, 200, seed=2), kind="board", paper=(60, 80, 70)),
     "a 7 in thick marker": lambda: paper_photo(drawn_mask(7, 200, weight=0.95, seed=4)),
 }
+DRAWN_PHOTO = "a digit photographed for this run"
 
 
-@pytest.mark.parametrize("photo", list(PHOTOS))
-def test_preprocess_digit_matches_the_reference(lesson, reference, photo, picture):
-    grey = PHOTOS[photo]()
+def drawn_photo(drawn):
+    """A plain photo of a digit, its handwriting, pen, place and size drawn for this run."""
+    digit = int(drawn.integers(0, 10))
+    mask = drawn_mask(digit, 200, weight=float(drawn.uniform(0.1, 0.8)), seed=int(drawn.integers(1 << 30)))
+    return paper_photo(mask, digit_fraction=float(drawn.uniform(0.4, 0.65)),
+                       centre=(float(drawn.uniform(0.42, 0.58)), float(drawn.uniform(0.42, 0.58))))
+
+
+@pytest.mark.parametrize("photo", [*PHOTOS, DRAWN_PHOTO])
+def test_preprocess_digit_matches_the_reference(lesson, reference, photo, picture, drawn):
+    grey = drawn_photo(drawn) if photo == DRAWN_PHOTO else PHOTOS[photo]()
     expected = reference("07").preprocess_digit(grey)
     image = preprocess_photo(lesson, grey, photo, expected, picture)
     show = picture((photo, {"input photo": grey, "expected": expected, "yours": image}))
@@ -955,7 +1381,7 @@ def untrained(reference):
     return reference("04").build_model((32,))
 
 
-def test_predict_digit_for_one_image(lesson, untrained, small_test):
+def test_predict_digit_for_one_image(lesson, untrained, small_test, drawn):
     x, _ = small_test
     result = call("predict_digit", lesson.predict_digit, untrained, x[0])
     expect(
@@ -989,21 +1415,37 @@ def test_predict_digit_for_one_image(lesson, untrained, small_test):
         f"{digit!r} ({type_name(digit)})",
         "int(np.argmax(probabilities))",
     )
-
-
-def test_predict_digit_for_a_batch_and_other_input_shapes(lesson, untrained, small_test):
-    x, _ = small_test
-    result = call("predict_digit", lesson.predict_digit, untrained, x[:5])
-    digits, probabilities = np.asarray(result[0]), np.asarray(result[1])
-    wanted = untrained.predict(x[:5], verbose=0)
+    image = drawn.random((28, 28), dtype=np.float32)  # random pixels drawn for this run
+    digit, probabilities = call("predict_digit", lesson.predict_digit, untrained, image)
+    wanted = untrained.predict(image[np.newaxis], verbose=0)[0]
     expect(
-        digits.shape == (5,) and probabilities.shape == (5, 10)
-        and np.array_equal(digits, wanted.argmax(axis=1)),
+        np.shape(probabilities) == (10,) and np.allclose(probabilities, wanted, atol=1e-4)
+        and digit == int(np.argmax(wanted)),
         "predict_digit",
-        "for 5 images: digits of shape (5,) and probabilities of shape (5, 10)",
-        f"digits {describe(digits)}, probabilities {describe(probabilities)}",
-        "only add the batch axis when image.ndim == 2; argmax along axis=1",
+        f"the model's answer for an image of random pixels drawn for this run: {int(np.argmax(wanted))}, "
+        f"probabilities {np.round(wanted, 2).tolist()}",
+        f"{digit!r}, probabilities {np.round(np.asarray(probabilities, dtype=float), 2).tolist()}",
+        "ask the model about the image you are given: model.predict(image[np.newaxis], verbose=0)[0]",
     )
+
+
+def test_predict_digit_for_a_batch_and_other_input_shapes(lesson, untrained, small_test, drawn):
+    x, _ = small_test
+    # Five other images drawn for this run: a batch of the same size is not traced again.
+    chosen = drawn.choice(np.arange(5, len(x)), size=5, replace=False)
+    for batch, what in ((x[:5], "5 images"), (x[chosen], "5 test images drawn for this run")):
+        result = call("predict_digit", lesson.predict_digit, untrained, batch)
+        digits, probabilities = np.asarray(result[0]), np.asarray(result[1])
+        wanted = untrained.predict(batch, verbose=0)
+        n = len(batch)
+        expect(
+            digits.shape == (n,) and probabilities.shape == (n, 10)
+            and np.array_equal(digits, wanted.argmax(axis=1)) and np.allclose(probabilities, wanted, atol=1e-4),
+            "predict_digit",
+            f"for {what}: digits of shape ({n},), the model's answers, and probabilities of shape ({n}, 10)",
+            f"digits {describe(digits)}, probabilities {describe(probabilities)}",
+            "only add the batch axis when image.ndim == 2; argmax along axis=1",
+        )
     flat = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
     digit, probabilities = call("predict_digit", lesson.predict_digit, flat, x[0])
     expect(
@@ -1015,10 +1457,44 @@ def test_predict_digit_for_a_batch_and_other_input_shapes(lesson, untrained, sma
     )
 
 
+@pytest.fixture(scope="module")
+def scores_only():
+    """A model whose last layer has no softmax: it answers with raw scores (logits)."""
+    keras.utils.set_random_seed(1)
+    return keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(10)])
+
+
+def softmax(scores):
+    scores = np.asarray(scores, dtype=np.float64)
+    exp = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+def test_predict_digit_turns_scores_into_probabilities(lesson, scores_only, small_test, drawn):
+    x, _ = small_test
+    noise = drawn.random((28, 28), dtype=np.float32)  # random pixels drawn for this run
+    for image, what in ((x[1], "a test image"), (noise, "an image of random pixels drawn for this run")):
+        scores = scores_only.predict(image[np.newaxis], verbose=0)[0]
+        wanted = softmax(scores)
+        digit, probabilities = call("predict_digit", lesson.predict_digit, scores_only, image)
+        probabilities = np.asarray(probabilities, dtype=float)
+        expect(
+            probabilities.shape == (10,) and np.allclose(probabilities, wanted, atol=1e-4)
+            and digit == int(np.argmax(wanted)),
+            "predict_digit",
+            f"for {what}, from a model without a final softmax (scores {np.round(scores, 2).tolist()}): "
+            f"probabilities that sum to 1, {np.round(wanted, 2).tolist()}",
+            f"{np.round(probabilities, 2).tolist()}, summing to {probabilities.sum():.2f}"
+            if probabilities.shape == (10,) else describe(probabilities),
+            "scores that are not probabilities (some negative, or not summing to 1) go through a "
+            "softmax: np.exp(scores - scores.max(axis=1, keepdims=True)), then divide each row by its sum",
+        )
+
+
 # --- explain_figure -------------------------------------------------------------------------
 
 
-def test_explain_figure_shows_stages_input_and_probabilities(lesson, reference):
+def test_explain_figure_shows_stages_input_and_probabilities(lesson, reference, drawn):
     grey = paper_photo(drawn_mask(3, 200, seed=6), lighting=0.4)
     image = reference("07").preprocess_digit(grey)
     probabilities = np.array([0.01, 0.01, 0.02, 0.8, 0.02, 0.1, 0.01, 0.01, 0.01, 0.01])
@@ -1057,5 +1533,61 @@ def test_explain_figure_shows_stages_input_and_probabilities(lesson, reference):
         "the average MNIST 3 (mnist_means[3]) beside the input, 3 being the prediction",
         "no picture equal to mnist_means[3]",
         "digit = int(np.argmax(probabilities)); axes['mean'].imshow(mnist_means[digit], cmap='gray')",
+    )
+    plt.close(figure)
+    digit = int(drawn.choice([d for d in range(10) if d != 3]))  # a prediction drawn for this run, not 3
+    probabilities = drawn.dirichlet(np.ones(10))
+    probabilities[digit] += 1
+    probabilities /= probabilities.sum()
+    figure = call("explain_figure", lesson.explain_figure, grey, image, probabilities, means)
+    shown = [np.asarray(ax.images[0].get_array()) for ax in getattr(figure, "axes", []) if ax.images]
+    heights = [bar.get_height() for ax in getattr(figure, "axes", []) if len(ax.patches) >= 10 for bar in ax.patches]
+    expect(
+        any(a.shape == (28, 28) and np.allclose(a, means[digit]) for a in shown),
+        "explain_figure",
+        f"the average MNIST {digit} (mnist_means[{digit}]) beside the input, for a prediction drawn "
+        f"for this run ({digit} at {probabilities[digit]:.0%})",
+        "the average MNIST 3 again" if any(a.shape == (28, 28) and np.allclose(a, means[3]) for a in shown)
+        else f"no picture equal to mnist_means[{digit}]",
+        "show the mean of the digit the model predicts: digit = int(np.argmax(probabilities)), "
+        "then mnist_means[digit]",
+    )
+    expect(
+        len(heights) == 10 and np.allclose(heights, probabilities),
+        "explain_figure",
+        f"ten bars as high as the probabilities you are given, {np.round(probabilities, 2).tolist()}",
+        f"bars {np.round(heights, 2).tolist()}",
+        "axes['bars'].bar(range(10), probabilities)",
+    )
+    plt.close(figure)
+
+
+def test_explain_figure_without_mnist_means(lesson, reference):
+    grey = paper_photo(drawn_mask(3, 200, seed=6), lighting=0.4)
+    image = reference("07").preprocess_digit(grey)
+    probabilities = np.array([0.01, 0.01, 0.02, 0.8, 0.02, 0.1, 0.01, 0.01, 0.01, 0.01])
+    try:
+        figure = call("explain_figure", lesson.explain_figure, grey, image, probabilities)
+    except TypeError as error:
+        raise CheckFailure(
+            "explain_figure", "a figure when mnist_means is not given (it is optional: None)",
+            f"TypeError: {str(error)[:160]}",
+            "mnist_means is None unless the caller has the averages: only show "
+            "mnist_means[digit] when mnist_means is not None") from None
+    expect(
+        isinstance(figure, Figure),
+        "explain_figure",
+        "a matplotlib Figure when mnist_means is not given",
+        type_name(figure),
+        "return the figure whether or not mnist_means is given",
+    )
+    pictures = [ax for ax in figure.axes if ax.images]
+    bars = [ax for ax in figure.axes if len(ax.patches) >= 10]
+    expect(
+        len(pictures) >= 5 and len(bars) == 1,
+        "explain_figure",
+        "the 4 stages, the 28x28 input and the bar chart, without mnist_means",
+        f"{len(pictures)} pictures and {len(bars)} bar charts",
+        "draw everything else as usual; skip only the average digit when mnist_means is None",
     )
     plt.close(figure)

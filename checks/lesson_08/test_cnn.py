@@ -3,7 +3,9 @@
 The checks look at what the layers *do* (is a batch of white images given a black border?
 does prediction leave images alone?) and at layer configs, not at how Keras prints a model,
 so they hold across Keras versions. The one real training run uses 1,000 images for four
-epochs; the full training lives in `mnist-course train --model cnn` and the benchmark.
+epochs; the full training lives in `mnist-course train --model cnn` and the benchmark. Both
+functions are also given arguments drawn at random for this run (the `drawn` fixture; the
+run's seed is in the header), so a number typed in where an argument belongs is caught.
 """
 
 import math
@@ -90,7 +92,7 @@ def test_cnn_maps_images_to_ten_probabilities(lesson):
     )
 
 
-def test_cnn_layers_follow_the_recipe(lesson):
+def test_cnn_layers_follow_the_recipe(lesson, drawn):
     model = built(lesson, filters=(8, 16), dense_units=32, dropout=0.3)
     names = layer_names(model)
     wanted = ["Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "BatchNormalization",
@@ -124,6 +126,26 @@ def test_cnn_layers_follow_the_recipe(lesson):
         "dropout=0.3",
         f"Dense {dense}, Dropout rates {rates}",
         "pass dense_units and dropout on to the Dense and Dropout layers",
+    )
+    # Arguments drawn for this run; at most two blocks (a third would shrink 5x5 maps to nothing).
+    filters = [int(f) for f in drawn.integers(2, 17, size=int(drawn.integers(1, 3)))]
+    if len(filters) == 2 and filters[1] == 2 * filters[0]:
+        filters[1] += 1  # never the doubling of (8, 16), which a rule of thumb could guess
+    filters = tuple(filters)
+    units, rate = int(drawn.integers(8, 65)), round(float(drawn.uniform(0.1, 0.6)), 2)
+    model = built(lesson, filters=filters, dense_units=units, dropout=rate)
+    seen = ([layer.filters for layer in model.layers if isinstance(layer, keras.layers.Conv2D)],
+            [layer.units for layer in model.layers if isinstance(layer, keras.layers.Dense)],
+            [layer.rate for layer in model.layers if isinstance(layer, keras.layers.Dropout)])
+    expect(
+        seen[0] == list(filters) and seen[1] == [units, 10] and len(seen[2]) == 2
+        and all(math.isclose(r, rate) for r in seen[2]),
+        "build_cnn",
+        f"for filters={filters}, dense_units={units}, dropout={rate} (drawn for this run): "
+        f"Conv2D filters {list(filters)}, Dense units [{units}, 10], two Dropout layers of rate {rate}",
+        f"Conv2D filters {seen[0]}, Dense units {seen[1]}, Dropout rates {seen[2]}",
+        "build the layers from the arguments: one Conv2D(count, 3, activation='relu') + "
+        "MaxPooling2D(2) per entry of filters, Dense(dense_units, ...), Dropout(dropout)",
     )
 
 
@@ -197,7 +219,7 @@ def compiled(lesson, reference):
     return model
 
 
-def test_compile_cnn_warms_up_then_decays(compiled):
+def test_compile_cnn_warms_up_then_decays(compiled, lesson, drawn):
     optimizer = compiled.optimizer
     expect(
         isinstance(optimizer, keras.optimizers.Adam),
@@ -230,6 +252,29 @@ def test_compile_cnn_warms_up_then_decays(compiled):
         if seen[0] > 1e-6
         else "warmup_steps = int(total_steps * warmup_fraction), and the decay takes the "
         "remaining total_steps - warmup_steps",
+    )
+    # A schedule drawn for this run.
+    total, peak = int(drawn.integers(100, 5000)), round(float(10 ** drawn.uniform(-3.5, -2)), 5)
+    fraction = round(float(drawn.uniform(0.05, 0.3)), 2)
+    warmup = int(total * fraction)
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])  # fmt: skip
+    model = call("compile_cnn", lesson.compile_cnn, model, total_steps=total, peak_learning_rate=peak,
+                 warmup_fraction=fraction)  # fmt: skip
+    setting = model.optimizer.get_config()["learning_rate"] if getattr(model, "optimizer", None) else None
+    steps = sorted({0, warmup // 2, warmup, (warmup + total) // 2, total})
+    seen = ([float(keras.optimizers.schedules.deserialize(setting)(step)) for step in steps]
+            if isinstance(setting, dict) else [])
+    wanted = [expected_rate(step, total, peak, warmup) for step in steps]
+    expect(
+        len(seen) == len(wanted) and np.allclose(seen, wanted, atol=peak * 5e-3),
+        "compile_cnn",
+        f"learning rates {np.round(wanted, 6).tolist()} at steps {steps} for total_steps={total}, "
+        f"peak_learning_rate={peak}, warmup_fraction={fraction} (drawn for this run)",
+        f"{np.round(seen, 6).tolist()}" if seen else f"a constant learning rate {setting}",
+        "build the schedule from the arguments: warmup_steps = int(total_steps * warmup_fraction), "
+        "CosineDecay(initial_learning_rate=0.0, decay_steps=total_steps - warmup_steps, "
+        "warmup_target=peak_learning_rate, warmup_steps=warmup_steps)",
     )
 
 
