@@ -298,9 +298,12 @@ def test_digit_as_text_uses_the_threshold(lesson):
     expect(
         lines[10][9] == "#",
         "digit_as_text",
-        "pixel 127 drawn as '#' when threshold=100",
+        "pixel 127 (row 10, column 9) drawn as '#' when threshold=100",
         f"{lines[10][9]!r}",
-        "compare each pixel with the threshold argument, not with a fixed 128",
+        "rows and columns are swapped: the bar along row 4 came out as column 4; loop over the "
+        "rows (`for row in image:`), and within a row over its pixels, left to right"
+        if lines[9][10] == "#" and lines[3][4] == "#"
+        else "compare each pixel with the threshold argument, not with a fixed 128",
     )
 
 
