@@ -1399,7 +1399,10 @@ def test_predict_digit_for_one_image(lesson, untrained, small_test, drawn):
         "predict_digit",
         "ten probabilities, shape (10,), for one image",
         describe(probabilities),
-        "model.predict returns a batch, shape (1, 10): take row [0]",
+        "the pair is in the wrong order: (digit, probabilities) are swapped; "
+        "return digit, probabilities"
+        if np.ndim(digit) == 1 and np.size(digit) == 10 and probabilities.ndim == 0
+        else "model.predict returns a batch, shape (1, 10): take row [0]",
     )
     expect(
         abs(float(probabilities.sum()) - 1) < 1e-4 and np.allclose(probabilities, wanted, atol=1e-4),
