@@ -28,6 +28,27 @@ def digits(mnist):
 # --- normalize ------------------------------------------------------------------------------
 
 
+def wrong_pixel(images, out) -> str:
+    """'pixel 51 became 0.0 (wanted 0.2)': the first pixel that went wrong, as the learner can
+    check it by hand (a pixel that came out right, such as 255 -> 1.0, says nothing)."""
+    if out.shape != images.shape:
+        return describe(out)
+    wrong = np.flatnonzero(~np.isclose(out, images / 255.0, atol=1e-6))
+    if not wrong.size:
+        return describe(out)
+    pixel = images.flat[wrong[0]]
+    return f"pixel {pixel} became {out.flat[wrong[0]]:.4g} (wanted {pixel / 255:.4g})"
+
+
+def division_hint(images, out, otherwise: str) -> str:
+    """The hint for a wrong division: `//` has its own words, whatever else the check suspects."""
+    images = np.asarray(images)
+    if out.shape == images.shape and np.array_equal(out, images // 255):
+        return ("`//` is integer division: it rounds down, so every pixel below 255 becomes 0; "
+                "divide with a single `/` (images / 255)")
+    return otherwise
+
+
 def test_normalize_returns_float32_in_unit_range(lesson, digits):
     images, _ = digits
     out = np.asarray(call("normalize", lesson.normalize, images))
@@ -58,8 +79,8 @@ def test_normalize_returns_float32_in_unit_range(lesson, digits):
         np.allclose(out, images / 255.0, atol=1e-6),
         "normalize",
         "each pixel divided by 255 (0 -> 0.0, 51 -> 0.2, 255 -> 1.0)",
-        f"pixel 255 became {out[images == 255][0] if (images == 255).any() else '?'}",
-        "divide by the constant 255, the largest value a uint8 pixel can take",
+        wrong_pixel(images, out),
+        division_hint(images, out, "divide by the constant 255, the largest value a uint8 pixel can take"),
     )
 
 
@@ -71,8 +92,8 @@ def test_normalize_divides_by_255_not_by_the_batch_maximum(lesson, drawn):
         "normalize",
         f"{np.round(faint / 255.0, 3).tolist()} for pixels {faint.tolist()}",
         f"{np.round(out, 3).tolist()}",
-        "divide by 255, not by images.max(): otherwise a faint digit is scaled "
-        "differently from a bold one",
+        division_hint(faint, out, "divide by 255, not by images.max(): otherwise a faint digit is "
+                      "scaled differently from a bold one"),
     )
     # A faint batch drawn for this run: its shape, its brightest pixel and every pixel.
     shape = tuple(int(side) for side in drawn.integers(1, 12, size=int(drawn.integers(1, 4))))
@@ -87,7 +108,7 @@ def test_normalize_divides_by_255_not_by_the_batch_maximum(lesson, drawn):
         f"{out.flat[0]:.4f}" if out.shape == shape else describe(out),
         "divide by 255, not by images.max(): otherwise a faint digit is scaled "
         "differently from a bold one" if out.shape == shape and np.allclose(out, pixels / pixels.max())
-        else "divide the pixels you are given by 255, keeping their shape",
+        else division_hint(pixels, out, "divide the pixels you are given by 255, keeping their shape"),
     )
 
 
