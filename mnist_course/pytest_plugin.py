@@ -25,7 +25,7 @@ from mnist_course.workspace import Workspace, mode_for, relative
 from mnist_course.course import LESSONS, CourseError, find_course_root, implementation_folder, lesson, load_module
 from mnist_course.hints import hint_levels
 from mnist_course.outcome import OUTCOME_KEY, LearnerExit, LessonImportError, classify, short
-from mnist_course.quiet import strip_noise
+from mnist_course.quiet import strip_noise, trim_captured
 from mnist_course import quick_exit
 
 __all__ = [
@@ -411,7 +411,9 @@ def pytest_runtest_makereport(item, call):
             if report.when == "setup":
                 report.when = "call"
     # TensorFlow's native start-up lines are not the learner's business (see quiet.py).
-    sections = [(title, strip_noise(text)) for title, text in report.sections]
+    # ...nor pages of what the learner's code printed, such as model.fit's progress bars.
+    sections = [(title, trim_captured(strip_noise(text)) if title.startswith("Captured") else strip_noise(text))
+                for title, text in report.sections]
     report.sections = [(title, text) for title, text in sections if text.strip()]
     return report
 

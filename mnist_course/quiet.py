@@ -56,3 +56,32 @@ def filter_native_stderr() -> None:
         thread.join(timeout=2)
 
     atexit.register(restore)
+
+
+# One line of model.fit's progress: "Epoch 3/10", or a bar ("━━━", "90/90 ... step - loss: ...").
+PROGRESS = re.compile(r"^\s*(Epoch \d+/\d+\s*$|.*━|\d+/\d+ .*step)")
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+KEEP = 10  # lines of the learner's own output a failed check shows at most
+
+
+def trim_captured(text: str) -> str:
+    """The output a failed check captured, readable under its teaching message.
+
+    Keras' progress bars (a `train` that never passes `verbose` on) become one line saying
+    how many were left out; of the rest, the first and last lines stay when there are pages.
+    """
+    if not text:
+        return text
+    kept, bars = [], 0
+    for line in text.rstrip("\n").split("\n"):  # a bar redrawn with "\r" is one line
+        if any(PROGRESS.match(part) for part in ANSI.sub("", line).split("\r")):
+            bars += 1
+        else:
+            kept.append(line)
+    if len(kept) > KEEP + 2:
+        left = len(kept) - KEEP
+        kept = [*kept[: KEEP // 2], f"... {left} more lines left out ...", *kept[-KEEP // 2:]]
+    if bars:
+        kept.append(f"({bars} lines of Keras progress bars left out: model.fit draws them "
+                    "unless it is given verbose=0)")
+    return "\n".join(kept) + "\n"
