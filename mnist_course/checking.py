@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mnist_course.outcome import error_words, library_words  # noqa: F401 - for the checks
+
 
 @dataclass
 class CheckFailure(AssertionError):
@@ -172,7 +174,7 @@ def expect_raises(error_type, function: str, what: str, hint: str, run):
         raise CheckFailure(
             function,
             f"{error_type.__name__} for {what}",
-            f"{type(error).__name__}: {str(error)[:200]}",
+            error_words(error),
             hint,
         ) from None
     raise CheckFailure(function, f"{error_type.__name__} for {what}", "no error at all", hint)

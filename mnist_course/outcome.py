@@ -19,6 +19,7 @@ place its teaching message is written; the pytest report, `progress`, `watch` an
 
 from __future__ import annotations
 
+import re
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -136,9 +137,75 @@ class CheckOutcome:
         return cls(**{**data, "lesson": LESSONS[data["lesson"]], "frames": frames})
 
 
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+# OpenCV's C++ names for the functions a learner calls from Python.
+CV_FUNCTIONS = {"pointSetBoundingRect": "boundingRect"}
+CV_TYPES = {"CV_8U": "uint8", "CV_8S": "int8", "CV_16U": "uint16", "CV_16S": "int16",
+            "CV_32S": "int32", "CV_32F": "float32", "CV_64F": "float64"}
+
+
+def _cv_type(name: str) -> str:
+    return CV_TYPES.get(re.sub(r"C\d+$", "", name), name)
+
+
+def library_words(error: BaseException) -> str | None:
+    """One teaching line for a common error of OpenCV, NumPy or Keras (what was passed, what
+    the function wants), or None when the error's own words are the clearest.
+
+    Their raw messages are C++ assertions (`(-215:Assertion failed) npoints >= 0 && ...`),
+    NumPy's "inhomogeneous shape" or a Keras page with colour codes inside.
+    """
+    text = ANSI.sub("", str(error))
+    if type(error).__module__.split(".")[0] == "cv2":
+        called = re.search(r"in function '(?:[^']*::)?(\w+)(?:\(|')", text)
+        name = "findContours" if "ContourScanner" in text else called.group(1) if called else None
+        function = f"cv2.{CV_FUNCTIONS.get(name, name)}()" if name else "an OpenCV function"
+        given = re.search(r"is \d+ \((CV_\w+)\)", text)
+        wanted = re.search(r"expected: '\w+\.type\(\) == (CV_\w+)'", text)
+        if given or wanted:
+            return (f"{function} was given an image of {_cv_type(given.group(1)) if given else 'another'} "
+                    f"numbers, but wants {_cv_type(wanted.group(1)) if wanted else 'another type'}: "
+                    f"convert it first, e.g. image.astype(np.uint8)")
+        if "depth ==" in text or "CV_8U" in text or "func != 0" in text:
+            wants = " or ".join(dict.fromkeys(_cv_type(t) for t in re.findall(r"CV_\d+[SUF]", text)))
+            return (f"{function} was given an array of a number type it cannot read (a bool mask "
+                    f"or float64, for instance); it wants {wants or 'uint8'} numbers, or a uint8 "
+                    "image: convert first, e.g. mask.astype(np.uint8)")
+        condition = re.search(r"\(-\d+:[^)]*\) (.*?) in function", text)
+        return f"{function} refused its input" + (f" (it requires {condition.group(1)})" if condition else "")
+    if isinstance(error, ValueError) and "inhomogeneous shape" in text:
+        pieces = re.search(r"detected shape was \(([^)]*?),?\)", text)
+        count = f"{pieces.group(1).split(',')[-1].strip()} pieces" if pieces else "pieces"
+        return (f"NumPy was asked to make one array from {count} that are not all the same shape "
+                "(rows or images of different sizes): an array is rectangular, so give every "
+                "piece the same shape first (print each piece's len() or .shape to find the odd one)")
+    if "Invalid input shape" in text or "is incompatible with the layer" in text:
+        shapes = re.search(r"Expected shape (\([^)]*\)), but input has incompatible shape (\([^)]*\))", text)
+        if shapes:
+            wanted, given = shapes.groups()
+            batch = " (None is the number of images: for one image, give image[np.newaxis])" \
+                if wanted.startswith("(None") else ""
+            return f"the model was given an array of shape {given}, but wants {wanted}{batch}"
+        bold = re.search(r"\x1b\[1m(.*?)\x1b\[0m", str(error), re.DOTALL)
+        return f"the model could not take this input: {(bold.group(1) if bold else text).strip().splitlines()[0]}"
+    return None
+
+
+def error_words(error: BaseException, limit: int = 200) -> str:
+    """'ValueError: ...' in one line for a check's 'seen:': `library_words` when it knows the
+    error, else its message's main line (a Keras message's bold line, not its header)."""
+    words = library_words(error)
+    if not words:
+        bold = re.search(r"\x1b\[1m(.*?)\x1b\[0m", str(error), re.DOTALL)
+        lines = ANSI.sub("", bold.group(1) if bold else str(error)).strip().splitlines()
+        words = (lines[0] if lines else "")[:limit]
+    return f"{type(error).__name__}: {words}"
+
+
 def short(text: str, limit: int = 600) -> str:
     """At most six lines and `limit` characters of an error message (Keras' can be pages)."""
-    text = str(text).strip()
+    text = ANSI.sub("", str(text)).strip()
     lines = text.splitlines()
     if len(lines) > 6:
         text = "\n".join(lines[:6]) + "\n    ..."
@@ -228,17 +295,21 @@ def classify(
             "(to try code by hand, put it under `if __name__ == \"__main__\":`).",
             frames=frames,
         )
+    words = library_words(error)
+    if words:
+        origin = type(error).__module__.split(".")[0]
+        words = f"{'' if origin == 'builtins' else origin + '.'}{type(error).__name__}: {words}"
     if frames:
         return CheckOutcome(
             "raised", unit, function,
-            seen=f"your code raised {type(error).__name__}: {short(error)}",
+            seen=f"your code raised {words or f'{type(error).__name__}: {short(error)}'}",
             hint="read the line above and the function's docstring (the spec).",
             frames=frames,
         )
     return CheckOutcome(
         "unusable", unit, function,
         seen=f"{function or 'your function'}() returned, but the check could not use what it "
-        f"returned: {type(error).__name__}: {short(error)}",
+        f"returned: {words or f'{type(error).__name__}: {short(error)}'}",
         hint="compare what you return (how many values, their types and shapes) with the "
         "Returns section of the docstring.",
         frames=frames_in(tb, check_file.parent, f"checks/{check_file.parent.name}")[-1:] if check_file else (),

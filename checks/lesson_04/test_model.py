@@ -16,6 +16,7 @@ from mnist_course.checking import (
     activation_name,
     call,
     describe,
+    error_words,
     expect,
     expect_sparse_categorical_loss,
     layer_names,
@@ -71,7 +72,7 @@ def test_model_maps_images_to_ten_probabilities(lesson):
             False,
             "build_model",
             "the model to accept a batch of shape (4, 28, 28)",
-            f"{type(error).__name__}: {str(error).splitlines()[0][:200]}",
+            error_words(error),
             "start with keras.Input(shape=(28, 28))",
         )
     expect(
@@ -396,7 +397,7 @@ def test_augment_gives_images_a_channel_axis(lesson, small_train):
         raise
     except Exception as error:  # noqa: BLE001
         out = None
-        seen = f"{type(error).__name__}: {str(error).splitlines()[0][:160]}"
+        seen = error_words(error, 160)
     else:
         seen = describe(out)
     expect(

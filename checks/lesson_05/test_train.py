@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from mnist_course.checking import call, expect, type_name, watch_fit
+from mnist_course.checking import call, error_words, expect, type_name, watch_fit
 
 METRICS = ["accuracy", "loss", "val_accuracy", "val_loss"]
 
@@ -244,7 +244,7 @@ def test_history_frame(lesson, drawn):
             False,
             "history_frame",
             "a DataFrame built from the History's numbers",
-            f"{type(error).__name__}: {str(error).splitlines()[0][:120]}",
+            error_words(error, 120),
             "the History object itself is not a table: its dict of lists is history.history, "
             "so pd.DataFrame(history.history)",
         )

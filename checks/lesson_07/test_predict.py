@@ -33,6 +33,7 @@ from PIL import Image
 
 from mnist_course import digit_tools
 from mnist_course.checking import (
+    library_words,
     CheckFailure, call, describe, expect, expect_raises, learner_lines, record_steps, type_name,
 )
 from mnist_course.failure_pictures import failure_picture_path, save_failure_picture
@@ -145,7 +146,7 @@ def call_step(lesson, function, *args, opencv_hint, picture=None):
         return call(function, getattr(lesson, function), *args)
     except cv2.error as error:
         said = " ".join(line.strip("> ").strip() for line in str(error).splitlines()[1:] if line.strip())
-        said = said or str(error).splitlines()[0]
+        said = library_words(error) or said or str(error).splitlines()[0]
         lines = learner_lines(error, lesson)
         where = f" at line {lines[-1][0]}: {lines[-1][1]}" if lines else ""
         raise CheckFailure(function, "no OpenCV error", f"cv2.error{where} ({said[:160]})", opencv_hint,

@@ -18,6 +18,7 @@ from mnist_course.checking import (
     activation_name,
     call,
     describe,
+    error_words,
     expect,
     expect_sparse_categorical_loss,
     layer_names,
@@ -40,7 +41,7 @@ def built(lesson, *args, **kwargs):
     try:
         model = call("build_cnn", lesson.build_cnn, *args, **kwargs)
     except ValueError as error:  # Keras refuses to stack layers whose shapes do not fit
-        text = str(error).splitlines()[0][:200]
+        text = error_words(error).removeprefix("ValueError: ")
         expect(
             False,
             "build_cnn",
@@ -73,7 +74,7 @@ def test_cnn_maps_images_to_ten_probabilities(lesson):
             False,
             "build_cnn",
             "the model to accept a batch of shape (4, 28, 28, 1)",
-            f"{type(error).__name__}: {str(error).splitlines()[0][:200]}",
+            error_words(error),
             "start with keras.Input(shape=(28, 28, 1)): a convolution wants a channel axis",
         )
     expect(
