@@ -111,12 +111,15 @@ def test_predict_labels_picks_the_highest_score(lesson, reference, small_test, c
 
 def test_accuracy(lesson, drawn):
     value = call("accuracy", lesson.accuracy, Y_TRUE, Y_PRED)
+    counted = isinstance(value, (int, np.integer)) and int(value) == 9
     expect(
         isinstance(value, (float, np.floating)),
         "accuracy",
-        "a float",
-        type_name(value),
-        "float(np.mean(y_true == y_pred))",
+        "a float: the share of right answers, 9/13 here",
+        f"{type_name(value)} {value!r}" + (" (the number of right answers)" if counted else ""),
+        "that counts the right answers; the accuracy is their share: divide by the number of "
+        "labels, or take np.mean(y_true == y_pred), which does both"
+        if counted else "float(np.mean(y_true == y_pred))",
     )
     expect(
         abs(float(value) - 9 / 13) < 1e-9,

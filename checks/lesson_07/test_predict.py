@@ -1532,6 +1532,15 @@ def test_explain_figure_shows_stages_input_and_probabilities(lesson, reference, 
     )
     shown = [np.asarray(ax.images[0].get_array()) for ax in pictures]
     expect(
+        any(a.shape == np.shape(image) and np.allclose(a, image) for a in shown),
+        "explain_figure",
+        "the 28x28 input the model read (the `image` argument) in axes['input']",
+        "no picture equal to `image`"
+        + ("; the photo itself (`grey`) is shown instead" if any(a.shape == grey.shape for a in shown) else ""),
+        "axes['input'].imshow(image, cmap='gray'): the model never sees the photo, only the 28x28 "
+        "image preprocess_digit made from it",
+    )
+    expect(
         any(a.shape == (28, 28) and np.allclose(a, means[3]) for a in shown),
         "explain_figure",
         "the average MNIST 3 (mnist_means[3]) beside the input, 3 being the prediction",
