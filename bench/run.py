@@ -375,10 +375,16 @@ def markdown(result: dict) -> str:
             row(f"{label}: own-digit accuracy, naive / ours", NOT_MEASURED, why)
             continue
         for kind_of_set, found in figures["sets"].items():
-            goal = f"; goal for the MLP: {OWN_DIGIT_GOALS[kind_of_set]:.0%}" if key == "mlp" else ""
+            goal = (f"; goal for the MLP: {OWN_DIGIT_GOALS[kind_of_set]:.0%}"
+                    if key == "mlp" and kind_of_set in OWN_DIGIT_GOALS else "")  # fmt: skip
             row(f"{label}: own-digit accuracy ({kind_of_set} photos), naive / ours",
                 f"{percent(found['naive'])} / {percent(found['ours'])}",
                 f"{found['label']}; bench/own_digits.py{goal}")  # fmt: skip
+            for half, part in found.get("halves", {}).items():
+                row(f"{label}: own-digit accuracy ({kind_of_set} photos, {half} half), naive / ours",
+                    f"{percent(part['naive'])} / {percent(part['ours'])}",
+                    f"n={part['n']} from {part['repositories']} repositories; "
+                    f"{part['no_digit_found']} with no digit found")  # fmt: skip
         timing = figures.get("latency")
         if timing:
             row(f"{label}: predict latency, 1 / {timing['many_images']} images",
