@@ -405,8 +405,10 @@ def markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def own_digit_figures(models: dict[str, str], photos: int) -> dict | None:
+def own_digit_figures(models: dict[str, str], photos: int, out: Path = RESULTS) -> dict | None:
     """bench/own_digits.py --json --model PATH for each trained model; None if it is absent.
+
+    Each model's contact sheet of misses goes to `out`/misses-<key>.png (never committed).
 
     The latency is measured for the MLP and the CNN only: the model without augmentation
     has the MLP's layers, so it would time the same.
@@ -416,7 +418,8 @@ def own_digit_figures(models: dict[str, str], photos: int) -> dict | None:
         return None
     figures = {}
     for key, path in models.items():
-        command = [sys.executable, str(script), "--json", "--model", path, "--photos", str(photos)]
+        command = [sys.executable, str(script), "--json", "--model", path, "--photos", str(photos),
+                   "--sheet", str(out / f"misses-{key}.png")]  # fmt: skip
         if key == "mlp_no_augment" or key.startswith(SEED_KEY):
             command.append("--no-latency")
         run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
@@ -473,7 +476,8 @@ def main(argv: list[str] | None = None) -> int:
             result["main_job"] = main_job(scratch, args.quick)
         result["own_digits_skipped"] = args.skip_own_digits
         result["own_digits"] = None if args.skip_own_digits else own_digit_figures(
-            {key: run["model"] for key, run in training.items() if "model" in run}, 50 if args.quick else 1000
+            {key: run["model"] for key, run in training.items() if "model" in run}, 50 if args.quick else 1000,
+            args.out,
         )
     result["machine"]["load_after"] = load_average()
     result["total_seconds"] = time.perf_counter() - started

@@ -12,8 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-
 from conftest import ROOT
+
 from mnist_course import digit_tools
 from mnist_course.course import load_lesson
 from mnist_course.photos import Conditions, drawn_mask, photograph
