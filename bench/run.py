@@ -375,10 +375,16 @@ def markdown(result: dict) -> str:
             row(f"{label}: own-digit accuracy, naive / ours", NOT_MEASURED, why)
             continue
         for kind_of_set, found in figures["sets"].items():
-            goal = f"; goal for the MLP: {OWN_DIGIT_GOALS[kind_of_set]:.0%}" if key == "mlp" else ""
+            goal = (f"; goal for the MLP: {OWN_DIGIT_GOALS[kind_of_set]:.0%}"
+                    if key == "mlp" and kind_of_set in OWN_DIGIT_GOALS else "")  # fmt: skip
             row(f"{label}: own-digit accuracy ({kind_of_set} photos), naive / ours",
                 f"{percent(found['naive'])} / {percent(found['ours'])}",
                 f"{found['label']}; bench/own_digits.py{goal}")  # fmt: skip
+            for half, part in found.get("halves", {}).items():
+                row(f"{label}: own-digit accuracy ({kind_of_set} photos, {half} half), naive / ours",
+                    f"{percent(part['naive'])} / {percent(part['ours'])}",
+                    f"n={part['n']} from {part['repositories']} repositories; "
+                    f"{part['no_digit_found']} with no digit found")  # fmt: skip
         timing = figures.get("latency")
         if timing:
             row(f"{label}: predict latency, 1 / {timing['many_images']} images",
@@ -399,8 +405,10 @@ def markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def own_digit_figures(models: dict[str, str], photos: int) -> dict | None:
+def own_digit_figures(models: dict[str, str], photos: int, out: Path = RESULTS) -> dict | None:
     """bench/own_digits.py --json --model PATH for each trained model; None if it is absent.
+
+    Each model's contact sheet of misses goes to `out`/misses-<key>.png (never committed).
 
     The latency is measured for the MLP and the CNN only: the model without augmentation
     has the MLP's layers, so it would time the same.
@@ -410,7 +418,8 @@ def own_digit_figures(models: dict[str, str], photos: int) -> dict | None:
         return None
     figures = {}
     for key, path in models.items():
-        command = [sys.executable, str(script), "--json", "--model", path, "--photos", str(photos)]
+        command = [sys.executable, str(script), "--json", "--model", path, "--photos", str(photos),
+                   "--sheet", str(out / f"misses-{key}.png")]  # fmt: skip
         if key == "mlp_no_augment" or key.startswith(SEED_KEY):
             command.append("--no-latency")
         run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
@@ -467,7 +476,8 @@ def main(argv: list[str] | None = None) -> int:
             result["main_job"] = main_job(scratch, args.quick)
         result["own_digits_skipped"] = args.skip_own_digits
         result["own_digits"] = None if args.skip_own_digits else own_digit_figures(
-            {key: run["model"] for key, run in training.items() if "model" in run}, 50 if args.quick else 1000
+            {key: run["model"] for key, run in training.items() if "model" in run}, 50 if args.quick else 1000,
+            args.out,
         )
     result["machine"]["load_after"] = load_average()
     result["total_seconds"] = time.perf_counter() - started

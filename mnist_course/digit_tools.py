@@ -11,7 +11,8 @@ practise; they live here, and the lesson calls them:
 - `noise_level`: how grainy the paper is, to tell faint ink from grain;
 - `edge_bands`: a paper or table edge running along the picture's border;
 - `find_blobs`: the groups of ink that could be (part of) the digit, each with a score;
-- `match_stroke_width`: thicken a fine pen or thin a marker to MNIST's stroke width.
+- `match_stroke_width`: thicken a fine pen or thin a marker to MNIST's stroke width;
+- `how_it_looked`: when no digit was found, one line on what the picture looked like.
 
 Each takes and returns plain NumPy arrays (or, for `find_blobs`, a list of `Blob`s).
 """
@@ -26,7 +27,8 @@ import numpy as np
 WORK_SIDE = 400  # every picture is worked on at this size (its longer side)
 MIN_SIDE = 8
 STROKE = 0.10  # MNIST strokes are about a tenth of the digit's longer side thick
-EDGE_CONTACT = 0.25  # a blob along more than a quarter of one side is a paper or table edge
+EDGE_CONTACT = 0.25  # a blob along more than a quarter of one side is a paper or table edge...
+EDGE_DEPTH = 0.12  # ...when it also stays near the border: a digit reaches into the picture
 
 
 def working_copy(grey) -> np.ndarray:
@@ -98,16 +100,38 @@ def edge_bands(mask) -> np.ndarray:
 
     A stroke only crosses the border; an edge runs along it, often darker than the ink
     itself. Returns a bool array of `mask`'s shape, True on (and just around) every group
-    of ink that covers more than a quarter of one side; all False when there is none.
+    of ink that is an edge (see `_edges`); all False when there is none.
     """
     mask = np.asarray(mask).astype(np.uint8)
     count, labels = cv2.connectedComponents(mask, connectivity=8)
-    contact = _border_contact(labels, count)
-    edges = np.flatnonzero(contact > EDGE_CONTACT) + 1
+    edges = np.flatnonzero(_edges(labels, count)) + 1
     if len(edges) == 0:
         return np.zeros(mask.shape, dtype=bool)
     band = cv2.dilate(np.isin(labels, edges).astype(np.uint8), np.ones((5, 5), np.uint8))
     return band > 0
+
+
+def _edges(labels, count) -> np.ndarray:
+    """Per blob (labels 1..count-1), True for a paper or table edge.
+
+    An edge runs along more than a quarter of one side (`EDGE_CONTACT`) and stays near the
+    border: its pixels lie, on average, within 12% of the picture's size from it
+    (`EDGE_DEPTH`). A big, thick digit that fills the picture can touch a side over a
+    third of its length too (a marker 0 drawn edge to edge), but its strokes reach into
+    the middle: on average 14-24% of the way in, where a table edge, a shadowed border or
+    the grain along a blank page's edges stays under 10%.
+    """
+    if count <= 1:
+        return np.zeros(0, dtype=bool)
+    contact = _border_contact(labels, count)
+    height, width = labels.shape
+    rows = np.arange(height, dtype=np.float64)
+    cols = np.arange(width, dtype=np.float64)
+    depth = np.minimum(np.minimum(rows, height - 1 - rows)[:, None] / height,
+                       np.minimum(cols, width - 1 - cols)[None, :] / width)  # fmt: skip
+    area = np.bincount(labels.ravel(), minlength=count)[1:]
+    mean_depth = np.bincount(labels.ravel(), weights=depth.ravel(), minlength=count)[1:] / np.maximum(area, 1)
+    return (contact > EDGE_CONTACT) & (mean_depth < EDGE_DEPTH)
 
 
 def _border_contact(labels, count) -> np.ndarray:
@@ -157,7 +181,7 @@ def find_blobs(mask) -> list[Blob]:
     """The groups of touching ink in `mask` (2-D, True or nonzero = ink) that could be a digit.
 
     Left out: specks (smaller than 0.02% of the picture), paper or table edges (running
-    along more than a quarter of a side) and, when there is anything else, straight lines
+    along more than a quarter of a side and staying near it, see `edge_bands`) and, when there is anything else, straight lines
     from one side to the other (a ruled line, a fold). An empty list when nothing is left.
     """
     mask = np.asarray(mask).astype(np.uint8)
@@ -165,11 +189,10 @@ def find_blobs(mask) -> list[Blob]:
     count, labels, stats, centres = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if count <= 1:
         return []
-    contact = _border_contact(labels, count)
     area = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
     x0, y0 = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
     x1, y1 = x0 + stats[1:, cv2.CC_STAT_WIDTH], y0 + stats[1:, cv2.CC_STAT_HEIGHT]
-    candidate = (contact <= EDGE_CONTACT) & (area >= 0.0002 * height * width)
+    candidate = ~_edges(labels, count) & (area >= 0.0002 * height * width)
     across = (((x0 == 0) & (x1 == width) & (y1 - y0 < 0.2 * height))
               | ((y0 == 0) & (y1 == height) & (x1 - x0 < 0.2 * width)))  # fmt: skip
     if np.count_nonzero(candidate) > 1:
@@ -210,6 +233,61 @@ def match_stroke_width(crop) -> np.ndarray:
                 crop = thinner
     rows, cols = np.nonzero(crop)
     return crop[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]
+
+
+FLAT = 8  # grey levels: a picture whose levels span less than this is one flat colour
+FAINT = 20  # grey levels: ink that stands out by less than this is paper texture (lesson 07)
+
+
+def how_it_looked(grey) -> str:
+    """What a picture in which no digit was found looked like to the course, in one line.
+
+    Said after "no digit found in the image", so the learner knows what to change: one
+    flat colour, ink too faint for the paper's grain, too little ink ("the ink covers
+    0.01% of the picture"), marks only along the border (a paper or table edge), or only
+    specks. Measured with the course's own tools, the way lesson 07's steps use them,
+    never with the learner's code, so the line holds even when their code is wrong.
+    """
+    picture = working_copy(grey)
+    low, high = float(picture.min()), float(picture.max())
+    if high - low < FLAT:
+        shade = "white" if low > 200 else "black" if high < 55 else "grey"
+        return f"the picture is one flat {shade}: its grey levels span only {high - low:.0f} of 255"
+    ink = 255.0 - picture if ink_is_dark(picture) else picture
+    way = "dark ink on light paper" if ink is not picture else "light ink on a dark ground"
+    paper = paper_level(ink)
+    signal = np.clip((ink - paper) / np.maximum(255.0 - paper, 16.0) * 255.0, 0, None)
+    need = max(FAINT, 6 * noise_level(signal))
+    if np.percentile(signal, 99.9) < need:
+        standing = signal >= need
+        if not standing.any():
+            return (f"it looks like {way}, but nothing stands out from the paper by more than "
+                    f"{signal.max():.0f} grey levels (ink needs {need:.0f} here)")  # fmt: skip
+        return f"it looks like {way}; the ink covers only {_share(standing)} of the picture"
+    mask = _ink(signal)
+    bands = edge_bands(mask)
+    if bands.any():
+        inside = np.where(bands, 0.0, signal)
+        if np.percentile(inside, 99.9) < max(FAINT, 6 * noise_level(inside)):
+            return (f"it looks like {way}; its only clear marks run along the border (a paper or "
+                    f"table edge, or a shadow), {_share(mask & bands)} of the picture")  # fmt: skip
+        mask = _ink(inside)
+    if not find_blobs(mask):
+        return f"it looks like {way}; the ink covers {_share(mask)} of the picture, in specks too small for a digit"
+    return f"it looks like {way}; the ink covers {_share(mask)} of the picture"
+
+
+def _ink(signal) -> np.ndarray:
+    """Lesson 07's `separate_ink` once the contrast is known to be enough: Otsu, floored at 30%."""
+    contrast = np.percentile(signal, 99.9)
+    scaled = np.clip(signal / contrast * 255.0, 0, 255).astype(np.uint8)
+    otsu, _ = cv2.threshold(scaled, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return scaled > max(otsu, 0.3 * 255)
+
+
+def _share(mask) -> str:
+    share = 100.0 * float(np.mean(mask))
+    return f"{share:.1f}%" if share >= 0.1 or share == 0 else f"{share:.2g}%"
 
 
 def _disk(radius: int) -> np.ndarray:

@@ -73,6 +73,20 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {text}"
 
 
+def looked_like(grey) -> str:
+    """What a picture with no digit found looked like, as " (to the course, ...)"; "" if unsure.
+
+    Measured by the course's `how_it_looked`, never the learner's code; a picture it cannot
+    describe leaves the learner's own message as it was.
+    """
+    from mnist_course.digit_tools import how_it_looked
+
+    try:
+        return f" (to the course, {how_it_looked(grey)})"
+    except Exception:  # noqa: BLE001 - a description must never hide the learner's own message
+        return ""
+
+
 def mnist_means(root: Path) -> np.ndarray | None:
     """The average MNIST training image of each digit, (10, 28, 28), cached under .course/.
 
@@ -148,6 +162,8 @@ def predict_picture(impl: Implementation, model, grey, path: str = "picture") ->
         if error.original is None:
             raise
         result.error = _describe(error.original)  # one bad picture must not stop the rest
+        if isinstance(error.original, ValueError) and "no digit" in result.error.lower():
+            result.error += looked_like(grey)
         return result
     if image.shape != (28, 28):
         result.error = f"preprocess_digit returned shape {image.shape}, not (28, 28)"

@@ -74,6 +74,11 @@ SAYS = {
     "blank": "no digit found",
     "black": "no digit found",
 }
+# What `digit_tools.how_it_looked` says after "no digit found" (issue 24.2).
+LOOKED = {
+    "blank": "it looks like dark ink on light paper; its only clear marks run along the border",
+    "black": "the picture is one flat black",
+}
 
 
 def test_predicts_the_example_pictures(model_path):
@@ -112,6 +117,8 @@ def test_every_bad_picture_is_one_line_and_the_good_ones_still_count(model_path,
     assert len(lines) == len(bad_inputs)
     for (case, path), line in zip(bad_inputs.items(), lines):
         assert path.name in line and SAYS[case] in line.lower(), (case, line)
+        if case in LOOKED:  # and, on the same line, what the picture looked like to the course
+            assert f"no digit found in the image (to the course, {LOOKED[case]}" in line, (case, line)
     assert run.stdout.startswith(f"{EXAMPLES[0]}: "), run.stdout
 
 
@@ -219,17 +226,27 @@ def test_a_12000_pixel_photo_stays_within_1_5_gb(model_path, tmp_path, kind):
 
 
 @pytest.mark.slow
-def test_the_own_digits_benchmark_runs_and_ours_beats_the_naive_pipeline(model_path):
+def test_the_own_digits_benchmark_runs_and_ours_beats_the_naive_pipeline(model_path, tmp_path):
+    digits2 = Path(os.environ.get("MNIST_COURSE_DIGITS2") or ROOT.parent / "shared" / "digits2")
+    sheet = tmp_path / "misses.png"
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "own_digits.py"), "--model", str(model_path),
-         "--photos", "40", "--no-latency", "--json"],
+         "--photos", "40", "--no-latency", "--json", "--sheet", str(sheet)],
         cwd=ROOT, capture_output=True, text=True, timeout=900,
-    )
+    )  # fmt: skip
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     result = json.loads(run.stdout)
-    assert set(result["sets"]) == ({"rendered", "real"} if DIGITS else {"rendered"}), result
+    real2 = (digits2 / "sources.csv").is_file()
+    assert set(result["sets"]) == {"rendered"} | ({"real"} if DIGITS else set()) | ({"real2"} if real2 else set())
     for found in result["sets"].values():
         assert found["ours"] > found["naive"] and found["ours"] >= found["textbook"], result
         assert found["ours"] >= 0.8, result
+    for key in {"real", "real2"} & set(result["sets"]):  # both halves, and every repository once
+        found = result["sets"][key]
+        assert set(found["halves"]) == {"tuning", "held-out"}
+        assert sum(half["n"] for half in found["halves"].values()) == found["n"]
+        assert sum(part["n"] for part in found["per_source"].values()) == found["n"]
+        if found["ours"] < 1:
+            assert result["sheet"] == str(sheet) and sheet.stat().st_size > 10_000
     assert result["sets"]["rendered"]["n"] == 40 and 0.8 <= result["clean_accuracy"] <= 1.0
     assert result["latency"] is None

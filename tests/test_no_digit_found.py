@@ -1,0 +1,100 @@
+"""Issue 24.2: every picture of one digit gets a reading, and "no digit found" says why.
+
+A big digit drawn edge to edge (a thick marker 0 that touches the top and the bottom over a
+third of their length) used to be taken for a paper or table edge and blanked: "no digit
+found" for two real drawings of ../shared/digits2. An edge stays near the border; a digit
+reaches into the picture. And when there really is no digit, the line says what the
+picture looked like to the course (`digit_tools.how_it_looked`).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from conftest import ROOT
+
+from mnist_course import digit_tools
+from mnist_course.course import load_lesson
+from mnist_course.photos import Conditions, drawn_mask, photograph
+from mnist_course.predict import looked_like
+
+
+@pytest.fixture(scope="module")
+def lesson():
+    return load_lesson(ROOT / "solutions", "07")
+
+
+def edge_to_edge_zero(width=710, height=600, thickness=90):
+    """A thick 0 on white, its ring cut by the top and the bottom of the picture."""
+    grey = np.full((height, width), 255, np.uint8)
+    cv2.ellipse(grey, (width // 2, height // 2), (width // 3, height // 2 + thickness // 3), 0, 0, 360, 60, thickness)
+    return grey
+
+
+def test_a_digit_drawn_edge_to_edge_is_not_a_paper_edge(lesson):
+    grey = edge_to_edge_zero()
+    signal = lesson.even_out_lighting(lesson.white_on_black(digit_tools.working_copy(grey)))
+    mask = lesson.separate_ink(signal)
+    count, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    assert digit_tools._border_contact(labels, count).max() > digit_tools.EDGE_CONTACT  # it runs along a side...
+    assert not digit_tools.edge_bands(mask).any()  # ...but it is no edge
+    assert len(digit_tools.find_blobs(mask)) == 1
+    image = lesson.preprocess_digit(grey)
+    assert image.shape == (28, 28) and image.max() > 0.9
+    ring = image.copy()
+    assert ring[14, 14] < 0.1 and ring[14, 3:11].max() > 0.5 and ring[14, 17:25].max() > 0.5  # a hole, two sides
+
+
+def test_a_table_edge_is_still_an_edge():
+    picture = np.full((300, 240), 230, np.uint8)
+    picture[:, 200:] = 30  # a dark table along the right side
+    cv2.putText(picture, "3", (70, 200), cv2.FONT_HERSHEY_SIMPLEX, 5, 20, 12)
+    ink = 255.0 - digit_tools.working_copy(picture)
+    mask = ink - digit_tools.paper_level(ink) > 60
+    bands = digit_tools.edge_bands(mask)
+    assert bands[:, -20:].mean() > 0.9 and not bands[:, :200].any()
+
+
+def blank_photo():
+    blank = photograph(np.zeros((10, 10), np.uint8), Conditions(
+        canvas=(300, 240), lighting=0.4, texture=4, noise=4, jpeg_quality=60), seed=2)
+    return cv2.cvtColor(blank, cv2.COLOR_RGB2GRAY)
+
+
+def dot():
+    grey = np.full((200, 200), 240, np.uint8)
+    grey[100:102, 100:102] = 20
+    return grey
+
+
+def faint_circle():
+    grey = np.full((200, 200), 240, np.uint8)
+    cv2.circle(grey, (100, 100), 50, 226, 3)
+    return grey
+
+
+@pytest.mark.parametrize(("case", "make", "says"), [
+    ("a white page", lambda: np.full((120, 90), 250, np.uint8), "one flat white: its grey levels span only 0 of 255"),
+    ("an all-black picture", lambda: np.zeros((200, 160), np.uint8), "one flat black"),
+    ("a blank photo in uneven light", blank_photo, "its only clear marks run along the border"),
+    ("one dot", dot, "the ink covers only 0.022% of the picture"),
+    ("a circle too faint for ink", faint_circle, "nothing stands out from the paper by more than"),
+])  # fmt: skip
+def test_no_digit_found_says_what_the_picture_looked_like(lesson, case, make, says):
+    grey = make()
+    with pytest.raises(ValueError, match="no digit found"):
+        lesson.preprocess_digit(grey)
+    line = digit_tools.how_it_looked(grey)
+    assert says in line, (case, line)
+    assert "\n" not in line and len(line) < 200
+    assert looked_like(grey) == f" (to the course, {line})"
+
+
+def test_a_drawn_digit_is_described_as_ink_when_asked():
+    grey = 255 - cv2.resize(drawn_mask(4, 200, seed=3), (200, 200))
+    assert digit_tools.how_it_looked(grey).startswith("it looks like dark ink on light paper; the ink covers ")
+
+
+def test_a_description_that_fails_leaves_the_message_alone():
+    assert looked_like(np.zeros((3, 3), np.uint8)) == ""  # too small for working_copy: no line, no error
