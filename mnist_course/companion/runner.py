@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -137,6 +138,7 @@ class Grading:
     with the checks and configuration of this course only, and inputs drawn from `seed`."""
 
     seed: int
+    zygote_address: str | None = None  # the zygote the graders share (started by run_checks)
 
 
 def pytest_command(
@@ -249,11 +251,15 @@ def run_checks(
         workspace.checks_folder(unit)
     by_lesson = {unit.number: LessonResults(unit) for unit in lessons}
     started = time.perf_counter()
-    if grading is not None and jobs is None:
-        # One grader: it and its zygote (which imports TensorFlow for the workers) already
-        # keep two cores busy; a second grader would import TensorFlow twice more.
-        jobs = 1
     groups = [lessons] if first_failure_only else share_out(lessons, jobs or cores())
+    zygote = None
+    if grading is not None and grading.zygote_address is None and len(groups) > 1:
+        # One zygote for every grader: TensorFlow is imported once for all the workers.
+        from mnist_course.grading.remote import Zygote
+
+        address = os.path.join(tempfile.mkdtemp(prefix="mnist-course-zygote-"), "socket")
+        zygote = Zygote.start_shared(address)
+        grading = Grading(grading.seed, address)
     counted: dict[int, int] = {}  # child -> how many checks it collected
 
     def collected(index: int) -> Callable[[int], None]:
@@ -299,6 +305,10 @@ def run_checks(
     finally:
         for child in every:
             child.stop()
+        if zygote is not None:
+            zygote.kill()
+            zygote.wait()
+            shutil.rmtree(os.path.dirname(grading.zygote_address), ignore_errors=True)
     return CheckRun(by_lesson, combined_status(statuses), time.perf_counter() - started)
 
 
@@ -334,6 +344,8 @@ class _Child:
         if self.grading is not None:  # no stray pytest setting may change how the checks run
             for name in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):
                 env.pop(name, None)
+            if self.grading.zygote_address:
+                env["MNIST_COURSE_ZYGOTE"] = self.grading.zygote_address
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         self.scratch = tempfile.TemporaryDirectory(prefix="mnist-course-")
         scratch = Path(self.scratch.name)
