@@ -186,9 +186,12 @@ def preflight(folder: Path, calls: dict[str, tuple[str, ...]]) -> None:
             missing.append(f"lesson {number}: {unit.filename} is missing (`mnist-course reset {number}`)")
             continue
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as error:
-            where = f" line {error.lineno}" if isinstance(error, SyntaxError) else ""
-            missing.append(f"lesson {number}: {unit.filename}{where} cannot be read ({type(error).__name__})")
-            continue
+            where = f" at line {error.lineno} ({error.msg})" if isinstance(error, SyntaxError) else f" ({error})"
+            raise CourseError(
+                f"{unit.label}: {Path(folder).name}/{unit.filename} cannot be imported: "
+                f"{type(error).__name__}{where}. Fix it (`pytest {unit.checks}` shows where), or run "
+                "with --solutions to use the reference."
+            ) from None
         defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
         absent = [name for name in names if name not in defined or _is_stub(defined[name])]
         if absent:

@@ -60,6 +60,6 @@ def test_a_written_course_passes_and_a_syntax_error_is_named(tmp_path):
     try:
         preflight(course / "lessons", TRAIN_CALLS["mlp"])
     except CourseError as error:
-        assert "lesson 06: lesson_06_evaluate.py line" in str(error)
+        assert "lesson_06_evaluate.py cannot be imported: SyntaxError at line" in str(error)
     else:
         raise AssertionError("a syntax error went unnoticed")
