@@ -139,6 +139,7 @@ class Grading:
 
     seed: int
     zygote_address: str | None = None  # the zygote the graders share (started by run_checks)
+    zygote: object | None = None  # run_checks' handle on it, which forks the graders
 
 
 def pytest_command(
@@ -253,13 +254,14 @@ def run_checks(
     started = time.perf_counter()
     groups = [lessons] if first_failure_only else share_out(lessons, jobs or cores())
     zygote = None
-    if grading is not None and grading.zygote_address is None and len(groups) > 1:
-        # One zygote for every grader: TensorFlow is imported once for all the workers.
+    if grading is not None and grading.zygote_address is None and os.name == "posix":
+        # One zygote for the whole grade, which forks the graders and their workers:
+        # TensorFlow is imported once, not once per grader and once more for the workers.
         from mnist_course.grading.remote import Zygote
 
         address = os.path.join(tempfile.mkdtemp(prefix="mnist-course-zygote-"), "socket")
-        zygote = Zygote.start_shared(address)
-        grading = Grading(grading.seed, address)
+        zygote = Zygote.start_shared(address, workspace.root)
+        grading = Grading(grading.seed, address, zygote)
     counted: dict[int, int] = {}  # child -> how many checks it collected
 
     def collected(index: int) -> Callable[[int], None]:
@@ -306,8 +308,7 @@ def run_checks(
         for child in every:
             child.stop()
         if zygote is not None:
-            zygote.kill()
-            zygote.wait()
+            zygote.close()
             shutil.rmtree(os.path.dirname(grading.zygote_address), ignore_errors=True)
     return CheckRun(by_lesson, combined_status(statuses), time.perf_counter() - started)
 
@@ -359,7 +360,10 @@ class _Child:
         self.output_path = scratch / "pytest-output.txt"
         self.output = open(self.output_path, "wb")  # noqa: SIM115 - closed by stop()
         self.events = open(results_path, encoding="utf-8")  # noqa: SIM115 - closed by stop()
-        self.process = subprocess.Popen(
+        spawned = None
+        if self.grading is not None and self.grading.zygote is not None:
+            spawned = self.grading.zygote.spawn(command, env, self.workspace.root, self.output.fileno())
+        self.process = spawned or subprocess.Popen(
             command, cwd=self.workspace.root, env=env, stdout=self.output,
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )

@@ -180,14 +180,38 @@ class Zygote:
                 time.sleep(0.05)
         return zygote
 
-    @staticmethod
-    def start_shared(address: str) -> subprocess.Popen:
-        """A zygote for several graders, listening at `address` (the report's runner calls this)."""
-        return subprocess.Popen(
+    @classmethod
+    def start_shared(cls, address: str, folder: Path) -> "Zygote":
+        """The zygote of a whole report (the runner calls this): it forks the graders on the
+        runner's socket, and the graders' workers on the socket it listens to at `address`.
+
+        It starts where the graders would and with the runner's environment, so it imports
+        the very course and libraries `python -m pytest` would have; a worker it forks keeps
+        only the worker's environment all the same."""
+        import socket
+
+        from mnist_course.grading.zygote import SOCKET_ENV
+
+        zygote = cls.__new__(cls)
+        zygote.socket, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = dict(os.environ, **{SOCKET_ENV: str(theirs.fileno())})
+        zygote.process = subprocess.Popen(
             [sys.executable, "-m", "mnist_course.grading.zygote", "--heavy", "--listen", address],
-            env=worker_environment({}), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True,
+            cwd=folder, env=env, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
+        theirs.close()
+        return zygote
+
+    def spawn(self, command: list[str], env: dict[str, str], folder: Path, output: int) -> "Spawned | None":
+        """`command` (`python -m pytest ARGS`) as a child of the zygote, with the libraries
+        already imported; None when the zygote cannot (the caller starts a process instead)."""
+        if command[1:3] != ["-m", "pytest"]:
+            return None
+        reply = self.ask({"op": "spawn", "argv": command[3:], "env": env, "cwd": str(folder)}, (output,))
+        if reply and isinstance(reply.get("pid"), int):
+            return Spawned(self, reply["pid"])
+        return None
 
     def ask(self, request: dict, fds=()) -> dict | None:
         import socket
@@ -210,6 +234,35 @@ class Zygote:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
+
+
+class Spawned:
+    """A grader the zygote forked, with what the runner uses of `subprocess.Popen`."""
+
+    def __init__(self, zygote: Zygote, pid: int):
+        self.zygote, self.pid = zygote, pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            reply = self.zygote.ask({"op": "wait", "pid": self.pid, "nohang": True})
+            if reply is None or reply.get("gone"):  # the zygote is gone, or the child was reaped
+                self.returncode = -signal.SIGKILL
+            elif reply.get("status") is not None:
+                self.returncode = int(reply["status"])
+        return self.returncode
+
+    def wait(self) -> int:
+        while self.poll() is None:
+            time.sleep(0.02)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
 
 
 class Worker:
