@@ -1,4 +1,4 @@
-"""`python -m mnist_course.dev check`: the maintainer's one command that the course agrees with itself.
+"""`python -m mnist_course.course.dev check`: the maintainer's one command that the course agrees with itself.
 
 Like rustlings' `dev check`, it runs every consistency rule at once and lists every problem:
 
@@ -12,10 +12,10 @@ Like rustlings' `dev check`, it runs every consistency rule at once and lists ev
   lessons, in order, with the functions the learner writes;
 - the mistakes catalogue (`tests/mistakes/`) is complete: each mistake says what the learner
   did, the hint its failure shows, and a check of its own lesson that catches it;
-- the lesson functions the tools call (`mnist_course/contract.py`) exist, and no tool calls
+- the lesson functions the tools call (`mnist_course/course/contract.py`) exist, and no tool calls
   one that is not declared there;
 - every time or accuracy the README and the guide quote is the latest benchmark's
-  (`mnist_course/quoted_figures.py`).
+  (`mnist_course/course/quoted_figures.py`).
 
 Exit code 0 when all agree, 1 otherwise. `tests/test_dev_check.py` runs it.
 """
@@ -27,11 +27,11 @@ import re
 import sys
 from pathlib import Path
 
-from mnist_course import quoted_figures
-from mnist_course.contract import TOOLS_CALL, declared
+from mnist_course.course import quoted_figures
+from mnist_course.course.contract import TOOLS_CALL, declared
 from mnist_course.course import LESSONS, Lesson, find_course_root
-from mnist_course.hints import load_hints
-from mnist_course.stubs import expected_stubs, solution_functions
+from mnist_course.course.hints import load_hints
+from mnist_course.course.stubs import expected_stubs, solution_functions
 
 MISTAKES = Path("tests") / "mistakes"
 HINT_LEVELS = 3
@@ -61,7 +61,7 @@ def check_catalogue(root: Path) -> list[str]:
 
 def check_stubs(root: Path) -> list[str]:
     return [
-        f"{path.relative_to(root)} is not what solutions/ generates: run `python -m mnist_course.stubs`"
+        f"{path.relative_to(root)} is not what solutions/ generates: run `python -m mnist_course.course.stubs`"
         for path, text in expected_stubs(root).items()
         if not path.is_file() or path.read_text(encoding="utf-8") != text
     ]
@@ -180,7 +180,7 @@ def check_contract(root: Path) -> list[str]:
         for name in names:
             if name not in written:
                 problems.append(
-                    f"mnist_course/contract.py: the tools call {name}() of lesson {number}, "
+                    f"mnist_course/course/contract.py: the tools call {name}() of lesson {number}, "
                     f"which solutions/{LESSONS[number].filename} does not have the learner write"
                 )
     for folder in TOOL_SOURCES:
@@ -189,7 +189,7 @@ def check_contract(root: Path) -> list[str]:
                 if not declared(number, name):
                     problems.append(
                         f"{path.relative_to(root)} calls {name}() of lesson {number}, which "
-                        "mnist_course/contract.py does not declare"
+                        "mnist_course/course/contract.py does not declare"
                     )
     return problems
 
