@@ -402,6 +402,7 @@ def test_building_the_course_warns_about_nothing_and_ships_its_data_files(tmp_pa
     (wheel,) = (tmp_path / "dist").glob("mnist_course-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in ("mnist_course/draw/static/index.html", "mnist_course/draw/static/draw.js",
-                    "mnist_course/companion/report.schema.json", "mnist_course/notebooks/build.py"):
+                    "mnist_course/companion/report.schema.json", "mnist_course/notebooks/build.py",
+                    "mnist_course/moved.py", "mnist_course/check_support/pytest_plugin.py"):
         assert shipped in names, sorted(names)
     assert not any("__pycache__" in name for name in names), sorted(names)
