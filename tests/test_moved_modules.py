@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -61,6 +62,23 @@ def test_importing_the_package_imports_none_of_them():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["[]", "[]"], result.stdout
+
+
+def test_files_left_at_the_old_paths_are_never_imported(tmp_path):
+    # `mnist-course update` takes the new course with `git checkout FETCH_HEAD -- .`, which
+    # adds and replaces files but deletes none: a learner's folder keeps the old modules.
+    course = copy_course(tmp_path / "course")
+    for old in [*MOVED, "mnist_course.course"]:
+        (course / f"{old.replace('.', '/')}.py").write_text(f"raise RuntimeError('the old file {old} ran')\n")
+    code = ("import importlib, mnist_course.course\n"
+            "from mnist_course.moved import MOVED\n"
+            "assert hasattr(mnist_course.course, 'LESSONS'), mnist_course.course.__file__\n"
+            "for old, new in MOVED.items():\n"
+            "    assert importlib.import_module(old) is importlib.import_module(new), old\n"
+            "print('ok')")
+    result = subprocess.run([sys.executable, "-c", code], cwd=course, capture_output=True, text=True,
+                            timeout=300, env={**os.environ, "PYTHONPATH": str(course)})
+    assert result.stdout.strip() == "ok", result.stdout + result.stderr
 
 
 def test_python_m_runs_a_module_by_its_old_name():
