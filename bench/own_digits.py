@@ -15,7 +15,7 @@ input, with the same model:
 on two sets:
 
 - rendered photos: N MNIST *test* digits (never trained on) rendered at run time by
-  `mnist_course.photos` as phone photos, transparent canvases and boards: random size
+  `mnist_course.pictures.photos` as phone photos, transparent canvases and boards: random size
   and place, rotation, perspective, paper tint, lighting, shadow, ink colour, stroke
   weight, blur, noise, JPEG quality;
 - real photos and drawings: ../shared/digits (or --digits, or $MNIST_COURSE_DIGITS), labels
@@ -59,7 +59,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mnist_course.course import CourseError, load_lesson
-from mnist_course.photos import write_mnist_photos
+from mnist_course.pictures.photos import write_mnist_photos
 
 
 def naive(path) -> np.ndarray:
@@ -228,7 +228,7 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-    from mnist_course.pipeline import latest_model, load_model
+    from mnist_course.training.pipeline import latest_model, load_model
 
     try:
         model_path = args.model or latest_model(ROOT)

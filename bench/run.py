@@ -31,7 +31,7 @@ What it measures, in this order (each training alone, one after the other, seede
 A step whose script is missing prints "not measured" instead of a figure. The table is also
 written to bench/results/latest.md (docs/performance.md includes it) and the raw figures to
 bench/results/latest.json, from which the times and accuracies quoted in the README and the
-guide are rewritten (mnist_course/quoted_figures.py).
+guide are rewritten (mnist_course/course/quoted_figures.py).
 """
 
 from __future__ import annotations
@@ -47,9 +47,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from mnist_course import quoted_figures
-from mnist_course.quoted_figures import per_minute
-from mnist_course.workspace import Workspace
+from mnist_course.course import quoted_figures
+from mnist_course.course.quoted_figures import per_minute
+from mnist_course.course.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -156,7 +156,7 @@ def course_training(key: str, settings: dict, scratch: Path, limit: int | None, 
     The scratch folder stands in for the course root, so the learner's .course/ (their
     latest model and figures) is left alone.
     """
-    from mnist_course.pipeline import Implementation, train_and_save
+    from mnist_course.training.pipeline import Implementation, train_and_save
 
     epoch_seconds: list[float] = []
     result = train_and_save(

@@ -25,9 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from mnist_course.pipeline import REFERENCE_DROPOUT as DROPOUT
-from mnist_course.pipeline import REFERENCE_HIDDEN_UNITS as HIDDEN_UNITS
-from mnist_course.workspace import Workspace
+from mnist_course.training.pipeline import REFERENCE_DROPOUT as DROPOUT
+from mnist_course.training.pipeline import REFERENCE_HIDDEN_UNITS as HIDDEN_UNITS
+from mnist_course.course.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = Workspace(ROOT).docs_figures
@@ -200,7 +200,7 @@ def train_reference(x_train, y_train, x_val, y_val):
     import keras
     import tensorflow as tf
 
-    from mnist_course.pipeline import Implementation, build_and_fit, build_model
+    from mnist_course.training.pipeline import Implementation, build_and_fit, build_model
 
     tf.config.experimental.enable_op_determinism()
     solutions = Implementation(ROOT / "solutions")
@@ -403,7 +403,7 @@ def cached_figures() -> Path:
 def write_into_site() -> None:
     import mkdocs_gen_files
 
-    from mnist_course.quiet import filter_native_stderr
+    from mnist_course.check_support.quiet import filter_native_stderr
 
     filter_native_stderr()  # TensorFlow's C++ start-up lines read as a failed build
     try:

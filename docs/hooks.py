@@ -18,7 +18,7 @@ and the reference body as a collapsed block pulled from the solution file by
     <!-- lesson-map -->    a table of every lesson: what you write, how to check it
     <!-- stub-message 02 normalize -->
                            the message a check prints while that function is a stub, rendered
-                           by the same code as the checks (`mnist_course.outcome`)
+                           by the same code as the checks (`mnist_course.check_support.outcome`)
 
 A page with tasks must cover every function the learner writes in that lesson, in the
 stubs' order, and name no other: otherwise the build fails, so the guide cannot drift from
@@ -36,10 +36,10 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from mnist_course.course import CORE, LESSONS
-from mnist_course.hints import hint_levels
+from mnist_course.course.hints import hint_levels
 from mnist_course.notebooks.build import colab_url, repository_url
-from mnist_course.outcome import CheckOutcome
-from mnist_course.stubs import BEGIN, END, solution_functions
+from mnist_course.check_support.outcome import CheckOutcome
+from mnist_course.course.stubs import BEGIN, END, solution_functions
 
 ROOT = Path(__file__).resolve().parents[1]
 HINT_TITLES = ["Hint 1 · a nudge", "Hint 2 · the idea", "Hint 3 · the API to use"]

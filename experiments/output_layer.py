@@ -30,7 +30,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from mnist_course.pipeline import Implementation, load_data  # noqa: E402
+from mnist_course.training.pipeline import Implementation, load_data  # noqa: E402
 
 RESULTS = ROOT / "experiments" / "results"
 FIGURE = ROOT / "docs" / "going-further" / "output-layer-sums.png"

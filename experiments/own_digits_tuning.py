@@ -6,7 +6,7 @@ bench/own_digits.py splits the real pictures' source repositories, by a hash of 
 into a tuning half and a held-out half. Study misses and compare variants here, on the tuning
 half; run bench/own_digits.py (both halves) only for a change you have already decided on,
 so the held-out figure stays honest. Each --set overrides a constant of
-`mnist_course.digit_tools` for one run (for example --set STROKE=0.08), compared with the
+`mnist_course.pictures.digit_tools` for one run (for example --set STROKE=0.08), compared with the
 course as it is; the script prints, per variant, the pictures read and the ones missed.
 """
 
@@ -24,9 +24,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 from own_digits import half_of, real_set
 
-from mnist_course import digit_tools
+from mnist_course.pictures import digit_tools
 from mnist_course.course import load_lesson
-from mnist_course.pipeline import latest_model, load_model
+from mnist_course.training.pipeline import latest_model, load_model
 
 
 def main() -> int:

@@ -19,7 +19,7 @@ Then you take your first look at a digit, no plotting library needed: as text.
 
 import os
 
-from mnist_course.data import MnistFileError, download_mnist, read_mnist_file  # noqa: F401
+from mnist_course.training.data import MnistFileError, download_mnist, read_mnist_file  # noqa: F401
 
 
 def load_mnist(path=None):

@@ -20,8 +20,9 @@ what it did. `mnist-course predict photo.jpg` runs them all.
 
 A few judgement calls inside the steps (which way round the ink is, the paper's
 brightness under a shadow, which blob is the digit, the stroke width) are course code in
-`mnist_course/digit_tools.py`, and opening a file safely is `mnist_course/image_files.py`:
-read them, you do not write them. The guide explains each one.
+`mnist_course/pictures/digit_tools.py`, and opening a file safely is
+`mnist_course/pictures/image_files.py`: read them, you do not write them. The guide explains
+each one.
 """
 
 import cv2
@@ -32,7 +33,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from mnist_course.digit_tools import (
+from mnist_course.pictures.digit_tools import (
     edge_bands,
     find_blobs,
     ink_is_dark,
@@ -41,8 +42,8 @@ from mnist_course.digit_tools import (
     paper_level,
     working_copy,
 )
-from mnist_course.image_files import open_picture
-from mnist_course.stage_figure import show_stages
+from mnist_course.pictures.image_files import open_picture
+from mnist_course.pictures.stage_figure import show_stages
 
 BOX = 20  # MNIST fits each digit into a 20x20 box...
 FRAME = 28  # ...inside a 28x28 frame

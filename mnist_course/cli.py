@@ -40,7 +40,7 @@ ImplOption = Annotated[
 
 def implementation(solutions: bool, impl: Optional[Path]):
     from mnist_course.course import implementation_folder
-    from mnist_course.pipeline import Implementation
+    from mnist_course.training.pipeline import Implementation
 
     root = find_course_root()
     return Implementation(implementation_folder(root, solutions, impl), reference=root / "solutions")
@@ -102,7 +102,7 @@ def train(
     ] = True,
 ):
     """Train the MLP (or --model cnn) with your lesson code (or the reference); save a .keras file."""
-    from mnist_course.pipeline import train_and_save
+    from mnist_course.training.pipeline import train_and_save
 
     # A progress bar on a terminal; one line per epoch in logs and CI, where bars garble.
     verbose = 1 if sys.stdout.isatty() else 2
@@ -136,8 +136,8 @@ def evaluate(
     impl: ImplOption = None,
 ):
     """Accuracy and confusion matrix of a trained model on the MNIST test set."""
-    from mnist_course.pipeline import evaluate as run_evaluation
-    from mnist_course.pipeline import latest_model
+    from mnist_course.training.pipeline import evaluate as run_evaluation
+    from mnist_course.training.pipeline import latest_model
 
     root = find_course_root()
     path = model or latest_model(root)
@@ -164,7 +164,7 @@ def predict(
     impl: ImplOption = None,
 ):
     """Read your own handwritten digits (photos, scans, drawings) with a trained model."""
-    from mnist_course.predict import predict_images, report_json, result_lines
+    from mnist_course.training.predict import predict_images, report_json, result_lines
 
     results = []
     problems = []
@@ -397,13 +397,13 @@ def notebooks(
     port: Annotated[Optional[int], typer.Option(help="Port for JupyterLab.")] = None,
 ):
     """Open the lessons as notebooks in JupyterLab (made in .course/notebooks/ from your lessons/)."""
-    from mnist_course.notebooks.workspace import open_notebooks
+    from mnist_course.notebooks.learner_copies import open_notebooks
 
     open_notebooks(build_only=build_only, rebuild_lesson=rebuild, port=port)
 
 
 def main(argv: list[str] | None = None) -> None:
-    from mnist_course.quiet import filter_native_stderr
+    from mnist_course.check_support.quiet import filter_native_stderr
 
     filter_native_stderr()
     try:
@@ -423,7 +423,7 @@ def fail(message: str) -> None:
 
 def unexpected(error: BaseException) -> str:
     """One line for an error no command turned into a CourseError."""
-    from mnist_course.model_files import describe_os_error
+    from mnist_course.training.model_files import describe_os_error
 
     if isinstance(error, MemoryError):
         return "ran out of memory: close other programs and try again (or train with --limit 10000)."

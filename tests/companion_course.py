@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from mnist_course.course import LESSONS, lesson
-from mnist_course.stubs import function_source, generate_stub
-from mnist_course.workspace import Workspace
+from mnist_course.course.stubs import function_source, generate_stub
+from mnist_course.course.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,7 +54,7 @@ def mnist_course(course: Path, *args: str, timeout: int = 300, **env) -> subproc
     )
 
 
-# Where MNIST is: noted by the course whenever it loads MNIST (mnist_course/data.py), so a
+# Where MNIST is: noted by the course whenever it loads MNIST (mnist_course/training/data.py), so a
 # new terminal finds it. Course state, not the learner's work: a snapshot leaves it out.
 MNIST_NOTE = Path(".course") / "mnist.json"
 

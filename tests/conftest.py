@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mnist_course.course import LESSONS
-from mnist_course.stubs import expected_stubs
+from mnist_course.course.stubs import expected_stubs
 
 from companion_course import copy_course  # noqa: F401 - also used by tests that import it from here
 

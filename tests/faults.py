@@ -17,7 +17,7 @@ from pathlib import Path
 def cli_code(fault: str) -> str:
     # The fault may import TensorFlow: filter its start-up noise from then on, as main() does.
     return (
-        "from mnist_course.quiet import filter_native_stderr\nfilter_native_stderr()\n"
+        "from mnist_course.check_support.quiet import filter_native_stderr\nfilter_native_stderr()\n"
         + textwrap.dedent(fault)
         + "\nimport sys\nfrom mnist_course.cli import main\nmain(sys.argv[1:])\n"
     )

@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 from mnist_course.course import LESSONS
-from mnist_course.stubs import expected_stubs
+from mnist_course.course.stubs import expected_stubs
 
 ROOT = Path(__file__).resolve().parents[1]
 

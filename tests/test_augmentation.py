@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mnist_course import augmentation
+from mnist_course.training import augmentation
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +84,8 @@ def test_batches_are_seeded_and_new_every_epoch(digits):
 @pytest.mark.parametrize("augment", [True, False])
 def test_the_pipeline_trains_on_warped_batches_and_saves_a_plain_model(monkeypatch, augment):
     from conftest import ROOT
-    from mnist_course.checking import random_layer_names
-    from mnist_course.pipeline import Implementation, build_and_fit
+    from mnist_course.check_support.toolkit import random_layer_names
+    from mnist_course.training.pipeline import Implementation, build_and_fit
 
     warped = []
     real_warp = augmentation.warp
@@ -110,8 +110,8 @@ def test_a_train_written_for_arrays_trains_the_slow_way_instead_of_failing(tmp_p
     import shutil
 
     from conftest import ROOT
-    from mnist_course.checking import random_layer_names
-    from mnist_course.pipeline import Implementation, build_and_fit
+    from mnist_course.check_support.toolkit import random_layer_names
+    from mnist_course.training.pipeline import Implementation, build_and_fit
 
     mine = tmp_path / "lessons"
     shutil.copytree(ROOT / "solutions", mine)

@@ -7,7 +7,7 @@ message. The report keeps the learner's own lines and says how many bars it left
 
 from __future__ import annotations
 
-from mnist_course.quiet import trim_captured
+from mnist_course.check_support.quiet import trim_captured
 
 BAR = "\x1b[1m 1/90\x1b[0m \x1b[37m━━━━━━━━━━━━━━━━━━━━\x1b[0m \x1b[1m1s\x1b[0m 22ms/step - accuracy: 0.9600 - loss: 0.16\r"
 

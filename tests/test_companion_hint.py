@@ -10,8 +10,8 @@ import pytest
 from companion_course import ROOT, assert_refused, copy_course, mnist_course, snapshot, solve
 
 from mnist_course.course import LESSONS
-from mnist_course.hints import hint_levels, load_hints
-from mnist_course.stubs import solution_functions
+from mnist_course.course.hints import hint_levels, load_hints
+from mnist_course.course.stubs import solution_functions
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from companion_course import copy_course, solve
 
 from mnist_course.companion.runner import LESSON_COST, combined_status, run_checks, share_out
 from mnist_course.course import LESSONS
-from mnist_course.workspace import Workspace
+from mnist_course.course.workspace import Workspace
 
 
 def numbers(groups):

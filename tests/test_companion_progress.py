@@ -14,7 +14,7 @@ import pytest
 from companion_course import assert_refused, copy_course, mnist_course, snapshot, solve
 
 from mnist_course.course import LESSONS
-from mnist_course.stubs import solution_functions
+from mnist_course.course.stubs import solution_functions
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,7 @@ from companion_course import cli_command, cli_env, copy_course, mnist_course, so
 from test_companion_watch import Watcher
 
 from mnist_course.companion.report import schema
-from mnist_course.stubs import function_source
+from mnist_course.course.stubs import function_source
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from companion_course import assert_refused, copy_course, mnist_course, snapshot, solve
 
-from mnist_course.stubs import generate_stub
+from mnist_course.course.stubs import generate_stub
 from mnist_course.course import LESSONS
 
 

@@ -1,4 +1,4 @@
-"""mnist_course.data: a local mnist.npz validated from its headers, Keras' download with one
+"""mnist_course.training.data: a local mnist.npz validated from its headers, Keras' download with one
 clear line offline, the remembered file, and the preflight the commands and checks ask first."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnist_course import data
+from mnist_course.training import data
 from mnist_course.course import CourseError
 
 from companion_course import assert_refused, mnist_course

@@ -1,4 +1,4 @@
-"""The maintainer's `python -m mnist_course.dev check` passes, and catches what drifts."""
+"""The maintainer's `python -m mnist_course.course.dev check` passes, and catches what drifts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from mnist_course import dev
+from mnist_course.course import dev
 from mnist_course.course import LESSONS
 
 from conftest import ROOT, copy_course
@@ -14,7 +14,7 @@ from conftest import ROOT, copy_course
 
 def test_the_course_agrees_with_itself():
     result = subprocess.run(
-        [sys.executable, "-m", "mnist_course.dev", "check"], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "mnist_course.course.dev", "check"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("ok  ") == len(dev.RULES), result.stdout
@@ -65,7 +65,7 @@ def test_a_renamed_function_the_tools_call_is_caught(tmp_path):
     solution.write_text(solution.read_text(encoding="utf-8").replace("def normalize(", "def normalise("))
     problems = dev.check_contract(course)
     assert any("normalize() of lesson 02" in problem for problem in problems), problems
-    tool = course / "mnist_course" / "pipeline.py"
+    tool = course / "mnist_course" / "training" / "pipeline.py"
     tool.write_text(tool.read_text(encoding="utf-8") + '\nimpl.function("06", "f1_score")\n')
     problems = dev.check_contract(course)
     assert any("f1_score() of lesson 06" in problem for problem in problems), problems

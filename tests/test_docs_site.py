@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from mnist_course.course import CORE, GOING_FURTHER, LESSONS
-from mnist_course.hints import hint_levels
+from mnist_course.course.hints import hint_levels
 
 from conftest import ROOT, chromium
 SCREENSHOTS = ROOT / "artifacts" / "screenshots" / "site"  # this test's own: others share the parent

@@ -116,7 +116,7 @@ def wait_for_line(lines: list[str], pattern: str, timeout: float = 10) -> str:
 def reference(model_path):
     """The server's own reading path, in this process, with the reference lesson 07."""
     from mnist_course.draw.reading import Reader
-    from mnist_course.pipeline import Implementation
+    from mnist_course.training.pipeline import Implementation
 
     return Reader(ROOT, Implementation(ROOT / "solutions", reference=ROOT / "solutions"), model_path)
 
@@ -297,7 +297,7 @@ def test_broken_requests_get_one_line_and_the_server_goes_on(server):
 
 def test_a_model_that_cannot_be_loaded_is_said_on_the_page(browser, tmp_path, capfd):
     from mnist_course.draw.reading import Reader
-    from mnist_course.pipeline import Implementation
+    from mnist_course.training.pipeline import Implementation
 
     broken = tmp_path / "broken.keras"
     broken.write_text("not a model")
@@ -320,7 +320,7 @@ def test_a_model_that_cannot_be_loaded_is_said_on_the_page(browser, tmp_path, ca
 
 def test_a_lesson_not_written_yet_is_said_on_the_page(browser, pristine_stubs, model_path, capfd):
     from mnist_course.draw.reading import Reader
-    from mnist_course.pipeline import Implementation
+    from mnist_course.training.pipeline import Implementation
 
     server = ServerThread(Reader(ROOT, Implementation(pristine_stubs, reference=ROOT / "solutions"), model_path))
     try:
@@ -339,7 +339,7 @@ def test_a_lesson_not_written_yet_is_said_on_the_page(browser, pristine_stubs, m
 
 def test_a_lesson_function_that_fails_is_said_on_the_page(browser, model_path, tmp_path, capfd):
     from mnist_course.draw.reading import Reader
-    from mnist_course.pipeline import Implementation
+    from mnist_course.training.pipeline import Implementation
 
     mine = tmp_path / "lessons"
     mine.mkdir()

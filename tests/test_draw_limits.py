@@ -187,7 +187,7 @@ def odd_tiffs() -> dict[str, bytes]:
 
 
 def test_float_tiffs_with_nan_or_infinity_are_read_without_warnings(tmp_path):
-    from mnist_course.image_files import open_picture
+    from mnist_course.pictures.image_files import open_picture
 
     for name, data in odd_tiffs().items():
         path = tmp_path / "odd.tif"
@@ -250,7 +250,7 @@ def test_lines_from_many_threads_at_once_are_never_glued():
 def test_a_client_that_sends_a_byte_a_second_is_cut_at_the_request_deadline(tmp_path):
     from mnist_course.draw.reading import Reader
     from mnist_course.draw.server import DrawServer
-    from mnist_course.pipeline import Implementation
+    from mnist_course.training.pipeline import Implementation
 
     broken = tmp_path / "broken.keras"  # no model needed: the request never gets that far
     broken.write_text("not a model")

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mnist_course.checking import CheckFailure, expect
-from mnist_course.failure_pictures import failure_picture_path, save_failure_picture
+from mnist_course.check_support.toolkit import CheckFailure, expect
+from mnist_course.check_support.failure_pictures import failure_picture_path, save_failure_picture
 
 
 def test_the_path_names_the_lesson_and_the_check(tmp_path):

@@ -18,10 +18,10 @@ def test_the_lesson_index_counts_the_lessons_the_catalogue_has():
 
 
 def test_the_guide_says_lesson_01_already_remembers_the_mnist_file():
-    # lesson 01's load_mnist reads through mnist_course.data, which writes .course/mnist.json
-    from mnist_course import data
+    # lesson 01's load_mnist reads through mnist_course.training.data, which writes .course/mnist.json
+    from mnist_course.training import data
 
-    assert "remember" in (ROOT / "mnist_course" / "data.py").read_text(encoding="utf-8")
+    assert "remember" in (ROOT / "mnist_course" / "training" / "data.py").read_text(encoding="utf-8")
     setup = " ".join((ROOT / "docs" / "setup.md").read_text(encoding="utf-8").split())
     assert "(your lesson 01 `load_mnist` does" in setup and "the checks of lesson 02 do)" not in setup
     assert callable(data.read_mnist_file)

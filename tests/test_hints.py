@@ -15,8 +15,8 @@ import re
 import pytest
 
 from mnist_course.course import LESSONS
-from mnist_course.hints import load_hints
-from mnist_course.stubs import function_source, solution_functions
+from mnist_course.course.hints import load_hints
+from mnist_course.course.stubs import function_source, solution_functions
 
 from conftest import ROOT
 

@@ -13,7 +13,7 @@ import statistics
 import pytest
 
 from mnist_course.course import LESSONS
-from mnist_course.stubs import BEGIN, END, function_source, solution_functions
+from mnist_course.course.stubs import BEGIN, END, function_source, solution_functions
 
 from conftest import ROOT
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mnist_course.course import LESSONS
-from mnist_course.outcome import classify, library_words
+from mnist_course.check_support.outcome import classify, library_words
 
 
 def raised(run):
@@ -68,7 +68,7 @@ def test_other_errors_keep_their_own_words():
 
 
 def test_a_checks_seen_line_shows_keras_main_line_without_colour_codes():
-    from mnist_course.checking import error_words
+    from mnist_course.check_support.toolkit import error_words
 
     error = ValueError("Exception encountered when calling Sequential.call().\n\n\x1b[1mInput 0 of layer "
                        "'conv2d' is incompatible: expected min_ndim=4, found ndim=3\x1b[0m\n\nArguments ...")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mnist_course.dev import check_mistakes, lesson_of_mistake, mistake_facts
+from mnist_course.course.dev import check_mistakes, lesson_of_mistake, mistake_facts
 
 from conftest import ROOT
 

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from mnist_course import digit_tools
+from mnist_course.pictures import digit_tools
 from mnist_course.course import load_lesson
-from mnist_course.photos import Conditions, drawn_mask, photograph
-from mnist_course.predict import looked_like
+from mnist_course.pictures.photos import Conditions, drawn_mask, photograph
+from mnist_course.training.predict import looked_like
 
 
 @pytest.fixture(scope="module")

@@ -59,7 +59,7 @@ def test_doctor_reports_the_missing_extra_once_the_learner_uses_notebooks(course
     assert FIX in run.stdout
     assert "cannot run yet: fix Notebooks" in run.stdout
 
-    from mnist_course.notebooks.workspace import missing_notebook_packages
+    from mnist_course.notebooks.learner_copies import missing_notebook_packages
 
     if not missing_notebook_packages():  # the dev extra leaves JupyterLab out
         installed = without(args=("doctor",), cwd=course)

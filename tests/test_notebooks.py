@@ -25,14 +25,14 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
 from mnist_course.course import LESSONS  # noqa: E402
-from mnist_course.notebook import notebook_message  # noqa: E402
+from mnist_course.notebooks.in_notebook import notebook_message  # noqa: E402
 from mnist_course.notebooks.build import (  # noqa: E402
     colab_url,
     expected_notebooks,
     notebook_name,
     repository_url,
 )
-from mnist_course.stubs import BEGIN, END, function_source, solution_functions  # noqa: E402
+from mnist_course.course.stubs import BEGIN, END, function_source, solution_functions  # noqa: E402
 
 from conftest import ROOT  # noqa: E402
 from companion_course import copy_course  # noqa: E402
@@ -270,7 +270,7 @@ def test_learner_notebooks_start_from_lessons_and_are_never_overwritten(tmp_path
     lesson_file = scratch / "lessons" / unit.filename
     mine = "def normalize(images):\n    return images / 255.0  # mine\n"
     source = lesson_file.read_text(encoding="utf-8")
-    from mnist_course.notebook import replace_functions
+    from mnist_course.notebooks.in_notebook import replace_functions
 
     lesson_file.write_text(replace_functions(source, {"normalize": mine}), encoding="utf-8")
     command = [sys.executable, "-m", "mnist_course.cli", "notebooks", "--build-only"]
@@ -319,12 +319,12 @@ def test_without_jupyterlab_the_command_says_how_to_install_it(tmp_path, monkeyp
     import importlib.util
 
     from mnist_course.course import CourseError
-    from mnist_course.notebooks import workspace
+    from mnist_course.notebooks import learner_copies
 
     scratch = copy_course(tmp_path / "course")
     monkeypatch.chdir(scratch)
     real = importlib.util.find_spec
-    monkeypatch.setattr(workspace.importlib.util, "find_spec", lambda name: None if name == "jupyterlab" else real(name))
+    monkeypatch.setattr(learner_copies.importlib.util, "find_spec", lambda name: None if name == "jupyterlab" else real(name))
     with pytest.raises(CourseError, match=r'pip install -e "\.\[notebook\]"'):  # one line, exit 2, in the CLI
-        workspace.open_notebooks()
+        learner_copies.open_notebooks()
     assert (scratch / ".course" / "notebooks" / notebook_name(LESSONS["02"])).is_file()  # made before

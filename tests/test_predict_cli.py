@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, copy_course, run_cli
-from mnist_course.photos import Conditions, drawn_mask, encode, photograph
-from mnist_course.predict import ADVICE, Prediction, report_text
+from mnist_course.pictures.photos import Conditions, drawn_mask, encode, photograph
+from mnist_course.training.predict import ADVICE, Prediction, report_text
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.png"))
 NAMES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]

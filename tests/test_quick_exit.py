@@ -1,4 +1,4 @@
-"""The checks end as soon as pytest is done (mnist_course/quick_exit.py), and nothing is lost."""
+"""The checks end as soon as pytest is done (mnist_course/check_support/quick_exit.py), and nothing is lost."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 CONFTEST = """
-from mnist_course import quick_exit
+from mnist_course.check_support import quick_exit
 
 def pytest_configure(config):
     quick_exit.install(config)

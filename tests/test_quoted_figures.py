@@ -7,8 +7,8 @@ import json
 import pytest
 
 from conftest import ROOT
-from mnist_course import quoted_figures
-from mnist_course.quoted_figures import FIGURES, RESULTS, duration, stale, sync
+from mnist_course.course import quoted_figures
+from mnist_course.course.quoted_figures import FIGURES, RESULTS, duration, stale, sync
 
 
 @pytest.mark.parametrize("seconds, said", [(3, "about 5 seconds"), (48.7, "about 50 seconds"),

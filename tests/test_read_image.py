@@ -1,4 +1,4 @@
-"""Opening learners' picture files: `mnist_course.image_files.open_picture` and the reference
+"""Opening learners' picture files: `mnist_course.pictures.image_files.open_picture` and the reference
 `read_image` on top of it (issue 12: only picture formats, float TIFFs, true sizes, light
 strokes on a transparent canvas)."""
 
@@ -9,7 +9,7 @@ import pytest
 from PIL import EpsImagePlugin, Image
 
 from mnist_course.course import load_lesson
-from mnist_course.image_files import PICTURE_FORMATS, open_picture
+from mnist_course.pictures.image_files import PICTURE_FORMATS, open_picture
 
 from conftest import ROOT
 

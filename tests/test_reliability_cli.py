@@ -133,7 +133,7 @@ def test_running_out_of_memory_is_one_line():
 
 def test_an_unexpected_internal_error_is_one_line_with_the_debug_switch():
     fault = """
-    import mnist_course.pipeline as p
+    import mnist_course.training.pipeline as p
     def broken(*args, **kwargs):
         raise TypeError("an internal bug")
     p.train_and_save = broken
@@ -160,8 +160,8 @@ def test_predict_keeps_no_decoded_picture_once_its_result_is_out(quick_model):
     import gc
     import weakref
 
-    from mnist_course.pipeline import Implementation
-    from mnist_course.predict import predict_images
+    from mnist_course.training.pipeline import Implementation
+    from mnist_course.training.predict import predict_images
 
     impl = Implementation(ROOT / "solutions")
     read = impl.function("07", "read_image")
@@ -187,7 +187,7 @@ def test_predict_keeps_no_decoded_picture_once_its_result_is_out(quick_model):
 BLOCK_ON_SECOND = """
 import signal, time
 signal.signal(signal.SIGINT, signal.default_int_handler)
-import mnist_course.pipeline as p
+import mnist_course.training.pipeline as p
 _function = p.Implementation.function
 def function(self, number, name):
     real = _function(self, number, name)
@@ -234,8 +234,8 @@ def test_explain_into_a_folder_that_cannot_be_written_keeps_the_predictions(quic
 
 
 def test_a_wrong_shaped_means_cache_is_made_again(tmp_path, monkeypatch):
-    from mnist_course.predict import mnist_means
-    from mnist_course.workspace import Workspace
+    from mnist_course.training.predict import mnist_means
+    from mnist_course.course.workspace import Workspace
 
     course = tmp_path / "c"
     shutil.copytree(ROOT / "solutions", course / "solutions")
@@ -366,7 +366,7 @@ def test_doctor_survives_an_npy_mnist_path(tmp_path, course):
 @pytest.mark.parametrize("fault", [MemoryError(), TypeError("'NpzFile' expected")])
 def test_doctor_reports_any_mnist_loading_failure_as_a_red_line(tmp_path, monkeypatch, fault):
     from mnist_course.companion import doctor
-    from mnist_course.workspace import Workspace
+    from mnist_course.course.workspace import Workspace
 
     path = tmp_path / "mnist.npz"
     path.write_bytes(b"declares a terabyte")

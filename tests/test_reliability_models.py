@@ -21,10 +21,10 @@ import pytest
 
 from conftest import ROOT, copy_course, run_cli
 from faults import one_line_error, popen_cli_with, run_cli_with
-from mnist_course import model_files
-from mnist_course.model_files import ModelFileError, check_archive, save_model
-from mnist_course.pipeline import LATEST, latest_model
-from mnist_course.workspace import Workspace
+from mnist_course.training import model_files
+from mnist_course.training.model_files import ModelFileError, check_archive, save_model
+from mnist_course.training.pipeline import LATEST, latest_model
+from mnist_course.course.workspace import Workspace
 
 EXAMPLE = sorted((ROOT / "examples").glob("*.png"))[0]
 QUICK_TRAIN = ("train", "--solutions", "--limit", "100", "--epochs", "1", "--no-augment")
@@ -164,8 +164,8 @@ def test_a_nan_model_is_refused_by_evaluate(nan_model):
 
 
 def test_a_nan_model_is_refused_by_predict(nan_model):
-    from mnist_course.pipeline import Implementation
-    from mnist_course.predict import predict_images
+    from mnist_course.training.pipeline import Implementation
+    from mnist_course.training.predict import predict_images
 
     impl = Implementation(ROOT / "solutions", reference=ROOT / "solutions")
     with pytest.raises(ModelFileError, match="NaN"):
@@ -178,8 +178,8 @@ def test_nan_scores_are_refused_even_from_finite_weights():
 
 
 def test_equal_scores_are_no_answer_not_digit_zero():
-    from mnist_course.pipeline import Implementation
-    from mnist_course.predict import predict_picture, result_lines
+    from mnist_course.training.pipeline import Implementation
+    from mnist_course.training.predict import predict_picture, result_lines
 
     model = tiny_model()
     model.set_weights([np.zeros_like(w) for w in model.get_weights()])  # every digit 10%
@@ -193,7 +193,7 @@ def test_equal_scores_are_no_answer_not_digit_zero():
 
 
 def test_two_digits_sharing_the_top_score_are_no_answer_either():
-    from mnist_course.predict import Prediction, result_lines
+    from mnist_course.training.predict import Prediction, result_lines
 
     split = Prediction("split.png", digit=None, probabilities=[0.4, 0.0, 0.0, 0.4] + [0.2 / 6] * 6)
     assert split.tied == [0, 3]
@@ -300,7 +300,7 @@ def test_a_bad_out_is_refused_before_training(tmp_path, out, says):
 
 
 def test_latest_is_written_atomically_and_a_broken_one_is_one_line(tmp_path):
-    from mnist_course.pipeline import write_latest
+    from mnist_course.training.pipeline import write_latest
 
     model = tmp_path / "m.keras"
     model.write_bytes(b"x")
@@ -382,7 +382,7 @@ def test_a_full_disk_during_the_save_is_one_line_and_no_partial_file(course_with
 @pytest.mark.slow
 def test_two_trainings_finishing_in_the_same_second_keep_both_models(course_with_a_model):
     course, previous = course_with_a_model
-    same_second = "import mnist_course.pipeline as p; p.model_stamp = lambda: '20261125-172407'"
+    same_second = "import mnist_course.training.pipeline as p; p.model_stamp = lambda: '20261125-172407'"
     runs = [popen_cli_with(same_second, *QUICK_TRAIN, cwd=course) for _ in range(2)]
     outputs = [run.communicate(timeout=600) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs

@@ -73,7 +73,7 @@ def test_an_array_longer_in_the_zip_than_its_header_is_refused_before_it_is_read
     """The zip's declared length and the .npy header's must agree, so no read goes past either."""
     from test_data import archive_with, npy_bytes, small_arrays
 
-    from mnist_course import data
+    from mnist_course.training import data
 
     members = {key: npy_bytes(a.shape, data_bytes=a.tobytes()) for key, a in small_arrays().items()}
     members["x_test"] += bytes(256 * 2**20)  # 256 MiB more than declared, a few hundred KB zipped
@@ -98,7 +98,7 @@ MY_NORMALIZE = (
 )
 NOTEBOOK_CELLS = '''
 import numpy as np
-from mnist_course.notebook import check, start
+from mnist_course.notebooks.in_notebook import check, start
 
 {function}
 
@@ -249,8 +249,8 @@ def mode(path: Path) -> int:
 def test_models_pictures_and_state_are_written_with_the_umask(tmp_path, umask_027):
     from test_reliability_models import tiny_model
 
-    from mnist_course import data, model_files
-    from mnist_course.failure_pictures import save_failure_picture
+    from mnist_course.training import data, model_files
+    from mnist_course.check_support.failure_pictures import save_failure_picture
 
     saved = model_files.save_model(tiny_model(), tmp_path / "models" / "mine.keras")
     assert mode(saved.path) == umask_027
@@ -260,7 +260,7 @@ def test_models_pictures_and_state_are_written_with_the_umask(tmp_path, umask_02
     assert mode(picture) == umask_027
     data.remember(saved.path, tmp_path)  # any file: only its path is noted
     assert mode(tmp_path / ".course" / "mnist.json") == umask_027
-    from mnist_course.pytest_plugin import save_npz_atomically
+    from mnist_course.check_support.pytest_plugin import save_npz_atomically
 
     save_npz_atomically(tmp_path / "cache" / "subsets.npz", x=np.zeros(3))
     assert mode(tmp_path / "cache" / "subsets.npz") == umask_027
@@ -316,7 +316,7 @@ def test_a_save_killed_by_sigkill_is_cleaned_by_the_next_save(scratch_course, tm
 
 
 def test_stale_temporaries_go_and_a_save_in_progress_stays(tmp_path, tiny):
-    from mnist_course import model_files
+    from mnist_course.training import model_files
 
     finished = subprocess.Popen([sys.executable, "-c", "pass"])
     finished.wait()
@@ -356,7 +356,7 @@ def test_a_time_limit_suggests_a_hint_command_the_shell_can_run(scratch_course, 
 
     from mnist_course.companion.runner import run_checks
     from mnist_course.course import LESSONS
-    from mnist_course.workspace import Workspace
+    from mnist_course.course.workspace import Workspace
 
     solve(scratch_course, "03")
     path = scratch_course / LESSON_03
@@ -383,7 +383,7 @@ def test_building_the_course_warns_about_nothing_and_ships_its_data_files(tmp_pa
     for (the course's own environment may hold an older one), from a copy of the course with a
     `__pycache__` in the package, as a learner's checkout has after the first run.
     """
-    from mnist_course.workspace import Workspace
+    from mnist_course.course.workspace import Workspace
 
     source = Workspace(ROOT).copy_to(tmp_path / "course")
     (source / "mnist_course" / "__pycache__").mkdir(exist_ok=True)
@@ -402,6 +402,7 @@ def test_building_the_course_warns_about_nothing_and_ships_its_data_files(tmp_pa
     (wheel,) = (tmp_path / "dist").glob("mnist_course-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in ("mnist_course/draw/static/index.html", "mnist_course/draw/static/draw.js",
-                    "mnist_course/companion/report.schema.json", "mnist_course/notebooks/build.py"):
+                    "mnist_course/companion/report.schema.json", "mnist_course/notebooks/build.py",
+                    "mnist_course/moved.py", "mnist_course/check_support/pytest_plugin.py"):
         assert shipped in names, sorted(names)
     assert not any("__pycache__" in name for name in names), sorted(names)

@@ -5,7 +5,7 @@ import ast
 import pytest
 
 from mnist_course.course import LESSONS
-from mnist_course.stubs import StubError, expected_stubs, generate_stub, solution_functions
+from mnist_course.course.stubs import StubError, expected_stubs, generate_stub, solution_functions
 
 from conftest import ROOT
 
@@ -16,7 +16,7 @@ def test_committed_stubs_match_the_generator():
         for path, text in expected_stubs(ROOT).items()
         if not path.is_file() or path.read_text(encoding="utf-8") != text
     ]
-    assert not stale, f"regenerate with `python -m mnist_course.stubs`: {stale}"
+    assert not stale, f"regenerate with `python -m mnist_course.course.stubs`: {stale}"
 
 
 def signatures_and_docstrings(source: str) -> dict:

@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from mnist_course.course import LESSONS
-from mnist_course.stubs import solution_functions
+from mnist_course.course.stubs import solution_functions
 
 from conftest import ROOT, run_learner_checks
 

@@ -41,7 +41,7 @@ if slow:
 
     cv2.warpAffine = slow_warp
 
-from mnist_course.pipeline import Implementation, build_and_fit, load_data
+from mnist_course.training.pipeline import Implementation, build_and_fit, load_data
 
 impl = Implementation(Path("solutions"), reference=Path("solutions"))
 train, validation, _ = load_data(impl, limit=1500)

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from mnist_course.checking import random_layer_names
+from mnist_course.check_support.toolkit import random_layer_names
 
 from conftest import run_cli
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from mnist_course.contract import TRAIN_CALLS
+from mnist_course.course.contract import TRAIN_CALLS
 from mnist_course.course import CourseError
 
 from companion_course import copy_course, solve
@@ -37,8 +37,8 @@ def test_train_names_every_missing_function_before_it_starts(tmp_path):
 def test_the_check_reads_source_and_never_loads_tensorflow(tmp_path, pristine_stubs):
     code = (
         "import sys\n"
-        "from mnist_course.pipeline import preflight\n"
-        "from mnist_course.contract import TRAIN_CALLS\n"
+        "from mnist_course.training.pipeline import preflight\n"
+        "from mnist_course.course.contract import TRAIN_CALLS\n"
         f"try:\n    preflight({str(pristine_stubs)!r}, TRAIN_CALLS['cnn'])\n"
         "except Exception as error:\n    print(type(error).__name__, error)\n"
         "print('tensorflow loaded:', 'tensorflow' in sys.modules)\n"
@@ -49,7 +49,7 @@ def test_the_check_reads_source_and_never_loads_tensorflow(tmp_path, pristine_st
 
 
 def test_a_written_course_passes_and_a_syntax_error_is_named(tmp_path):
-    from mnist_course.pipeline import preflight
+    from mnist_course.training.pipeline import preflight
 
     course = copy_course(tmp_path / "course")
     for number in TRAIN_CALLS["cnn"]:

@@ -77,7 +77,7 @@ def walk(course: Path, shots: Path) -> dict[str, str]:
     stub = next(cell.source for cell in notebook.cells if cell.source.startswith("def normalize("))
     # Lesson 05 as a learner who has written every function: its "Try it" trains in the page.
     from test_notebooks import fill, reference_function
-    from mnist_course.stubs import solution_functions
+    from mnist_course.course.stubs import solution_functions
 
     training = course / ".course" / "notebooks" / "lesson_05_train.ipynb"
     names = solution_functions((ROOT / "solutions" / "lesson_05_train.py").read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ MNIST and never need the internet or TensorFlow.
 import numpy as np
 import pytest
 
-from mnist_course.checking import call, describe, expect, expect_raises, scenario
+from mnist_course.check_support.toolkit import call, describe, expect, expect_raises, scenario
 from mnist_course.grading.scenarios import TINY_MNIST
 
 SHAPES = {"x_train": (60000, 28, 28), "y_train": (60000,), "x_test": (10000, 28, 28), "y_test": (10000,)}

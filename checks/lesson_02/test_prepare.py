@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from mnist_course.checking import call, describe, expect, expect_raises
+from mnist_course.check_support.toolkit import call, describe, expect, expect_raises
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from mnist_course.checking import call, describe, expect, type_name
+from mnist_course.check_support.toolkit import call, describe, expect, type_name
 
 
 @pytest.fixture(scope="module")

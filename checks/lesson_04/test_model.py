@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import pytest
 
-from mnist_course.checking import (
+from mnist_course.check_support.toolkit import (
     activation_name,
     call,
     describe,

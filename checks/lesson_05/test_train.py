@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from mnist_course.checking import call, error_words, expect, type_name, watch_fit
+from mnist_course.check_support.toolkit import call, error_words, expect, type_name, watch_fit
 
 METRICS = ["accuracy", "loss", "val_accuracy", "val_loss"]
 

@@ -19,7 +19,7 @@ import pytest
 from matplotlib.figure import Figure
 from sklearn.metrics import precision_recall_fscore_support
 
-from mnist_course.checking import call, describe, expect, type_name
+from mnist_course.check_support.toolkit import call, describe, expect, type_name
 
 # Ten true digits and predictions with known mistakes: 4 read as 9 twice, 7 as 1 once,
 # 9 as 4 once; there are no 6s at all.

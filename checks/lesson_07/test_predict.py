@@ -3,7 +3,7 @@
 Each step of the staircase is checked on its own, on small pictures drawn right here
 whose right answer is easy to see: a stroke on paper in sun and shade, two blobs, a 5
 with a detached flag, a 0 cropped so tightly it touches the border. Then the composer
-`preprocess_digit` is checked on photo-like pictures made by `mnist_course.photos`
+`preprocess_digit` is checked on photo-like pictures made by `mnist_course.pictures.photos`
 (tinted paper, shadows, a table edge, chalk on a board), and finally a small model must
 read 30 such photos.
 
@@ -31,15 +31,15 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from mnist_course import digit_tools
-from mnist_course.checking import (
+from mnist_course.pictures import digit_tools
+from mnist_course.check_support.toolkit import (
     library_words,
     CheckFailure, call, describe, expect, expect_raises, learner_lines, record_steps, type_name,
 )
-from mnist_course.failure_pictures import failure_picture_path, save_failure_picture
-from mnist_course.image_files import open_picture
-from mnist_course.photos import Conditions, drawn_mask, mnist_mask, photograph, random_conditions
-from mnist_course.pytest_plugin import save_npz_atomically
+from mnist_course.check_support.failure_pictures import failure_picture_path, save_failure_picture
+from mnist_course.pictures.image_files import open_picture
+from mnist_course.pictures.photos import Conditions, drawn_mask, mnist_mask, photograph, random_conditions
+from mnist_course.check_support.pytest_plugin import save_npz_atomically
 
 
 @pytest.fixture(scope="module")
@@ -1131,7 +1131,7 @@ def test_preprocess_digit_chains_every_step(lesson, monkeypatch):
             "preprocess_digit",
             f"the lesson file to have {name}()",
             f"no {name} in the lesson file",
-            f"keep the line that imports {name} from mnist_course.digit_tools"
+            f"keep the line that imports {name} from mnist_course.pictures.digit_tools"
             if name in COURSE_CODE else f"write {name}() above preprocess_digit",
         )
     calls = record_steps(monkeypatch, lesson, STEPS)

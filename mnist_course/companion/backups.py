@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mnist_course.workspace import ChangedMeanwhile, Workspace, current_bytes, relative, write_atomically
+from mnist_course.course.workspace import ChangedMeanwhile, Workspace, current_bytes, relative, write_atomically
 from mnist_course.course import LESSONS, CourseError, Lesson
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
@@ -177,7 +177,7 @@ def replace_lesson(
     CourseErrors, the file as it was, when it keeps changing (`again` is the command to run
     again then) or cannot be written; the backup made for a write that failed is removed.
     """
-    from mnist_course.model_files import describe_os_error
+    from mnist_course.training.model_files import describe_os_error
 
     path = workspace.learner_file(unit)
     stub = workspace.stub_text(unit).encode("utf-8")

@@ -12,7 +12,7 @@ move a progress bar while the checks run:
     {"event": "collect_error", "lesson": "03", "message": "..."}
     {"event": "finished", "exitstatus": 1}
 
-"check" is the failure's `CheckOutcome` (`mnist_course.outcome`) as the pytest plugin
+"check" is the failure's `CheckOutcome` (`mnist_course.check_support.outcome`) as the pytest plugin
 classified it, and "message" the teaching report it rendered from it.
 
 A time limit per lesson (`MNIST_COURSE_LESSON_LIMIT` seconds, set by the runner): when a
@@ -35,7 +35,7 @@ import pytest
 
 from mnist_course import grading
 from mnist_course.companion.runner import DUMP_ENV, LIMIT_ENV, RESULTS_ENV, lesson_number
-from mnist_course.outcome import OUTCOME_KEY
+from mnist_course.check_support.outcome import OUTCOME_KEY
 
 class ResultWriter:
     def __init__(self, path: Path, limit: float | None = None, dump: Path | None = None):
@@ -85,7 +85,7 @@ class ResultWriter:
         if seen["outcome"] == "failed":
             return
         if report.failed:
-            # The pytest plugin classified the failure once (mnist_course.outcome).
+            # The pytest plugin classified the failure once (mnist_course.check_support.outcome).
             check = dict(report.user_properties).get(OUTCOME_KEY)
             seen.update(outcome="failed", check=check, message=str(report.longrepr))
         elif report.skipped:

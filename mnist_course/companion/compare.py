@@ -15,12 +15,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from mnist_course import data
+from mnist_course.training import data
 from mnist_course.companion import terminal
 from mnist_course.companion.runner import run_checks
-from mnist_course.workspace import Workspace, resolve_lesson
+from mnist_course.course.workspace import Workspace, resolve_lesson
 from mnist_course.course import CourseError, Lesson
-from mnist_course.stubs import BEGIN, END, function_source
+from mnist_course.course.stubs import BEGIN, END, function_source
 
 
 def code_lines(source: str | None) -> list[str]:

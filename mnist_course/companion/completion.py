@@ -16,7 +16,7 @@ def lesson_numbers(incomplete: str):
 
 def lesson_functions(ctx, incomplete: str):
     """The functions of the lesson named earlier on the command line (`hint 02 <Tab>`)."""
-    from mnist_course.workspace import Workspace, resolve_lesson
+    from mnist_course.course.workspace import Workspace, resolve_lesson
 
     try:
         unit = resolve_lesson(str(ctx.params.get("lesson") or ""))

@@ -29,7 +29,7 @@ from rich.console import Console
 
 from mnist_course.companion import terminal
 from mnist_course.course import CourseError
-from mnist_course.workspace import Workspace, relative
+from mnist_course.course.workspace import Workspace, relative
 
 MIN_PYTHON = (3, 11)  # as pyproject.toml's requires-python (Keras 3.14 needs it)
 MIN_KERAS = (3, 14)  # as pyproject.toml: earlier releases load hostile model files unsafely
@@ -265,7 +265,7 @@ def check_opencv() -> Finding:
 
 def check_mnist(workspace: Workspace) -> Finding:
     """Is MNIST where the course will look (MNIST_PATH, the remembered file, Keras' cache)?"""
-    from mnist_course import data
+    from mnist_course.training import data
 
     def validate(path: Path) -> tuple[bool, str]:
         """(True, its size) for a sound file; (False, what is wrong with it) otherwise."""
@@ -336,7 +336,7 @@ def check_model_folder(workspace: Workspace) -> Finding:
 
 def check_notebooks(workspace: Workspace) -> Finding | None:
     """The `notebook` extra, once the learner uses notebooks; None for a learner who works in files."""
-    from mnist_course.notebooks.workspace import (
+    from mnist_course.notebooks.learner_copies import (
         NOTEBOOK_EXTRA,
         NOTEBOOK_FIX,
         missing_notebook_packages,

@@ -1,6 +1,6 @@
 """`mnist-course hint NN [FUNCTION]`: one more hint level each time it is asked.
 
-The hints come from `hints.toml` (see `mnist_course.hints`), three levels per function: a
+The hints come from `hints.toml` (see `mnist_course.course.hints`), three levels per function: a
 nudge, the idea, the API to use. How many levels a learner has seen is remembered per
 function in `.course/hints.json`, so asking again goes one level deeper, and the levels
 already seen are shown again above the new one.
@@ -14,11 +14,11 @@ from rich.console import Console
 from rich.text import Text
 
 from mnist_course.companion import terminal
-from mnist_course.workspace import Workspace, resolve_lesson, write_atomically
+from mnist_course.course.workspace import Workspace, resolve_lesson, write_atomically
 from mnist_course.course import CourseError, Lesson
-from mnist_course.hints import HINTS_FILE, hint_levels, load_hints
-from mnist_course.model_files import describe_os_error
-from mnist_course.stubs import STUB_PREFIX, function_source
+from mnist_course.course.hints import HINTS_FILE, hint_levels, load_hints
+from mnist_course.training.model_files import describe_os_error
+from mnist_course.course.stubs import STUB_PREFIX, function_source
 
 LEVEL_NAMES = ("a nudge", "the idea", "the API to use")
 

@@ -17,10 +17,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from mnist_course import data
+from mnist_course.training import data
 from mnist_course.companion import terminal
 from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, Grading, LessonResults, run_checks
-from mnist_course.workspace import Workspace, lesson_text
+from mnist_course.course.workspace import Workspace, lesson_text
 from mnist_course.course import LESSONS, CourseError
 
 DONE, IN_PROGRESS, NOT_STARTED, CANNOT_CHECK = "done", "in progress", "not started", "cannot check"

@@ -29,7 +29,7 @@ from mnist_course import __version__
 from mnist_course.companion import terminal
 from mnist_course.companion.progress import LessonProgress, first_line, interrupted, measure
 from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, Grading, LessonResults
-from mnist_course.workspace import Workspace
+from mnist_course.course.workspace import Workspace
 from mnist_course.course import LESSONS, CourseError
 
 SCHEMA_VERSION = 2

@@ -24,7 +24,7 @@ from rich.table import Table
 
 from mnist_course.companion import terminal
 from mnist_course.companion import backups
-from mnist_course.workspace import Workspace, relative, resolve_lesson
+from mnist_course.course.workspace import Workspace, relative, resolve_lesson
 from mnist_course.course import CourseError, Lesson
 
 

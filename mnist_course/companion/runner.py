@@ -34,11 +34,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mnist_course.workspace import Workspace, relative
+from mnist_course.course.workspace import Workspace, relative
 from mnist_course.course import LESSONS, CourseError, Lesson
-from mnist_course.outcome import CheckOutcome, named_function
-from mnist_course.quiet import strip_noise
-from mnist_course.safe_text import printable
+from mnist_course.check_support.outcome import CheckOutcome, named_function
+from mnist_course.check_support.quiet import strip_noise
+from mnist_course.check_support.safe_text import printable
 
 # How the child's collector plugin hears from us (and we from it); kept here, not in the
 # plugin, so this parent never imports pytest or NumPy.

@@ -26,9 +26,9 @@ from rich.console import Console
 
 from mnist_course.companion import terminal
 from mnist_course.companion import backups
-from mnist_course.workspace import Workspace, relative, write_atomically
+from mnist_course.course.workspace import Workspace, relative, write_atomically
 from mnist_course.course import LESSONS, CourseError
-from mnist_course.stubs import generate_stub
+from mnist_course.course.stubs import generate_stub
 
 
 class GitFailed(CourseError):

@@ -26,12 +26,12 @@ from pathlib import Path
 import watchfiles
 from rich.console import Console
 
-from mnist_course import data
+from mnist_course.training import data
 from mnist_course.companion import terminal
 from mnist_course.companion.hint import unwritten_functions
 from mnist_course.companion.quit_key import quit_on_q
 from mnist_course.companion.runner import DEFAULT_LIMIT, ChecksCancelled, run_checks
-from mnist_course.workspace import Workspace, resolve_lesson
+from mnist_course.course.workspace import Workspace, resolve_lesson
 from mnist_course.course import LESSONS, CourseError, Lesson
 
 LESSON_FILES = {unit.filename: unit for unit in LESSONS.values()}

@@ -64,7 +64,7 @@ def rendered_png(strokes, size: int = CANVAS) -> bytes:
 
 def mnist_test_digits():
     """MNIST's test images and labels, from wherever the course finds MNIST."""
-    from mnist_course.data import load_mnist_data
+    from mnist_course.training.data import load_mnist_data
 
     _, (x_test, y_test) = load_mnist_data()
     return x_test, y_test

@@ -30,10 +30,10 @@ from PIL import Image, UnidentifiedImageError
 
 from mnist_course.companion.runner import DEFAULT_LIMIT
 from mnist_course.course import CourseError, lesson
-from mnist_course.model_files import ModelFileError
-from mnist_course.pipeline import Implementation, LearnerCodeError, latest_model, load_model
-from mnist_course.predict import DirectPredict, predict_picture
-from mnist_course.workspace import Workspace, relative
+from mnist_course.training.model_files import ModelFileError
+from mnist_course.training.pipeline import Implementation, LearnerCodeError, latest_model, load_model
+from mnist_course.training.predict import DirectPredict, predict_picture
+from mnist_course.course.workspace import Workspace, relative
 
 # What a phone, a webcam or a drawing app produces; nothing else is decoded (Pillow can
 # open dozens of formats, some through outside programs).

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 from mnist_course.companion.runner import DEFAULT_LIMIT
 from mnist_course.course import CourseError
 from mnist_course.draw.reading import PictureError, Reader
-from mnist_course.pipeline import Implementation
+from mnist_course.training.pipeline import Implementation
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8028

@@ -88,7 +88,7 @@ def model_bytes(model) -> bytes:
 
 def model_from_bytes(data: bytes):
     """A Keras model from `.keras` bytes, through the course's checked, safe-mode loader."""
-    from mnist_course.model_files import load_model
+    from mnist_course.training.model_files import load_model
 
     with tempfile.TemporaryDirectory(prefix="mnist-course-model-") as folder:
         path = Path(folder) / "model.keras"

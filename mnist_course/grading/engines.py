@@ -117,7 +117,7 @@ def main(argv: list[str]) -> int:
     if len(argv) < 3:
         print("usage:\n" + "\n".join(usage), file=sys.stderr)
         return 2
-    from mnist_course.workspace import write_atomically
+    from mnist_course.course.workspace import write_atomically
 
     write_atomically(Path(argv[2]), json.dumps(classroom50_result(document), indent=2) + "\n")
     return 0

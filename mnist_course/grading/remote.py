@@ -31,7 +31,7 @@ from mnist_course.grading.codec import CodecError, Decoder, Encoder, is_keras
 from mnist_course.grading.processes import limit_worker, worker_environment
 from mnist_course.grading.state import apply_model_state, model_state_message, shape_digest, state_digest
 from mnist_course.grading.worker import DUMP_ENV, FDS_ENV
-from mnist_course.outcome import LearnerExit, LessonImportError
+from mnist_course.check_support.outcome import LearnerExit, LessonImportError
 
 START_LIMIT = 120.0  # seconds for the worker to import the lesson (TensorFlow included)
 CALL_LIMIT = 120.0  # seconds per call, unless the runner set the lesson's limit
@@ -95,7 +95,7 @@ class SeedsSet:
 
 
 def rebuilt_error(info: dict, shown: str) -> BaseException:
-    from mnist_course.outcome import Frame
+    from mnist_course.check_support.outcome import Frame
 
     frames = tuple(
         Frame(f"{shown}/{frame.get('file', '?')}", int(frame.get("line") or 0), str(frame.get("function", "?")),
@@ -463,7 +463,7 @@ def import_error(path: Path, info: dict) -> LessonImportError:
         return LessonImportError(
             f"importing {path.name} ended the program (SystemExit): a lesson file only defines functions. "
             "Remove the exit call, or put code you want to try by hand under `if __name__ == \"__main__\":`.")
-    from mnist_course.outcome import short
+    from mnist_course.check_support.outcome import short
 
     return LessonImportError(f"importing {path.name} raised {info.get('type')}: {short(info.get('message', ''), 300)}")
 
@@ -537,7 +537,7 @@ class RemoteLesson:
         if not name.startswith("_"):
             raise AttributeError(
                 f"a check cannot replace {name} in the learner's lesson while grading "
-                "(use mnist_course.checking.record_steps)")
+                "(use mnist_course.check_support.toolkit.record_steps)")
         self.__dict__[name] = value
 
     def __getattr__(self, name: str):
@@ -634,7 +634,7 @@ class RemoteLesson:
 
 
 def _fit_recorder(value):
-    from mnist_course.checking import FitRecorder
+    from mnist_course.check_support.toolkit import FitRecorder
 
     fit = getattr(value, "__dict__", {}).get("fit") if is_keras(value, "model") else None
     return getattr(fit, "recorder", None) if fit is not None and isinstance(getattr(fit, "recorder", None), FitRecorder) else None
@@ -643,6 +643,6 @@ def _fit_recorder(value):
 def _show(stream: str, text) -> None:
     """What the learner's code printed, with control characters made visible."""
     if text:
-        from mnist_course.safe_text import printable
+        from mnist_course.check_support.safe_text import printable
 
         getattr(sys, stream).write(printable(str(text), keep_newlines=True))

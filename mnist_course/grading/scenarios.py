@@ -29,14 +29,14 @@ class Observed:
 
 @contextlib.contextmanager
 def _no_remembered_mnist(observed: Observed):
-    import mnist_course.data
+    import mnist_course.training.data
 
-    original = mnist_course.data.remembered
-    mnist_course.data.remembered = lambda root=None: None
+    original = mnist_course.training.data.remembered
+    mnist_course.training.data.remembered = lambda root=None: None
     try:
         yield
     finally:
-        mnist_course.data.remembered = original
+        mnist_course.training.data.remembered = original
 
 
 @contextlib.contextmanager

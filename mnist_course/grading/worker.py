@@ -77,7 +77,7 @@ class Worker:
         ]
 
     def error_reply(self, error: BaseException) -> dict:
-        from mnist_course.outcome import LearnerExit
+        from mnist_course.check_support.outcome import LearnerExit
 
         exit_status = None
         if isinstance(error, SystemExit):
@@ -133,7 +133,7 @@ class Worker:
 
     def start(self) -> None:
         from mnist_course.course import load_module
-        from mnist_course.outcome import LearnerExit
+        from mnist_course.check_support.outcome import LearnerExit
 
         def forbidden_exit(status=0):
             raise LearnerExit(status)
@@ -258,7 +258,7 @@ class Worker:
         fit = model.fit
 
         def watched(*args, **kwargs):
-            from mnist_course.checking import fit_arguments
+            from mnist_course.check_support.toolkit import fit_arguments
 
             calls.append(fit_arguments(args, kwargs))
             return fit(*args, **kwargs)

@@ -3,7 +3,8 @@
 - `build`: generates the notebooks from the course's single source (the solutions' stubs
   and docstrings, `hints.toml`, the lesson catalogue). `notebooks/` holds them, committed
   for Colab; `python -m mnist_course.notebooks.build` regenerates them.
-- `workspace`: the learner's own copies in `.course/notebooks/` and `mnist-course notebooks`.
-
-What runs inside a notebook (`check`, `hint`, `solution`) is `mnist_course.notebook`.
+- `learner_copies`: the learner's own copies in `.course/notebooks/` and `mnist-course notebooks`.
+- `in_notebook`: what a notebook's cells call, run inside it (`start`, `check`, `hint`,
+  `solution`, `ready`, `reference`).
+- `try_it`: the "Try it" cells.
 """

@@ -29,10 +29,10 @@ import sys
 from pathlib import Path
 
 from mnist_course.course import LESSONS, Lesson
-from mnist_course.hints import tomllib
-from mnist_course.notebook import function_lines, untouched
+from mnist_course.course.hints import tomllib
+from mnist_course.notebooks.in_notebook import function_lines, untouched
 from mnist_course.notebooks.try_it import TRY_IT
-from mnist_course.stubs import function_source, generate_stub, solution_functions
+from mnist_course.course.stubs import function_source, generate_stub, solution_functions
 
 NOTEBOOKS_DIR = "notebooks"
 COLAB = "https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{path}"
@@ -114,7 +114,7 @@ if importlib.util.find_spec("mnist_course") is None:
     sys.path.insert(0, os.path.abspath("mnist-course"))
 
 %matplotlib inline
-from mnist_course.notebook import check, hint, ready, reference, solution, start
+from mnist_course.notebooks.in_notebook import check, hint, ready, reference, solution, start
 
 start("{unit.number}")
 '''

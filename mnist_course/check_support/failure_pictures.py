@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_course.workspace import Workspace, mode_for
+from mnist_course.course.workspace import Workspace, mode_for
 
 
 def failure_picture_path(root: Path, lesson: str, check: str) -> Path:

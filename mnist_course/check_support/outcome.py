@@ -25,8 +25,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from mnist_course.course import LESSONS, Lesson
-from mnist_course.safe_text import printable
-from mnist_course.stubs import STUB_PREFIX
+from mnist_course.check_support.safe_text import printable
+from mnist_course.course.stubs import STUB_PREFIX
 
 
 OUTCOME_KEY = "mnist_course_outcome"  # where a report's user_properties carry its CheckOutcome
@@ -259,7 +259,7 @@ def classify(
     name when the failure happened outside the learner's own lines. `check_file` is the
     check's own file, whose failing line is shown when the learner's result broke it.
     """
-    from mnist_course.checking import CheckFailure  # NumPy: only in the checks' process
+    from mnist_course.check_support.toolkit import CheckFailure  # NumPy: only in the checks' process
 
     if isinstance(error, CheckFailure):
         return CheckOutcome(

@@ -15,7 +15,7 @@ Digit shapes come from two places:
 - `drawn_mask`: strokes drawn with OpenCV from a hand-written path per digit (no MNIST
   data at all), used for the example images in `examples/`.
 
-`python -m mnist_course.photos --examples` regenerates `examples/*.png`.
+`python -m mnist_course.pictures.photos --examples` regenerates `examples/*.png`.
 """
 
 from __future__ import annotations
@@ -379,12 +379,12 @@ def write_examples(folder) -> list:
 
 
 def main(argv=None) -> int:
-    """`python -m mnist_course.photos --examples`: regenerate examples/*.png."""
+    """`python -m mnist_course.pictures.photos --examples`: regenerate examples/*.png."""
     import argparse
 
     from mnist_course.course import find_course_root
 
-    parser = argparse.ArgumentParser(prog="python -m mnist_course.photos", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m mnist_course.pictures.photos", description=main.__doc__)
     parser.add_argument("--examples", action="store_true", help="write examples/*.png")
     args = parser.parse_args(argv)
     if not args.examples:

@@ -2,7 +2,7 @@
 
 Checks call `expect(...)` instead of a bare `assert`, so that every failure names the
 function under test and says what it wanted, what it got, and what to try. The pytest
-plugin (`mnist_course.pytest_plugin`) prints these messages without a traceback.
+plugin (`mnist_course.check_support.pytest_plugin`) prints these messages without a traceback.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mnist_course.outcome import error_words, library_words  # noqa: F401 - for the checks
+from mnist_course.check_support.outcome import error_words, library_words  # noqa: F401 - for the checks
 
 
 @dataclass
@@ -34,7 +34,7 @@ def expect(condition, function: str, expected: str, seen, hint: str | None = Non
 
     `seen` may be a callable, evaluated only on failure (for descriptions that cost time);
     so may `picture`, which returns the path of an image of the failure
-    (`mnist_course.failure_pictures`).
+    (`mnist_course.check_support.failure_pictures`).
     """
     if not condition:
         shown = picture() if callable(picture) else picture

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from mnist_course.course import CourseError, find_course_root
-from mnist_course.workspace import Workspace, write_atomically
+from mnist_course.course.workspace import Workspace, write_atomically
 
 EXPECTED_SHAPES = {
     "x_train": (60000, 28, 28),

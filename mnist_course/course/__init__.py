@@ -2,7 +2,7 @@
 
 `LESSONS` is the course's one catalogue of lessons: the site's navigation, the README's
 lesson table, the guide's lesson map and the tests' page lists are generated from it or
-checked against it (`python -m mnist_course.dev check`).
+checked against it (`python -m mnist_course.course.dev check`).
 
 Lesson modules are plain files (`solutions/lesson_02_prepare.py`, `lessons/...`, or any
 folder with the same file names), imported by path so that several implementations of the

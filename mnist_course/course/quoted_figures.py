@@ -7,7 +7,7 @@ both hide, so the page reads normally everywhere:
     the reference MLP trains in <!-- figure mlp-time -->about 50 seconds<!-- /figure -->
 
 `python bench/run.py` rewrites every such span from the run it just made (`sync`), and
-`python -m mnist_course.dev check` fails while any span differs from the latest results
+`python -m mnist_course.course.dev check` fails while any span differs from the latest results
 (`stale`). Each figure is rounded the way a person would say it: the results file keeps
 the exact numbers, and `docs/performance.md` shows the whole table.
 """
@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from mnist_course.workspace import write_atomically
+from mnist_course.course.workspace import write_atomically
 
 RESULTS = Path("bench") / "results" / "latest.json"
 # Where quoted figures may appear: the README and every page of the guide.
@@ -138,7 +138,7 @@ def stale(root: Path) -> list[str]:
                 continue
             if shown != wanted:
                 problems.append(f"{where}: figure {name!r} says {shown!r}, the latest run {wanted!r}: "
-                                "run `python -m mnist_course.quoted_figures`.")  # fmt: skip
+                                "run `python -m mnist_course.course.quoted_figures`.")  # fmt: skip
     return problems
 
 

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_course import model_files
-from mnist_course.contract import TRAIN_CALLS
+from mnist_course.training import model_files
+from mnist_course.course.contract import TRAIN_CALLS
 from mnist_course.course import CourseError, Lesson, lesson, load_lesson
-from mnist_course.model_files import ModelFileError, check_scores, describe_os_error
-from mnist_course.stubs import STUB_PREFIX
-from mnist_course.workspace import Workspace
+from mnist_course.training.model_files import ModelFileError, check_scores, describe_os_error
+from mnist_course.course.stubs import STUB_PREFIX
+from mnist_course.course.workspace import Workspace
 
 LATEST = "LATEST"  # a text file naming the model `mnist-course train` saved last
 
@@ -174,7 +174,7 @@ def preflight(folder: Path, calls: dict[str, tuple[str, ...]]) -> None:
     Read from the source (ast), not imported: it takes a fraction of a second and never loads
     TensorFlow, so `mnist-course train` says what is missing before it trains, not after.
     """
-    from mnist_course.workspace import lesson_text
+    from mnist_course.course.workspace import lesson_text
 
     missing: list[str] = []
     for number, names in calls.items():
@@ -367,7 +367,7 @@ def build_and_fit(impl: Implementation, model_kind: str, train, validation, *, e
     """
     import keras  # starts TensorFlow: only once the data is known to be good
 
-    from mnist_course import augmentation as fast
+    from mnist_course.training import augmentation as fast
 
     (x_train, y_train), (x_val, y_val) = train, validation
     total_steps = math.ceil(len(x_train) / BATCH_SIZE) * epochs
@@ -531,7 +531,7 @@ def save_figure(draw, path: Path, what: str) -> Path:
 
 def write_latest(root: Path, model: Path) -> None:
     """Point LATEST at `model`, in one step (a crash leaves the old pointer or the new)."""
-    from mnist_course.workspace import write_atomically
+    from mnist_course.course.workspace import write_atomically
 
     pointer = Workspace(root).models / LATEST
     try:

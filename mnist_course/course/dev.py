@@ -1,4 +1,4 @@
-"""`python -m mnist_course.dev check`: the maintainer's one command that the course agrees with itself.
+"""`python -m mnist_course.course.dev check`: the maintainer's one command that the course agrees with itself.
 
 Like rustlings' `dev check`, it runs every consistency rule at once and lists every problem:
 
@@ -12,10 +12,12 @@ Like rustlings' `dev check`, it runs every consistency rule at once and lists ev
   lessons, in order, with the functions the learner writes;
 - the mistakes catalogue (`tests/mistakes/`) is complete: each mistake says what the learner
   did, the hint its failure shows, and a check of its own lesson that catches it;
-- the lesson functions the tools call (`mnist_course/contract.py`) exist, and no tool calls
+- the lesson functions the tools call (`mnist_course/course/contract.py`) exist, and no tool calls
   one that is not declared there;
 - every time or accuracy the README and the guide quote is the latest benchmark's
-  (`mnist_course/quoted_figures.py`).
+  (`mnist_course/course/quoted_figures.py`);
+- no file of the course uses a module's old name (`mnist_course/moved.py` keeps old names
+  importable for learners' own files, not for ours).
 
 Exit code 0 when all agree, 1 otherwise. `tests/test_dev_check.py` runs it.
 """
@@ -27,11 +29,11 @@ import re
 import sys
 from pathlib import Path
 
-from mnist_course import quoted_figures
-from mnist_course.contract import TOOLS_CALL, declared
-from mnist_course.course import LESSONS, Lesson, find_course_root
-from mnist_course.hints import load_hints
-from mnist_course.stubs import expected_stubs, solution_functions
+from mnist_course.course import LESSONS, Lesson, find_course_root, quoted_figures
+from mnist_course.course.contract import TOOLS_CALL, declared
+from mnist_course.course.hints import load_hints
+from mnist_course.course.stubs import expected_stubs, solution_functions
+from mnist_course.moved import MOVED
 
 MISTAKES = Path("tests") / "mistakes"
 HINT_LEVELS = 3
@@ -61,7 +63,7 @@ def check_catalogue(root: Path) -> list[str]:
 
 def check_stubs(root: Path) -> list[str]:
     return [
-        f"{path.relative_to(root)} is not what solutions/ generates: run `python -m mnist_course.stubs`"
+        f"{path.relative_to(root)} is not what solutions/ generates: run `python -m mnist_course.course.stubs`"
         for path, text in expected_stubs(root).items()
         if not path.is_file() or path.read_text(encoding="utf-8") != text
     ]
@@ -180,7 +182,7 @@ def check_contract(root: Path) -> list[str]:
         for name in names:
             if name not in written:
                 problems.append(
-                    f"mnist_course/contract.py: the tools call {name}() of lesson {number}, "
+                    f"mnist_course/course/contract.py: the tools call {name}() of lesson {number}, "
                     f"which solutions/{LESSONS[number].filename} does not have the learner write"
                 )
     for folder in TOOL_SOURCES:
@@ -189,8 +191,63 @@ def check_contract(root: Path) -> list[str]:
                 if not declared(number, name):
                     problems.append(
                         f"{path.relative_to(root)} calls {name}() of lesson {number}, which "
-                        "mnist_course/contract.py does not declare"
+                        "mnist_course/course/contract.py does not declare"
                     )
+    return problems
+
+
+# The course's own files, which must use the modules' new names; the table and its test are
+# the two places an old name is meant to be.
+OWN_FILES = ("mnist_course", "solutions", "lessons", "checks", "tests", "docs", "bench", "graders",
+             "notebooks", "experiments", "examples", ".github", "mkdocs.yml", "pyproject.toml",
+             "CONTRIBUTING.md", "README.md", "bootstrap.py", "hints.toml")
+OLD_NAMES_KEPT = {"mnist_course/moved.py", "tests/test_moved_modules.py"}
+TEXT_SUFFIXES = {".py", ".md", ".yml", ".yaml", ".toml", ".json", ".ipynb", ".txt", ".cfg", ".html",
+                 ".js", ".css", ".sh"}
+_OLD = "|".join(re.escape(name) for name in sorted(MOVED, key=len, reverse=True))
+# an old dotted name (an import, `-m`, a string) or an old file path (in prose)
+OLD_DOTTED = re.compile(rf"(?<![\w.])({_OLD})\b")
+OLD_PATH = re.compile(rf"(?<![\w./])({_OLD.replace(re.escape('.'), '/')})\.py\b")
+# an old module imported from its package: `from mnist_course import <old>` (or in parentheses)
+FROM_IMPORT = re.compile(r"\bfrom\s+(mnist_course(?:\.\w+)*)\s+import\s+(\([^)]*\)|[^\n]*)")
+
+
+def old_names(text: str) -> set[str]:
+    """The old module names (`mnist_course.moved.MOVED`) that `text` uses."""
+    found = set(OLD_DOTTED.findall(text))
+    found |= {name.replace("/", ".") for name in OLD_PATH.findall(text)}
+    for package, names in FROM_IMPORT.findall(text):
+        for name in re.sub(r"#[^\n]*", "", names).strip("()").split(","):
+            if name.split() and f"{package}.{name.split()[0]}" in MOVED:
+                found.add(f"{package}.{name.split()[0]}")
+    return found
+
+
+def own_files(root: Path):
+    for name in OWN_FILES:
+        path = root / name
+        if path.is_file():
+            yield path
+        elif path.is_dir():
+            for inner in sorted(path.rglob("*")):
+                parts = inner.relative_to(path).parts
+                if (inner.suffix in TEXT_SUFFIXES and inner.is_file()
+                        and not any(part.startswith(".") or part == "__pycache__" for part in parts)):
+                    yield inner
+
+
+def check_old_names(root: Path) -> list[str]:
+    problems = []
+    for path in own_files(root):
+        shown = path.relative_to(root).as_posix()
+        if shown in OLD_NAMES_KEPT:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for name in sorted(old_names(text)):
+            problems.append(f"{shown} uses {name}, which moved to {MOVED[name]} (mnist_course/moved.py)")
     return problems
 
 
@@ -204,6 +261,7 @@ RULES = {
     "mistakes catalogue": check_mistakes,
     "lesson functions the tools call": check_contract,
     "figures quoted from bench/results": quoted_figures.stale,
+    "no module's old name": check_old_names,
 }
 
 

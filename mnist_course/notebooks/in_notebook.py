@@ -41,8 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mnist_course.course import CourseError, Lesson, find_course_root, lesson
-from mnist_course.stubs import BEGIN, END, function_source, generate_stub, solution_functions
-from mnist_course.workspace import NOTEBOOK_CHECKS, Workspace
+from mnist_course.course.stubs import BEGIN, END, function_source, generate_stub, solution_functions
+from mnist_course.course.workspace import NOTEBOOK_CHECKS, Workspace
 
 MESSAGES_SHOWN = 3  # failures shown in full; the rest are counted
 
@@ -75,7 +75,7 @@ def _course_root() -> Path:
     try:
         return find_course_root()
     except CourseError:
-        installed = Path(__file__).resolve().parents[1]
+        installed = Path(__file__).resolve().parents[2]  # mnist_course/notebooks/in_notebook.py
         return find_course_root(installed)
 
 
@@ -267,7 +267,7 @@ def _fingerprint(root: Path, unit: Lesson, module: str) -> str:
 def _run(root: Path, unit: Lesson, module: str):
     """The lesson's checks on `module` (a lesson file's text), in the companion's child pytest."""
     from mnist_course.companion.runner import run_checks
-    from mnist_course.workspace import Workspace, write_atomically
+    from mnist_course.course.workspace import Workspace, write_atomically
 
     key = _fingerprint(root, unit, module)
     if key in _SESSION.cache:  # same code, same checks: the same (seeded) answer
@@ -288,7 +288,7 @@ def notebook_message(message: str, unit: Lesson) -> str:
 
 
 def _stub_report(unit: Lesson, name: str) -> CheckReport:
-    from mnist_course.hints import hint_levels
+    from mnist_course.course.hints import hint_levels
 
     lines = [
         f"{unit.label} · {name}() is not implemented yet.",
@@ -321,7 +321,7 @@ def _save(root: Path, unit: Lesson, functions: dict[str, str], extras: list[str]
     the backup holds exactly the bytes replaced (see `backups.replace_lesson`).
     """
     from mnist_course.companion import backups
-    from mnist_course.workspace import Workspace, in_the_form_of, lesson_text
+    from mnist_course.course.workspace import Workspace, in_the_form_of, lesson_text
 
     workspace = Workspace(root)
     stub = workspace.stub_text(unit)

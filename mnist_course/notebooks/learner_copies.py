@@ -10,7 +10,7 @@ learner works in copies under `.course/notebooks/` (git-ignored, like their mode
   `lessons/` (after edits made in the files), moving the old one to `.course/backups/notebooks/`.
 
 The other direction is the notebook's: each function that passes its check there is written
-into `lessons/` (see `mnist_course.notebook`).
+into `lessons/` (see `mnist_course.notebooks.in_notebook`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mnist_course.workspace import Workspace, relative, resolve_lesson, write_atomically
+from mnist_course.course.workspace import Workspace, relative, resolve_lesson, write_atomically
 from mnist_course.course import LESSONS, CourseError, Lesson
 from mnist_course.notebooks.build import lesson_notebook, notebook_name, notebook_text
 

@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnist_course.workspace import Workspace, mode_for, relative
+from mnist_course.course.workspace import Workspace, mode_for, relative
 from mnist_course.course import LESSONS, CourseError, find_course_root, implementation_folder, lesson, load_module
-from mnist_course.hints import hint_levels
-from mnist_course.outcome import OUTCOME_KEY, LearnerExit, LessonImportError, classify, short
-from mnist_course.quiet import strip_noise, trim_captured
-from mnist_course import quick_exit
+from mnist_course.course.hints import hint_levels
+from mnist_course.check_support.outcome import OUTCOME_KEY, LearnerExit, LessonImportError, classify, short
+from mnist_course.check_support.quiet import strip_noise, trim_captured
+from mnist_course.check_support import quick_exit
 
 __all__ = [
     "pytest_addoption",
@@ -227,7 +227,7 @@ def reference(request):
 @pytest.fixture(scope="session")
 def mnist(request):
     """The full MNIST arrays, uint8: from MNIST_PATH, the file the course remembers, or Keras."""
-    from mnist_course import data  # the course's validated loader (lesson 01 uses it too)
+    from mnist_course.training import data  # the course's validated loader (lesson 01 uses it too)
 
     root = course_of(request.config).root
     found = data.problem(root)  # headers only: a missing file is said first, and plainly
@@ -256,7 +256,7 @@ def small_subsets(request):
     .course/cache/, tied to the MNIST file they came from (its path, size and time);
     any other file, or none, and they are drawn from the full set again.
     """
-    from mnist_course import data
+    from mnist_course.training import data
 
     path, _ = data.chosen_file(course_of(request.config).root)
     cache = course_of(request.config).check_cache / "mnist_small.npz"
@@ -420,7 +420,7 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_report_header(config):
     impl = implementation_dir(config)
-    from mnist_course.data import chosen_file
+    from mnist_course.training.data import chosen_file
 
     path, source = chosen_file(course_of(config).root)
     data = f"{path}" + ("" if source == "MNIST_PATH" else f" ({source})") if path else source

@@ -3,7 +3,7 @@
 `mnist-course train`, `evaluate`, `predict` (and the guide's figures) run the learner's own
 lesson code, looked up by name (`Implementation.function("02", "normalize")`). Renaming one of
 these functions in `solutions/` must fail the maintainer's check, not a learner's training run:
-`python -m mnist_course.dev check` verifies that every name here is a function the learner
+`python -m mnist_course.course.dev check` verifies that every name here is a function the learner
 writes, and that the tools ask for no name that is not here.
 """
 

@@ -107,12 +107,12 @@ def expected_stubs(root: Path) -> dict[Path, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m mnist_course.stubs [--check]`: regenerate lessons/, or check it is current."""
+    """`python -m mnist_course.course.stubs [--check]`: regenerate lessons/, or check it is current."""
     import argparse
 
     from mnist_course.course import find_course_root
 
-    parser = argparse.ArgumentParser(prog="python -m mnist_course.stubs", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m mnist_course.course.stubs", description=main.__doc__)
     parser.add_argument("--check", action="store_true", help="only report stale stubs; exit 1 if any")
     args = parser.parse_args(argv)
     stale = []

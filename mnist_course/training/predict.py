@@ -21,9 +21,9 @@ from typing import Iterator
 import numpy as np
 
 from mnist_course.course import CourseError, load_lesson
-from mnist_course.model_files import ModelFileError, check_archive, check_scores, describe_os_error
-from mnist_course.pipeline import Implementation, LearnerCodeError, latest_model, load_model
-from mnist_course.workspace import Workspace, write_atomically
+from mnist_course.training.model_files import ModelFileError, check_archive, check_scores, describe_os_error
+from mnist_course.training.pipeline import Implementation, LearnerCodeError, latest_model, load_model
+from mnist_course.course.workspace import Workspace, write_atomically
 
 LOW_CONFIDENCE = 0.5
 ADVICE = (
@@ -79,7 +79,7 @@ def looked_like(grey) -> str:
     Measured by the course's `how_it_looked`, never the learner's code; a picture it cannot
     describe leaves the learner's own message as it was.
     """
-    from mnist_course.digit_tools import how_it_looked
+    from mnist_course.pictures.digit_tools import how_it_looked
 
     try:
         return f" (to the course, {how_it_looked(grey)})"

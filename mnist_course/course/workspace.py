@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mnist_course.course import CourseError, Lesson, find_course_root, lesson
-from mnist_course.stubs import generate_stub, solution_functions
+from mnist_course.course.stubs import generate_stub, solution_functions
 
 STATE_DIR = ".course"  # git-ignored: everything the course writes as the learner goes
 NOTEBOOK_CHECKS = "notebook-checks"  # lesson modules built from a notebook, to check them

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from mnist_course.course import CourseError
-from mnist_course.workspace import mode_for
+from mnist_course.course.workspace import mode_for
 
 SUFFIX = ".keras"
 LEGACY_SUFFIXES = {".h5", ".hdf5"}
