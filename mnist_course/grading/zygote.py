@@ -42,8 +42,8 @@ LIGHT = ("numpy", "pandas", "matplotlib.pyplot", "seaborn", "sklearn.model_selec
 SOCKET_ENV = "MNIST_COURSE_ZYGOTE_FD"
 ADDRESS_ENV = "MNIST_COURSE_ZYGOTE"  # a shared zygote's socket, started by the report's runner
 # What a grader runs: pytest, the course's plugins and what the checks import beyond HEAVY.
-GRADER = ("pytest", "mnist_course.pytest_plugin", "mnist_course.companion.collector",
-          "mnist_course.checking", "mnist_course.grading.remote")
+GRADER = ("pytest", "mnist_course.check_support.pytest_plugin", "mnist_course.companion.collector",
+          "mnist_course.check_support.toolkit", "mnist_course.grading.remote")
 MESSAGE_SIZE = 1 << 20  # a spawn request carries the grader's environment
 
 
