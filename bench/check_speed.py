@@ -16,10 +16,14 @@ check has something to pass), after one untimed run of the checks that fill .cou
 (a learner reruns the checks; only a clone's first run fills the cache).
 
 Ratios matter more than seconds: a busy machine slows everything alike, so the load
-average is printed beside them.
+average is printed beside them. With `--against REV` each lesson's checks are also timed
+as they were at git revision REV (its own checks, plugin and solutions, in a copy made
+with `git archive`), run by run in turn with today's, so "no slower than before" is a
+comparison within one run rather than with figures taken on another day.
 
-    python bench/check_speed.py            # markdown table
-    python bench/check_speed.py --json     # machine-readable, for bench/run.py
+    python bench/check_speed.py                     # markdown table
+    python bench/check_speed.py --against bf9279b   # ... beside the checks at bf9279b
+    python bench/check_speed.py --json              # machine-readable, for bench/run.py
 """
 
 from __future__ import annotations
@@ -58,11 +62,30 @@ def wall_time(command: list[str], repeat: int, cwd: Path = ROOT, env: dict | Non
     return statistics.median(times)
 
 
-def solved_copy(scratch: Path) -> Path:
-    """A copy of the course in `scratch` whose lessons/ are the reference solutions."""
-    course = scratch / "course"
+def interleaved(commands: dict[str, tuple[list[str], Path, dict]], repeat: int) -> dict[str, float]:
+    """Median wall-clock seconds of each named (command, folder, env), the commands taking
+    turns run by run, so a change in the machine's load touches them alike."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, (command, cwd, env) in commands.items():
+            times[name].append(wall_time(command, 1, cwd, env))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def revision_tree(revision: str, scratch: Path) -> Path:
+    """The course's files at git `revision`, unpacked into `scratch` (`git archive`)."""
+    tree = scratch / "revision"
+    tree.mkdir()
+    archive = subprocess.run(["git", "archive", "--format=tar", revision], cwd=ROOT, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return tree
+
+
+def solved_copy(scratch: Path, root: Path = ROOT, name: str = "course") -> Path:
+    """A copy of the course at `root` in `scratch` whose lessons/ are the reference solutions."""
+    course = scratch / name
     for part in COURSE_PARTS:
-        source = ROOT / part
+        source = root / part
         if source.is_dir():
             shutil.copytree(source, course / part, ignore=shutil.ignore_patterns("__pycache__"))
         else:
@@ -81,21 +104,32 @@ def warm_up(course: Path, env: dict) -> float:
                      1, course, env)  # fmt: skip
 
 
-def measure(repeat: int, progress: bool = True) -> dict:
+def measure(repeat: int, progress: bool = True, against: str | None = None) -> dict:
     python = sys.executable
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="check-speed-") as scratch:
         course = solved_copy(Path(scratch))
         env = dict(os.environ, PYTHONPATH=str(course))  # the copy's own mnist_course
         first_run = warm_up(course, env)
+        courses = {"now": (course, env)}
+        if against:
+            before = solved_copy(Path(scratch), revision_tree(against, Path(scratch)), "before")
+            before_env = dict(os.environ, PYTHONPATH=str(before))
+            warm_up(before, before_env)
+            courses["before"] = (before, before_env)
         keras_import = wall_time([python, "-c", "import keras"], repeat, course, env)
         lessons = {}
         for number, lesson in LESSONS.items():
-            seconds = wall_time(
-                [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--solutions", lesson.checks],
-                repeat, course, env,
-            )  # fmt: skip
-            lessons[number] = {"title": lesson.title, "seconds": seconds, "ratio": seconds / keras_import}
+            seconds = interleaved({
+                name: ([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--solutions", lesson.checks],
+                       folder, folder_env)
+                for name, (folder, folder_env) in courses.items()
+            }, repeat)  # fmt: skip
+            lessons[number] = {"title": lesson.title, "seconds": seconds["now"],
+                               "ratio": seconds["now"] / keras_import}
+            if against:
+                lessons[number]["before"] = {"revision": against, "seconds": seconds["before"],
+                                             "ratio": seconds["before"] / keras_import}
         if progress:
             seconds = wall_time([python, "-m", "mnist_course.cli", "progress", "--json"], repeat, course, env)
             grading = wall_time([python, "-m", "mnist_course.cli", "report", "--json", "--lessons", "lessons"],
@@ -107,6 +141,7 @@ def measure(repeat: int, progress: bool = True) -> dict:
         "lessons": lessons,
         "first_three_ratio": max(lessons[number]["ratio"] for number in FIRST_THREE if number in lessons),
         "slowest": {"lesson": slowest, "ratio": lessons[slowest]["ratio"]},
+        "against": against,
         "progress": {"seconds": seconds, "ratio": seconds / keras_import, "cores": cores()} if progress else None,
         "grade": {"seconds": grading, "ratio": grading / keras_import, "cores": cores()} if progress else None,
         "first_run_lessons_03_07_seconds": first_run,
@@ -141,34 +176,43 @@ def markdown(result: dict) -> str:
         "|---|---:|---:|---:|:---:|",
     ]
     before = recorded_ratios()
+    against = result.get("against")
+    if against:
+        lines[-2:] = [f"| checks on the solutions | seconds | x import keras | at {against}, same run | "
+                      "target | met |", "|---|---:|---:|---:|---:|:---:|"]
     for number, row in result["lessons"].items():
         target = targets["first_three"] if number in FIRST_THREE else targets["slowest"]
-        was = f" (bench/results/latest.json: {before[number]:.2f})" if number in before else ""
+        if against:
+            then = row["before"]
+            was = f" | {then['seconds']:.2f} s, {then['ratio']:.2f} ({row['seconds'] / then['seconds']:.2f}x of it)"
+        else:
+            was = f" (bench/results/latest.json: {before[number]:.2f})" if number in before else ""
         lines.append(
             f"| lesson {number} {row['title']} | {row['seconds']:.2f} | {row['ratio']:.2f}{was} "
             f"| {target} | {verdict(row['ratio'], target)} |"
         )
     first_three, slowest = result["first_three_ratio"], result["slowest"]
+    gap = "| " if against else ""  # the rows below have no "before" figure
     lines.append(
-        f"| lessons 01-03, the slowest of them | | {first_three:.2f} | {targets['first_three']} "
+        f"| lessons 01-03, the slowest of them | | {first_three:.2f} {gap}| {targets['first_three']} "
         f"| {verdict(first_three, targets['first_three'])} |"
     )
     lines.append(
-        f"| slowest lesson ({slowest['lesson']}) | | {slowest['ratio']:.2f} | {targets['slowest']} "
+        f"| slowest lesson ({slowest['lesson']}) | | {slowest['ratio']:.2f} {gap}| {targets['slowest']} "
         f"| {verdict(slowest['ratio'], targets['slowest'])} |"
     )
     progress = result["progress"]
     if progress:
         lines.append(
             f"| `mnist-course progress`, all 8 lessons, {progress['cores']} cores | {progress['seconds']:.2f} "
-            f"| {progress['ratio']:.2f} | {targets['progress']} "
+            f"| {progress['ratio']:.2f} {gap}| {targets['progress']} "
             f"| {verdict(progress['ratio'], targets['progress'])} |"
         )
     grade = result.get("grade")
     if grade:
         lines.append(
             f"| `mnist-course report` (grading, isolated), all 8 lessons, {grade['cores']} cores | {grade['seconds']:.2f} "
-            f"| {grade['ratio']:.2f} | {targets['grade']} | {verdict(grade['ratio'], targets['grade'])} |"
+            f"| {grade['ratio']:.2f} {gap}| {targets['grade']} | {verdict(grade['ratio'], targets['grade'])} |"
         )
     return "\n".join(lines)
 
@@ -178,8 +222,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--no-progress", action="store_true", help="leave out `mnist-course progress`")
+    parser.add_argument("--against", metavar="REV", help="also time each lesson's checks at git revision REV")
     args = parser.parse_args()
-    result = measure(args.repeat, progress=not args.no_progress)
+    result = measure(args.repeat, progress=not args.no_progress, against=args.against)
     print(json.dumps(result, indent=2) if args.json else markdown(result))
 
 

@@ -39,3 +39,27 @@ def test_bench_quick_prints_the_table(tmp_path):
     assert result["machine"]["cores"] >= 1
     # bootstrap.py main's own commands, in a fresh copy: train, evaluate, predict the examples
     assert [step["command"] for step in result["main_job"]["steps"]] == ["train", "evaluate", "predict"]
+
+
+def test_check_speed_shows_the_checks_at_another_revision_beside_today():
+    """`check_speed --against REV`: each lesson's row carries REV's time from the same run."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import check_speed
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    lessons = {
+        number: {"title": f"Lesson {number}", "seconds": 2.0, "ratio": 0.25,
+                 "before": {"revision": "abc123", "seconds": 4.0, "ratio": 0.5}}
+        for number in ("01", "02", "03")
+    }
+    result = {
+        "import_keras_seconds": 8.0, "targets": check_speed.TARGETS, "lessons": lessons,
+        "first_three_ratio": 0.25, "slowest": {"lesson": "03", "ratio": 0.25}, "against": "abc123",
+        "progress": {"seconds": 16.0, "ratio": 2.0, "cores": 2}, "grade": None,
+        "first_run_lessons_03_07_seconds": 10.0, "load_average": {"before": (0.1,) * 3, "after": (0.2,) * 3},
+    }
+    table = [line for line in check_speed.markdown(result).splitlines() if line.startswith("|")]
+    assert "at abc123, same run" in table[0]
+    assert "| 4.00 s, 0.50 (0.50x of it) |" in table[2]
+    assert len({line.count("|") for line in table}) == 1, table  # every row has the same cells
