@@ -144,18 +144,29 @@ def learner_lines(error: BaseException, lesson) -> list[tuple[int, str]]:
 def record_steps(monkeypatch, lesson, names) -> list[str]:
     """The names of the lesson's functions `names`, in the order the learner's code calls them."""
     calls: list[str] = []
-    if is_remote(lesson):
+    if is_remote(lesson):  # the worker spies on its own module (grading.worker) and sends them back
         monkeypatch.setattr(lesson, "_trace", (tuple(names), calls))
         return calls
+    spy_on(lesson, names, calls, monkeypatch.setattr)
+    return calls
+
+
+def spy_on(module, names, calls: list[str], replace=setattr) -> dict:
+    """Swap each of `module`'s functions `names` for one that notes its name in `calls`, then
+    runs it; returns the originals, to put back. `replace` swaps (a check's monkeypatch.setattr)."""
+    originals = {}
     for name in names:
-        original = getattr(lesson, name)
+        original = getattr(module, name, None)
+        if not callable(original):
+            continue
 
         def spy(*args, __name=name, __original=original, **kwargs):
             calls.append(__name)
             return __original(*args, **kwargs)
 
-        monkeypatch.setattr(lesson, name, spy)
-    return calls
+        originals[name] = original
+        replace(module, name, spy)
+    return originals
 
 
 def expect_raises(error_type, function: str, what: str, hint: str, run):

@@ -61,13 +61,17 @@ def _module(name: str):
     return sys.modules.get(name)
 
 
+_KERAS_CLASSES: dict[str, type] = {}  # filled once Keras is imported (asked of every value sent)
+
+
 def is_keras(value, kind: str) -> bool:
-    keras = _module("keras")
-    if keras is None:
-        return False
-    return isinstance(value, {"model": keras.Model, "layer": keras.layers.Layer,
-                              "history": keras.callbacks.History,
-                              "early_stopping": keras.callbacks.EarlyStopping}[kind])
+    if not _KERAS_CLASSES:
+        keras = _module("keras")
+        if keras is None:
+            return False
+        _KERAS_CLASSES.update(model=keras.Model, layer=keras.layers.Layer, history=keras.callbacks.History,
+                              early_stopping=keras.callbacks.EarlyStopping)
+    return isinstance(value, _KERAS_CLASSES[kind])
 
 
 def is_figure(value) -> bool:

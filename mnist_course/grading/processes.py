@@ -97,9 +97,11 @@ def descendants(pid: int | None = None) -> list[int]:
 
 
 def end_descendants(pid: int | None = None, rounds: int = 5) -> None:
-    """Kill every descendant (a process may fork while we look: a few rounds), then reap."""
+    """Kill every descendant (a process may fork while we look: a few rounds), then reap
+    those that are our children (the orphans we adopted as a subreaper)."""
+    killed: set[int] = set()
     for _ in range(rounds):
-        found = descendants(pid)
+        found = [child for child in descendants(pid) if child not in killed]
         if not found:
             break
         for child in found:
@@ -107,15 +109,16 @@ def end_descendants(pid: int | None = None, rounds: int = 5) -> None:
                 os.kill(child, signal.SIGKILL)
             except OSError:
                 pass
-        _reap()
-    _reap()
+        killed.update(found)
+        _reap(found)
+    _reap(sorted(killed))  # those whose parent we killed are ours now
 
 
-def _reap() -> None:
-    while True:
+def _reap(pids: list[int]) -> None:
+    """Wait for the killed `pids` that are our children; never for a child someone else
+    waits for (a `subprocess.Popen`'s), as waitpid(-1) would."""
+    for child in pids:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
+            os.waitpid(child, 0)  # SIGKILLed: it is gone in a moment
+        except (ChildProcessError, OSError):
+            pass  # not our child: its own parent reaps it

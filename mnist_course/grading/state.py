@@ -28,7 +28,7 @@ def _feed(digest, value, depth) -> None:
     if isinstance(value, np.ndarray):
         digest.update(f"a{value.shape}{value.dtype}".encode())
         if not value.dtype.hasobject:
-            digest.update(np.ascontiguousarray(value).tobytes())
+            digest.update(np.ascontiguousarray(value))  # its buffer, not a copy of it
         else:
             for item in value.ravel().tolist():
                 _feed(digest, item, depth + 1)

@@ -233,18 +233,9 @@ class Worker:
     @contextlib.contextmanager
     def tracing(self, names: list[str], steps: list[str]):
         """Record, in order, which of the module's functions `names` the call used."""
-        saved = {}
-        for name in names:
-            original = getattr(self.module, name, None)
-            if not callable(original):
-                continue
+        from mnist_course.check_support.toolkit import spy_on
 
-            def spy(*args, __name=name, __original=original, **kwargs):
-                steps.append(__name)
-                return __original(*args, **kwargs)
-
-            saved[name] = original
-            setattr(self.module, name, spy)
+        saved = spy_on(self.module, names, steps)
         try:
             yield
         finally:
