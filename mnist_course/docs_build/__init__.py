@@ -102,46 +102,47 @@ def generate(root: Path = ROOT, out: Path | None = None, figures: bool = True) -
     return out
 
 
-def builder_command(builder: str, config: Path) -> list[str]:
-    if builder == "zensical":
-        return [sys.executable, "-m", "zensical", "build", "--strict", "--config-file", str(config)]
-    if builder == "mkdocs":
-        return [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config)]
-    raise DocsError(f"unknown builder {builder!r}: one of {', '.join(BUILDERS)}")
+def builder_command(builder: str, config: Path, strict: bool = True) -> list[str]:
+    if builder not in BUILDERS:
+        raise DocsError(f"unknown builder {builder!r}: one of {', '.join(BUILDERS)}")
+    return [sys.executable, "-m", builder, "build", *(["--strict"] if strict else []),
+            "--config-file", str(config)]
 
 
-def project_config(root: Path, project: Path) -> Path:
+def project_config(root: Path, project: Path, strict: bool = True) -> Path:
     """mkdocs.yml for a build in `project`: pages from `project/docs`, the site into `project/site`.
 
     Zensical wants both folders under the folder of its config file, hence a copy of the
     course's config there; snippets still resolve from the course root, the builder's cwd.
     """
     text = (root / CONFIG).read_text(encoding="utf-8")
-    for name, value in (("docs_dir", "docs"), ("site_dir", "site")):
+    for name, value in (("docs_dir", "docs"), ("site_dir", "site"), ("strict", str(strict).lower())):
         text = re.sub(rf"^{name}:.*$", f"{name}: {value}", text, count=1, flags=re.M)
     config = project / CONFIG
     config.write_text(text, encoding="utf-8")
     return config
 
 
-def build(builder: str = "zensical", root: Path = ROOT, project: Path | None = None) -> Path:
+def build(builder: str = "zensical", root: Path = ROOT, project: Path | None = None,
+          strict: bool = True) -> Path:
     """Build the generated pages with `builder`; the site folder.
 
     Without `project`, as mkdocs.yml says (build/docs -> site/). With it, from `project/docs`
-    into `project/site` (the tests build in temporary folders this way).
+    into `project/site` (the tests build in temporary folders this way). `strict`: a warning
+    (a broken link or anchor) fails the build.
     """
     if project is None:
         config, site = root / CONFIG, root / config_setting(root, "site_dir")
     else:
-        config, site = project_config(root, project), project / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+        config, site = project_config(root, project, strict), project / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "NO_COLOR": "1"}
     try:
-        result = subprocess.run(builder_command(builder, config), cwd=root, env=env,
+        result = subprocess.run(builder_command(builder, config, strict), cwd=root, env=env,
                                 capture_output=True, text=True, timeout=600)
     except FileNotFoundError as error:  # pragma: no cover - sys.executable is there
         raise DocsError(str(error)) from None
     output = (result.stdout + result.stderr).split("Traceback (most recent call last)")[0].strip()
-    if result.returncode != 0:  # both run with --strict: a warning (a broken link) fails too
+    if result.returncode != 0:
         raise DocsError(f"{builder} build failed (exit {result.returncode}):\n{output[-6000:]}")
     return site
 
