@@ -84,6 +84,24 @@ def chromium(*extra_args: str):
             browser.close()
 
 
+def serious_accessibility_problems(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each.
+
+    axe-core comes inside `axe-playwright-python` (nothing is fetched). Minor and moderate
+    findings are left out: the site's theme has some (a landmark without a unique name).
+    """
+    need("axe_playwright_python")
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}: "
+        + "; ".join(f"{node['target']} {node['html'][:120]}" for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
 @pytest.fixture(scope="module")
 def model_path(tmp_path_factory) -> Path:
     """A small reference MLP trained for a few seconds on 10,000 MNIST images."""

@@ -34,7 +34,7 @@ import pytest
 from mnist_course.course import CORE, GOING_FURTHER, LESSONS
 from mnist_course.hints import hint_levels
 
-from conftest import ROOT, chromium
+from conftest import ROOT, chromium, serious_accessibility_problems
 SCREENSHOTS = ROOT / "artifacts" / "screenshots" / "site"  # this test's own: others share the parent
 LESSON_PAGES = [unit.page.removesuffix(".md") + "/" for unit in LESSONS.values()]
 
@@ -183,6 +183,22 @@ def test_dark_palette_follows_the_system(server, browser):
     page.screenshot(path=str(SCREENSHOTS / "dark__lessons__06-evaluate.png"))
     page.close()
     assert scheme == "slate", scheme
+
+
+# The home page, a lesson (tasks, hints, solutions, figures) and the benchmarks; a lesson in the
+# dark palette too. axe takes 1-3 s a page here, so not every page.
+ACCESSIBILITY_PAGES = [("", "light"), ("lessons/02-prepare/", "light"), ("performance/", "light"),
+                       ("lessons/02-prepare/", "dark")]
+
+
+def test_no_serious_accessibility_violation(server, browser):
+    found = []
+    for path, scheme in ACCESSIBILITY_PAGES:
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+        page.goto(server + path, wait_until="networkidle")
+        found += [f"/{path} ({scheme}): {problem}" for problem in serious_accessibility_problems(page)]
+        page.close()
+    assert not found, "\n".join(found)
 
 
 if __name__ == "__main__":  # pragma: no cover
