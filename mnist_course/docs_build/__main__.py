@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 import time
@@ -35,9 +36,14 @@ def report(root: Path, site: Path) -> int:
     return 0
 
 
+def stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt  # stop the preview too, as Ctrl+C does
+
+
 def serve(root: Path, builder: str) -> int:
     from watchfiles import watch
 
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     generate(root)
     command = [sys.executable, "-m", builder, "serve", "--config-file", str(root / CONFIG)]
     preview = subprocess.Popen(command, cwd=root)
