@@ -84,6 +84,24 @@ def chromium(*extra_args: str):
             browser.close()
 
 
+def serious_accessibility_problems(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each.
+
+    axe-core comes inside `axe-playwright-python` (nothing is fetched). Minor and moderate
+    findings are left out: the site's theme has some (a landmark without a unique name).
+    """
+    need("axe_playwright_python")
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}: "
+        + "; ".join(f"{node['target']} {node['html'][:120]}" for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
 @pytest.fixture(scope="module")
 def model_path(tmp_path_factory) -> Path:
     """A small reference MLP trained for a few seconds on 10,000 MNIST images."""
@@ -99,3 +117,62 @@ def model_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("model") / "quick.keras"
     model.save(path)
     return path
+
+
+# --- The guide, generated once and built by each builder once per session ----------------------
+
+@pytest.fixture(scope="session")
+def generated_docs(tmp_path_factory) -> Path:
+    """The guide's pages as the builders read them (`docs_build generate`), in a temporary folder.
+
+    In a process of its own: drawing the figures (when `.course/docs-figures/` has none for this
+    version) imports TensorFlow, and needs MNIST (`MNIST_PATH`).
+    """
+    out = tmp_path_factory.mktemp("generated") / "docs"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mnist_course.docs_build", "generate", "--out", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, f"generating the guide failed:\n{(result.stdout + result.stderr)[-6000:]}"
+    return out
+
+
+def built_site(builder: str, generated: Path, project: Path) -> Path:
+    """The generated pages, built by `builder` (with --strict) in the folder `project`."""
+    import time
+
+    from mnist_course.docs_build import DocsError, build, copy_generated
+
+    copy_generated(generated, project)
+    started = time.perf_counter()
+    try:
+        site = build(builder, ROOT, project)
+    except DocsError as error:
+        pytest.fail(str(error))
+    print(f"\n{builder} build --strict: {time.perf_counter() - started:.1f} s")
+    return site
+
+
+def need(module: str) -> None:
+    """Skip without `module`, except in CI, where the `dev` extra must have installed it."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        message = f"{module} is not installed: pip install -e .[dev]"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def zensical_site(generated_docs, tmp_path_factory) -> Path:
+    need("zensical")
+    return built_site("zensical", generated_docs, tmp_path_factory.mktemp("zensical"))
+
+
+@pytest.fixture(scope="session")
+def mkdocs_site(generated_docs, tmp_path_factory) -> Path:
+    need("mkdocs")
+    need("material")
+    return built_site("mkdocs", generated_docs, tmp_path_factory.mktemp("mkdocs"))

@@ -9,6 +9,11 @@ weak model. Bad input (an empty canvas, a picture too large, a file that is not 
 picture, a model that cannot be loaded, a lesson not written yet) must show its message on
 the page and one line in the terminal, and the server must keep running.
 
+The page works with the keyboard alone (every control reached with Tab, with a visible focus
+ring; a photo chosen and the webcam used without a mouse; the answer read from the page's
+live region, as a screen reader announces it), and axe-core finds no serious or critical
+accessibility violation on it, in the light and the dark palette.
+
 Needs MNIST (MNIST_PATH) and /usr/bin/chromium with Playwright.
 """
 
@@ -29,7 +34,7 @@ from mnist_course.draw.driver import (
     CAMERA_ARGS, ServerProcess, draw, mnist_test_digits, rendered_png, shown_digit, traced_strokes, wait_for_answer,
 )
 
-from conftest import ROOT, chromium
+from conftest import ROOT, chromium, serious_accessibility_problems
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 WANTED = (2, 3, 7, 4)  # the MNIST labels drawn in the browser
@@ -363,6 +368,96 @@ def test_a_lesson_function_that_fails_is_said_on_the_page(browser, model_path, t
     assert len(lines) == 2 and all(line.startswith("mnist-course draw: your drawing: ") for line in lines), err
     assert "Traceback" not in err
     assert not unexpected(problems), problems
+
+
+# --- Accessibility ---------------------------------------------------------------------------------
+
+CONTROLS = ["undo", "clear", "read", "file", "camera"]  # in reading order; the webcam's come later
+LIVE = "[aria-live='polite'], [aria-live='assertive'], [role='status'], [role='alert']"
+
+
+def focused(page) -> dict:
+    """The focused element: its id, and whether a focus ring is drawn around it."""
+    return page.evaluate("""() => {
+        const element = document.activeElement, style = getComputedStyle(element);
+        return {id: element.id || element.tagName.toLowerCase(),
+                ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2};
+    }""")
+
+
+def tab_to(page, wanted: str, limit: int = 20) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused(page)["id"] == wanted:
+            return
+    raise AssertionError(f"Tab never reached #{wanted}")
+
+
+def test_the_page_works_with_the_keyboard_alone(server, browser, reference):
+    photo = ROOT / "examples" / "seven-thick-marker.png"
+    expected = reference.read(photo.read_bytes()).digit
+    page, problems = open_page(browser, server.url)
+    # Tab goes through every control, in reading order, each with its focus ring, and around.
+    reached = []
+    for _ in range(len(CONTROLS) + 1):
+        page.keyboard.press("Tab")
+        reached.append(focused(page))
+    page.keyboard.press("Tab")
+    assert [element["id"] for element in reached] == CONTROLS + ["body"], reached
+    assert focused(page)["id"] == CONTROLS[0], "Tab does not come back to the first control"
+    assert all(element["ring"] for element in reached[:-1]), f"a control shows no focus ring: {reached}"
+
+    # The answer is announced: one live region, there from the start and updated in place
+    # (a region put on the page with its text is not read out).
+    live = page.locator(LIVE)
+    assert live.count() == 1, f"{live.count()} live regions"
+    live.evaluate("region => { region.dataset.presentAtLoad = 'yes'; }")
+
+    # The photo: Tab on to the file input, Space opens the file chooser.
+    tab_to(page, "file")
+    with page.expect_file_chooser(timeout=10_000) as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(photo))
+    wait_for_answer(page)
+    said = " ".join(live.inner_text().split())
+    assert re.fullmatch(rf"Your model reads {expected} \(\d+% sure\)\.", said), said
+    assert live.get_attribute("data-present-at-load") == "yes", "the live region was replaced"
+    assert page.locator("#answer").get_attribute("data-digit") == str(expected) == "7"
+
+    # The webcam (Chromium's fake one): Enter opens it, the focus moves to "Take the photo" as
+    # soon as it plays, Enter takes it, and "Close the webcam" gives the focus back.
+    tab_to(page, "camera")
+    before = int(page.locator("#answer").get_attribute("data-count"))
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.id === 'snap'", timeout=15_000)
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => Number(document.querySelector('#answer').dataset.count) > {before}")
+    wait_for_answer(page)
+    assert live.inner_text().strip(), "the webcam photo's answer is not in the live region"
+    page.keyboard.press("Tab")
+    assert focused(page) == {"id": "camera-off", "ring": True}
+    page.keyboard.press("Enter")
+    assert page.locator("#camera-panel").is_hidden()
+    assert focused(page)["id"] == "camera"
+    page.close()
+    assert not unexpected(problems), problems
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violation(server, browser, scheme):
+    page = browser.new_page(viewport={"width": 1100, "height": 900}, color_scheme=scheme)
+    page.goto(server.url, wait_until="networkidle")
+    found = {"at start": serious_accessibility_problems(page)}
+    page.set_input_files("#file", str(ROOT / "examples" / "seven-thick-marker.png"))
+    wait_for_answer(page)  # the answer, the 28x28 image and the ten bars
+    found["with an answer"] = serious_accessibility_problems(page)
+    page.click("#clear")
+    page.click("#read")
+    wait_for_answer(page)  # an error: the canvas is empty
+    assert page.locator("#answer").get_attribute("data-state") == "error"
+    found["with an error"] = serious_accessibility_problems(page)
+    page.close()
+    assert not any(found.values()), found
 
 
 def test_ctrl_c_stops_the_server_with_one_line(server):

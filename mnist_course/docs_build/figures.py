@@ -1,22 +1,23 @@
-"""Draw every figure of the guide with the course's reference code, at build time.
+"""Draw every figure of the guide with the course's reference code, before the site is built.
 
-`mkdocs build` runs this file through the mkdocs-gen-files plugin: the figures are written
-into the site as `figures/*.png` and are never committed, so they always show what the
-reference code in `solutions/` does today. Everything is seeded, so two builds draw the
-same pictures.
+`python -m mnist_course.docs_build generate` copies the figures into the generated pages'
+`figures/` folder; they are never committed, so they always show what the reference code in
+`solutions/` does today. Everything is seeded, so two generations draw the same pictures.
 
 Drawing needs MNIST (`MNIST_PATH`, or Keras' download) and trains a small reference model
 (about half a minute on two cores). The result is cached in `.course/docs-figures/`, keyed
 by a hash of everything that shapes the figures (this file, `solutions/`, `examples/` and
-the MNIST file), so rebuilding the guide after editing prose takes seconds.
+the MNIST file), so generating the guide again after editing prose takes seconds. Two
+processes that need the figures at once (two test workers) draw them once: the second waits.
 
 Run it by hand to look at the figures without building the site:
 
-    python docs/gen_figures.py OUT_DIR
+    python -m mnist_course.docs_build.figures OUT_DIR
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -29,7 +30,7 @@ from mnist_course.training.pipeline import REFERENCE_DROPOUT as DROPOUT
 from mnist_course.training.pipeline import REFERENCE_HIDDEN_UNITS as HIDDEN_UNITS
 from mnist_course.course.workspace import Workspace
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CACHE = Workspace(ROOT).docs_figures
 SEED = 0
 TRAIN_SUBSET = 30_000  # training images for the figures' model (the full run uses 54,000)
@@ -375,8 +376,25 @@ def draw_all(out: Path) -> None:
     draw_softmax(out, untrained, model, x_test, y_test)
     draw_evaluation(out, model, x_test, y_test)
     draw_lesson_07(out, model, x_train_raw, y_train)
-    print(f"gen_figures: drew {len(list(out.glob('*.png')))} figures in "
+    print(f"figures: drew {len(list(out.glob('*.png')))} figures in "
           f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def drawing_lock():
+    """Only one process draws at a time; the others wait, then find the figures drawn."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock, at worst two processes draw the same figures
+        yield
+        return
+    with open(CACHE / "lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def cached_figures() -> Path:
@@ -384,37 +402,39 @@ def cached_figures() -> Path:
     folder = CACHE / cache_key()
     if (folder / "DONE").is_file():
         return folder
-    CACHE.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="drawing-", dir=CACHE))
-    try:
-        draw_all(scratch)
-        (scratch / "DONE").write_text("ok\n")
-        for stale in CACHE.iterdir():  # keep only the newest version
-            if stale.is_dir() and stale != scratch and not stale.name.startswith("drawing-"):
-                shutil.rmtree(stale, ignore_errors=True)
-        if folder.exists():
-            shutil.rmtree(folder)
-        scratch.rename(folder)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    with drawing_lock():
+        if (folder / "DONE").is_file():  # drawn by another process while this one waited
+            return folder
+        scratch = Path(tempfile.mkdtemp(prefix="drawing-", dir=CACHE))
+        try:
+            from mnist_course.check_support.quiet import filter_native_stderr
+
+            filter_native_stderr()  # TensorFlow's C++ start-up lines read as a failed build
+            draw_all(scratch)
+            (scratch / "DONE").write_text("ok\n")
+            for stale in CACHE.iterdir():  # keep only the newest version
+                if stale.is_dir() and stale != scratch and not stale.name.startswith("drawing-"):
+                    shutil.rmtree(stale, ignore_errors=True)
+            if folder.exists():
+                shutil.rmtree(folder)
+            scratch.rename(folder)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     return folder
 
 
-def write_into_site() -> None:
-    import mkdocs_gen_files
-
-    from mnist_course.check_support.quiet import filter_native_stderr
-
-    filter_native_stderr()  # TensorFlow's C++ start-up lines read as a failed build
-    try:
-        folder = cached_figures()
-    except FigureError as error:
-        from mkdocs.exceptions import PluginError
-
-        raise PluginError(str(error)) from None
+def copy_figures(out: Path) -> list[str]:
+    """Every figure into `out` (drawn first if the cache has none); their names."""
+    folder = cached_figures()
+    out.mkdir(parents=True, exist_ok=True)
+    names = []
     for png in sorted(folder.glob("*.png")):
-        with mkdocs_gen_files.open(f"figures/{png.name}", "wb") as handle:
-            handle.write(png.read_bytes())
+        target = out / png.name
+        data = png.read_bytes()
+        if not target.is_file() or target.read_bytes() != data:
+            target.write_bytes(data)
+        names.append(png.name)
+    return names
 
 
 if __name__ == "__main__":
@@ -425,6 +445,4 @@ if __name__ == "__main__":
     try:
         draw_all(target)
     except FigureError as error:
-        sys.exit(f"gen_figures: {error}")
-else:  # run by mkdocs-gen-files during `mkdocs build` / `mkdocs serve`
-    write_into_site()
+        sys.exit(f"figures: {error}")

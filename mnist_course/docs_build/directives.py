@@ -1,7 +1,8 @@
-"""MkDocs hook: the guide's tasks, hints and solutions come from the course's own files.
+"""The guide's tasks, hints and solutions, expanded from the course's own files.
 
 A lesson page never copies code or hints by hand. It holds directives (HTML comments, so a
-page read on GitHub still makes sense) that this hook expands at build time:
+page read on GitHub still makes sense) that `python -m mnist_course.docs_build generate`
+expands into ordinary Markdown before any site builder reads the page:
 
     <!-- task 02 normalize -->
     Prose about the task, written by hand.
@@ -10,8 +11,7 @@ page read on GitHub still makes sense) that this hook expands at build time:
 becomes a heading with the function's signature and the first paragraph of its docstring
 (read from `solutions/lesson_02_prepare.py`), the prose, the hints of `[lesson_02.normalize]`
 in `hints.toml` as collapsed tips (the same text `mnist-course hint 02 normalize` prints),
-and the reference body as a collapsed block pulled from the solution file by
-`pymdownx.snippets` with line numbers computed here, from the same file.
+and the reference body as a collapsed block copied from the solution file.
 
     <!-- check 02 -->      the exact command that checks the lesson
     <!-- solution 02 -->   the whole reference module, collapsed
@@ -21,8 +21,11 @@ and the reference body as a collapsed block pulled from the solution file by
                            by the same code as the checks (`mnist_course.check_support.outcome`)
 
 A page with tasks must cover every function the learner writes in that lesson, in the
-stubs' order, and name no other: otherwise the build fails, so the guide cannot drift from
-the code.
+stubs' order, and name no other: otherwise generation fails, so the guide cannot drift from
+the code. Lesson pages also get their "Open in Colab" link under the title.
+
+The parts written here are also what `mnist_course.docs_build.complete` looks for in the
+built site, so a builder that drops one is caught.
 """
 
 from __future__ import annotations
@@ -33,15 +36,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-
 from mnist_course.course import CORE, LESSONS
 from mnist_course.course.hints import hint_levels
 from mnist_course.notebooks.build import colab_url, repository_url
 from mnist_course.check_support.outcome import CheckOutcome
 from mnist_course.course.stubs import BEGIN, END, solution_functions
 
-ROOT = Path(__file__).resolve().parents[1]
+from mnist_course.docs_build import DocsError
+from mnist_course.docs_build.reference import REFERENCE_PAGE, entry_anchor
+
+ROOT = Path(__file__).resolve().parents[2]
 HINT_TITLES = ["Hint 1 · a nudge", "Hint 2 · the idea", "Hint 3 · the API to use"]
 
 TASK = re.compile(r"^<!-- task (\d\d) (\w+) -->\n(.*?)^<!-- /task -->$", re.M | re.S)
@@ -96,38 +100,41 @@ def indent(text: str, spaces: int = 4) -> str:
 
 
 class Course:
-    """Everything the directives read, loaded once per build."""
+    """Everything the directives read, loaded once per generation."""
 
     def __init__(self) -> None:
         self.functions = {number: parse_functions(number) for number in LESSONS}
+        self.sources = {number: solution_path(number).read_text(encoding="utf-8") for number in LESSONS}
+
+    def lines(self, number: str, first: int, last: int) -> list[str]:
+        """Lines `first` to `last` (1-based, inclusive) of lesson `number`'s reference module."""
+        return self.sources[number].splitlines()[first - 1 : last]
 
 
-COURSE: Course | None = None
+def relative_link(page_uri: str, target: str) -> str:
+    """The link from the page `page_uri` to the page `target` (both relative to docs/)."""
+    return posixpath.relpath(target, posixpath.dirname(page_uri) or ".")
 
 
-def on_pre_build(config, **kwargs) -> None:
-    global COURSE
-    COURSE = Course()
-
-
-def render_task(number: str, name: str, prose: str, position: int) -> str:
+def render_task(course: Course, uri: str, number: str, name: str, prose: str, position: int) -> str:
     module = LESSONS[number].module
-    function = COURSE.functions[number][name]
-    relative = f"solutions/{module}.py"
+    function = course.functions[number][name]
     (d0, d1), (b0, b1) = function.def_lines, function.body_lines
+    code = course.lines(number, d0, d1) + course.lines(number, b0, b1)
+    reference = f"{relative_link(uri, REFERENCE_PAGE)}#{entry_anchor(module, name)}"
     parts = [
         f"### Task {position} · `{name}` {{ #{name} }}",
         "",
         f"```python\n{function.signature}\n```",
         "",
         f'!!! abstract "The spec"\n{indent(function.summary)}\n',
-        f'    ??? quote "The whole docstring: arguments, return value, examples"',
+        '    ??? quote "The whole docstring: arguments, return value, examples"',
         "        ```text",
         indent(function.docstring, 8),
         "        ```",
         "",
         f"    The same text is in your stub and, formatted, in the "
-        f"[API reference][{module}.{name}].",
+        f"[API reference]({reference}).",
         "",
         prose.strip(),
         "",
@@ -145,7 +152,7 @@ def render_task(number: str, name: str, prose: str, position: int) -> str:
     parts += [
         f'??? success "Reference solution · `{name}` (open it after your check passes)"',
         "    ```python",
-        f'    --8<-- "{relative}:{d0}:{d1},{b0}:{b1}"',
+        indent("\n".join(code)),
         "    ```",
         "",
     ]
@@ -162,27 +169,26 @@ def render_check(number: str) -> str:
     )
 
 
-def render_solution(number: str) -> str:
+def render_solution(course: Course, number: str) -> str:
     module = LESSONS[number].module
     return "\n".join(
         [
             f'??? success "The whole reference module: `solutions/{module}.py`"',
             "    ```python",
-            f'    --8<-- "solutions/{module}.py"',
+            indent(course.sources[number].rstrip("\n")),
             "    ```",
         ]
     )
 
 
-def render_lesson_map(page_uri: str) -> str:
-    here = posixpath.dirname(page_uri)
+def render_lesson_map(course: Course, page_uri: str) -> str:
     rows = [
         "| Lesson | You write | You check with |",
         "| --- | --- | --- |",
     ]
     for number, unit in LESSONS.items():
-        link = posixpath.relpath(unit.page, here or ".")
-        written = ", ".join(f"`{name}`" for name in COURSE.functions[number])
+        link = relative_link(page_uri, unit.page)
+        written = ", ".join(f"`{name}`" for name in course.functions[number])
         extra = "" if unit.track == CORE else f" *({unit.track})*"
         rows.append(
             f"| [{number} · {unit.title}]({link}){extra} | {written} | `pytest {unit.checks}` |"
@@ -190,21 +196,31 @@ def render_lesson_map(page_uri: str) -> str:
     return "\n".join(rows)
 
 
-def render_stub_message(number: str, name: str) -> str:
-    if name not in COURSE.functions[number]:
-        raise PluginError(f"stub-message {number} {name}: lesson {number} has no function {name}")
+def stub_message(number: str, name: str) -> str:
+    """The message a check prints while `name` of lesson `number` is a stub."""
     levels = hint_levels(ROOT, number, name)
     outcome = CheckOutcome("stub", LESSONS[number], name)
-    return f"```text\n{outcome.render('lessons', nudge=levels[0] if levels else None)}\n```"
+    return outcome.render("lessons", nudge=levels[0] if levels else None)
+
+
+def render_stub_message(course: Course, number: str, name: str) -> str:
+    if name not in course.functions[number]:
+        raise DocsError(f"stub-message {number} {name}: lesson {number} has no function {name}")
+    return f"```text\n{stub_message(number, name)}\n```"
 
 
 TITLE = re.compile(r"^# .*\n", re.M)
 
 
+def lesson_colab_url(uri: str) -> str | None:
+    """The "Open in Colab" address of the lesson whose page is `uri`, if it is one."""
+    unit = next((unit for unit in LESSONS.values() if unit.page == uri), None)
+    return unit and colab_url(repository_url(ROOT), unit)
+
+
 def notebook_links(markdown: str, uri: str) -> str:
     """Under a lesson page's title: the lesson as a notebook, in Colab or on your machine."""
-    unit = next((unit for unit in LESSONS.values() if unit.page == uri), None)
-    colab = unit and colab_url(repository_url(ROOT), unit)
+    colab = lesson_colab_url(uri)
     if not colab:
         return markdown
     links = (
@@ -214,20 +230,20 @@ def notebook_links(markdown: str, uri: str) -> str:
     return TITLE.sub(lambda match: match.group(0) + links, markdown, count=1)
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    markdown = notebook_links(markdown, page.file.src_uri)
+def expand(course: Course, markdown: str, uri: str) -> str:
+    """The page `uri` (relative to docs/) with every course directive written out."""
+    markdown = notebook_links(markdown, uri)
     if not ANY_DIRECTIVE.search(markdown):
         return markdown
-    uri = page.file.src_uri
 
     tasks = [(m.group(1), m.group(2)) for m in TASK.finditer(markdown)]
     for number in sorted({n for n, _ in tasks}):
         if number not in LESSONS:
-            raise PluginError(f"{uri}: there is no lesson {number}")
-        expected = list(COURSE.functions[number])
+            raise DocsError(f"{uri}: there is no lesson {number}")
+        expected = list(course.functions[number])
         written = [name for n, name in tasks if n == number]
         if written != expected:
-            raise PluginError(
+            raise DocsError(
                 f"{uri}: the tasks of lesson {number} are {written}, but the learner writes "
                 f"{expected} (solutions/{LESSONS[number].filename}): give every function one "
                 "<!-- task --> block, in the same order."
@@ -238,14 +254,14 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     def task(match: re.Match) -> str:
         number, name, prose = match.groups()
         counters[number] = counters.get(number, 0) + 1
-        return render_task(number, name, prose, counters[number])
+        return render_task(course, uri, number, name, prose, counters[number])
 
     markdown = TASK.sub(task, markdown)
     markdown = CHECK.sub(lambda m: render_check(m.group(1)), markdown)
-    markdown = SOLUTION.sub(lambda m: render_solution(m.group(1)), markdown)
-    markdown = LESSON_MAP.sub(lambda m: render_lesson_map(uri), markdown)
-    markdown = STUB_MESSAGE.sub(lambda m: render_stub_message(*m.groups()), markdown)
+    markdown = SOLUTION.sub(lambda m: render_solution(course, m.group(1)), markdown)
+    markdown = LESSON_MAP.sub(lambda m: render_lesson_map(course, uri), markdown)
+    markdown = STUB_MESSAGE.sub(lambda m: render_stub_message(course, *m.groups()), markdown)
     leftover = ANY_DIRECTIVE.search(markdown)
     if leftover:
-        raise PluginError(f"{uri}: malformed course directive {leftover.group(0)!r}")
+        raise DocsError(f"{uri}: malformed course directive {leftover.group(0)!r}")
     return markdown
