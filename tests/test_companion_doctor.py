@@ -14,7 +14,16 @@ import textwrap
 import pytest
 from companion_course import assert_refused, copy_course, mnist_course, snapshot
 
-from mnist_course.companion.doctor import FAIL, OK, WARN, check_cpu, parse_cpuinfo
+from mnist_course.companion.doctor import (
+    FAIL,
+    OK,
+    WARN,
+    check_cpu,
+    check_tensorflow,
+    parse_cpuinfo,
+    tensorflow_build,
+    tensorflow_distributions,
+)
 
 NAMES = ["Python", "Packages", "CPU features", "TensorFlow", "Keras backend", "OpenCV", "MNIST data", "Model folder"]
 
@@ -52,6 +61,8 @@ def test_a_good_setup_is_all_green(course):
     assert set(lines) == set(NAMES), run.stdout
     assert all(line.startswith("✔") for line in lines.values()), run.stdout
     assert f"{sys.version_info.major}.{sys.version_info.minor}" in lines["Python"]
+    (name, version), = tensorflow_distributions()  # the one that installed TensorFlow, named
+    assert f"{version} ({name}: " in lines["TensorFlow"]
     assert "tensorflow (Keras 3." in lines["Keras backend"]
     assert "60,000 training + 10,000 test images" in lines["MNIST data"]  # MNIST_PATH, as in CI
     assert "the course can run" in run.stdout
@@ -115,3 +126,47 @@ def test_cpu_flags():
 
 def test_outside_a_course_folder(tmp_path):
     assert_refused(mnist_course(tmp_path, "doctor"), "not inside the mnist-course folder")
+
+
+LINUX, WINDOWS, MAC = ("linux", "x86_64"), ("win32", "AMD64"), ("darwin", "arm64")
+
+
+def test_the_tensorflow_line_says_which_distribution_and_why():
+    cpu = tensorflow_build("2.21.0", [("tensorflow-cpu", "2.21.0")], *LINUX)
+    assert cpu.state == OK and cpu.detail == (
+        "2.21.0 (tensorflow-cpu: the CPU-only build, chosen for this platform; for a GPU see docs/setup.md#gpu)"
+    )
+    full = tensorflow_build("2.21.0", [("tensorflow", "2.21.0")], *LINUX)
+    assert full.state == OK and "the full build" in full.detail and "tensorflow-cpu" in full.detail
+    gpu = tensorflow_build("2.21.0", [("tensorflow", "2.21.0")], *LINUX, gpu_libraries=True)
+    assert gpu.state == OK and "CUDA" in gpu.detail and "gpu extra" in gpu.detail
+    for elsewhere in (WINDOWS, MAC, ("linux", "aarch64")):
+        line = tensorflow_build("2.21.0", [("tensorflow", "2.21.0")], *elsewhere)
+        assert line.state == OK and "(tensorflow: the build for this platform, chosen for it" in line.detail
+    intel = tensorflow_build("2.15.1", [("tensorflow-intel", "2.15.1")], *WINDOWS)
+    assert intel.state == OK and "tensorflow-intel" in intel.detail
+    assert tensorflow_build("2.99.0", [], *LINUX).detail == "2.99.0"  # not from pip: the version alone
+
+
+def test_two_tensorflow_distributions_at_once_are_a_warning_with_the_commands_to_keep_one():
+    both = [("tensorflow", "2.21.0"), ("tensorflow-cpu", "2.21.0")]
+    line = tensorflow_build("2.21.0", both, *LINUX)
+    assert line.state == WARN
+    assert "tensorflow 2.21.0 and tensorflow-cpu 2.21.0" in line.detail and "same tensorflow folder" in line.detail
+    assert line.fix.startswith("keep tensorflow-cpu: python -m pip uninstall -y tensorflow, then ")
+    assert "python -m pip install --force-reinstall --no-deps tensorflow-cpu==2.21.0" in line.fix
+    # With NVIDIA's libraries installed (the gpu extra), the GPU build is the one to keep.
+    gpu = tensorflow_build("2.21.0", both, *LINUX, gpu_libraries=True)
+    assert gpu.fix.startswith("keep tensorflow: python -m pip uninstall -y tensorflow-cpu, then ")
+    assert "--no-deps tensorflow==2.21.0" in gpu.fix
+
+
+def test_a_tensorflow_whose_files_another_removed_gets_the_reinstall_command():
+    missing = {"tensorflow_error": "ModuleNotFoundError: No module named 'tensorflow'"}
+    line, keras_line = check_tensorflow(missing, 0, True, [("tensorflow-cpu", "2.21.0")])
+    assert line.state == FAIL and keras_line.state == FAIL
+    assert line.fix.endswith("python -m pip install --force-reinstall --no-deps tensorflow-cpu==2.21.0")
+    both = [("tensorflow-cpu", "2.21.0"), ("tensorflow", "2.21.0")]
+    line, _ = check_tensorflow(missing, 0, True, both)
+    assert "pip uninstall -y" in line.fix
+    assert "pip install -e ." in check_tensorflow(missing, 0, True, [])[0].fix  # nothing installed

@@ -6,7 +6,9 @@ nothing in the course folder is changed.
 
 TensorFlow is imported in a child process: on a CPU without the AVX instructions its
 wheels are built for, `import tensorflow` kills the process with SIGILL, and the doctor
-must live to say so.
+must live to say so. Which distribution installed it is read from the package metadata:
+`tensorflow-cpu` on Linux x86-64, `tensorflow` elsewhere (pyproject.toml), and never two
+at once, since they write the same `tensorflow` folder.
 
 Exit code: 0 when the course can run (green and yellow lines only), 1 when a red line
 says what to fix first.
@@ -36,6 +38,13 @@ MIN_KERAS = (3, 14)  # as pyproject.toml: earlier releases load hostile model fi
 COURSE_PACKAGES = ("numpy", "pandas", "scikit-learn", "matplotlib", "seaborn", "pytest")
 TENSORFLOW_TIMEOUT = 300  # seconds; a first import on a slow disk can take a minute
 INSTALL_FIX = "from the course folder: python -m pip install -e ."
+# The distributions that may install the `tensorflow` import package (PyPI's, and Intel's).
+TENSORFLOW_DISTRIBUTIONS = (
+    "tensorflow", "tensorflow-cpu", "tensorflow-intel", "tensorflow-macos", "tensorflow-gpu",
+    "tf-nightly", "tf-nightly-cpu", "intel-tensorflow",
+)  # fmt: skip
+GPU_LIBRARIES = "nvidia-cudnn-cu12"  # one of the CUDA libraries `tensorflow[and-cuda]` brings
+GPU_GUIDE = "docs/setup.md#gpu"
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 MARK = {OK: "[green]✔[/green]", WARN: "[yellow]![/yellow]", FAIL: "[red]✘[/red]"}
@@ -123,7 +132,88 @@ def crash_name(returncode: int) -> str:
         return f"signal {-returncode}"
 
 
-def check_tensorflow(facts: dict, returncode: int, cpu_has_avx: bool | None = None) -> list[Finding]:
+def tensorflow_distributions() -> list[tuple[str, str]]:
+    """(name, version) of every installed distribution that provides the `tensorflow` package.
+
+    Read from each one's metadata, not imported: `tensorflow-intel` (Windows, up to 2.15) was
+    installed by a `tensorflow` that held no files, which is one distribution, not two.
+    """
+    found = []
+    for name in TENSORFLOW_DISTRIBUTIONS:
+        try:
+            dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        top_level = dist.read_text("top_level.txt")
+        if top_level is not None:
+            provides = "tensorflow" in top_level.split()
+        else:
+            provides = any(file.parts[:1] == ("tensorflow",) for file in dist.files or ())
+        if provides:
+            found.append((dist.metadata["Name"], dist.version))
+    return found
+
+
+def has_gpu_libraries() -> bool:
+    """Are NVIDIA's CUDA libraries from PyPI here (`pip install -e .[gpu]`)?"""
+    try:
+        importlib.metadata.distribution(GPU_LIBRARIES)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def course_choice(system: str, machine: str) -> str:
+    """The TensorFlow distribution pyproject.toml installs on this platform."""
+    return "tensorflow-cpu" if system == "linux" and machine.lower() == "x86_64" else "tensorflow"
+
+
+def tensorflow_build(
+    version: str, distributions: list[tuple[str, str]], system: str, machine: str, gpu_libraries: bool = False
+) -> Finding:
+    """The TensorFlow line: its version, which distribution installed it and why, or two at once.
+
+    `distributions` is `tensorflow_distributions()`; `system` is `sys.platform`, `machine`
+    `platform.machine()`; `gpu_libraries` says whether NVIDIA's CUDA libraries are installed.
+    """
+    chosen = course_choice(system, machine)
+    names = [name.lower() for name, _ in distributions]
+    if len(distributions) > 1:
+        keep = "tensorflow" if gpu_libraries and "tensorflow" in names else chosen
+        keep = keep if keep in names else names[0]
+        others = [name for name in names if name != keep]
+        kept_version = dict(zip(names, (v for _, v in distributions)))[keep]
+        both = " and ".join(f"{name} {v}" for name, v in distributions)
+        return Finding(
+            "TensorFlow", WARN,
+            f"{version}, installed twice: {both} write the same tensorflow folder, so removing or "
+            "upgrading one breaks the other",
+            f"keep {keep}: python -m pip uninstall -y {' '.join(others)}, then "
+            f"python -m pip install --force-reinstall --no-deps {keep}=={kept_version} ({GPU_GUIDE})",
+        )  # fmt: skip
+    if not distributions:  # not installed by pip (a conda package, a folder on PYTHONPATH)
+        return Finding("TensorFlow", OK, version)
+    name = names[0]
+    if name == "tensorflow-cpu":
+        why = "the CPU-only build, chosen for this platform" if name == chosen else "the CPU-only build"
+        why += f"; for a GPU see {GPU_GUIDE}"
+    elif name == "tensorflow" and gpu_libraries:
+        why = f"the full build, with NVIDIA's CUDA libraries: the gpu extra, {GPU_GUIDE}"
+    elif name == "tensorflow" and chosen == "tensorflow-cpu":
+        why = (f"the full build, with GPU support; the course installs the lighter tensorflow-cpu "
+               f"here, see {GPU_GUIDE}")  # fmt: skip
+    elif name == "tensorflow":
+        why = "the build for this platform, chosen for it (PyPI has no tensorflow-cpu here)"
+    else:
+        why = f"not the course's choice ({chosen}), which is fine while it imports"
+    return Finding("TensorFlow", OK, f"{version} ({distributions[0][0]}: {why})")
+
+
+def check_tensorflow(
+    facts: dict, returncode: int, cpu_has_avx: bool | None = None,
+    distributions: list[tuple[str, str]] | None = None, gpu_libraries: bool = False,
+) -> list[Finding]:
+    """The TensorFlow and Keras lines, from `probe_tensorflow()` and `tensorflow_distributions()`."""
     if facts.get("timeout"):
         return [
             Finding(
@@ -151,11 +241,19 @@ def check_tensorflow(facts: dict, returncode: int, cpu_has_avx: bool | None = No
         ]
     if "tensorflow" not in facts:
         error = facts.get("tensorflow_error") or " ".join(facts.get("stderr", [])) or f"exit code {returncode}"
+        fix = INSTALL_FIX
+        if distributions and len(distributions) > 1:  # one may have removed the other's files
+            fix = tensorflow_build("?", distributions, sys.platform, platform.machine(), gpu_libraries).fix
+        elif distributions and "No module named" in error:  # installed, but its files are gone
+            name, version = distributions[0]
+            fix = ("its files are gone (did removing another TensorFlow take them?): "
+                   f"python -m pip install --force-reinstall --no-deps {name}=={version}")  # fmt: skip
         return [
-            Finding("TensorFlow", FAIL, f"cannot import: {error}", INSTALL_FIX),
+            Finding("TensorFlow", FAIL, f"cannot import: {error}", fix),
             Finding("Keras backend", FAIL, "not checked: TensorFlow does not import", "fix TensorFlow first"),
         ]
-    found = [Finding("TensorFlow", OK, facts["tensorflow"])]
+    found = [tensorflow_build(facts["tensorflow"], distributions or [], sys.platform, platform.machine(),
+                              gpu_libraries)]  # fmt: skip
     if "keras" not in facts:
         error = facts.get("keras_error") or f"exit code {returncode}"
         fix = (
@@ -365,7 +463,8 @@ def examine(workspace: Workspace, console: Console) -> list[Finding]:
     findings = [check_python(), check_packages(), check_cpu(flags)]
     with console.status("Importing TensorFlow in a separate process..."):
         facts, returncode = probe_tensorflow()
-    findings += check_tensorflow(facts, returncode, None if flags is None else "avx" in flags)
+    findings += check_tensorflow(facts, returncode, None if flags is None else "avx" in flags,
+                                 tensorflow_distributions(), has_gpu_libraries())  # fmt: skip
     findings += [check_opencv(), check_mnist(workspace), check_model_folder(workspace)]
     notebooks = check_notebooks(workspace)
     return findings + ([notebooks] if notebooks else [])
