@@ -28,6 +28,7 @@ from mnist_course.course import LESSONS  # noqa: E402
 from mnist_course.notebooks.in_notebook import notebook_message  # noqa: E402
 from mnist_course.notebooks.build import (  # noqa: E402
     colab_url,
+    dependencies_besides_tensorflow,
     expected_notebooks,
     notebook_name,
     repository_url,
@@ -150,6 +151,43 @@ def test_notebook_has_a_task_and_a_check_per_function_and_no_outputs(number):
     for name in functions:
         stub = next(cell for cell in code if cell.source.startswith(f"def {name}("))
         assert f"{name}() is not implemented yet" in stub.source
+
+
+def installs(setup: str, monkeypatch, tensorflow_present: bool) -> list[list[str]]:
+    """The pip commands the set-up cell runs where the course is not installed (Colab)."""
+    import importlib.util
+    import os
+
+    commands = []
+    real_find_spec = importlib.util.find_spec
+    present = {"mnist_course": False, "tensorflow": tensorflow_present}
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: object() if present.get(name) else None if name in present
+                        else real_find_spec(name, *a))  # fmt: skip
+    monkeypatch.setattr(os.path, "isdir", lambda path: True)  # the clone is there already
+    monkeypatch.setattr(subprocess, "run", lambda command, **kw: commands.append(command))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    exec(setup.partition("%matplotlib")[0], {})  # the install part, before the notebook's magic
+    return [command[command.index("install") + 1:] for command in commands]
+
+
+def test_colab_set_up_keeps_colabs_tensorflow(monkeypatch):
+    """In Colab (TensorFlow already there) the course comes without its TensorFlow requirement.
+
+    `tensorflow-cpu` (the course's choice on Linux x86-64) would overwrite Colab's
+    `tensorflow`, the build with the GPU: the course is installed with --no-deps, then its
+    other dependencies, read from pyproject.toml.
+    """
+    setup = read(ROOT / "notebooks" / notebook_name(LESSONS["04"])).cells[1].source
+    others = dependencies_besides_tensorflow(ROOT)
+    assert others and not any("tensorflow" in requirement for requirement in others)
+    assert "keras>=3.14" in others and "numpy>=1.26" in others
+    assert installs(setup, monkeypatch, tensorflow_present=True) == [
+        ["--quiet", "--no-deps", "-e", "mnist-course"],
+        ["--quiet", *others],
+    ]
+    # Where there is no TensorFlow at all (a bare Jupyter), the course brings its own.
+    assert installs(setup, monkeypatch, tensorflow_present=False) == [["--quiet", "-e", "mnist-course"]]
 
 
 # --- 2. Executed: stubs give teaching messages, the reference goes green -----------------------

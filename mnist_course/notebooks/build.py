@@ -49,6 +49,38 @@ def repository_url(root: Path) -> str:
         return tomllib.load(handle)["project"]["urls"]["Repository"]
 
 
+def is_tensorflow(requirement: str) -> bool:
+    """`tensorflow-cpu>=2.16; ...`, `tensorflow>=2.16`: a requirement that installs TensorFlow itself."""
+    name = re.match(r"\s*([A-Za-z0-9._-]+)", requirement)[1].lower().replace("_", "-")
+    return name == "tensorflow" or name.startswith(("tensorflow-", "tf-nightly"))
+
+
+def dependencies_besides_tensorflow(root: Path) -> list[str]:
+    """pyproject.toml's dependencies but TensorFlow: what Colab gets beside its own TensorFlow.
+
+    Colab's TensorFlow is the full build, with its GPU, and `tensorflow-cpu` (the course's
+    choice on Linux x86-64) would overwrite its files: so the set-up cell installs the course
+    with `--no-deps`, then these.
+    """
+    with open(Path(root) / "pyproject.toml", "rb") as handle:
+        required = tomllib.load(handle)["project"]["dependencies"]
+    return [requirement for requirement in required if not is_tensorflow(requirement)]
+
+
+def _list_literal(items: list[str], indent: int, width: int = 96) -> str:
+    """`[*pip, "a", "b", ...]` wrapped under its opening bracket, as a person would write it."""
+    lines, line = [], "[*pip,"
+    for item in items:
+        word = f' "{item}",'
+        if len(line) + len(word) > width - indent:
+            lines.append(line)
+            line = " " + word.strip()
+        else:
+            line += word
+    lines.append(line.rstrip(",") + "]")
+    return ("\n" + " " * indent).join(lines)
+
+
 def colab_url(repository: str, unit: Lesson) -> str | None:
     """The "Open in Colab" address of a lesson's notebook (None if the repository is not on GitHub)."""
     match = re.match(r"https://github\.com/([^/]+/[^/]+?)(?:\.git)?/?$", repository)
@@ -100,7 +132,9 @@ def signature_and_summary(solution: str, name: str) -> tuple[str, str]:
     return f"{name}({ast.unparse(node.args)})", " ".join(doc.split("\n\n")[0].split())
 
 
-def setup_code(repository: str, unit: Lesson) -> str:
+def setup_code(repository: str, unit: Lesson, dependencies: list[str]) -> str:
+    """The set-up cell; `dependencies` are the course's besides TensorFlow (`dependencies_besides_tensorflow`)."""
+    others = _list_literal(dependencies, indent=23)
     return f'''\
 # Run this cell first. On your computer it finds the course; in Google Colab it also
 # downloads the course and installs it (a minute or two, once per session).
@@ -110,7 +144,12 @@ if importlib.util.find_spec("mnist_course") is None:
     REPOSITORY = "{repository}"
     if not os.path.isdir("mnist-course"):
         subprocess.run(["git", "clone", "--quiet", "--depth", "1", REPOSITORY, "mnist-course"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-e", "mnist-course"], check=True)
+    pip = [sys.executable, "-m", "pip", "install", "--quiet"]
+    if importlib.util.find_spec("tensorflow") is None:  # no TensorFlow yet: the course brings one
+        subprocess.run([*pip, "-e", "mnist-course"], check=True)
+    else:  # Colab's own TensorFlow (it has the GPU) stays: the course without it, then the rest
+        subprocess.run([*pip, "--no-deps", "-e", "mnist-course"], check=True)
+        subprocess.run({others}, check=True)
     sys.path.insert(0, os.path.abspath("mnist-course"))
 
 %matplotlib inline
@@ -150,7 +189,7 @@ def lesson_notebook(root: Path, unit: Lesson, learner_source: str | None = None)
     ]
     cells = [
         new_markdown_cell("\n".join(opening), id=_cell_id(number, "intro")),
-        new_code_cell(setup_code(repository, unit), id=_cell_id(number, "setup")),
+        new_code_cell(setup_code(repository, unit, dependencies_besides_tensorflow(root)), id=_cell_id(number, "setup")),
         new_markdown_cell(
             "The code the lesson gives you: imports and constants your functions can use.",
             id=_cell_id(number, "given-intro"),
