@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform
 import subprocess
 import sys
 import venv
@@ -31,6 +32,28 @@ def run(*command: str | Path) -> None:
         sys.exit(result.returncode)
 
 
+def outdated_tensorflow(installed: set[str], system: str = sys.platform, machine: str = platform.machine()) -> str | None:
+    """The TensorFlow to uninstall before installing the course again, if any.
+
+    On Linux x86-64 the course installs `tensorflow-cpu` (pyproject.toml); an environment made
+    before it did holds `tensorflow`, and the two must not share it (they write the same
+    `tensorflow` folder). A `tensorflow` beside NVIDIA's libraries was chosen for a GPU: it stays.
+    """
+    if system == "linux" and machine == "x86_64" and installed == {"tensorflow"}:
+        return "tensorflow"
+    return None
+
+
+def installed_tensorflows() -> set[str]:
+    """Which of tensorflow, tensorflow-cpu and NVIDIA's cuDNN (the gpu extra) .venv holds."""
+    code = (
+        "import importlib.metadata as m\n"
+        "names = {(d.metadata['Name'] or '').lower() for d in m.distributions()}\n"
+        "print(*sorted(names & {'tensorflow', 'tensorflow-cpu', 'nvidia-cudnn-cu12'}))"
+    )
+    return set(subprocess.run([str(PYTHON), "-c", code], capture_output=True, text=True).stdout.split())
+
+
 def ensure_environment(extras: str) -> None:
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     if STAMP.is_file() and STAMP.read_text().strip() == wanted and PYTHON.exists():
@@ -39,6 +62,11 @@ def ensure_environment(extras: str) -> None:
     if not PYTHON.exists():
         print(f"Creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
+    elif sys.platform == "linux" and platform.machine() == "x86_64":
+        outdated = outdated_tensorflow(installed_tensorflows())
+        if outdated:
+            print("Replacing tensorflow with tensorflow-cpu, its CPU-only build (see pyproject.toml)", flush=True)
+            run(PYTHON, "-m", "pip", "uninstall", "--quiet", "--yes", outdated)
     run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".{extras}")
     STAMP.write_text(wanted + "\n")
