@@ -162,7 +162,8 @@ def test_two_tensorflow_distributions_at_once_are_a_warning_with_the_commands_to
 
 
 def test_a_tensorflow_whose_files_another_removed_gets_the_reinstall_command():
-    missing = {"tensorflow_error": "ModuleNotFoundError: No module named 'tensorflow'"}
+    # What `pip uninstall tensorflow` leaves of a tensorflow-cpu installed beside it: empty folders.
+    missing = {"tensorflow_error": "AttributeError: module 'tensorflow' has no attribute '__version__'"}
     line, keras_line = check_tensorflow(missing, 0, True, [("tensorflow-cpu", "2.21.0")])
     assert line.state == FAIL and keras_line.state == FAIL
     assert line.fix.endswith("python -m pip install --force-reinstall --no-deps tensorflow-cpu==2.21.0")

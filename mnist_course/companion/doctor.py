@@ -149,8 +149,8 @@ def tensorflow_distributions() -> list[tuple[str, str]]:
             provides = "tensorflow" in top_level.split()
         else:
             provides = any(file.parts[:1] == ("tensorflow",) for file in dist.files or ())
-        if provides:
-            found.append((dist.metadata["Name"], dist.version))
+        if provides:  # named as looked up: a wheel's metadata may say tensorflow_cpu
+            found.append((name, dist.version))
     return found
 
 
@@ -244,9 +244,9 @@ def check_tensorflow(
         fix = INSTALL_FIX
         if distributions and len(distributions) > 1:  # one may have removed the other's files
             fix = tensorflow_build("?", distributions, sys.platform, platform.machine(), gpu_libraries).fix
-        elif distributions and "No module named" in error:  # installed, but its files are gone
+        elif distributions:  # pip has it, so `pip install -e .` would not touch its broken files
             name, version = distributions[0]
-            fix = ("its files are gone (did removing another TensorFlow take them?): "
+            fix = ("put its files back (removing another TensorFlow takes them): "
                    f"python -m pip install --force-reinstall --no-deps {name}=={version}")  # fmt: skip
         return [
             Finding("TensorFlow", FAIL, f"cannot import: {error}", fix),
