@@ -28,6 +28,9 @@ What it measures, in this order (each training alone, one after the other, seede
 8. the reference MLP trained again (right after step 4) with seeds 1 and 2, its test accuracy and real photos read:
    the spread a seed alone makes.
 
+What the set-up downloads and installs is measured apart, by bench/install_size.py: it installs
+the course twice (with `tensorflow` and with `tensorflow-cpu`) and trains nothing.
+
 A step whose script is missing prints "not measured" instead of a figure. The table is also
 written to bench/results/latest.md (docs/performance.md includes it) and the raw figures to
 bench/results/latest.json, from which the times and accuracies quoted in the README and the

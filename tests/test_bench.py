@@ -63,3 +63,28 @@ def test_check_speed_shows_the_checks_at_another_revision_beside_today():
     assert "at abc123, same run" in table[0]
     assert "| 4.00 s, 0.50 (0.50x of it) |" in table[2]
     assert len({line.count("|") for line in table}) == 1, table  # every row has the same cells
+
+
+def test_install_size_compares_the_course_with_plain_tensorflow():
+    """bench/install_size.py: BEFORE is pyproject.toml with plain `tensorflow`; the table has both and the ratio."""
+    import tomllib
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import install_size
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    before = tomllib.loads(install_size.plain_tensorflow(pyproject))["project"]
+    after = tomllib.loads(pyproject)["project"]
+    assert before["dependencies"][0] == "tensorflow>=2.16"
+    assert before["dependencies"][1:] == [d for d in after["dependencies"] if not d.startswith("tensorflow")]
+    assert before["optional-dependencies"] == after["optional-dependencies"]  # the gpu extra untouched
+
+    result = json.loads((ROOT / "bench" / "results" / "install-size.json").read_text())
+    table = install_size.markdown(result)
+    assert "| what | before: `tensorflow` " in table and "after: `tensorflow-cpu` " in table
+    for row in ("download: every wheel", "download: the TensorFlow wheel", "site-packages",
+                "`python3 bootstrap.py setup`, warm pip cache"):  # fmt: skip
+        assert row in table, row
+    assert "Load average" in table and table.count("x |") == 5

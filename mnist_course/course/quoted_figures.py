@@ -1,5 +1,8 @@
 """The figures the README and the guide quote, written from `bench/results/latest.json`.
 
+(And the install sizes from `bench/results/install-size.json`, which `bench/install_size.py`
+measures apart: it installs the course twice, and needs no training.)
+
 Times and accuracies in prose go stale the day training or the checks change, so none is
 typed by hand. A quoted figure sits between two HTML comments, which GitHub and MkDocs
 both hide, so the page reads normally everywhere:
@@ -22,6 +25,7 @@ from pathlib import Path
 from mnist_course.course.workspace import write_atomically
 
 RESULTS = Path("bench") / "results" / "latest.json"
+INSTALL_RESULTS = Path("bench") / "results" / "install-size.json"  # under "install_size"
 # Where quoted figures may appear: the README and every page of the guide.
 QUOTING = ("README.md", "docs/**/*.md")
 SPAN = re.compile(r"<!-- figure ([a-z0-9-]+) -->(.*?)<!-- /figure -->", re.S)
@@ -37,6 +41,18 @@ def duration(seconds: float) -> str:
 
 def percent(fraction: float) -> str:
     return f"{100 * fraction:.1f}%"
+
+
+def megabytes(count: int) -> str:
+    """`about 480 MB`, `about 1.2 GB`: a download or a disk space, as a person says it."""
+    if count >= 0.95e9:
+        return f"about {count / 1e9:.1f} GB"
+    return f"about {max(10, round(count / 1e7) * 10):.0f} MB"
+
+
+def _install(label: str, what: Callable[[dict], int]) -> Callable[[dict], str]:
+    """A size from bench/install_size.py's run: `label` is "before" (`tensorflow`) or "after"."""
+    return lambda result: megabytes(what(result["install_size"][label]))
 
 
 def _training(result: dict, key: str) -> dict:
@@ -84,6 +100,11 @@ FIGURES: dict[str, Callable[[dict], str]] = {
     "photos-read-no-augment": lambda r: percent(_real_photos(r, "mlp_no_augment")["ours"]),
     "photos-wrong": _photos_wrong("mlp"),
     "photos-wrong-no-augment": _photos_wrong("mlp_no_augment"),
+    # What the first set-up downloads and installs: `tensorflow` (before), `tensorflow-cpu` (after).
+    "install-download": _install("after", lambda facts: facts["download"]["bytes"]),
+    "install-download-before": _install("before", lambda facts: facts["download"]["bytes"]),
+    "install-disk": _install("after", lambda facts: facts["site_packages_bytes"]),
+    "install-disk-before": _install("before", lambda facts: facts["site_packages_bytes"]),
 }
 
 
@@ -93,7 +114,11 @@ def per_minute(run: dict) -> float:
 
 
 def load_results(root: Path) -> dict:
-    return json.loads((root / RESULTS).read_text(encoding="utf-8"))
+    """The latest bench/run.py, with the latest bench/install_size.py under "install_size"."""
+    result = json.loads((root / RESULTS).read_text(encoding="utf-8"))
+    if (root / INSTALL_RESULTS).is_file():
+        result["install_size"] = json.loads((root / INSTALL_RESULTS).read_text(encoding="utf-8"))
+    return result
 
 
 def quoting_files(root: Path) -> list[Path]:
@@ -134,7 +159,8 @@ def stale(root: Path) -> list[str]:
             try:
                 wanted = said(name, result)
             except (KeyError, TypeError, ZeroDivisionError):
-                problems.append(f"{where}: figure {name!r} is not in {RESULTS} (a partial run?).")
+                problems.append(f"{where}: figure {name!r} is not in {RESULTS} or {INSTALL_RESULTS.name} "
+                                "(a partial run?).")  # fmt: skip
                 continue
             if shown != wanted:
                 problems.append(f"{where}: figure {name!r} says {shown!r}, the latest run {wanted!r}: "
