@@ -55,6 +55,22 @@ def counted(y_true, y_pred):
     return table
 
 
+def the_highest_scores(labels, scores) -> bool:
+    """Whether `labels` are each image's highest score (np.max), maybe rounded, not its position."""
+    labels, highest = np.asarray(labels), np.asarray(scores).max(axis=1)
+    if labels.shape != highest.shape or not np.issubdtype(labels.dtype, np.number):
+        return False
+    labels = labels.astype(float)
+    return bool(np.allclose(labels, highest, atol=1e-4) or np.array_equal(labels, np.round(highest))
+                or np.array_equal(labels, np.floor(highest)))
+
+
+MAX_NOT_ARGMAX = (
+    "np.max(scores, axis=1) (or scores.max(axis=1)) gives the highest probability itself; "
+    "np.argmax(scores, axis=1) gives its position, 0..9, which is the digit"
+)
+
+
 def test_predict_labels_picks_the_highest_score(lesson, reference, small_test, capsys, drawn):
     x, _ = small_test
     keras.utils.set_random_seed(0)
@@ -71,7 +87,8 @@ def test_predict_labels_picks_the_highest_score(lesson, reference, small_test, c
         f"printed {printed.strip().splitlines()[-1][:70]!r}" if printed.strip() else "",
         "Keras draws a progress bar unless told not to: model.predict(x, verbose=0)",
     )
-    wanted = np.argmax(model.predict(x, verbose=0), axis=1)
+    scores = model.predict(x, verbose=0)
+    wanted = np.argmax(scores, axis=1)
     expect(
         labels.shape == (192,),
         "predict_labels",
@@ -80,6 +97,16 @@ def test_predict_labels_picks_the_highest_score(lesson, reference, small_test, c
         "model.predict gives ten scores per image; take np.argmax(scores, axis=1)"
         if labels.ndim == 2
         else "np.argmax(scores, axis=1) gives one index per row",
+    )
+    expect(
+        np.array_equal(labels, wanted) or not the_highest_scores(labels, scores),
+        "predict_labels",
+        "one digit 0..9 per image: the position of its highest score",
+        f"{describe(labels)}: these look like probabilities (0..1), not digits 0..9"
+        if not np.issubdtype(labels.dtype, np.integer) else
+        f"{describe(labels)}: each image's highest probability turned into a whole number, "
+        "not a digit 0..9",
+        MAX_NOT_ARGMAX,
     )
     expect(
         np.issubdtype(labels.dtype, np.integer),

@@ -1382,6 +1382,28 @@ def untrained(reference):
     return reference("04").build_model((32,))
 
 
+def the_highest_probability(digits, probabilities) -> bool:
+    """Whether `digits` are the highest probabilities themselves (np.max, maybe made whole
+    numbers) rather than their positions (np.argmax)."""
+    probabilities = np.asarray(probabilities, dtype=float)
+    highest = probabilities.max(axis=-1)
+    try:
+        digits = np.asarray(digits, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    if digits.shape != highest.shape or np.array_equal(digits, probabilities.argmax(axis=-1)):
+        return False
+    return bool(np.allclose(digits, highest, atol=1e-4) or np.array_equal(digits, np.floor(highest))
+                or np.array_equal(digits, np.round(highest)))
+
+
+MAX_NOT_ARGMAX = (
+    "np.max(probabilities) (or probabilities.max()) gives the highest probability itself; "
+    "np.argmax(probabilities) gives its position, 0..9, which is the digit: "
+    "int(np.argmax(probabilities))"
+)
+
+
 def test_predict_digit_for_one_image(lesson, untrained, small_test, drawn):
     x, _ = small_test
     result = call("predict_digit", lesson.predict_digit, untrained, x[0])
@@ -1412,12 +1434,14 @@ def test_predict_digit_for_one_image(lesson, untrained, small_test, drawn):
         describe(probabilities),
         "model.predict(image[np.newaxis], verbose=0)[0]",
     )
+    highest = the_highest_probability(digit, wanted)
     expect(
         isinstance(digit, int) and not isinstance(digit, bool) and digit == int(np.argmax(wanted)),
         "predict_digit",
         f"the Python int {int(np.argmax(wanted))} (the index of the largest probability)",
-        f"{digit!r} ({type_name(digit)})",
-        "int(np.argmax(probabilities))",
+        f"{digit!r} ({type_name(digit)})"
+        + (": this looks like a probability (0..1), not a digit 0..9" if highest else ""),
+        MAX_NOT_ARGMAX if highest else "int(np.argmax(probabilities))",
     )
     image = drawn.random((28, 28), dtype=np.float32)  # random pixels drawn for this run
     digit, probabilities = call("predict_digit", lesson.predict_digit, untrained, image)
@@ -1447,8 +1471,14 @@ def test_predict_digit_for_a_batch_and_other_input_shapes(lesson, untrained, sma
             and np.array_equal(digits, wanted.argmax(axis=1)) and np.allclose(probabilities, wanted, atol=1e-4),
             "predict_digit",
             f"for {what}: digits of shape ({n},), the model's answers, and probabilities of shape ({n}, 10)",
-            f"digits {describe(digits)}, probabilities {describe(probabilities)}",
-            "only add the batch axis when image.ndim == 2; argmax along axis=1",
+            f"digits {describe(digits)}"
+            + (" (these look like probabilities (0..1), not digits 0..9)"
+               if the_highest_probability(digits, wanted) else "")
+            + f", probabilities {describe(probabilities)}",
+            "np.max(probabilities, axis=1) gives each image's highest probability; "
+            "np.argmax(probabilities, axis=1) gives its position, the digit"
+            if the_highest_probability(digits, wanted)
+            else "only add the batch axis when image.ndim == 2; argmax along axis=1",
         )
     flat = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
     digit, probabilities = call("predict_digit", lesson.predict_digit, flat, x[0])
