@@ -25,3 +25,41 @@ def test_the_guide_says_lesson_01_already_remembers_the_mnist_file():
     setup = " ".join((ROOT / "docs" / "setup.md").read_text(encoding="utf-8").split())
     assert "(your lesson 01 `load_mnist` does" in setup and "the checks of lesson 02 do)" not in setup
     assert callable(data.read_mnist_file)
+
+
+def check_it_paragraphs(uri: str) -> list[str]:
+    """The prose paragraphs of a lesson page's 'Check it' section, as the hook renders the page
+    (directives expanded), without code blocks, admonitions and directives."""
+    import importlib.util
+    import sys
+    from types import SimpleNamespace
+
+    hooks = sys.modules.get("guide_hooks")
+    if hooks is None:
+        spec = importlib.util.spec_from_file_location("guide_hooks", ROOT / "docs" / "hooks.py")
+        hooks = sys.modules["guide_hooks"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(hooks)
+        hooks.on_pre_build(None)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri=uri))
+    markdown = hooks.on_page_markdown((ROOT / "docs" / uri).read_text(encoding="utf-8"), page, None, None)
+    section = re.search(r"^## Check it\n(.*?)(?=^## |\Z)", markdown, re.M | re.S)
+    assert section, f"{uri} has no '## Check it' section"
+    text = re.sub(r"^(```|~~~).*?^\1\s*$", "", section.group(1), flags=re.M | re.S)  # code blocks
+    paragraphs = [block for block in re.split(r"\n\s*\n", text) if block.strip()]
+    return [block for block in paragraphs
+            if not block.lstrip().startswith(("<!--", "???", "!!!", "    ", "|", "**Next:**"))]
+
+
+CONTINUATION = {"and", "but", "or", "so", "then", "which", "that", "because", "feed", "feeds", "with"}
+
+
+def test_every_check_it_section_starts_with_a_whole_sentence():
+    # lesson 07's once began " feed your functions ...": the end of a sentence whose start an
+    # edit had taken away.
+    for unit in LESSONS.values():
+        paragraphs = check_it_paragraphs(unit.page)
+        assert paragraphs, f"{unit.page}: 'Check it' says nothing about what the checks do"
+        for paragraph in paragraphs:
+            first = paragraph.split()[0]
+            assert not paragraph[0].isspace() and first[0].isupper() and first.lower() not in CONTINUATION, (
+                f"{unit.page}, 'Check it': a paragraph begins mid-sentence: {paragraph[:80]!r}")

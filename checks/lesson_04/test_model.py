@@ -7,12 +7,14 @@ run's seed is in the header), so a number typed in where an argument belongs is 
 """
 
 import math
+import re
 
 import keras
 import numpy as np
 import pytest
 
 from mnist_course.check_support.toolkit import (
+    CheckFailure,
     activation_name,
     call,
     describe,
@@ -20,6 +22,7 @@ from mnist_course.check_support.toolkit import (
     expect,
     expect_sparse_categorical_loss,
     layer_names,
+    learner_lines,
     random_layer_names,
     skip_unless_sparse_loss,
     sublayers,
@@ -264,8 +267,42 @@ def test_reports_accuracy(compiled):
 # --- augment ---------------------------------------------------------------------------------
 
 
+def turns(factor: float) -> str:
+    """What Keras makes of a rotation factor: '10 means 10 full turns = 3600 degrees'."""
+    factor = abs(float(factor))
+    if factor >= 1:
+        return f"{factor:g} means {factor:g} full turn{'' if factor == 1 else 's'} = {factor * 360:g} degrees"
+    return f"{factor:g} means {factor:g} of a full turn = {factor * 360:g} degrees"
+
+
+ROTATION_HINT = (
+    "Keras' RandomRotation factor is a fraction of a full turn (360 degrees), not degrees: "
+    "0.02 x 360 = 7.2 degrees, and a 6 turned much further starts to look like a 9. Pass the "
+    "rotation argument on as it is, RandomRotation(rotation); for a number of degrees d, "
+    "write d / 360"
+)
+
+
 def built_block(lesson, **kwargs):
-    block = call("augment", lesson.augment, **kwargs)
+    try:
+        block = call("augment", lesson.augment, **kwargs)
+    except ValueError as error:
+        # Keras refuses a rotation factor outside [-1, 1] ("Received: factor=10"): degrees, most
+        # likely. The learner's line shows which layer; the factor says how far it would turn.
+        refused = re.search(r"`factor` argument.*Received: factor=\(?(-?[\d.e+]+)", str(error), re.DOTALL)
+        if not refused:
+            raise
+        lines = learner_lines(error, lesson)
+        where = f" (line {lines[-1][0]}: {lines[-1][1].strip().rstrip(',')})" if lines else ""
+        factor = float(refused.group(1))
+        asked = ", ".join(f"{key}={value}" for key, value in kwargs.items())
+        raise CheckFailure(
+            "augment",
+            "a RandomRotation factor between -1 and 1, a fraction of a full turn (360 degrees), "
+            f"for augment({asked})",
+            f"Keras refused the factor {factor:g}{where}: {turns(factor)}",
+            ROTATION_HINT,
+        ) from None
     expect(
         isinstance(block, keras.layers.Layer),
         "augment",
@@ -309,8 +346,9 @@ def test_augment_rotates_shifts_and_zooms(lesson, drawn):
             f"factors {rotation_f} (rotation), {shift_f} (both shifts), {zoom_f} (zoom) for "
             f"augment(rotation={rotation_f}, shift={shift_f}, zoom={zoom_f})"
             + ("" if rotation_f == 0.05 else " (drawn for this run)"),
-            seen,
-            "pass the arguments on: RandomRotation(rotation), RandomTranslation(shift, shift), "
+            seen + (f" ({turns(largest(rotation['factor']))})" if largest(rotation["factor"]) > 1 else ""),
+            ROTATION_HINT if largest(rotation["factor"]) > 1
+            else "pass the arguments on: RandomRotation(rotation), RandomTranslation(shift, shift), "
             "RandomZoom(zoom)",
         )
 
@@ -322,9 +360,9 @@ def test_augment_keeps_changes_small(lesson):
         0 < turn <= 0.1,
         "augment",
         "a default rotation of at most 0.1 of a full turn (36 degrees)",
-        f"RandomRotation factor {turn:g} (up to {turn * 360:g} degrees)",
-        "the factor is a fraction of a full turn, not degrees or radians: 0.03 is about 11 "
-        "degrees. Turned too far, a 6 becomes a 9",
+        f"RandomRotation factor {turn:g}: Keras reads it as a fraction of a full turn, so {turns(turn)}",
+        "the factor is a fraction of a full turn, not degrees or radians: for d degrees write "
+        "d / 360 (0.03 is about 11 degrees). Turned too far, a 6 becomes a 9",
     )
 
 

@@ -293,8 +293,76 @@ def test_history_frame(lesson, drawn):
     )
 
 
+ORDINALS = ["first", "second", "third", "fourth", "fifth"]
+AXES_METRICS = ["loss", "accuracy"]  # what the first and the second axes plot
+
+
+def column_of(line, history):
+    """The column of `history` a line draws (its y values), or None when it draws none of them."""
+    y = np.asarray(line.get_ydata(), dtype=float)
+    return next((key for key, values in history.history.items()
+                 if len(values) == len(y) and np.allclose(y, values, atol=5e-4)), None)
+
+
+def column_named(label, ax, position):
+    """The column of a History a line's label names: 'validation accuracy' -> 'val_accuracy',
+    'loss' -> 'loss'. A label that names no metric ('training') takes its axes' (by the axes'
+    title or y label, else by its place); None for a label that names neither."""
+    words = label.lower()
+    if label.startswith("_") or not any(word in words for word in ("train", "val", "loss", "acc")):
+        return None
+    axes_words = f"{ax.get_title()} {ax.get_ylabel()}".lower()
+    metric = ("loss" if "loss" in words else "accuracy" if "acc" in words
+              else "loss" if "loss" in axes_words else "accuracy" if "acc" in axes_words
+              else AXES_METRICS[position] if position < len(AXES_METRICS) else None)
+    return metric and ("val_" if "val" in words else "") + metric
+
+
+def numbers(values) -> str:
+    return ", ".join(f"{value:g}" for value in np.round(values, 3)[:4]) + (" ..." if len(values) > 4 else "")
+
+
+def expect_lines_as_labelled(figure, history, what):
+    """Each line draws the column its label names: 'validation accuracy' draws val_accuracy."""
+    curves = [ax for ax in figure.axes if ax.lines]
+    lines = [(line, column_of(line, history), column_named(str(line.get_label()), ax, position), position)
+             for position, ax in enumerate(curves) for line in ax.lines]
+    for line, shows, named, position in lines:
+        if named is None or shows == named:
+            continue
+        label = str(line.get_label())
+        partner, beside = next(((other, other_position == position) for other, other_shows, other_named, other_position
+                                 in lines if other is not line and other_named == shows and other_shows == named),
+                                (None, False))
+        seen = (f"it shows {shows} ({numbers(history.history[shows])})" if shows
+                else f"it shows values that are none of the history's columns ({numbers(line.get_ydata())})")
+        if partner is not None:
+            seen += (f", and the line labelled {str(partner.get_label())!r} shows {named}: "
+                     + ("the two labels are swapped" if beside else "loss and accuracy are drawn the wrong way round"))
+            partner = partner if beside else None
+        expect(
+            False,
+            "plot_history",
+            f"the line labelled {label!r} ({ORDINALS[position]} axes) to show {named} "
+            f"({numbers(history.history[named])}), {what}",
+            seen,
+            "give each line the label of the column it plots: ax.plot(frame.index, frame['loss'], "
+            "label='training loss'), ax.plot(frame.index, frame['val_loss'], label='validation loss')"
+            if partner is not None
+            else f"plot the column the label names: ax.plot(frame.index, frame['{named}'], label={label!r}) "
+            "(the val_ columns are the validation set's, the others the training set's)",
+        )
+
+
+def axes_words(ax) -> str:
+    """'training loss' and 'validation loss': an axes' lines by their labels."""
+    labels = [str(line.get_label()) for line in ax.lines if not str(line.get_label()).startswith("_")]
+    return " and ".join(repr(label) for label in labels) if labels else f"{len(ax.lines)} unlabelled lines"
+
+
 def expect_curves_by_epoch(figure, history, what):
     """Loss on the first axes, accuracy on the second, each point at its epoch 1, 2, 3..."""
+    expect_lines_as_labelled(figure, history, what)
     curves = [ax for ax in figure.axes if ax.lines]
     epochs = len(history.history["loss"])
     drawn_on = [sorted(tuple(np.round(line.get_ydata(), 3)) for line in ax.lines) for ax in curves]
@@ -304,8 +372,10 @@ def expect_curves_by_epoch(figure, history, what):
         drawn_on == wanted,
         "plot_history",
         f"the first axes plotting loss and val_loss, the second accuracy and val_accuracy, {what}",
-        "accuracy on the first axes and loss on the second" if drawn_on == wanted[::-1]
-        else f"{len(curves)} axes with other curves",
+        f"accuracy on the first axes ({axes_words(curves[0])}) and loss on the second "
+        f"({axes_words(curves[1])})" if drawn_on == wanted[::-1]
+        else f"{len(curves)} axes with other curves: "
+        + "; ".join(f"the {ORDINALS[i]} shows {axes_words(ax)}" for i, ax in enumerate(curves[:5])),
         "the first axes plots the loss (loss_ax), the second the accuracy: "
         "for ax, metric in ((loss_ax, 'loss'), (accuracy_ax, 'accuracy'))",
     )
@@ -338,6 +408,7 @@ def test_plot_history(lesson, drawn):
         f"{len(curves)} axes with {[len(ax.lines) for ax in curves]} lines",
         "plot loss and val_loss on one axes, accuracy and val_accuracy on the other",
     )
+    expect_lines_as_labelled(figure, fake_history(), "for 3 epochs")
     plotted = sorted(tuple(np.round(line.get_ydata(), 3)) for ax in curves for line in ax.lines)
     wanted = sorted(tuple(values) for values in fake_history().history.values())
     expect(

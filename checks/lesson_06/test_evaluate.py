@@ -55,6 +55,22 @@ def counted(y_true, y_pred):
     return table
 
 
+def the_highest_scores(labels, scores) -> bool:
+    """Whether `labels` are each image's highest score (np.max), maybe rounded, not its position."""
+    labels, highest = np.asarray(labels), np.asarray(scores).max(axis=1)
+    if labels.shape != highest.shape or not np.issubdtype(labels.dtype, np.number):
+        return False
+    labels = labels.astype(float)
+    return bool(np.allclose(labels, highest, atol=1e-4) or np.array_equal(labels, np.round(highest))
+                or np.array_equal(labels, np.floor(highest)))
+
+
+MAX_NOT_ARGMAX = (
+    "np.max(scores, axis=1) (or scores.max(axis=1)) gives the highest probability itself; "
+    "np.argmax(scores, axis=1) gives its position, 0..9, which is the digit"
+)
+
+
 def test_predict_labels_picks_the_highest_score(lesson, reference, small_test, capsys, drawn):
     x, _ = small_test
     keras.utils.set_random_seed(0)
@@ -71,7 +87,8 @@ def test_predict_labels_picks_the_highest_score(lesson, reference, small_test, c
         f"printed {printed.strip().splitlines()[-1][:70]!r}" if printed.strip() else "",
         "Keras draws a progress bar unless told not to: model.predict(x, verbose=0)",
     )
-    wanted = np.argmax(model.predict(x, verbose=0), axis=1)
+    scores = model.predict(x, verbose=0)
+    wanted = np.argmax(scores, axis=1)
     expect(
         labels.shape == (192,),
         "predict_labels",
@@ -80,6 +97,16 @@ def test_predict_labels_picks_the_highest_score(lesson, reference, small_test, c
         "model.predict gives ten scores per image; take np.argmax(scores, axis=1)"
         if labels.ndim == 2
         else "np.argmax(scores, axis=1) gives one index per row",
+    )
+    expect(
+        np.array_equal(labels, wanted) or not the_highest_scores(labels, scores),
+        "predict_labels",
+        "one digit 0..9 per image: the position of its highest score",
+        f"{describe(labels)}: these look like probabilities (0..1), not digits 0..9"
+        if not np.issubdtype(labels.dtype, np.integer) else
+        f"{describe(labels)}: each image's highest probability turned into a whole number, "
+        "not a digit 0..9",
+        MAX_NOT_ARGMAX,
     )
     expect(
         np.issubdtype(labels.dtype, np.integer),
@@ -337,6 +364,52 @@ def test_most_confused(lesson, reference, drawn):
     )
 
 
+PRECISION_AND_RECALL = (
+    "precision of digit d = right answers d / all images predicted as d (how often the answer 'd' "
+    "is right); recall of d = right answers d / all images that truly show d (how many d's were found)"
+)
+
+
+def expect_precision_and_recall_in_place(report, y_true, y_pred, what):
+    """Precision and recall each in its own column, not the other's (scikit-learn returns
+    precision first; swapping y_true and y_pred swaps the two)."""
+    columns = getattr(report, "columns", [])
+    if "precision" not in columns or "recall" not in columns:
+        return
+    got = {name: np.asarray(report[name], dtype=float) for name in ("precision", "recall")}
+    if any(values.shape != (10,) for values in got.values()):
+        return
+    precision, recall, _, _ = precision_recall_fscore_support(y_true, y_pred, labels=list(range(10)), zero_division=0)
+    wanted = {"precision": precision, "recall": recall}
+    if np.allclose(precision, recall):
+        return  # nothing tells the two apart
+    other = {"precision": "recall", "recall": "precision"}
+    holds = {name: np.allclose(got[name], wanted[other[name]]) and not np.allclose(got[name], wanted[name])
+             for name in got}
+    if not any(holds.values()):
+        return
+    support = np.asarray(report["support"], dtype=float) if "support" in columns else None
+    predictions_counted = support is not None and np.array_equal(support, np.bincount(y_pred, minlength=10))
+    swapped = all(holds.values())
+    shown = {name: np.round(values, 2).tolist() for name, values in {**wanted, **{f"your {k}": v for k, v in got.items()}}.items()}
+    expect(
+        False,
+        "per_class_report",
+        f"precision {shown['precision']} and recall {shown['recall']} {what}",
+        f"precision {shown['your precision']} and recall {shown['your recall']}: "
+        + ("the two are swapped" if swapped else
+           f"your {'precision' if holds['precision'] else 'recall'} column holds each digit's "
+           f"{'recall' if holds['precision'] else 'precision'}"),
+        PRECISION_AND_RECALL + ". "
+        + ("precision_recall_fscore_support(y_true, y_pred, ...): y_true comes first; with y_pred "
+           "first, precision and recall trade places (and support counts the predictions)" if predictions_counted
+           else "precision_recall_fscore_support returns precision first: "
+           "precision, recall, f1, support = precision_recall_fscore_support(...)" if swapped
+           else "precision divides by the images predicted as d, np.bincount(y_pred, minlength=10); "
+           "recall by the images that truly show d, np.bincount(y_true, minlength=10)"),
+    )
+
+
 def test_per_class_report(lesson, drawn):
     report = call("per_class_report", lesson.per_class_report, Y_TRUE, Y_PRED)
     expect(
@@ -361,6 +434,7 @@ def test_per_class_report(lesson, drawn):
         f"index named {report.index.name!r}",
         "index=pd.Index(range(10), name='digit')",
     )
+    expect_precision_and_recall_in_place(report, Y_TRUE, Y_PRED, "for the example (three 4s, one found)")
     precision, recall, f1, support = precision_recall_fscore_support(
         Y_TRUE, Y_PRED, labels=list(range(10)), zero_division=0
     )
@@ -376,6 +450,7 @@ def test_per_class_report(lesson, drawn):
         )
     y_true, y_pred = drawn_labels(drawn)
     report = call("per_class_report", lesson.per_class_report, y_true, y_pred)
+    expect_precision_and_recall_in_place(report, y_true, y_pred, f"for {len(y_true)} labels drawn at random for this run")
     support = np.bincount(y_true, minlength=10)
     hits = np.bincount(y_true[y_true == y_pred], minlength=10)
     called = np.bincount(y_pred, minlength=10)

@@ -344,6 +344,51 @@ def draw_lesson_07(out, model, x_train, y_train):
     figure.tight_layout()
     save(figure, out, "hero.png")
 
+# Handwriting styles that real pictures are most often misread for (bench/own_digits.py's
+# contact sheets of misses): drawn here as pen strokes on a 200x200 page, never copied from
+# anyone's pictures. Each is (title, truth, strokes); a stroke is a list of (x, y) points.
+STYLES = [
+    ("1, one stroke (MNIST's way)", 1, [[(100, 30), (100, 170)]]),
+    ("1 with a long flag", 1, [[(62, 72), (104, 30), (104, 170)]]),
+    ("7 with a crossbar", 7, [[(55, 40), (145, 40), (92, 170)], [(78, 108), (132, 108)]]),
+    ("4, open at the top", 4, [[(72, 30), (72, 112), (146, 112)], [(128, 30), (128, 172)]]),
+    ("4 closed into a loop", 4, [[(124, 30), (124, 174)], [(124, 36), (70, 104), (124, 100)]]),
+    ("6 with its loop left open", 6, [[(136, 36), (96, 52), (72, 96), (70, 140), (92, 168), (126, 164),
+                                       (140, 134), (124, 108), (98, 106)]]),
+]
+
+
+def draw_styles(out, model):
+    """Lesson 07: how the reference model reads a few handwriting styles MNIST has few of."""
+    import cv2
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    predict = reference("lesson_07_predict")
+    figure, axes = plt.subplots(2, len(STYLES), figsize=(1.9 * len(STYLES), 4.4))
+    for column, (title, truth, strokes) in enumerate(STYLES):
+        page = np.full((200, 200), 245, np.uint8)
+        for stroke in strokes:
+            cv2.polylines(page, [np.array(stroke, np.int32)], False, 30, thickness=9, lineType=cv2.LINE_AA)
+        page = cv2.GaussianBlur(page, (3, 3), 0)
+        image = predict.preprocess_digit(page)
+        digit, probabilities = predict.predict_digit(model, image)
+        axes[0, column].imshow(page, cmap="gray", vmin=0, vmax=255)
+        axes[0, column].set_title(title, fontsize=8)
+        axes[1, column].imshow(image, cmap="gray", vmin=0, vmax=1)
+        verdict = "right" if digit == truth else f"wrong: it is a {truth}"
+        axes[1, column].set_title(f"reads {digit} ({probabilities[digit]:.0%})\n{verdict}", fontsize=9,
+                                  color="black" if digit == truth else "#b83400")
+        for ax in axes[:, column]:
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.spines[:].set_visible(True)  # the page's edge, which the guide's style leaves out
+    axes[0, 0].set_ylabel("drawn", fontsize=11)
+    axes[1, 0].set_ylabel("what the model sees", fontsize=11)
+    figure.tight_layout()
+    save(figure, out, "handwriting_styles.png")
+
+
 def draw_all(out: Path) -> None:
     """Write every figure of the guide into `out`."""
     import matplotlib
@@ -376,6 +421,7 @@ def draw_all(out: Path) -> None:
     draw_softmax(out, untrained, model, x_test, y_test)
     draw_evaluation(out, model, x_test, y_test)
     draw_lesson_07(out, model, x_train_raw, y_train)
+    draw_styles(out, model)
     print(f"figures: drew {len(list(out.glob('*.png')))} figures in "
           f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
 
