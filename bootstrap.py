@@ -47,9 +47,9 @@ def outdated_tensorflow(installed: set[str], system: str = sys.platform, machine
 
 def installed_tensorflows() -> set[str]:
     """Which of tensorflow, tensorflow-cpu and NVIDIA's cuDNN (the gpu extra) .venv holds."""
-    code = (
-        "import importlib.metadata as m\n"
-        "names = {(d.metadata['Name'] or '').lower() for d in m.distributions()}\n"
+    code = (  # names normalised: the tensorflow-cpu wheel's metadata calls it tensorflow_cpu
+        "import importlib.metadata as m, re\n"
+        "names = {re.sub(r'[-_.]+', '-', d.metadata['Name'] or '').lower() for d in m.distributions()}\n"
         "print(*sorted(names & {'tensorflow', 'tensorflow-cpu', 'nvidia-cudnn-cu12'}))"
     )
     return set(subprocess.run([str(PYTHON), "-c", code], capture_output=True, text=True).stdout.split())
