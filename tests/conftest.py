@@ -17,7 +17,7 @@ from companion_course import copy_course  # noqa: F401 - also used by tests that
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytest_plugins = ["pytester"]  # runs the learner checks in-process (see test_mistakes.py)
+pytest_plugins = ["pytester"]  # runs the learner checks in-process (see mistakes_harness.py)
 
 
 def run_learner_checks(*args: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:
@@ -35,6 +35,22 @@ def pristine_stubs(tmp_path_factory) -> Path:
     for path, text in expected_stubs(ROOT).items():
         (folder / path.name).write_text(text, encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session")
+def heavy_libraries():
+    """Import the big libraries once, before pytester snapshots sys.modules.
+
+    pytester removes modules a nested run imported; TensorFlow cannot be imported twice
+    in one process, so it must already be here when the first nested run starts.
+    """
+    import cv2  # noqa: F401
+    import keras  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401
+    import pandas  # noqa: F401
+    import seaborn  # noqa: F401
+    import sklearn.metrics  # noqa: F401
+    import sklearn.model_selection  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -99,3 +115,4 @@ def model_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("model") / "quick.keras"
     model.save(path)
     return path
+
