@@ -100,9 +100,11 @@ def chromium(*extra_args: str):
             browser.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def model_path(tmp_path_factory) -> Path:
-    """A small reference MLP trained for a few seconds on 10,000 MNIST images."""
+    """A small reference MLP trained for a few seconds on 10,000 MNIST images.
+
+    Once per worker: the tests only read it (test_draw*.py, test_predict_cli.py)."""
     import keras
 
     from mnist_course.course import load_lesson
@@ -115,4 +117,3 @@ def model_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("model") / "quick.keras"
     model.save(path)
     return path
-
