@@ -117,3 +117,80 @@ def model_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("model") / "quick.keras"
     model.save(path)
     return path
+
+
+# --- The order pytest-xdist deals the test files in ----------------------------------------------
+#
+# `python3 bootstrap.py test` runs `pytest tests -n auto --dist loadfile`: a worker takes one
+# whole file at a time (a file's tests share its costly module fixtures) and the next file when
+# it is nearly done. Left to itself, xdist deals the files with the most tests first, so the
+# files of a few long tests (the bench, the determinism trainings) came last and one worker ran
+# them alone while the other stood idle. Dealt longest first, the short files fill in the end.
+#
+# Seconds per file (setup, call and teardown of its tests, summed from `--durations=0` of a
+# whole run on 2 cores, starting from a course without .course/, as CI does). They only set the
+# order: a stale figure costs a little balance, never a test. A file not listed counts a second
+# per test. Refresh them when a file gains or loses minutes.
+FILE_SECONDS = {
+    "test_notebooks.py": 216,
+    "test_bench.py": 187,
+    "test_companion_time_limit.py": 187,
+    "test_reliability_cli.py": 172,
+    "test_draw_limits.py": 167,
+    "test_checks_two_sided.py": 156,
+    "test_train_determinism.py": 155,
+    "test_predict_cli.py": 143,
+    "test_companion_progress.py": 120,
+    "test_train_cnn_cli.py": 101,
+    "test_reliability_models.py": 96,
+    "test_grading.py": 96,
+    "test_graders.py": 83,
+    "test_docs_site.py": 81,
+    "test_reliability_round3.py": 77,
+    "test_train_evaluate_cli.py": 71,
+    "test_teaching_failures.py": 65,
+    "test_notebook_extra.py": 63,
+    "test_companion_compare.py": 59,
+    "test_data.py": 46,
+    "test_draw.py": 43,
+    "test_mistakes_lesson_07.py": 41,
+    "test_mistakes_lesson_05.py": 37,
+    "test_companion_doctor.py": 37,
+    "test_companion_watch.py": 36,
+    "test_augmentation.py": 30,
+    "test_companion_update.py": 29,
+    "test_moved_modules.py": 22,
+    "test_companion_parallel.py": 18,
+    "test_companion_hint.py": 17,
+    "test_mistakes_lesson_01.py": 15,
+    "test_quick_exit.py": 12,
+    "test_companion_reset.py": 11,
+    "test_mistakes_lesson_08.py": 9,
+    "test_dev_check.py": 9,
+    "test_mistakes_lesson_02.py": 7,
+    "test_companion_cli.py": 7,
+    "test_mistakes.py": 7,
+    "test_mistakes_lesson_04.py": 4,
+    "test_train_preflight.py": 4,
+    "test_mistakes_lesson_03.py": 3,
+    "test_mistakes_lesson_06.py": 3,
+}
+
+
+def pytest_configure(config):
+    # xdist would sort the files again by their number of tests (--loadscope-reorder, its
+    # default): keep the order pytest_collection_modifyitems gives them.
+    if getattr(config.option, "loadscopereorder", None):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(config, items):
+    """Longest files first (FILE_SECONDS); a file's own tests keep their order."""
+    count: dict[Path, int] = {}
+    for item in items:
+        count[item.path] = count.get(item.path, 0) + 1
+
+    def seconds(item) -> float:
+        return FILE_SECONDS.get(item.path.name, count[item.path])
+
+    items.sort(key=lambda item: -seconds(item))  # stable: ties keep pytest's order
