@@ -17,7 +17,7 @@ from companion_course import copy_course  # noqa: F401 - also used by tests that
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytest_plugins = ["pytester"]  # runs the learner checks in-process (see test_mistakes.py)
+pytest_plugins = ["pytester"]  # runs the learner checks in-process (see mistakes_harness.py)
 
 
 def run_learner_checks(*args: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:
@@ -35,6 +35,22 @@ def pristine_stubs(tmp_path_factory) -> Path:
     for path, text in expected_stubs(ROOT).items():
         (folder / path.name).write_text(text, encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session")
+def heavy_libraries():
+    """Import the big libraries once, before pytester snapshots sys.modules.
+
+    pytester removes modules a nested run imported; TensorFlow cannot be imported twice
+    in one process, so it must already be here when the first nested run starts.
+    """
+    import cv2  # noqa: F401
+    import keras  # noqa: F401
+    import matplotlib.pyplot  # noqa: F401
+    import pandas  # noqa: F401
+    import seaborn  # noqa: F401
+    import sklearn.metrics  # noqa: F401
+    import sklearn.model_selection  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -102,9 +118,11 @@ def serious_accessibility_problems(page) -> list[str]:
     ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def model_path(tmp_path_factory) -> Path:
-    """A small reference MLP trained for a few seconds on 10,000 MNIST images."""
+    """A small reference MLP trained for a few seconds on 10,000 MNIST images.
+
+    Once per worker: the tests only read it (test_draw*.py, test_predict_cli.py)."""
     import keras
 
     from mnist_course.course import load_lesson
@@ -176,3 +194,80 @@ def mkdocs_site(generated_docs, tmp_path_factory) -> Path:
     need("mkdocs")
     need("material")
     return built_site("mkdocs", generated_docs, tmp_path_factory.mktemp("mkdocs"))
+
+
+# --- The order pytest-xdist deals the test files in ----------------------------------------------
+#
+# `python3 bootstrap.py test` runs `pytest tests -n auto --dist loadfile`: a worker takes one
+# whole file at a time (a file's tests share its costly module fixtures) and the next file when
+# it is nearly done. Left to itself, xdist deals the files with the most tests first, so the
+# files of a few long tests (the bench, the determinism trainings) came last and one worker ran
+# them alone while the other stood idle. Dealt longest first, the short files fill in the end.
+#
+# Seconds per file (setup, call and teardown of its tests, summed from `--durations=0` of a
+# whole run on 2 cores, starting from a course without .course/, as CI does). They only set the
+# order: a stale figure costs a little balance, never a test. A file not listed counts a second
+# per test. Refresh them when a file gains or loses minutes.
+FILE_SECONDS = {
+    "test_notebooks.py": 216,
+    "test_bench.py": 187,
+    "test_companion_time_limit.py": 187,
+    "test_reliability_cli.py": 172,
+    "test_draw_limits.py": 167,
+    "test_checks_two_sided.py": 156,
+    "test_train_determinism.py": 155,
+    "test_predict_cli.py": 143,
+    "test_companion_progress.py": 120,
+    "test_train_cnn_cli.py": 101,
+    "test_reliability_models.py": 96,
+    "test_grading.py": 96,
+    "test_graders.py": 83,
+    "test_docs_site.py": 81,
+    "test_reliability_round3.py": 77,
+    "test_train_evaluate_cli.py": 71,
+    "test_teaching_failures.py": 65,
+    "test_notebook_extra.py": 63,
+    "test_companion_compare.py": 59,
+    "test_data.py": 46,
+    "test_draw.py": 43,
+    "test_mistakes_lesson_07.py": 41,
+    "test_mistakes_lesson_05.py": 37,
+    "test_companion_doctor.py": 37,
+    "test_companion_watch.py": 36,
+    "test_augmentation.py": 30,
+    "test_companion_update.py": 29,
+    "test_moved_modules.py": 22,
+    "test_companion_parallel.py": 18,
+    "test_companion_hint.py": 17,
+    "test_mistakes_lesson_01.py": 15,
+    "test_quick_exit.py": 12,
+    "test_companion_reset.py": 11,
+    "test_mistakes_lesson_08.py": 9,
+    "test_dev_check.py": 9,
+    "test_mistakes_lesson_02.py": 7,
+    "test_companion_cli.py": 7,
+    "test_mistakes.py": 7,
+    "test_mistakes_lesson_04.py": 4,
+    "test_train_preflight.py": 4,
+    "test_mistakes_lesson_03.py": 3,
+    "test_mistakes_lesson_06.py": 3,
+}
+
+
+def pytest_configure(config):
+    # xdist would sort the files again by their number of tests (--loadscope-reorder, its
+    # default): keep the order pytest_collection_modifyitems gives them.
+    if getattr(config.option, "loadscopereorder", None):
+        config.option.loadscopereorder = False
+
+
+def pytest_collection_modifyitems(config, items):
+    """Longest files first (FILE_SECONDS); a file's own tests keep their order."""
+    count: dict[Path, int] = {}
+    for item in items:
+        count[item.path] = count.get(item.path, 0) + 1
+
+    def seconds(item) -> float:
+        return FILE_SECONDS.get(item.path.name, count[item.path])
+
+    items.sort(key=lambda item: -seconds(item))  # stable: ties keep pytest's order
