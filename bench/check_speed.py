@@ -104,7 +104,7 @@ def warm_up(course: Path, env: dict) -> float:
                      1, course, env)  # fmt: skip
 
 
-def measure(repeat: int, progress: bool = True, against: str | None = None) -> dict:
+def measure(repeat: int, progress: bool = True, against: str | None = None, lessons_too: bool = True) -> dict:
     python = sys.executable
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="check-speed-") as scratch:
@@ -119,7 +119,7 @@ def measure(repeat: int, progress: bool = True, against: str | None = None) -> d
             courses["before"] = (before, before_env)
         keras_import = wall_time([python, "-c", "import keras"], repeat, course, env)
         lessons = {}
-        for number, lesson in LESSONS.items():
+        for number, lesson in LESSONS.items() if lessons_too else ():
             seconds = interleaved({
                 name: ([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--solutions", lesson.checks],
                        folder, folder_env)
@@ -130,10 +130,21 @@ def measure(repeat: int, progress: bool = True, against: str | None = None) -> d
             if against:
                 lessons[number]["before"] = {"revision": against, "seconds": seconds["before"],
                                              "ratio": seconds["before"] / keras_import}
-        if progress:
-            seconds = wall_time([python, "-m", "mnist_course.cli", "progress", "--json"], repeat, course, env)
-            grading = wall_time([python, "-m", "mnist_course.cli", "report", "--json", "--lessons", "lessons"],
-                                repeat, course, env)
+        if progress:  # in turn with `import keras` again, so that the three see the same machine
+            timed = interleaved({
+                "keras": ([python, "-c", "import keras"], course, env),
+                "progress": ([python, "-m", "mnist_course.cli", "progress", "--json"], course, env),
+                "grading": ([python, "-m", "mnist_course.cli", "report", "--json", "--lessons", "lessons"], course, env),
+            }, repeat)  # fmt: skip
+            seconds, grading = timed["progress"], timed["grading"]
+            if not lessons_too:
+                keras_import = timed["keras"]
+    load = {"before": load_before, "after": os.getloadavg()}
+    if not lessons:  # --commands-only
+        return {"import_keras_seconds": keras_import, "targets": TARGETS, "lessons": {}, "against": None,
+                "progress": {"seconds": seconds, "ratio": seconds / keras_import, "cores": cores()},
+                "grade": {"seconds": grading, "ratio": grading / keras_import, "cores": cores()},
+                "first_run_lessons_03_07_seconds": first_run, "load_average": load}
     slowest = max(lessons, key=lambda number: lessons[number]["ratio"])
     return {
         "import_keras_seconds": keras_import,
@@ -145,7 +156,7 @@ def measure(repeat: int, progress: bool = True, against: str | None = None) -> d
         "progress": {"seconds": seconds, "ratio": seconds / keras_import, "cores": cores()} if progress else None,
         "grade": {"seconds": grading, "ratio": grading / keras_import, "cores": cores()} if progress else None,
         "first_run_lessons_03_07_seconds": first_run,
-        "load_average": {"before": load_before, "after": os.getloadavg()},
+        "load_average": load,
     }
 
 
@@ -191,16 +202,17 @@ def markdown(result: dict) -> str:
             f"| lesson {number} {row['title']} | {row['seconds']:.2f} | {row['ratio']:.2f}{was} "
             f"| {target} | {verdict(row['ratio'], target)} |"
         )
-    first_three, slowest = result["first_three_ratio"], result["slowest"]
     gap = "| " if against else ""  # the rows below have no "before" figure
-    lines.append(
-        f"| lessons 01-03, the slowest of them | | {first_three:.2f} {gap}| {targets['first_three']} "
-        f"| {verdict(first_three, targets['first_three'])} |"
-    )
-    lines.append(
-        f"| slowest lesson ({slowest['lesson']}) | | {slowest['ratio']:.2f} {gap}| {targets['slowest']} "
-        f"| {verdict(slowest['ratio'], targets['slowest'])} |"
-    )
+    if result["lessons"]:
+        first_three, slowest = result["first_three_ratio"], result["slowest"]
+        lines.append(
+            f"| lessons 01-03, the slowest of them | | {first_three:.2f} {gap}| {targets['first_three']} "
+            f"| {verdict(first_three, targets['first_three'])} |"
+        )
+        lines.append(
+            f"| slowest lesson ({slowest['lesson']}) | | {slowest['ratio']:.2f} {gap}| {targets['slowest']} "
+            f"| {verdict(slowest['ratio'], targets['slowest'])} |"
+        )
     progress = result["progress"]
     if progress:
         lines.append(
@@ -223,8 +235,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--no-progress", action="store_true", help="leave out `mnist-course progress`")
     parser.add_argument("--against", metavar="REV", help="also time each lesson's checks at git revision REV")
+    parser.add_argument("--commands-only", action="store_true",
+                        help="only `import keras`, progress and report, in turn (no lesson rows)")
     args = parser.parse_args()
-    result = measure(args.repeat, progress=not args.no_progress, against=args.against)
+    result = measure(args.repeat, progress=not args.no_progress, against=args.against,
+                     lessons_too=not args.commands_only)
     print(json.dumps(result, indent=2) if args.json else markdown(result))
 
 
