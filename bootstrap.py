@@ -120,7 +120,8 @@ def main(argv: list[str]) -> None:
         print(f"Ready: `{activate}`, then `pytest checks/lesson_01`.", flush=True)
     elif job == "test":
         ensure_environment("[dev]")
-        # One worker per core, a test file per worker at a time (files share costly fixtures).
+        # One worker per core, a test file per worker at a time (files share costly fixtures),
+        # the longest files first (tests/conftest.py orders them).
         run(PYTHON, "-m", "pytest", "tests", "-n", "auto", "--dist", "loadfile", *argv[1:])
     else:
         sys.exit(__doc__)
