@@ -28,26 +28,18 @@ def test_the_guide_says_lesson_01_already_remembers_the_mnist_file():
 
 
 def check_it_paragraphs(uri: str) -> list[str]:
-    """The prose paragraphs of a lesson page's 'Check it' section, as the hook renders the page
+    """The prose paragraphs of a lesson page's 'Check it' section, as the guide is generated
     (directives expanded), without code blocks, admonitions and directives."""
-    import importlib.util
-    import sys
-    from types import SimpleNamespace
+    from mnist_course.docs_build import directives
 
-    hooks = sys.modules.get("guide_hooks")
-    if hooks is None:
-        spec = importlib.util.spec_from_file_location("guide_hooks", ROOT / "docs" / "hooks.py")
-        hooks = sys.modules["guide_hooks"] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(hooks)
-        hooks.on_pre_build(None)
-    page = SimpleNamespace(file=SimpleNamespace(src_uri=uri))
-    markdown = hooks.on_page_markdown((ROOT / "docs" / uri).read_text(encoding="utf-8"), page, None, None)
+    markdown = directives.expand(directives.Course(), (ROOT / "docs" / uri).read_text(encoding="utf-8"), uri)
     section = re.search(r"^## Check it\n(.*?)(?=^## |\Z)", markdown, re.M | re.S)
     assert section, f"{uri} has no '## Check it' section"
     text = re.sub(r"^(```|~~~).*?^\1\s*$", "", section.group(1), flags=re.M | re.S)  # code blocks
     paragraphs = [block for block in re.split(r"\n\s*\n", text) if block.strip()]
     return [block for block in paragraphs
-            if not block.lstrip().startswith(("<!--", "???", "!!!", "    ", "|", "**Next:**"))]
+            if not block.strip("\n").startswith(("    ", "\t"))  # inside an admonition or a list item
+            and not block.lstrip().startswith(("<!--", "???", "!!!", "|", "**Next:**"))]
 
 
 CONTINUATION = {"and", "but", "or", "so", "then", "which", "that", "because", "feed", "feeds", "with"}
