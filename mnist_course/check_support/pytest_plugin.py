@@ -352,7 +352,7 @@ def _raised_in_plumbing(tb) -> bool:
     return Path(tb.tb_frame.f_code.co_filename).resolve() == Path(__file__).resolve()
 
 
-def _teaching_report(item, excinfo, report) -> str | None:
+def _teaching_report(item, excinfo, properties: list) -> str | None:
     unit = _lesson_of(item)
     if unit is None:
         return None
@@ -365,7 +365,7 @@ def _teaching_report(item, excinfo, report) -> str | None:
     outcome = classify(
         excinfo.value, excinfo.tb, unit, impl, shown, _suspects(item, unit), Path(str(item.fspath))
     )
-    report.user_properties.append((OUTCOME_KEY, outcome.to_json()))
+    properties.append((OUTCOME_KEY, outcome.to_json()))
     if outcome.kind == "import":
         # Every check of the lesson fails the same way: say it in full once.
         told = item.config.stash.setdefault(_IMPORT_ERRORS_TOLD, set())
@@ -398,18 +398,37 @@ def pytest_runtest_protocol(item, nextitem):
         os._exit = real_exit
 
 
+def _failed(call) -> bool:
+    """True when pytest will report this phase as failed (not passed, skipped or xfailed)."""
+    if call.excinfo is None:
+        return False
+    return not isinstance(call.excinfo.value, (pytest.skip.Exception, pytest.xfail.Exception))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    report = yield
-    if report.failed and call.excinfo is not None:
-        message = _teaching_report(item, call.excinfo, report)
+    # The teaching message is written BEFORE pytest builds its report, and pytest is handed
+    # it in place of the traceback it would format (source lines of every frame, deep into
+    # Keras and NumPy): formatting that only to throw it away cost learners seconds per
+    # failing check in lesson 07.
+    message = None
+    if _failed(call):
+        before = len(item.user_properties)
+        message = _teaching_report(item, call.excinfo, item.user_properties)
+    if message is not None:
+        item.repr_failure = item._repr_failure_py = lambda *args, **kwargs: message
+    try:
+        report = yield
+    finally:
         if message is not None:
-            report.longrepr = message
-            # A learner's mistake found while a fixture prepared the check (a missing
-            # `return` in compile_model) is a failed check, not pytest's "ERROR at setup",
-            # which reads as broken tooling.
-            if report.when == "setup":
-                report.when = "call"
+            del item.repr_failure, item._repr_failure_py
+    if message is not None:
+        del item.user_properties[before:]  # the report has its copy; the next phase starts clean
+        # A learner's mistake found while a fixture prepared the check (a missing
+        # `return` in compile_model) is a failed check, not pytest's "ERROR at setup",
+        # which reads as broken tooling.
+        if report.when == "setup":
+            report.when = "call"
     # TensorFlow's native start-up lines are not the learner's business (see quiet.py).
     # ...nor pages of what the learner's code printed, such as model.fit's progress bars.
     sections = [(title, trim_captured(strip_noise(text)) if title.startswith("Captured") else strip_noise(text))
