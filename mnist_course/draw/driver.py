@@ -116,6 +116,13 @@ class ServerProcess:
         lines: queue.Queue = queue.Queue()
         for stream, into in ((self.process.stdout, self.out), (self.process.stderr, self.err)):
             threading.Thread(target=self._collect, args=(stream, into, lines), daemon=True).start()
+        try:
+            self.url = self._address(lines)
+        except BaseException:
+            self.kill()  # a server that never said where it listens is not left behind
+            raise
+
+    def _address(self, lines: queue.Queue) -> str:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
@@ -125,8 +132,7 @@ class ServerProcess:
                 continue
             found = re.search(r"http://127\.0\.0\.1:\d+/", line)
             if found:
-                self.url = found.group(0)
-                return
+                return found.group(0)
         raise AssertionError(f"no address printed in 180 s: {self.out} {self.err}")
 
     @staticmethod
@@ -136,6 +142,17 @@ class ServerProcess:
             lines.put(line)
 
     def stop(self) -> int:
+        """Ctrl-C, as a person stops it; its exit status. A server still running 30 s later
+        is killed before the timeout is raised, so a failing test leaves none behind."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
-        return self.process.wait(timeout=30)
+        try:
+            return self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
