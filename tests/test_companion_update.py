@@ -128,3 +128,18 @@ def test_update_from_nowhere_says_what_is_wrong_and_what_to_run(classroom, tmp_p
     (tmp_path / "plain").mkdir()
     assert_refused(mnist_course(learner, "update", str(tmp_path / "plain"), timeout=60), "not a git repository")
     assert snapshot(learner / "lessons") | snapshot(learner / "checks") == before
+
+
+def test_update_removes_course_files_dropped_upstream_and_nothing_of_the_learners(classroom):
+    upstream, learner = classroom
+    git(upstream, "rm", "--quiet", "bench/own_digits.py")
+    git(upstream, "commit", "--quiet", "-m", "a bench script goes")
+    (learner / "my_notes.md").write_text("what I learnt\n")
+    git(learner, "add", "my_notes.md")
+    git(learner, "commit", "--quiet", "-m", "notes")
+    run = mnist_course(learner, "update", timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert not (learner / "bench" / "own_digits.py").exists()
+    assert "Removed 1 course file(s) the new course no longer has" in run.stdout
+    assert (learner / "my_notes.md").read_text() == "what I learnt\n"  # not the course's: kept
+    assert (learner / "bench" / "check_speed.py").exists()

@@ -14,6 +14,8 @@ It refuses, before changing anything, when tracked files outside `lessons/` have
 uncommitted changes, since those would be replaced, and when SOURCE is neither a remote,
 an address nor an existing folder. The learner's files git does not track (notes, scripts)
 are in no commit: any the new course would replace or delete is backed up first.
+A course file the new course no longer has (a module that moved) is removed, but only in the
+course's own folders (`COURSE_FOLDERS`): elsewhere a file upstream lacks may be the learner's.
 """
 
 from __future__ import annotations
@@ -94,6 +96,23 @@ def fetch(workspace: Workspace, source: str, ref: str) -> None:
         raise CourseError(f"could not fetch the course from {source}: {why}. Nothing was changed.") from None
 
 
+# The folders that hold only the course's own files: a file in one of them that the new course
+# no longer has was moved or dropped upstream, and would otherwise linger (an old module beside
+# its new home). Anywhere else a file missing upstream may be the learner's own, and stays.
+COURSE_FOLDERS = ("mnist_course", "checks", "solutions", "tests", "bench", "docs", "graders")
+
+
+def removed_upstream(workspace: Workspace) -> list[str]:
+    """Tracked files in COURSE_FOLDERS that FETCH_HEAD does not have (their content stays in
+    the learner's last commit, so removing them loses nothing)."""
+    try:
+        listed = git(workspace, "diff", "--name-only", "--no-renames", "--diff-filter=D", "-z",
+                     "HEAD", "FETCH_HEAD", "--", *COURSE_FOLDERS)
+    except GitFailed:  # no commit of the learner's yet: nothing of the course is tracked
+        return []
+    return sorted(filter(None, listed.split("\0")))
+
+
 def yours_in_the_way(workspace: Workspace) -> list[str]:
     """The learner's files that taking FETCH_HEAD would replace or delete, relative to the course.
 
@@ -154,8 +173,17 @@ def update(source: str = "upstream", ref: str = "main", console: Console | None 
     fetch(workspace, source, ref)
     yours = yours_in_the_way(workspace)
     kept = backups.save_files(workspace, yours, f"mnist-course update from {source} {ref}") if yours else None
+    gone = removed_upstream(workspace)
     git(workspace, "checkout", "FETCH_HEAD", "--", ".", ":(exclude)lessons")
+    if gone:
+        git(workspace, "rm", "--quiet", "--", *gone)
     console.print(f"Took the course files from {source} {ref}; lessons/ was not touched.", markup=False)
+    if gone:
+        console.print(
+            f"Removed {len(gone)} course file(s) the new course no longer has (`git status` lists them; "
+            "`git checkout HEAD -- NAME` brings one back before you commit).",
+            markup=False,
+        )
     if kept:
         shown = relative(kept, workspace.root)
         console.print(
