@@ -214,6 +214,7 @@ FILE_SECONDS = {
     "test_docs_site.py": 119,
     "test_predict_cli.py": 102,
     "test_companion_time_limit.py": 91,
+    "test_docs_complete.py": 78,  # from a run at load ~6 (125 s), scaled like test_grading.py's
     "test_train_evaluate_cli.py": 75,
     "test_reliability_round3.py": 71,
     "test_bench.py": 68,
@@ -223,7 +224,7 @@ FILE_SECONDS = {
     "test_grading.py": 60,
     "test_checks_two_sided.py": 53,
     "test_draw_limits.py": 53,
-    "test_graders.py": 41,
+    "test_graders.py": 45,  # +lessons 06 and 07 graded in isolation (60 s at load ~6)
     "test_companion_progress.py": 38,
     "test_draw.py": 34,
     "test_data.py": 33,
@@ -237,6 +238,7 @@ FILE_SECONDS = {
     "test_companion_parallel.py": 11,
     "test_companion_doctor.py": 11,
     "test_companion_reset.py": 10,
+    "test_bootstrap.py": 14,  # 22 s at load ~6
     "test_companion_hint.py": 8,
     "test_augmentation.py": 7,
     "test_companion_update.py": 6,

@@ -133,15 +133,17 @@ class Zygote:
 
     instance: "Zygote | None" = None
 
-    def __init__(self, heavy: bool):
+    def __init__(self, arguments: list[str], env: dict[str, str], folder: Path | None = None):
+        """Start `python -m mnist_course.grading.zygote ARGUMENTS` in a session of its own,
+        holding the other end of a private socket pair."""
         import socket
 
         from mnist_course.grading.zygote import SOCKET_ENV
 
         self.socket, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mnist_course.grading.zygote", *(["--heavy"] if heavy else [])],
-            env=worker_environment({SOCKET_ENV: str(theirs.fileno())}), pass_fds=(theirs.fileno(),),
+            [sys.executable, "-m", "mnist_course.grading.zygote", *arguments],
+            cwd=folder, env=dict(env, **{SOCKET_ENV: str(theirs.fileno())}), pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -159,7 +161,10 @@ class Zygote:
             return
         try:
             shared = os.environ.get(ADDRESS_ENV)
-            cls.instance = cls.connect(shared) if shared else cls(heavy)
+            if shared:
+                cls.instance = cls.connect(shared)
+            else:
+                cls.instance = cls(["--heavy"] if heavy else [], worker_environment({}))
         except OSError:
             cls.instance = None
 
@@ -188,20 +193,7 @@ class Zygote:
         It starts where the graders would and with the runner's environment, so it imports
         the very course and libraries `python -m pytest` would have; a worker it forks keeps
         only the worker's environment all the same."""
-        import socket
-
-        from mnist_course.grading.zygote import SOCKET_ENV
-
-        zygote = cls.__new__(cls)
-        zygote.socket, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = dict(os.environ, **{SOCKET_ENV: str(theirs.fileno())})
-        zygote.process = subprocess.Popen(
-            [sys.executable, "-m", "mnist_course.grading.zygote", "--heavy", "--listen", address],
-            cwd=folder, env=env, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )
-        theirs.close()
-        return zygote
+        return cls(["--heavy", "--listen", address], dict(os.environ), folder)
 
     def spawn(self, command: list[str], env: dict[str, str], folder: Path, output: int) -> "Spawned | None":
         """`command` (`python -m pytest ARGS`) as a child of the zygote, with the libraries
