@@ -76,6 +76,33 @@ def test_the_quick_exit_skips_the_interpreters_teardown(tmp_path):
     assert not (tmp_path / "torn-down").exists()
 
 
+def test_the_quick_exit_skips_pytests_final_garbage_collection(tmp_path):
+    write_checks(tmp_path, "True")
+    # Garbage in a reference cycle, left for a collection: pytest's own one at its end
+    # (to report exceptions raised in __del__) would find it and run its __del__.
+    (tmp_path / "test_cycle.py").write_text(
+        textwrap.dedent(
+            """
+            import gc
+            import os
+
+            class Cycle:
+                def __del__(self, open=open, path=os.path.abspath("collected")):
+                    with open(path, "w") as file:
+                        file.write("yes")
+
+            def test_leaves_a_cycle_behind():
+                gc.disable()  # only an explicit gc.collect() finds it now
+                cycle = Cycle()
+                cycle.me = cycle
+            """
+        )
+    )
+    result = run(tmp_path, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (tmp_path / "collected").exists()
+
+
 def test_pytest_main_inside_another_program_returns_to_it(tmp_path):
     """pytester and notebooks call pytest.main() in-process: the program must go on, with its own status."""
     write_checks(tmp_path, "False")

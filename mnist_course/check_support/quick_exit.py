@@ -8,7 +8,10 @@ waiting added to every run of the checks. bench/check_speed.py measures the resu
 
 So, when pytest is the program (`pytest checks/...` or `python -m pytest checks/...`, as
 the learner and `mnist-course check` run it), the last `atexit` handler ends the process
-with `os._exit(exit status)`. It stays out of the way everywhere else: `pytest.main()`
+with `os._exit(exit status)`. For the same reason such a run skips the full garbage
+collection pytest makes twice at its end to report exceptions raised in `__del__` (a third
+of a second once TensorFlow's objects are about): what little it could find would be
+a destructor's problem, not the learner's. It stays out of the way everywhere else: `pytest.main()`
 called inside another program, pytest-xdist workers, and coverage runs (whose data is
 saved at exit).
 """
@@ -49,6 +52,15 @@ def install(config: pytest.Config) -> None:
         # Registered now, before the checks import TensorFlow, so that it runs after every
         # later handler (atexit runs them last-registered first).
         atexit.register(_exit_now)
+        _skip_final_garbage_collection(config)
+
+
+def _skip_final_garbage_collection(config: pytest.Config) -> None:
+    try:  # pytest >= 8.4 keeps the number of passes in the stash (for its own tests)
+        from _pytest.unraisableexception import gc_collect_iterations_key
+    except ImportError:
+        return
+    config.stash[gc_collect_iterations_key] = 0
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
