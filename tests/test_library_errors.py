@@ -85,3 +85,11 @@ def test_a_checks_seen_line_shows_keras_main_line_without_colour_codes():
                        "'conv2d' is incompatible: expected min_ndim=4, found ndim=3\x1b[0m\n\nArguments ...")
     assert error_words(error) == ("ValueError: Input 0 of layer 'conv2d' is incompatible: expected "
                                   "min_ndim=4, found ndim=3")
+
+
+def test_a_batch_reshaped_as_one_image_is_counted():
+    error, _ = raised(lambda: np.zeros((5, 28, 28), dtype=np.float32).reshape((1, 28, 28)))
+    words = library_words(error)
+    assert "a batch of 5 images" in words and "reshape((-1, 28, 28))" in words, words
+    error, _ = raised(lambda: np.zeros((5, 27), dtype=np.float32).reshape((1, 28, 28)))
+    assert library_words(error) is None

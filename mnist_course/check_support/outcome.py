@@ -181,6 +181,14 @@ def library_words(error: BaseException) -> str | None:
         return (f"NumPy was asked to make one array from {count} that are not all the same shape "
                 "(rows or images of different sizes): an array is rectangular, so give every "
                 "piece the same shape first (print each piece's len() or .shape to find the odd one)")
+    reshape = re.search(r"cannot reshape array of size (\d+) into shape \(1,([\d, ]+)\)", text)
+    if reshape:
+        size, shape = int(reshape.group(1)), [int(d) for d in reshape.group(2).split(",") if d.strip()]
+        count = size // math.prod(shape) if shape and size % math.prod(shape) == 0 else 0
+        if count > 1:
+            return (f"cannot reshape an array of size {size} into shape (1, {', '.join(map(str, shape))}): "
+                    f"that is a batch of {count} images, not one. Let NumPy count them: "
+                    f"reshape((-1, {', '.join(map(str, shape))})), -1 standing for the number of images")
     if "Invalid input shape" in text or "is incompatible with the layer" in text:
         shapes = re.search(r"Expected shape (\([^)]*\)), but input has incompatible shape (\([^)]*\))", text)
         if shapes:
