@@ -910,7 +910,8 @@ def test_crop_to_ink_cuts_to_the_bounding_box(lesson, picture, drawn):
         "a slice stops before its end: digit[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]"
         if crop.shape in ((7, 8), (7, 9), (8, 8)) else
         "rows, cols = np.nonzero(digit) gives the row and column of every True pixel; rows "
-        "come first (the first axis is the height)" if crop.shape == (9, 8) else
+        "come first (the first axis is the height); cv2.boundingRect returns (x, y, w, h), "
+        "column first: digit[y:y + h, x:x + w]" if crop.shape == (9, 8) else
         "rows, cols = np.nonzero(digit); cut from the smallest to the largest of each, + 1",
         show,
     )
