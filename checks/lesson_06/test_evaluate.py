@@ -213,7 +213,8 @@ def test_confusion_rows_are_true_digits(lesson, drawn):
         "confusion",
         "cm[4, 9] == 2 (two true 4s predicted as 9), cm[9, 4] == 1, cm[7, 1] == 1",
         f"cm[4, 9] == {cm[4, 9]}, cm[9, 4] == {cm[9, 4]}, cm[7, 1] == {cm[7, 1]}",
-        "rows must be the true digits: pass y_true first, then y_pred"
+        "rows must be the true digits: pass y_true first, then y_pred (counting by hand, "
+        "cm[t, p] += 1 for each pair t, p in zip(y_true, y_pred))"
         if cm[9, 4] == 2
         else "count (true, predicted) pairs",
     )
