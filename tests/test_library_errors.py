@@ -63,6 +63,17 @@ def test_one_image_given_to_a_model_that_wants_a_batch(tmp_path):
     assert "Arguments received" not in text and words in text
 
 
+def test_a_batch_of_the_wrong_image_shape_is_told_to_reshape():
+    """The batch axis is there but each image is (28, 28) for a model that wants 784 values:
+    the advice is the model's input shape, not the batch axis it already has."""
+    keras = pytest.importorskip("keras")
+    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)])
+    error, _ = raised(lambda: model.predict(np.zeros((1, 28, 28), dtype=np.float32), verbose=0))
+    words = library_words(error)
+    assert "(1, 28, 28)" in words and "model.input_shape[1:]" in words and "(-1, 784)" in words, words
+    assert "np.newaxis" not in words, words
+
+
 def test_other_errors_keep_their_own_words():
     assert library_words(ValueError("invalid literal for int() with base 10: 'x'")) is None
 
@@ -74,3 +85,11 @@ def test_a_checks_seen_line_shows_keras_main_line_without_colour_codes():
                        "'conv2d' is incompatible: expected min_ndim=4, found ndim=3\x1b[0m\n\nArguments ...")
     assert error_words(error) == ("ValueError: Input 0 of layer 'conv2d' is incompatible: expected "
                                   "min_ndim=4, found ndim=3")
+
+
+def test_a_batch_reshaped_as_one_image_is_counted():
+    error, _ = raised(lambda: np.zeros((5, 28, 28), dtype=np.float32).reshape((1, 28, 28)))
+    words = library_words(error)
+    assert "a batch of 5 images" in words and "reshape((-1, 28, 28))" in words, words
+    error, _ = raised(lambda: np.zeros((5, 27), dtype=np.float32).reshape((1, 28, 28)))
+    assert library_words(error) is None

@@ -283,6 +283,12 @@ ROTATION_HINT = (
 )
 
 
+RADIANS_HINT = (
+    "you converted the rotation to radians (x 2 pi): Keras' RandomRotation factor is already "
+    "a fraction of a full turn, so pass it on as it is, RandomRotation(rotation)"
+)
+
+
 def built_block(lesson, **kwargs):
     try:
         block = call("augment", lesson.augment, **kwargs)
@@ -329,6 +335,16 @@ def test_augment_rotates_shifts_and_zooms(lesson, drawn):
     drawn_factors = [round(float(v), 3) for v in drawn.uniform(0.01, 0.1, size=3)]  # drawn for this run
     for rotation_f, shift_f, zoom_f in ((0.05, 0.08, 0.12), drawn_factors):
         block = built_block(lesson, rotation=rotation_f, shift=shift_f, zoom=zoom_f)
+        flips = [type(layer).__name__ for layer in sublayers(block) if type(layer).__name__ == "RandomFlip"]
+        expect(
+            not flips,
+            "augment",
+            "Reshape, RandomRotation, RandomTranslation and RandomZoom: moves that leave a digit "
+            "the digit its label says",
+            f"layers {layer_names(block)}",
+            "leave RandomFlip out: a mirrored 2, 3, 4, 7 or 9 is no digit at all, and a 6 flipped "
+            "upside down reads as a 9 (flips suit photos of cats, not digits)",
+        )
         rotation = the_layer(block, "RandomRotation").get_config()
         translation = the_layer(block, "RandomTranslation").get_config()
         zoom = the_layer(block, "RandomZoom").get_config()
@@ -348,9 +364,20 @@ def test_augment_rotates_shifts_and_zooms(lesson, drawn):
             + ("" if rotation_f == 0.05 else " (drawn for this run)"),
             seen + (f" ({turns(largest(rotation['factor']))})" if largest(rotation["factor"]) > 1 else ""),
             ROTATION_HINT if largest(rotation["factor"]) > 1
+            else RADIANS_HINT if math.isclose(largest(rotation["factor"]), rotation_f * 2 * math.pi, rel_tol=1e-3)
             else "pass the arguments on: RandomRotation(rotation), RandomTranslation(shift, shift), "
             "RandomZoom(zoom)",
         )
+
+
+    expect(
+        block.name == "augment",
+        "augment",
+        "a keras.Sequential named 'augment', as the docstring says",
+        f"{type_name(block)} named {block.name!r}",
+        "keras.Sequential([...], name='augment'): the name is what model.summary() prints for "
+        "the block inside the model",
+    )
 
 
 def test_augment_keeps_changes_small(lesson):

@@ -260,14 +260,21 @@ def test_history_frame(lesson, drawn):
         "history_frame",
         f"columns {METRICS}",
         f"columns {sorted(map(str, frame.columns))}",
-        "one column per key of history.history",
+        "the table is on its side: one row per metric, one column per epoch. Build it with one "
+        "column per metric and one row per epoch, pd.DataFrame(history.history) (not "
+        "orient='index', not .T)"
+        if sorted(map(str, frame.index)) == METRICS
+        else "one column per key of history.history",
     )
     expect(
         list(frame.index) == [1, 2, 3] and frame.index.name == "epoch",
         "history_frame",
         "an index named 'epoch' counting 1, 2, 3",
         f"index {list(frame.index)} named {frame.index.name!r}",
-        "epochs count from 1: frame.index = pd.RangeIndex(1, len(frame) + 1, name='epoch')",
+        "the epochs are right, the name is missing: give the index its name, "
+        "pd.RangeIndex(1, len(frame) + 1, name='epoch') (or frame.index.name = 'epoch')"
+        if list(frame.index) == [1, 2, 3]
+        else "epochs count from 1: frame.index = pd.RangeIndex(1, len(frame) + 1, name='epoch')",
     )
     expect(
         frame.loc[2, "val_loss"] == 0.28,

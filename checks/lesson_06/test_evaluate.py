@@ -146,7 +146,11 @@ def test_accuracy(lesson, drawn):
         f"{type_name(value)} {value!r}" + (" (the number of right answers)" if counted else ""),
         "that counts the right answers; the accuracy is their share: divide by the number of "
         "labels, or take np.mean(y_true == y_pred), which does both"
-        if counted else "float(np.mean(y_true == y_pred))",
+        if counted
+        else "// is integer division: 9 // 13 is 0. Divide with /, or take "
+        "float(np.mean(y_true == y_pred))"
+        if isinstance(value, (int, np.integer)) and int(value) == 0
+        else "float(np.mean(y_true == y_pred))",
     )
     expect(
         abs(float(value) - 9 / 13) < 1e-9,
@@ -174,6 +178,14 @@ def test_accuracy(lesson, drawn):
         if abs(seen - 9 / 13) < 1e-3
         else "the share of positions where y_true == y_pred: float(np.mean(y_true == y_pred))",
     )
+    expect(
+        type(value) is float,
+        "accuracy",
+        "a Python float, as the docstring says",
+        f"{type_name(value)} {value!r}",
+        "np.mean gives a NumPy number (it prints as np.float64(0.69...) in a report or a "
+        "notebook): wrap it, float(np.mean(y_true == y_pred))",
+    )
 
 
 def test_confusion_rows_are_true_digits(lesson, drawn):
@@ -191,14 +203,18 @@ def test_confusion_rows_are_true_digits(lesson, drawn):
         "confusion",
         "integer counts",
         describe(cm),
-        "counts are whole numbers: .astype(int)",
+        "these are shares, not counts: normalize= divides every row by its total. Leave it "
+        "out: confusion_matrix(y_true, y_pred, labels=list(range(10))) counts images"
+        if cm.shape == (10, 10) and cm.size and np.nanmax(cm) <= 1 and not np.allclose(cm, np.round(cm))
+        else "counts are whole numbers: .astype(int)",
     )
     expect(
         cm[4, 9] == 2 and cm[9, 4] == 1 and cm[7, 1] == 1,
         "confusion",
         "cm[4, 9] == 2 (two true 4s predicted as 9), cm[9, 4] == 1, cm[7, 1] == 1",
         f"cm[4, 9] == {cm[4, 9]}, cm[9, 4] == {cm[9, 4]}, cm[7, 1] == {cm[7, 1]}",
-        "rows must be the true digits: pass y_true first, then y_pred"
+        "rows must be the true digits: pass y_true first, then y_pred (counting by hand, "
+        "cm[t, p] += 1 for each pair t, p in zip(y_true, y_pred))"
         if cm[9, 4] == 2
         else "count (true, predicted) pairs",
     )
@@ -269,7 +285,10 @@ def test_plot_confusion_is_an_annotated_heatmap(lesson, reference, drawn):
         f"{len(numbers)} annotations, e.g. {sorted(set(numbers), key=len)[-1]!r}"
         if numbers else "no annotations",
         "sns.heatmap(cm, annot=True, fmt='d', ax=ax): without fmt='d' seaborn writes big "
-        "counts like 1.2e+03",
+        "counts like 1.2e+03"
+        if numbers
+        else "annot=True writes each count in its cell (a heat map without it shows colours "
+        "only): sns.heatmap(cm, annot=True, fmt='d', ax=ax)",
     )
     expect(
         ax.get_xlabel() == "predicted digit" and ax.get_ylabel() == "true digit",
@@ -294,6 +313,13 @@ def test_plot_confusion_is_an_annotated_heatmap(lesson, reference, drawn):
     )
     expect_cells_in_place(ax, cm, "a matrix drawn at random for this run")
     plt.close(figure)
+
+
+SWAPPED_PAIR = (
+    "true and predicted are swapped: cm[t, p] counts images of a true t read as p, so the "
+    "row index is the true digit and the column index the prediction (cell [4, 9] is "
+    "(true 4, predicted 9))"
+)
 
 
 def test_most_confused(lesson, reference, drawn):
@@ -324,6 +350,8 @@ def test_most_confused(lesson, reference, drawn):
         f"rows {rows}",
         "the diagonal counts correct answers: leave it out (true != predicted)"
         if any(t == p for t, p, _ in rows)
+        else SWAPPED_PAIR
+        if rows and rows[0] == (9, 4, 2)
         else "sort by count, largest first, and keep k rows",
     )
     expect(
@@ -359,6 +387,7 @@ def test_most_confused(lesson, reference, drawn):
         f"rows {rows[:4]}{' ...' if len(rows) > 4 else ''}",
         "the diagonal counts correct answers: leave it out (true != predicted)"
         if any(t == p for t, p, *_ in rows)
+        else SWAPPED_PAIR if rows and rows == [(p, t, c) for t, p, c in wanted]
         else f"return k rows (here {k}): .head(k)" if rows and rows == wanted[:len(rows)]
         else "find the pairs in the cm you are given, sorted by count, largest first",
     )
@@ -418,7 +447,9 @@ def test_per_class_report(lesson, drawn):
         "per_class_report",
         "a DataFrame with columns precision, recall, f1, support",
         f"{type_name(report)} with columns {list(getattr(report, 'columns', []))}",
-        "precision_recall_fscore_support(y_true, y_pred, labels=list(range(10)), zero_division=0)",
+        "name the F1 column 'f1' ('f1-score' is classification_report's name, not this table's)"
+        if {"f1-score", "f1_score"} & set(getattr(report, "columns", []))
+        else "precision_recall_fscore_support(y_true, y_pred, labels=list(range(10)), zero_division=0)",
     )
     expect(
         list(report.index) == list(range(10)),
@@ -446,7 +477,10 @@ def test_per_class_report(lesson, drawn):
             "per_class_report",
             f"{column} {np.round(wanted[column].to_numpy(dtype=float), 2).tolist()}",
             f"{column} {np.round(got, 2).tolist()}",
-            "recall of digit 4 is 1/3 (one of three 4s found); precision of 9 is 1/3",
+            "support counts the images that truly show each digit: whole numbers, the fourth "
+            "array precision_recall_fscore_support returns, as it is (not a share)"
+            if column == "support"
+            else "recall of digit 4 is 1/3 (one of three 4s found); precision of 9 is 1/3",
         )
     y_true, y_pred = drawn_labels(drawn)
     report = call("per_class_report", lesson.per_class_report, y_true, y_pred)

@@ -19,6 +19,7 @@ place its teaching message is written; the pytest report, `progress`, `watch` an
 
 from __future__ import annotations
 
+import math
 import re
 import traceback
 from dataclasses import asdict, dataclass, field
@@ -180,16 +181,38 @@ def library_words(error: BaseException) -> str | None:
         return (f"NumPy was asked to make one array from {count} that are not all the same shape "
                 "(rows or images of different sizes): an array is rectangular, so give every "
                 "piece the same shape first (print each piece's len() or .shape to find the odd one)")
+    reshape = re.search(r"cannot reshape array of size (\d+) into shape \(1,([\d, ]+)\)", text)
+    if reshape:
+        size, shape = int(reshape.group(1)), [int(d) for d in reshape.group(2).split(",") if d.strip()]
+        count = size // math.prod(shape) if shape and size % math.prod(shape) == 0 else 0
+        if count > 1:
+            return (f"cannot reshape an array of size {size} into shape (1, {', '.join(map(str, shape))}): "
+                    f"that is a batch of {count} images, not one. Let NumPy count them: "
+                    f"reshape((-1, {', '.join(map(str, shape))})), -1 standing for the number of images")
     if "Invalid input shape" in text or "is incompatible with the layer" in text:
         shapes = re.search(r"Expected shape (\([^)]*\)), but input has incompatible shape (\([^)]*\))", text)
         if shapes:
             wanted, given = shapes.groups()
-            batch = " (None is the number of images: for one image, give image[np.newaxis])" \
-                if wanted.startswith("(None") else ""
-            return f"the model was given an array of shape {given}, but wants {wanted}{batch}"
+            return f"the model was given an array of shape {given}, but wants {wanted}{_shape_advice(wanted, given)}"
         bold = re.search(r"\x1b\[1m(.*?)\x1b\[0m", str(error), re.DOTALL)
         return f"the model could not take this input: {(bold.group(1) if bold else text).strip().splitlines()[0]}"
     return None
+
+
+def _shape_advice(wanted: str, given: str) -> str:
+    """What to do when a model wants `wanted`, e.g. '(None, 784)', and got `given`."""
+    if not wanted.startswith("(None"):
+        return ""
+    def dims(shape: str) -> list[int | None]:
+        return [int(d) if d.strip().isdigit() else None for d in shape.strip("()").split(",") if d.strip()]
+
+    per_image, got = dims(wanted)[1:], dims(given)
+    known = None not in per_image and None not in got
+    if known and len(got) > 1 and got[1:] != per_image and math.prod(got[1:]) == math.prod(per_image):
+        # A batch axis is there; each image has the wrong shape for this model.
+        return (f" (the batch axis is there; each image must have the model's own shape: "
+                f"reshape to (-1,) + model.input_shape[1:], here (-1, {', '.join(map(str, per_image))}))")
+    return " (None is the number of images: for one image, give image[np.newaxis])"
 
 
 def error_words(error: BaseException, limit: int = 200) -> str:
