@@ -143,3 +143,34 @@ def test_update_removes_course_files_dropped_upstream_and_nothing_of_the_learner
     assert "Removed 1 course file(s) the new course no longer has" in run.stdout
     assert (learner / "my_notes.md").read_text() == "what I learnt\n"  # not the course's: kept
     assert (learner / "bench" / "check_speed.py").exists()
+
+
+def test_update_keeps_the_learners_own_committed_files_inside_course_folders(classroom):
+    """A file upstream lacks in docs/ or tests/ is only the course's to remove when the course
+    ever had it: notes or a test of the learner's own there are in no commit of the course."""
+    upstream, learner = classroom
+    git(upstream, "rm", "--quiet", "bench/own_digits.py")
+    git(upstream, "commit", "--quiet", "-m", "a bench script goes")
+    (learner / "docs" / "my_notes.md").write_text("what I learnt\n")
+    (learner / "tests" / "test_my_own.py").write_text("def test_mine():\n    assert True\n")
+    git(learner, "add", "docs/my_notes.md", "tests/test_my_own.py")
+    git(learner, "commit", "--quiet", "-m", "my notes and my test")
+    run = mnist_course(learner, "update", timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert not (learner / "bench" / "own_digits.py").exists()  # the course's: gone upstream
+    assert "Removed 1 course file(s)" in run.stdout, run.stdout
+    assert (learner / "docs" / "my_notes.md").read_text() == "what I learnt\n"
+    assert (learner / "tests" / "test_my_own.py").is_file()
+    assert "my_notes.md" not in git(learner, "status", "--porcelain")
+
+
+def test_update_where_a_course_folder_became_a_file(classroom):
+    upstream, learner = classroom
+    git(upstream, "rm", "--quiet", "-r", "bench/results")
+    (upstream / "bench" / "results").write_text("the results moved to the docs\n")
+    git(upstream, "add", "bench/results")
+    git(upstream, "commit", "--quiet", "-m", "results folder becomes a note")
+    run = mnist_course(learner, "update", timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (learner / "bench" / "results").read_text() == "the results moved to the docs\n"
+    assert "course file(s) the new course no longer has" in run.stdout

@@ -15,7 +15,7 @@ import pytest
 from mnist_course.course import LESSONS
 from mnist_course.course.stubs import solution_functions
 
-from conftest import ROOT, run_learner_checks
+from conftest import ROOT, copy_course, run_learner_checks
 
 # What pytest prints when it shows code instead of a teaching message.
 TRACEBACK_MARKS = ("Traceback (most recent call last)", "_ _ _ _ _", "INTERNALERROR", "\nE   ")
@@ -100,6 +100,25 @@ def test_sys_exit_at_import_is_one_message(tmp_path):
     assert failures_section(output).count("ended the program (SystemExit)") == 1
     assert "see the first failure above" in output
     assert 'if __name__ == "__main__":' in output
+
+
+def test_an_import_error_first_met_by_an_xfailed_check_is_told_in_full_later(tmp_path):
+    # An xfailed check shows nothing: the next check failing on the same import error is the
+    # first the learner sees, so it must say what is wrong, not "see the first failure above".
+    course = copy_course(tmp_path / "course")
+    (course / "checks" / "lesson_02" / "test_known.py").write_text(
+        "import pytest\n\n\n"
+        "@pytest.mark.xfail(reason='known')\n"
+        "def test_a_known_failure(learner):\n    learner('02')\n\n\n"
+        "def test_a_check(learner):\n    learner('02')\n",
+        encoding="utf-8",
+    )
+    impl = course_with(tmp_path, "02", "\nimport sys\nsys.exit('done')\n")
+    result = run_learner_checks("checks/lesson_02/test_known.py", "--impl", str(impl), "-q", cwd=course, timeout=300)
+    output = result.stdout + result.stderr
+    assert "1 failed, 1 xfailed" in output, output
+    assert "ended the program (SystemExit)" in output, output
+    assert "see the first failure above" not in output, output
 
 
 def test_sys_exit_in_a_function_is_explained(tmp_path):

@@ -412,7 +412,10 @@ def test_augment_fills_the_border_with_black(lesson):
         "fill_mode='constant' with fill_value=0.0 on every random layer (rotation, "
         "translation and zoom)",
         f"{', '.join(f'{name} fill_mode={mode!r}' for name, mode in left.items())}",
-        "each random layer has its own fill_mode: pass fill_mode='constant', fill_value=0.0 to "
+        f"{' and '.join(strangers)} takes no fill_mode: it is none of the block's layers (Reshape, "
+        "RandomRotation, RandomTranslation, RandomZoom), so leave it out"
+        if (strangers := [name for name, mode in left.items() if mode is None])
+        else "each random layer has its own fill_mode: pass fill_mode='constant', fill_value=0.0 to "
         "RandomRotation, RandomTranslation and RandomZoom; left on 'reflect', a zoom out mirrors "
         "strokes into the border",
     )

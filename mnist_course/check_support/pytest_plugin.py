@@ -352,13 +352,15 @@ def _raised_in_plumbing(tb) -> bool:
     return Path(tb.tb_frame.f_code.co_filename).resolve() == Path(__file__).resolve()
 
 
-def _teaching_report(item, excinfo, properties: list) -> str | None:
+def _teaching_report(item, excinfo, properties: list) -> tuple[str | None, str | None]:
+    """The teaching message (None: keep pytest's report), and the import failure it is the
+    first to tell in full (None when it is not one)."""
     unit = _lesson_of(item)
     if unit is None:
-        return None
+        return None, None
     ours = isinstance(excinfo.value, (LearnerExit, LessonImportError))  # raised here on purpose
     if not ours and _raised_in_plumbing(excinfo.tb):
-        return None  # the course's own bug, not the learner's: keep pytest's full report
+        return None, None  # the course's own bug, not the learner's: keep pytest's full report
     course = course_of(item.config)
     impl = implementation_dir(item.config)
     shown = relative(impl, course.root)
@@ -366,14 +368,16 @@ def _teaching_report(item, excinfo, properties: list) -> str | None:
         excinfo.value, excinfo.tb, unit, impl, shown, _suspects(item, unit), Path(str(item.fspath))
     )
     properties.append((OUTCOME_KEY, outcome.to_json()))
+    first_told = None
     if outcome.kind == "import":
         # Every check of the lesson fails the same way: say it in full once.
         told = item.config.stash.setdefault(_IMPORT_ERRORS_TOLD, set())
         if outcome.seen in told:
-            return f"{unit.label}\n  {unit.filename} could not be imported: see the first failure above."
+            return f"{unit.label}\n  {unit.filename} could not be imported: see the first failure above.", None
         told.add(outcome.seen)
+        first_told = outcome.seen
     levels = hint_levels(course.root, unit.number, outcome.function) if outcome.stub else []
-    return outcome.render(shown, nudge=levels[0] if levels else None)
+    return outcome.render(shown, nudge=levels[0] if levels else None), first_told
 
 
 _IMPORT_ERRORS_TOLD = pytest.StashKey[set]()
@@ -399,7 +403,8 @@ def pytest_runtest_protocol(item, nextitem):
 
 
 def _failed(call) -> bool:
-    """True when pytest will report this phase as failed (not passed, skipped or xfailed)."""
+    """True unless pytest will report this phase as passed, skipped or xfailed by pytest.xfail()
+    (an xfail mark is only applied to the report: see pytest_runtest_makereport)."""
     if call.excinfo is None:
         return False
     return not isinstance(call.excinfo.value, (pytest.skip.Exception, pytest.xfail.Exception))
@@ -411,10 +416,10 @@ def pytest_runtest_makereport(item, call):
     # it in place of the traceback it would format (source lines of every frame, deep into
     # Keras and NumPy): formatting that only to throw it away cost learners seconds per
     # failing check in lesson 07.
-    message = None
+    message = first_told = None
     if _failed(call):
         before = len(item.user_properties)
-        message = _teaching_report(item, call.excinfo, item.user_properties)
+        message, first_told = _teaching_report(item, call.excinfo, item.user_properties)
     if message is not None:
         item.repr_failure = item._repr_failure_py = lambda *args, **kwargs: message
     try:
@@ -422,6 +427,10 @@ def pytest_runtest_makereport(item, call):
     finally:
         if message is not None:
             del item.repr_failure, item._repr_failure_py
+    if message is not None and not report.failed and first_told is not None:
+        # Not a failure after all (an xfail mark turned it into "xfailed"): nothing was shown,
+        # so the next check failing on the same import error must tell it in full.
+        item.config.stash[_IMPORT_ERRORS_TOLD].discard(first_told)
     if message is not None:
         del item.user_properties[before:]  # the report has its copy; the next phase starts clean
         # A learner's mistake found while a fixture prepared the check (a missing

@@ -103,14 +103,25 @@ COURSE_FOLDERS = ("mnist_course", "checks", "solutions", "tests", "bench", "docs
 
 
 def removed_upstream(workspace: Workspace) -> list[str]:
-    """Tracked files in COURSE_FOLDERS that FETCH_HEAD does not have (their content stays in
-    the learner's last commit, so removing them loses nothing)."""
+    """Tracked files in COURSE_FOLDERS that FETCH_HEAD does not have but the course once had
+    (their content stays in the learner's last commit, so removing them loses nothing).
+
+    A file the course's history never had is the learner's own (notes kept in docs/, a test
+    of their own in tests/): it stays, wherever it is."""
     try:
         listed = git(workspace, "diff", "--name-only", "--no-renames", "--diff-filter=D", "-z",
                      "HEAD", "FETCH_HEAD", "--", *COURSE_FOLDERS)
     except GitFailed:  # no commit of the learner's yet: nothing of the course is tracked
         return []
-    return sorted(filter(None, listed.split("\0")))
+    missing = sorted(filter(None, listed.split("\0")))
+    if not missing:
+        return []
+    # Which of them the course ever had (a name that is a folder upstream lists its files too:
+    # only exact names count).
+    known = git(workspace, "--literal-pathspecs", "log", "--format=", "--name-only", "--no-renames", "-z",
+                "FETCH_HEAD", "--", *missing)
+    known_names = {name.strip("\n") for name in known.split("\0")}
+    return [name for name in missing if name in known_names]
 
 
 def yours_in_the_way(workspace: Workspace) -> list[str]:
@@ -174,9 +185,9 @@ def update(source: str = "upstream", ref: str = "main", console: Console | None 
     yours = yours_in_the_way(workspace)
     kept = backups.save_files(workspace, yours, f"mnist-course update from {source} {ref}") if yours else None
     gone = removed_upstream(workspace)
+    if gone:  # before the checkout: where a file becomes a folder (or back), it is gone from git's index after it
+        git(workspace, "--literal-pathspecs", "rm", "--quiet", "--", *gone)
     git(workspace, "checkout", "FETCH_HEAD", "--", ".", ":(exclude)lessons")
-    if gone:
-        git(workspace, "rm", "--quiet", "--", *gone)
     console.print(f"Took the course files from {source} {ref}; lessons/ was not touched.", markup=False)
     if gone:
         console.print(

@@ -127,6 +127,8 @@ class Encoder:
         deeper = depth + 1
         if value is None or isinstance(value, (bool, str)):
             return value
+        if isinstance(value, np.generic):  # before float: np.float64 is a float, and must stay NumPy's
+            return {"$": "scalar", "v": self.array(np.asarray(value))}
         if isinstance(value, int):
             return value if abs(value) < 2**53 else {"$": "bigint", "v": str(value)}
         if isinstance(value, float):
@@ -135,8 +137,6 @@ class Encoder:
             return {"$": "bytes", "b": self.blob(bytes(value))}
         if isinstance(value, np.ndarray):
             return self.array(value)
-        if isinstance(value, np.generic):
-            return {"$": "scalar", "v": self.array(np.asarray(value))}
         if isinstance(value, PurePath):
             return {"$": "path", "v": str(value)}
         if isinstance(value, (list, tuple, set, frozenset)):
