@@ -26,7 +26,10 @@ What it measures, in this order (each training alone, one after the other, seede
    predict the examples, from `bootstrap.main_job`), run in a fresh copy of the repository
    (`Workspace.copy_to`: what a clone of this tree holds) as a newcomer runs them (target <= 2.5 min);
 8. the reference MLP trained again (right after step 4) with seeds 1 and 2, its test accuracy and real photos read:
-   the spread a seed alone makes.
+   the spread a seed alone makes;
+9. issue 24's speed target, side by side in one run (bench/training_speed.py --json): the
+   reference MLP's training time against two plain trainings of the seed's shape (Flatten,
+   Dense 128, Dense 10, Adam, batch 32, no augmentation, 5 epochs each), as a ratio (target <= 1.0x).
 
 What the set-up downloads and installs is measured apart, by bench/install_size.py: it installs
 the course twice (with `tensorflow` and with `tensorflow-cpu`) and trains nothing.
@@ -253,6 +256,14 @@ def seed_spread_rows(result: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def training_speed_row(figures: dict) -> tuple[str, str, str]:
+    """bench/training_speed.py's own row, from its --json figures."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from training_speed import row
+
+    return row(figures)
+
+
 # --- the README's main job ------------------------------------------------------------------
 
 MAIN_JOB_TARGET = 150.0  # seconds, install excluded
@@ -396,6 +407,11 @@ def markdown(result: dict) -> str:
                 f"({seconds(timing['startup_seconds'])})")  # fmt: skip
     for what, figure, notes in seed_spread_rows(result):
         row(what, figure, notes)
+    if result.get("speed_ratio"):
+        row(*training_speed_row(result["speed_ratio"]))
+    elif "speed_ratio" in result:
+        row("reference MLP vs two plain seed-shape trainings: training time", NOT_MEASURED,
+            "bench/training_speed.py absent or failed")  # fmt: skip
     job = result.get("main_job")
     if job:
         parts = ", ".join(f"{step['command']} {seconds(step['seconds'])}" for step in job["steps"])
@@ -443,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
                         default=list(SPREAD_SEEDS), help="other seeds for the MLP, e.g. 1,2 ('' for none)")
     parser.add_argument("--skip-main-job", action="store_true", help="leave out bootstrap.py main's commands")
     parser.add_argument("--skip-own-digits", action="store_true", help="leave out bench/own_digits.py")
+    parser.add_argument("--skip-speed-ratio", action="store_true", help="leave out bench/training_speed.py")
     parser.add_argument("--check-repeat", type=int, default=1, help="runs per lesson's checks (median)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for latest.md/.json")
     args = parser.parse_args(argv)
@@ -482,6 +499,10 @@ def main(argv: list[str] | None = None) -> int:
             {key: run["model"] for key, run in training.items() if "model" in run}, 50 if args.quick else 1000,
             args.out,
         )
+    if not args.skip_speed_ratio:
+        print("bench: the reference MLP against two plain trainings (bench/training_speed.py)...",
+              file=sys.stderr, flush=True)  # fmt: skip
+        result["speed_ratio"] = companion_json("training_speed.py", *(["--quick"] if args.quick else []))
     result["machine"]["load_after"] = load_average()
     result["total_seconds"] = time.perf_counter() - started
 

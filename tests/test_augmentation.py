@@ -127,3 +127,81 @@ def test_a_train_written_for_arrays_trains_the_slow_way_instead_of_failing(tmp_p
     assert history.augmentation == "in the model"
     assert random_layer_names(model) != []  # trained with lesson 04's random layers, as taught
     assert "did not take the course's prepared batches (AttributeError" in capsys.readouterr().err
+
+
+def test_the_course_extras_slant_and_squeeze_in_the_same_one_warp(digits):
+    """Issue 24: a slant and a squeeze join the learner's moves in the same affine map; without
+    extras (or with all of them off) the warp is the learner's block, draw for draw."""
+    settings = augmentation.Settings(rotation=(-0.05, 0.05), shift_y=(-0.1, 0.1), shift_x=(-0.1, 0.1))
+    plain = augmentation.warp(digits, settings, np.random.default_rng(4))
+    off = augmentation.warp(digits, settings, np.random.default_rng(4), augmentation.Extras())
+    np.testing.assert_array_equal(off, plain)
+    still = augmentation.Settings()
+    matrices = augmentation.random_matrices(still, 200, (28, 28), np.random.default_rng(5),
+                                            augmentation.Extras(shear=0.3, aspect=0.2))  # fmt: skip
+    centre = np.array([13.5, 13.5, 1.0])
+    np.testing.assert_allclose(matrices @ centre, np.tile(centre[:2], (200, 1)), atol=1e-9)  # no shift drawn
+    slant = matrices[:, 0, 1] / matrices[:, 0, 0]  # x read per unit of y: the shear
+    assert np.abs(slant).max() <= 0.3 and np.abs(slant).max() > 0.2
+    widths = matrices[:, 0, 0]
+    assert np.exp(-0.2) - 1e-9 <= widths.min() < 0.9 and 1.1 < widths.max() <= np.exp(0.2) + 1e-9
+    np.testing.assert_allclose(matrices[:, 1, :2], np.tile([[0.0, 1.0]], (200, 1)))  # heights unchanged
+
+
+def test_the_styles_mnist_lacks_are_drawn_only_into_their_digits():
+    """A flag on a 1, a bar on a 7, a hook on a 9; other digits get none (NaN: the batches keep
+    them as they are)."""
+    rows, columns = np.mgrid[0:28, 0:28]
+    upright = ((np.abs(columns - 15) <= 1) & (rows >= 4) & (rows <= 23)).astype(np.float32)  # a plain 1
+    images = np.stack([upright, upright, upright, upright])
+    labels = np.array([1, 7, 9, 4])
+    styled = augmentation.draw_styles(images, labels, np.random.default_rng(0))
+    assert styled.dtype == np.float32 and styled.shape == images.shape
+    np.testing.assert_array_equal(images[0], upright)  # drawn into a copy
+    assert np.isnan(styled[3]).all()  # a 4 has no style (a closed-top 4 taught 9s to be 4s)
+    drawn = styled[:3]
+    assert drawn.min() >= 0.0 and drawn.max() <= 1.0
+    flag = drawn[0] - upright
+    assert flag[4:16, :14].sum() > 3  # the 1's flag: left of the stroke, in its upper part
+    bar = drawn[1] - upright
+    assert bar[:, :14].sum() > 1 and bar[:, 17:].sum() > 1  # the 7's bar crosses the stem
+    hook = drawn[2] - upright
+    assert hook[18:, :14].sum() > 1  # the 9's tail curls left at the bottom
+    again = augmentation.draw_styles(images, labels, np.random.default_rng(0))
+    np.testing.assert_array_equal(again, styled)  # seeded
+
+
+def test_the_pen_changes_stroke_weight_and_never_erases_a_digit():
+    rows, columns = np.mgrid[0:28, 0:28]
+    bar = ((np.abs(columns - 14) <= 1) & (rows >= 5) & (rows <= 22)).astype(np.float32)  # 3 pixels wide
+    hair = ((columns == 14) & (rows >= 5) & (rows <= 22)).astype(np.float32)  # 1 pixel wide
+    images = np.stack([bar] * 50 + [hair] * 50)
+    before = images.sum(axis=(1, 2))
+    augmentation.change_pen(images, 0.4, np.random.default_rng(0))
+    after = images.sum(axis=(1, 2))
+    assert (after[:50] > before[:50]).any() and (after[:50] < before[:50]).any()  # bolder and finer
+    assert (after[50:] >= before[50:]).all()  # a hairline is never eroded away
+    assert images.min() >= 0.0 and images.max() <= 1.0
+
+
+def test_batches_with_extras_are_seeded_and_keep_the_labels(digits):
+    images = np.repeat(digits, 8, axis=0)
+    labels = np.tile(np.array([1, 9, 7, 0]), 8)
+    settings = augmentation.Settings(rotation=(-0.05, 0.05), shift_y=(-0.1, 0.1), shift_x=(-0.1, 0.1))
+    extras = augmentation.Extras(shear=0.3, aspect=0.15, pen=0.3, styles=0.5)
+    one, two = (augmentation.batches(images, labels, settings, 16, seed=3, extras=extras) for _ in range(2))
+    first, first_labels = one[0]
+    np.testing.assert_array_equal(first, two[0][0])
+    assert first.dtype == np.float32 and first.shape == (16, 28, 28)
+    assert sorted(np.concatenate([one[0][1], one[1][1]])) == sorted(labels)
+
+
+def test_only_the_chosen_digits_get_their_style(digits):
+    images = np.repeat(digits, 8, axis=0)
+    labels = np.tile(np.array([1, 9, 7, 0]), 8)
+    settings = augmentation.Settings()
+    ones = augmentation.batches(images, labels, settings, 32, seed=0,
+                                extras=augmentation.Extras(styles=1.0, style_digits=(1,)))  # fmt: skip
+    assert (ones.style_of >= 0).sum() == (labels == 1).sum()
+    every = augmentation.batches(images, labels, settings, 32, seed=0, extras=augmentation.Extras(styles=1.0))
+    assert (every.style_of >= 0).sum() == np.isin(labels, (1, 7, 9)).sum()

@@ -26,7 +26,8 @@ def test_bench_quick_prints_the_table(tmp_path):
                 "CNN (lesson 08): test accuracy", "Keras example recipe: test accuracy",
                 "accuracy per training minute: our CNN", "CNN (lesson 08): own-digit accuracy",
                 "MLP: test accuracy / training time", "CNN (lesson 08): test accuracy / training time",
-                "MLP epoch time, with / without augmentation", "`python3 bootstrap.py main`, install excluded"):  # fmt: skip
+                "MLP epoch time, with / without augmentation", "`python3 bootstrap.py main`, install excluded",
+                "reference MLP vs two plain seed-shape trainings: training time"):  # fmt: skip
         assert row in table, row
     assert "not measured" in table  # the skipped parts say so instead of a figure
     result = json.loads((tmp_path / "latest.json").read_text())
@@ -39,6 +40,9 @@ def test_bench_quick_prints_the_table(tmp_path):
     assert result["machine"]["cores"] >= 1
     # bootstrap.py main's own commands, in a fresh copy: train, evaluate, predict the examples
     assert [step["command"] for step in result["main_job"]["steps"]] == ["train", "evaluate", "predict"]
+    # issue 24's side-by-side: the reference MLP against two plain seed-shape trainings, one run
+    speed = result["speed_ratio"]
+    assert speed["ratio"] == speed["reference"]["seconds"] / speed["plain_seconds"] > 0
 
 
 def test_check_speed_shows_the_checks_at_another_revision_beside_today():
