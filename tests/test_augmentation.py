@@ -194,14 +194,3 @@ def test_batches_with_extras_are_seeded_and_keep_the_labels(digits):
     np.testing.assert_array_equal(first, two[0][0])
     assert first.dtype == np.float32 and first.shape == (16, 28, 28)
     assert sorted(np.concatenate([one[0][1], one[1][1]])) == sorted(labels)
-
-
-def test_only_the_chosen_digits_get_their_style(digits):
-    images = np.repeat(digits, 8, axis=0)
-    labels = np.tile(np.array([1, 9, 7, 0]), 8)
-    settings = augmentation.Settings()
-    ones = augmentation.batches(images, labels, settings, 32, seed=0,
-                                extras=augmentation.Extras(styles=1.0, style_digits=(1,)))  # fmt: skip
-    assert (ones.style_of >= 0).sum() == (labels == 1).sum()
-    every = augmentation.batches(images, labels, settings, 32, seed=0, extras=augmentation.Extras(styles=1.0))
-    assert (every.style_of >= 0).sum() == np.isin(labels, (1, 7, 9)).sum()

@@ -113,15 +113,13 @@ class Extras:
     shear: largest slant, as x moved per unit of y (0.2: a 20-pixel-tall digit leans up to
     4 pixels); aspect: largest squeeze, as the log of width/height scaling (0.1: about +-10%);
     pen: the share of images drawn with a bolder pen (dilated) and, as many, with a finer one
-    (eroded); styles: the share of the digits `STYLES` knows (those of them in `style_digits`)
-    that get that style drawn in.
+    (eroded); styles: the share of the digits `STYLES` knows that get that style drawn in.
     """
 
     shear: float = 0.0
     aspect: float = 0.0
     pen: float = 0.0
     styles: float = 0.0
-    style_digits: tuple[int, ...] = (1, 7, 9)  # which of `STYLES` are drawn
 
 
 def random_matrices(
@@ -306,8 +304,7 @@ def batches(x, y, settings: Settings, batch_size: int, seed: int, extras: Extras
             self.styled = None
             if extras is not None and extras.styles:  # drawn once, kept as uint8 (x's digits only)
                 self.style_of = np.full(len(x), -1)
-                digits = [digit for digit in extras.style_digits if digit in STYLES]
-                wanted = np.flatnonzero(np.isin(np.asarray(y), digits))
+                wanted = np.flatnonzero(np.isin(np.asarray(y), list(STYLES)))
                 self.style_of[wanted] = np.arange(len(wanted))
                 images = np.asarray(x[wanted], dtype=np.float32).reshape(len(wanted), *np.shape(x)[1:3])
                 styled = draw_styles(images, np.asarray(y)[wanted], np.random.default_rng((seed, STYLE_DRAWS)))

@@ -48,12 +48,7 @@ CNN_AUGMENTATION = {"rotation": 0.03, "shift": 0.1, "zoom": 0.1}
 # crossed 7, a hooked 9). Measured on the tuning half of the real digits (issue 24): the styles
 # read about 2 more of its 208 pictures and cost MNIST's test set about 0.1 point; a pen of
 # random weight, and a closed or print-style 4, did not help (the 4 taught 9s to be 4s).
-EXTRAS = {
-    "mlp": {"shear": 0.3, "aspect": 0.15, "styles": 0.3},
-    # The CNN: a milder slant and squeeze, and only the flagged 1 (the crossed 7 and hooked 9,
-    # with 0.4 of the digits, left it at 98.61% after 7 epochs).
-    "cnn": {"shear": 0.15, "aspect": 0.1, "styles": 0.2, "style_digits": (1,)},
-}
+EXTRAS = {"mlp": {"shear": 0.3, "aspect": 0.15, "styles": 0.3}, "cnn": {}}
 
 # `mnist-course train --model cnn`: lesson 08's CNN with augmentation and a warm-up + cosine
 # schedule fitted to the epochs (docs/performance.md has its accuracy and training time).
