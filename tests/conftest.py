@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,13 @@ import pytest
 
 from mnist_course.course import LESSONS
 from mnist_course.course.stubs import expected_stubs
+
+# A suite started in the background by a shell without job control (`cmd &` in a script, or
+# `nohup ... &`) inherits SIGINT ignored, and so would every command the tests start: the
+# tests that press Ctrl-C (progress, draw) would then wait for ever. A Python handler here
+# comes back as the default action in those commands, as in a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 from companion_course import copy_course  # noqa: F401 - also used by tests that import it from here
 
