@@ -222,6 +222,7 @@ FILE_SECONDS = {
     "test_docs_site.py": 119,
     "test_predict_cli.py": 102,
     "test_companion_time_limit.py": 91,
+    "test_docs_complete.py": 78,  # from a run at load ~6 (125 s), scaled like test_grading.py's
     "test_train_evaluate_cli.py": 75,
     "test_reliability_round3.py": 71,
     "test_bench.py": 68,

@@ -142,13 +142,12 @@ class ServerProcess:
             lines.put(line)
 
     def stop(self) -> int:
-        """Ctrl-C, as a person stops it; its exit status. A server still running 120 s later
-        is killed before the timeout is raised, so a failing test leaves none behind. (A test
-        run starved by a docs build beside it once took over 30 s to see one stop.)"""
+        """Ctrl-C, as a person stops it; its exit status. A server still running 30 s later
+        is killed before the timeout is raised, so a failing test leaves none behind."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
         try:
-            return self.process.wait(timeout=120)
+            return self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.kill()
             raise
