@@ -420,19 +420,19 @@ def pytest_runtest_makereport(item, call):
     if _failed(call):
         before = len(item.user_properties)
         message, first_told = _teaching_report(item, call.excinfo, item.user_properties)
-    if message is not None:
-        item.repr_failure = item._repr_failure_py = lambda *args, **kwargs: message
-    try:
+    if message is None:
         report = yield
-    finally:
-        if message is not None:
+    else:
+        item.repr_failure = item._repr_failure_py = lambda *args, **kwargs: message
+        try:
+            report = yield
+        finally:
             del item.repr_failure, item._repr_failure_py
-    if message is not None and not report.failed and first_told is not None:
-        # Not a failure after all (an xfail mark turned it into "xfailed"): nothing was shown,
-        # so the next check failing on the same import error must tell it in full.
-        item.config.stash[_IMPORT_ERRORS_TOLD].discard(first_told)
-    if message is not None:
         del item.user_properties[before:]  # the report has its copy; the next phase starts clean
+        if not report.failed and first_told is not None:
+            # Not a failure after all (an xfail mark turned it into "xfailed"): nothing was
+            # shown, so the next check failing on the same import error must tell it in full.
+            item.config.stash[_IMPORT_ERRORS_TOLD].discard(first_told)
         # A learner's mistake found while a fixture prepared the check (a missing
         # `return` in compile_model) is a failed check, not pytest's "ERROR at setup",
         # which reads as broken tooling.
