@@ -49,57 +49,51 @@ def test_pytest_as_the_program_keeps_its_exit_status_output_and_cleanups(tmp_pat
     assert (tmp_path / "cleaned-up").read_text() == "yes"
 
 
+def run_passing_checks_with(folder, name: str, source: str) -> None:
+    """The passing checks plus the test module `name`, run as the program: it must pass."""
+    write_checks(folder, "True")
+    (folder / name).write_text(textwrap.dedent(source))
+    result = run(folder, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(folder))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_the_quick_exit_skips_the_interpreters_teardown(tmp_path):
-    write_checks(tmp_path, "True")
     # An object still alive at the end: Python finalises it in the teardown, which the quick
     # exit skips, so its __del__ never runs.
-    (tmp_path / "test_teardown.py").write_text(
-        textwrap.dedent(
-            """
-            import os
+    run_passing_checks_with(tmp_path, "test_teardown.py", """
+        import os
 
-            class Goodbye:
-                # open and the path are bound now: by teardown time module globals are gone
-                def __del__(self, open=open, path=os.path.abspath("torn-down")):
-                    with open(path, "w") as file:
-                        file.write("yes")
+        class Goodbye:
+            # open and the path are bound now: by teardown time module globals are gone
+            def __del__(self, open=open, path=os.path.abspath("torn-down")):
+                with open(path, "w") as file:
+                    file.write("yes")
 
-            KEPT = Goodbye()
+        KEPT = Goodbye()
 
-            def test_nothing():
-                pass
-            """
-        )
-    )
-    result = run(tmp_path, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path))
-    assert result.returncode == 0, result.stdout + result.stderr
+        def test_nothing():
+            pass
+        """)
     assert not (tmp_path / "torn-down").exists()
 
 
 def test_the_quick_exit_skips_pytests_final_garbage_collection(tmp_path):
-    write_checks(tmp_path, "True")
     # Garbage in a reference cycle, left for a collection: pytest's own one at its end
     # (to report exceptions raised in __del__) would find it and run its __del__.
-    (tmp_path / "test_cycle.py").write_text(
-        textwrap.dedent(
-            """
-            import gc
-            import os
+    run_passing_checks_with(tmp_path, "test_cycle.py", """
+        import gc
+        import os
 
-            class Cycle:
-                def __del__(self, open=open, path=os.path.abspath("collected")):
-                    with open(path, "w") as file:
-                        file.write("yes")
+        class Cycle:
+            def __del__(self, open=open, path=os.path.abspath("collected")):
+                with open(path, "w") as file:
+                    file.write("yes")
 
-            def test_leaves_a_cycle_behind():
-                gc.disable()  # only an explicit gc.collect() finds it now
-                cycle = Cycle()
-                cycle.me = cycle
-            """
-        )
-    )
-    result = run(tmp_path, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path))
-    assert result.returncode == 0, result.stdout + result.stderr
+        def test_leaves_a_cycle_behind():
+            gc.disable()  # only an explicit gc.collect() finds it now
+            cycle = Cycle()
+            cycle.me = cycle
+        """)
     assert not (tmp_path / "collected").exists()
 
 
