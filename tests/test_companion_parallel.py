@@ -8,6 +8,8 @@ sharing itself, and that one child and two children give the same results.
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 from companion_course import copy_course, solve
 
@@ -77,3 +79,32 @@ def test_two_children_report_what_one_child_reports(tmp_path):
         ]
     assert two.lessons["01"].all_pass and not two.lessons["02"].passed
     assert 0 < two.lessons["03"].passed < two.lessons["03"].total
+
+
+def test_a_grade_runs_the_lessons_without_keras_on_a_light_zygote_of_their_own(tmp_path, monkeypatch):
+    """Lessons 01-03 need no TensorFlow: their grader and workers come from a zygote that
+    never imports it, so they are graded while the other zygote is still importing it."""
+    from mnist_course.companion.runner import Grading, shared_zygotes
+    from mnist_course.grading.remote import Zygote
+
+    started = []
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the zygotes' socket folders
+    monkeypatch.setattr(Zygote, "start_shared",
+                        classmethod(lambda cls, address, folder, heavy=True: started.append(heavy) or f"zygote {heavy}"))
+    units = list(LESSONS.values())
+    groups, gradings, zygotes = shared_zygotes(Workspace(tmp_path), share_out(units, 2), Grading(7), None)
+    assert numbers(groups)[0] == ["01", "02", "03"]
+    assert sorted(number for group in numbers(groups)[1:] for number in group) == ["04", "05", "06", "07", "08"]
+    assert len(groups) == 3 and started == [False, True]
+    assert [grading.zygote for grading in gradings] == ["zygote False"] + ["zygote True"] * 2
+    assert {grading.seed for grading in gradings} == {7}
+    assert [address for _, address in zygotes] == [gradings[0].zygote_address, gradings[1].zygote_address]
+    assert not any(unit.needs_keras for unit in groups[0])
+
+    # Only light lessons, or only one child: one zygote, heavy only if some lesson needs Keras.
+    started.clear()
+    groups, _, _ = shared_zygotes(Workspace(tmp_path), share_out(units[:3], 2), Grading(7), None)
+    assert started == [False] and sorted(n for group in numbers(groups) for n in group) == ["01", "02", "03"]
+    started.clear()
+    groups, _, _ = shared_zygotes(Workspace(tmp_path), [units], Grading(7), None)
+    assert started == [True] and numbers(groups) == [list(LESSONS)]

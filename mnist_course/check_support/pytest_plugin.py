@@ -77,7 +77,7 @@ def pytest_configure(config):
         hide_from_workers()
         # The zygote imports TensorFlow on the other core while this process collects the checks.
         named = {part[7:9] for arg in config.args for part in Path(arg).parts if part.startswith("lesson_")}
-        Zygote.prepare(heavy=not named or any(number >= "04" for number in named))
+        Zygote.prepare(heavy=not named or any(needs_keras(number) for number in named))
     try:
         config.stash[COURSE] = Workspace(find_course_root(config.rootpath))
     except CourseError as error:
@@ -188,7 +188,7 @@ def pytest_collection_modifyitems(session, config, items):
     from mnist_course.grading.remote import Zygote
 
     numbers = sorted({unit.number for unit in map(_lesson_of, items) if unit is not None})
-    Zygote.prepare(heavy=any(number >= "04" for number in numbers))  # if configure could not
+    Zygote.prepare(heavy=any(needs_keras(number) for number in numbers))  # if configure could not
     for number in numbers:
         remote_lesson(config, number)._worker.launch()
 
@@ -311,6 +311,12 @@ def small_test(small_subsets):
 
 
 # --- Reports ------------------------------------------------------------------------------
+
+
+def needs_keras(number: str) -> bool:
+    """Whether lesson `number`'s workers need TensorFlow (a lesson the course does not know might)."""
+    unit = LESSONS.get(number)
+    return unit is None or unit.needs_keras
 
 
 def _lesson_of(item):

@@ -253,15 +253,10 @@ def run_checks(
     by_lesson = {unit.number: LessonResults(unit) for unit in lessons}
     started = time.perf_counter()
     groups = [lessons] if first_failure_only else share_out(lessons, jobs or cores())
-    zygote = None
+    gradings = [grading] * len(groups)
+    zygotes: list[tuple[object, str]] = []
     if grading is not None and grading.zygote_address is None and os.name == "posix":
-        # One zygote for the whole grade, which forks the graders and their workers:
-        # TensorFlow is imported once, not once per grader and once more for the workers.
-        from mnist_course.grading.remote import Zygote
-
-        address = os.path.join(tempfile.mkdtemp(prefix="mnist-course-zygote-"), "socket")
-        zygote = Zygote.start_shared(address, workspace.root)
-        grading = Grading(grading.seed, address, zygote)
+        groups, gradings, zygotes = shared_zygotes(workspace, groups, grading, jobs)
     counted: dict[int, int] = {}  # child -> how many checks it collected
 
     def collected(index: int) -> Callable[[int], None]:
@@ -273,7 +268,8 @@ def run_checks(
         return tell
 
     children = [
-        _Child(workspace, by_lesson, on_result, limit, impl=impl, on_collected=collected(index), grading=grading)
+        _Child(workspace, by_lesson, on_result, limit, impl=impl, on_collected=collected(index),
+               grading=gradings[index])
         for index in range(len(groups))
     ]
     running = dict(zip(children, groups))
@@ -296,7 +292,7 @@ def run_checks(
                     waiting = [unit for unit in group if child.unstarted(unit.number)]
                     if waiting:
                         fresh = _Child(workspace, by_lesson, on_result, limit, child.collected, impl,
-                                       grading=grading)
+                                       grading=child.grading)
                         every.append(fresh)
                         fresh.start(waiting, first_failure_only)
                         running[fresh] = waiting
@@ -307,10 +303,37 @@ def run_checks(
     finally:
         for child in every:
             child.stop()
-        if zygote is not None:
+        for zygote, address in zygotes:
             zygote.close()
-            shutil.rmtree(os.path.dirname(grading.zygote_address), ignore_errors=True)
+            shutil.rmtree(os.path.dirname(address), ignore_errors=True)
     return CheckRun(by_lesson, combined_status(statuses), time.perf_counter() - started)
+
+
+def shared_zygotes(workspace: Workspace, groups: list[list[Lesson]], grading: Grading, jobs: int | None
+                   ) -> tuple[list[list[Lesson]], list[Grading], list[tuple[object, str]]]:
+    """The zygotes of a whole grade, which fork the graders and their workers, so TensorFlow
+    is imported once, not once per grader and once more for the workers; with the groups
+    of lessons to grade and the Grading (zygote) of each, and each zygote with its socket.
+
+    The lessons that need no Keras get a light zygote and a grader of their own: they are
+    graded on the other core while the heavy zygote is still importing TensorFlow."""
+    from mnist_course.grading.remote import Zygote
+
+    lessons = [unit for group in groups for unit in group]
+    light = [unit for unit in lessons if not unit.needs_keras]
+    heavy = [unit for unit in lessons if unit.needs_keras]
+    if len(groups) > 1 and light and heavy:
+        parts = [([sorted(light, key=lambda unit: unit.number)], False), (share_out(heavy, jobs or cores()), True)]
+    else:
+        parts = [(groups, bool(heavy))]
+    shared_groups, gradings, zygotes = [], [], []
+    for part, needs_keras in parts:
+        address = os.path.join(tempfile.mkdtemp(prefix="mnist-course-zygote-"), "socket")
+        zygote = Zygote.start_shared(address, workspace.root, heavy=needs_keras)
+        zygotes.append((zygote, address))
+        shared_groups += part
+        gradings += [Grading(grading.seed, address, zygote)] * len(part)
+    return shared_groups, gradings, zygotes
 
 
 class _Child:

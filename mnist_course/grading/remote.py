@@ -186,14 +186,15 @@ class Zygote:
         return zygote
 
     @classmethod
-    def start_shared(cls, address: str, folder: Path) -> "Zygote":
+    def start_shared(cls, address: str, folder: Path, heavy: bool = True) -> "Zygote":
         """The zygote of a whole report (the runner calls this): it forks the graders on the
         runner's socket, and the graders' workers on the socket it listens to at `address`.
 
         It starts where the graders would and with the runner's environment, so it imports
         the very course and libraries `python -m pytest` would have; a worker it forks keeps
-        only the worker's environment all the same."""
-        return cls(["--heavy", "--listen", address], dict(os.environ), folder)
+        only the worker's environment all the same. A zygote that is not `heavy` imports
+        no Keras: it serves the lessons that need none, ready seconds sooner."""
+        return cls([*(["--heavy"] if heavy else []), "--listen", address], dict(os.environ), folder)
 
     def spawn(self, command: list[str], env: dict[str, str], folder: Path, output: int) -> "Spawned | None":
         """`command` (`python -m pytest ARGS`) as a child of the zygote, with the libraries

@@ -19,12 +19,13 @@ as file descriptors (SCM_RIGHTS):
 child runs, with "gone" when it is not ours.) POSIX only; where it cannot run, the grader
 starts each worker with `subprocess` instead.
 
-`mnist-course report` starts one zygote for the whole grade (`--listen PATH`): each grader
+`mnist-course report` starts a zygote for the whole grade (`--listen PATH`): each grader
 connects to PATH (named in MNIST_COURSE_ZYGOTE) for its workers, and the graders themselves
 are forked from it too ("spawn", accepted only on the runner's own socket, with the file
 their output goes to): `python -m pytest ARGS` run in a child that already has TensorFlow.
 So TensorFlow is imported once for the whole grade, not once per grader and once more for
-the workers. The zygote never runs a line of the learner's code, so neither side inherits
+the workers. The lessons that need no Keras (`Lesson.needs_keras`) get a second, light zygote
+(no `--heavy`) and a grader of their own, graded while the heavy zygote is still importing. The zygote never runs a line of the learner's code, so neither side inherits
 anything of the other.
 """
 
