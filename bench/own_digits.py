@@ -226,6 +226,8 @@ def main() -> int:
                         "bench/results/misses-<model>.png)")
     parser.add_argument("--no-sheet", action="store_true", help="draw no contact sheet")
     args = parser.parse_args()
+    if args.photos < 1:  # the rendered set and its MNIST ceiling need at least one digit
+        parser.error("--photos must be at least 1")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
     from mnist_course.training.pipeline import latest_model, load_model
