@@ -92,7 +92,7 @@ def test_a_grade_runs_the_lessons_without_keras_on_a_light_zygote_of_their_own(t
     monkeypatch.setattr(Zygote, "start_shared",
                         classmethod(lambda cls, address, folder, heavy=True: started.append(heavy) or f"zygote {heavy}"))
     units = list(LESSONS.values())
-    groups, gradings, zygotes = shared_zygotes(Workspace(tmp_path), share_out(units, 2), Grading(7), None)
+    groups, gradings, zygotes = shared_zygotes(Workspace(tmp_path), units, share_out(units, 2), Grading(7), None)
     assert numbers(groups)[0] == ["01", "02", "03"]
     assert sorted(number for group in numbers(groups)[1:] for number in group) == ["04", "05", "06", "07", "08"]
     assert len(groups) == 3 and started == [False, True]
@@ -103,8 +103,8 @@ def test_a_grade_runs_the_lessons_without_keras_on_a_light_zygote_of_their_own(t
 
     # Only light lessons, or only one child: one zygote, heavy only if some lesson needs Keras.
     started.clear()
-    groups, _, _ = shared_zygotes(Workspace(tmp_path), share_out(units[:3], 2), Grading(7), None)
+    groups, _, _ = shared_zygotes(Workspace(tmp_path), units[:3], share_out(units[:3], 2), Grading(7), None)
     assert started == [False] and sorted(n for group in numbers(groups) for n in group) == ["01", "02", "03"]
     started.clear()
-    groups, _, _ = shared_zygotes(Workspace(tmp_path), [units], Grading(7), None)
+    groups, _, _ = shared_zygotes(Workspace(tmp_path), units, [units], Grading(7), None)
     assert started == [True] and numbers(groups) == [list(LESSONS)]

@@ -256,7 +256,7 @@ def run_checks(
     gradings = [grading] * len(groups)
     zygotes: list[tuple[object, str]] = []
     if grading is not None and grading.zygote_address is None and os.name == "posix":
-        groups, gradings, zygotes = shared_zygotes(workspace, groups, grading, jobs)
+        groups, gradings, zygotes = shared_zygotes(workspace, lessons, groups, grading, jobs)
     counted: dict[int, int] = {}  # child -> how many checks it collected
 
     def collected(index: int) -> Callable[[int], None]:
@@ -309,21 +309,21 @@ def run_checks(
     return CheckRun(by_lesson, combined_status(statuses), time.perf_counter() - started)
 
 
-def shared_zygotes(workspace: Workspace, groups: list[list[Lesson]], grading: Grading, jobs: int | None
-                   ) -> tuple[list[list[Lesson]], list[Grading], list[tuple[object, str]]]:
+def shared_zygotes(workspace: Workspace, lessons: list[Lesson], groups: list[list[Lesson]], grading: Grading,
+                   jobs: int | None) -> tuple[list[list[Lesson]], list[Grading], list[tuple[object, str]]]:
     """The zygotes of a whole grade, which fork the graders and their workers, so TensorFlow
     is imported once, not once per grader and once more for the workers; with the groups
     of lessons to grade and the Grading (zygote) of each, and each zygote with its socket.
 
-    The lessons that need no Keras get a light zygote and a grader of their own: they are
-    graded on the other core while the heavy zygote is still importing TensorFlow."""
+    `groups` is how `lessons` would be shared out without a light zygote. When there are
+    several, the lessons that need no Keras get a light zygote and a grader of their own:
+    they are graded on the other core while the heavy zygote is still importing TensorFlow."""
     from mnist_course.grading.remote import Zygote
 
-    lessons = [unit for group in groups for unit in group]
     light = [unit for unit in lessons if not unit.needs_keras]
     heavy = [unit for unit in lessons if unit.needs_keras]
     if len(groups) > 1 and light and heavy:
-        parts = [([sorted(light, key=lambda unit: unit.number)], False), (share_out(heavy, jobs or cores()), True)]
+        parts = [([light], False), (share_out(heavy, jobs or cores()), True)]
     else:
         parts = [(groups, bool(heavy))]
     shared_groups, gradings, zygotes = [], [], []

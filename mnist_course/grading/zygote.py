@@ -25,8 +25,9 @@ are forked from it too ("spawn", accepted only on the runner's own socket, with 
 their output goes to): `python -m pytest ARGS` run in a child that already has TensorFlow.
 So TensorFlow is imported once for the whole grade, not once per grader and once more for
 the workers. The lessons that need no Keras (`Lesson.needs_keras`) get a second, light zygote
-(no `--heavy`) and a grader of their own, graded while the heavy zygote is still importing. The zygote never runs a line of the learner's code, so neither side inherits
-anything of the other.
+(no `--heavy`) and a grader of their own, graded while the heavy zygote is still importing.
+The zygote never runs a line of the learner's code, so neither side inherits anything of
+the other.
 """
 
 from __future__ import annotations
