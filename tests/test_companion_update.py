@@ -146,21 +146,27 @@ def test_update_removes_course_files_dropped_upstream_and_nothing_of_the_learner
 
 
 def test_update_keeps_the_learners_own_committed_files_inside_course_folders(classroom):
-    """A file upstream lacks in docs/ or tests/ is only the course's to remove when the course
-    ever had it: notes or a test of the learner's own there are in no commit of the course."""
+    """A file upstream lacks in docs/, tests/ or examples/ is only the course's to remove when
+    the course ever had it: notes, a test or a photo of the learner's own there are in no
+    commit of the course. The course's own example photo and experiment that went upstream go."""
     upstream, learner = classroom
-    git(upstream, "rm", "--quiet", "bench/own_digits.py")
-    git(upstream, "commit", "--quiet", "-m", "a bench script goes")
+    dropped = ["bench/own_digits.py", "examples/seven-thick-marker.png", "experiments/output_layer.py"]
+    git(upstream, "rm", "--quiet", *dropped)
+    git(upstream, "commit", "--quiet", "-m", "a bench script, an example and an experiment go")
     (learner / "docs" / "my_notes.md").write_text("what I learnt\n")
     (learner / "tests" / "test_my_own.py").write_text("def test_mine():\n    assert True\n")
-    git(learner, "add", "docs/my_notes.md", "tests/test_my_own.py")
-    git(learner, "commit", "--quiet", "-m", "my notes and my test")
+    (learner / "examples" / "my-own-seven.png").write_bytes(b"my photo")
+    git(learner, "add", "docs/my_notes.md", "tests/test_my_own.py", "examples/my-own-seven.png")
+    git(learner, "commit", "--quiet", "-m", "my notes, my test and my photo")
     run = mnist_course(learner, "update", timeout=120)
     assert run.returncode == 0, run.stderr
-    assert not (learner / "bench" / "own_digits.py").exists()  # the course's: gone upstream
-    assert "Removed 1 course file(s)" in run.stdout, run.stdout
+    for name in dropped:  # the course's: gone upstream
+        assert not (learner / name).exists(), name
+    assert "Removed 3 course file(s)" in run.stdout, run.stdout
     assert (learner / "docs" / "my_notes.md").read_text() == "what I learnt\n"
     assert (learner / "tests" / "test_my_own.py").is_file()
+    assert (learner / "examples" / "my-own-seven.png").read_bytes() == b"my photo"
+    assert (learner / "examples" / "two-blue-ballpoint.png").is_file()
     assert "my_notes.md" not in git(learner, "status", "--porcelain")
 
 

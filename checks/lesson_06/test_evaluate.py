@@ -183,8 +183,8 @@ def test_accuracy(lesson, drawn):
         "accuracy",
         "a Python float, as the docstring says",
         f"{type_name(value)} {value!r}",
-        "NumPy gives a NumPy number, from np.mean as from np.sum(...) / len(...) (it prints as "
-        "np.float64(0.69...) in a report or a notebook): wrap it, float(np.mean(y_true == y_pred))",
+        "NumPy gives a NumPy number, from np.mean as from np.sum(...) / len(...) (NumPy 2 prints "
+        "it as np.float64(0.69...) in a report or a notebook): wrap it, float(np.mean(y_true == y_pred))",
     )
 
 

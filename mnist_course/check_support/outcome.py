@@ -226,6 +226,36 @@ def error_words(error: BaseException, limit: int = 200) -> str:
     return f"{type(error).__name__}: {words}"
 
 
+# What to try when the learner's own line raised, by the kind of error (the most specific
+# kind in the error's ancestry wins); anything else gets the spec.
+RAISED_HINTS = {
+    NameError: "a name is used that Python does not know there: check its spelling, and that "
+    "it is defined or imported (import numpy as np) before that line.",
+    AttributeError: "that value has no such attribute or method: check the spelling, and what "
+    "the value is (print(type(value)): a list has no .shape, a NumPy array no .append).",
+    IndexError: "an index past the end: print the array's .shape (or the list's len()) just "
+    "before that line, and compare it with the shapes in the docstring.",
+    KeyError: "that key is not in the dictionary: print its keys (print(d.keys())) and compare "
+    "the spelling.",
+    TypeError: "a value of the wrong type, or a call with the wrong arguments, on that line: "
+    "compare what you pass with the function's Args (print(type(value)) shows what you have).",
+    ValueError: "a value or shape that does not fit on that line: print the .shape (and .dtype) "
+    "of the arrays it uses, and compare them with the docstring.",
+    ZeroDivisionError: "a division by zero on that line: which count or total can be 0 there?",
+    RecursionError: "the function calls itself without end: call the library's function, not "
+    "your own by the same name.",
+}
+RAISED_SPEC = "read the line above and the function's docstring (the spec)."
+
+
+def raised_hint(error: BaseException) -> str:
+    """The second line for an error the learner's own code raised: what to try for its kind."""
+    for kind in type(error).__mro__:
+        if kind in RAISED_HINTS:
+            return RAISED_HINTS[kind]
+    return RAISED_SPEC
+
+
 def short(text: str, limit: int = 600) -> str:
     """At most six lines and `limit` characters of an error message (Keras' can be pages)."""
     text = ANSI.sub("", str(text)).strip()
@@ -326,7 +356,7 @@ def classify(
         return CheckOutcome(
             "raised", unit, function,
             seen=f"your code raised {words or f'{type(error).__name__}: {short(error)}'}",
-            hint="read the line above and the function's docstring (the spec).",
+            hint=raised_hint(error),
             frames=frames,
         )
     return CheckOutcome(

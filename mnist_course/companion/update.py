@@ -99,7 +99,8 @@ def fetch(workspace: Workspace, source: str, ref: str) -> None:
 # The folders that hold only the course's own files: a file in one of them that the new course
 # no longer has was moved or dropped upstream, and would otherwise linger (an old module beside
 # its new home). Anywhere else a file missing upstream may be the learner's own, and stays.
-COURSE_FOLDERS = ("mnist_course", "checks", "solutions", "tests", "bench", "docs", "graders")
+COURSE_FOLDERS = ("mnist_course", "checks", "solutions", "tests", "bench", "docs", "graders", "notebooks",
+                  "examples", "experiments")
 
 
 def removed_upstream(workspace: Workspace) -> list[str]:
