@@ -12,7 +12,8 @@ What it measures, in this order (each training alone, one after the other, seede
 3. each lesson's checks and `mnist-course progress` on the reference solutions, as
    ratios to `import keras`, from bench/check_speed.py --json;
 4. `mnist-course train --solutions` for the MLP, the MLP without augmentation
-   (`--no-augment`) and the CNN (`--model cnn`), through the same pipeline the command
+   (`--no-augment`), the CNN (`--model cnn`), and the MLP and the CNN without the course's
+   own moves (pipeline.EXTRAS, issue 24), through the same pipeline the command
    uses: training time, test accuracy and each epoch's time; beside them issue 11's targets
    (MLP >= 98.7% in <= 60 s, CNN >= 99.4% in <= 90 s, MLP epoch time with augmentation
    <= 1.3x without, from the median epochs of these same runs), each said met or not;
@@ -20,7 +21,7 @@ What it measures, in this order (each training alone, one after the other, seede
    Adam, batch 128, 15 epochs, validation_split=0.1), trained in this same run, beside our
    CNN: test accuracy, training minutes, accuracy per minute;
 6. own-digit accuracy (naive preprocessing vs the course's) from bench/own_digits.py --json,
-   for the three models trained in step 4, and predict latency for 1 and 300 images with the
+   for the models trained in step 4, and predict latency for 1 and 300 images with the
    MLP and the CNN;
 7. `python3 bootstrap.py main` with the install left out: its commands (train, evaluate,
    predict the examples, from `bootstrap.main_job`), run in a fresh copy of the repository
@@ -152,7 +153,12 @@ MODELS = (
     ("mlp", "MLP", {"model_kind": "mlp"}),
     ("mlp_no_augment", "MLP without augmentation", {"model_kind": "mlp", "augment": False}),
     ("cnn", "CNN (lesson 08)", {"model_kind": "cnn"}),
+    # Issue 24: the same recipes without the course's own moves (pipeline.EXTRAS), same seed,
+    # so that what the extras cost or bring on MNIST's test set is read from one run.
+    ("mlp_no_extras", "MLP without the course's extras", {"model_kind": "mlp", "extras": False}),
+    ("cnn_no_extras", "CNN (lesson 08) without the course's extras", {"model_kind": "cnn", "extras": False}),
 )
+LATENCY_KEYS = ("mlp", "cnn")  # the others have the same layers: they would time the same
 
 
 def course_training(key: str, settings: dict, scratch: Path, limit: int | None, epochs: int | None,
@@ -256,6 +262,22 @@ def seed_spread_rows(result: dict) -> list[tuple[str, str, str]]:
     return rows
 
 
+def extras_rows(training: dict) -> list[tuple[str, str, str]]:
+    """Issue 24's "MNIST does not drop": each model's test accuracy with and without the
+    course's extras, trained from the same seed in this run."""
+    rows = []
+    for key, label in (("mlp", "MLP"), ("cnn", "CNN (lesson 08)")):
+        with_, without = training.get(key), training.get(f"{key}_no_extras")
+        if not (with_ and without):
+            continue
+        change = with_["test_accuracy"] - without["test_accuracy"]
+        rows.append((f"{label}: MNIST test accuracy with / without the course's extras",
+                     f"{percent(with_['test_accuracy'])} / {percent(without['test_accuracy'])}",
+                     f"same seed, same run: {100 * change:+.2f} points ({round(change * 10_000):+d} of 10,000 "
+                     f"images); target: no drop, {'met' if change >= 0 else 'not met'}"))  # fmt: skip
+    return rows
+
+
 def training_speed_row(figures: dict) -> tuple[str, str, str]:
     """bench/training_speed.py's own row, from its --json figures."""
     sys.path.insert(0, str(ROOT / "bench"))
@@ -346,7 +368,7 @@ def markdown(result: dict) -> str:
         if run:
             command = f"`mnist-course train --solutions --model {settings['model_kind']}" + (
                 " --no-augment`" if settings.get("augment") is False else "`"
-            )
+            ) + (" with pipeline.EXTRAS left out" if settings.get("extras") is False else "")
             row(f"{label}: training time", seconds(run["seconds"]), f"{command}, {run['epochs']} epoch(s)")
             row(f"{label}: test accuracy", percent(run["test_accuracy"]), "10,000 MNIST test images")
     targets = []
@@ -367,6 +389,7 @@ def markdown(result: dict) -> str:
                         f"{seconds(augmented)} / {seconds(plain)} = {ratio:.2f}x",
                         f"median epoch after the first, same run; target <= {AUGMENTATION_RATIO_TARGET}x: "
                         f"{'met' if ratio <= AUGMENTATION_RATIO_TARGET else 'not met'}"))  # fmt: skip
+    targets.extend(extras_rows(result["training"]))
     for what, figure, notes in targets:
         row(what, figure, notes)
     keras_run, ours = result["training"].get("keras_example"), result["training"].get("cnn")
@@ -439,7 +462,7 @@ def own_digit_figures(models: dict[str, str], photos: int, out: Path = RESULTS) 
     for key, path in models.items():
         command = [sys.executable, str(script), "--json", "--model", path, "--photos", str(photos),
                    "--sheet", str(out / f"misses-{key}.png")]  # fmt: skip
-        if key == "mlp_no_augment" or key.startswith(SEED_KEY):
+        if key not in LATENCY_KEYS:
             command.append("--no-latency")
         run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800)
         if run.returncode != 0:

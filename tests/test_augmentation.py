@@ -81,25 +81,27 @@ def test_batches_are_seeded_and_new_every_epoch(digits):
     assert sorted(np.concatenate([one[0][1], one[1][1]])) == list(labels)  # every image, once
 
 
-@pytest.mark.parametrize("augment", [True, False])
-def test_the_pipeline_trains_on_warped_batches_and_saves_a_plain_model(monkeypatch, augment):
+@pytest.mark.parametrize("augment, extras", [(True, True), (True, False), (False, True)])
+def test_the_pipeline_trains_on_warped_batches_and_saves_a_plain_model(monkeypatch, augment, extras):
+    """With `extras` False (the bench's row without them) the batches get the learner's moves only."""
     from conftest import ROOT
     from mnist_course.check_support.toolkit import random_layer_names
-    from mnist_course.training.pipeline import Implementation, build_and_fit
+    from mnist_course.training.pipeline import EXTRAS, Implementation, build_and_fit
 
-    warped = []
+    warped, given = [], set()
     real_warp = augmentation.warp
-    monkeypatch.setattr(augmentation, "warp", lambda images, *rest: warped.append(len(images))
-                        or real_warp(images, *rest))  # fmt: skip
+    monkeypatch.setattr(augmentation, "warp", lambda images, settings, rng, more=None, *rest: warped.append(len(images))
+                        or given.add(more) or real_warp(images, settings, rng, more, *rest))  # fmt: skip
     rng = np.random.default_rng(0)
     images, labels = rng.uniform(0, 1, (300, 28, 28)).astype(np.float32), rng.integers(0, 10, 300)
     solutions = Implementation(ROOT / "solutions", ROOT / "solutions")
-    model, history, _ = build_and_fit(solutions, "mlp", (images[:256], labels[:256]),
-                                      (images[256:], labels[256:]), epochs=2, verbose=0, augment=augment)  # fmt: skip
+    model, history, _ = build_and_fit(solutions, "mlp", (images[:256], labels[:256]), (images[256:], labels[256:]),
+                                      epochs=2, verbose=0, augment=augment, extras=extras)  # fmt: skip
     assert random_layer_names(model) == []  # the saved model is plain Keras either way
     if augment:
         assert history.augmentation == augmentation.settings_of(solutions.function("04", "augment")())
         assert sum(warped) >= 2 * 256  # every training image, every epoch
+        assert given == ({augmentation.Extras(**EXTRAS["mlp"])} if extras else {None})
     else:
         assert history.augmentation is None and warped == []
 

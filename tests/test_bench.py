@@ -27,12 +27,14 @@ def test_bench_quick_prints_the_table(tmp_path):
                 "accuracy per training minute: our CNN", "CNN (lesson 08): own-digit accuracy",
                 "MLP: test accuracy / training time", "CNN (lesson 08): test accuracy / training time",
                 "MLP epoch time, with / without augmentation", "`python3 bootstrap.py main`, install excluded",
-                "reference MLP vs two plain seed-shape trainings: training time"):  # fmt: skip
+                "reference MLP vs two plain seed-shape trainings: training time",
+                "MLP: MNIST test accuracy with / without the course's extras",
+                "CNN (lesson 08): MNIST test accuracy with / without the course's extras"):  # fmt: skip
         assert row in table, row
     assert "not measured" in table  # the skipped parts say so instead of a figure
     result = json.loads((tmp_path / "latest.json").read_text())
     assert (tmp_path / "latest.md").read_text() == table.rstrip("\n") + "\n"
-    for kind in ("mlp", "mlp_no_augment", "cnn", "keras_example"):
+    for kind in ("mlp", "mlp_no_augment", "cnn", "mlp_no_extras", "cnn_no_extras", "keras_example"):
         run_figures = result["training"][kind]
         assert 0.0 <= run_figures["test_accuracy"] <= 1.0 and run_figures["seconds"] > 0
     for kind in ("mlp", "mlp_no_augment", "cnn"):  # one time per epoch trained, from the same run

@@ -53,6 +53,11 @@ CNN_AUGMENTATION = {"rotation": 0.03, "shift": 0.1, "zoom": 0.1}
 # too; at 0.04, seeds 0 and 1 gave 99.31% / 99.43% on MNIST (without styles 99.37% / 99.39%)
 # and read 206 / 204 of the tuning half's 208 pictures (203 / 205 without). A bending
 # (elastic) field did not help the MLP (96.9% of digits2/ against 97.2%).
+# Tried for the MLP on 2026-12-02 and left out (digits/ and digits2/ read, seed 0; this recipe
+# 137 / 376): (1024, 256) units 136 / 377 at 1.56x the time; 16 epochs 135 / 375; dropout 0.3
+# 136 / 375; a pen share of 0.1 134 / 374; the CNN's bolder moves 134 / 375 (MNIST 98.70%); a
+# print-style 4 drawn anew for the 4s, seeds 0 and 1, 136 + 134 / 375 + 377 against 137 + 133 /
+# 376 + 376. The MLP's misses are confident (a closed 4 read as 9 at 0.95-0.99), not near ties.
 EXTRAS = {"mlp": {"shear": 0.3, "aspect": 0.15, "styles": 0.3}, "cnn": {"styles": 0.04}}
 
 # `mnist-course train --model cnn`: lesson 08's CNN with augmentation and a warm-up + cosine
@@ -370,7 +375,7 @@ def build_model(
 
 def build_and_fit(impl: Implementation, model_kind: str, train, validation, *, epochs: int, seed: int = 0,
                   verbose: int | str = "auto", augment: bool = True, epoch_seconds: list | None = None,
-                  **model_options):
+                  extras: bool = True, **model_options):
     """The course's one training routine, for `mnist-course train`, the guide's figures and the bench.
 
     Builds the model (`build_model`, with `model_options`) from the same seed, then trains it
@@ -379,7 +384,9 @@ def build_and_fit(impl: Implementation, model_kind: str, train, validation, *, e
     and replayed on the training batches as one OpenCV warp per image (augmentation.py),
     the model trained without its random layers; a block it cannot replay stays in the
     model. `history.augmentation` says which: the replayed `augmentation.Settings`, "in the
-    model", or None. `epoch_seconds`, if given, receives each epoch's wall time.
+    model", or None. `extras` False leaves out the course's own moves (EXTRAS), for the
+    bench's row of the recipe without them. `epoch_seconds`, if given, receives each epoch's
+    wall time.
     Returns (model, history, training seconds).
     """
     import keras  # starts TensorFlow: only once the data is known to be good
@@ -398,7 +405,7 @@ def build_and_fit(impl: Implementation, model_kind: str, train, validation, *, e
     keras.utils.set_random_seed(seed)  # the same initial weights for the same seed
     block = augmentation_block(impl, model_kind) if augment else None
     settings = fast.settings_of(block) if block is not None else None
-    extras = fast.Extras(**EXTRAS[model_kind]) if EXTRAS.get(model_kind) else None
+    extras = fast.Extras(**EXTRAS[model_kind]) if extras and EXTRAS.get(model_kind) else None
     learner_train = impl.function("05", "train")
 
     def fit(replay: bool):
@@ -492,12 +499,14 @@ def train_and_save(
     model_kind: str = "mlp",
     augment: bool = True,
     epoch_seconds: list | None = None,
+    extras: bool = True,
 ) -> TrainResult:
     """Train the MLP (lessons 01-06) or the CNN (lesson 08 too) and save it as a .keras file.
 
     `learning_rate` None trains the MLP on the course's warm-up + cosine schedule
     (`MLP_PEAK_LEARNING_RATE`); a number keeps Adam's step size constant.
-    `epoch_seconds`, if given, receives each epoch's wall time (for bench/run.py).
+    `epoch_seconds`, if given, receives each epoch's wall time (for bench/run.py); `extras`
+    False trains without the course's own moves (EXTRAS), for the bench's comparison.
     """
     if model_kind not in MODEL_KINDS:
         raise CourseError(f"unknown model {model_kind!r}: choose one of {', '.join(MODEL_KINDS)}.")
@@ -511,7 +520,7 @@ def train_and_save(
     model, history, seconds = build_and_fit(
         impl, model_kind, (x_train, y_train), (x_val, y_val), epochs=epochs, seed=seed,
         augment=augment, hidden_units=hidden_units, dropout=dropout, learning_rate=learning_rate,
-        verbose=verbose, epoch_seconds=epoch_seconds,
+        verbose=verbose, epoch_seconds=epoch_seconds, extras=extras,
     )
     # Saved first, so nothing that can fail after the training loses it. A new file per run
     # (a free name, taken atomically), so a learner never loses an earlier model by training
