@@ -238,7 +238,8 @@ RAISED_HINTS = {
     KeyError: "that key is not in the dictionary: print its keys (print(d.keys())) and compare "
     "the spelling.",
     TypeError: "a value of the wrong type, or a call with the wrong arguments, on that line: "
-    "compare what you pass with the function's Args (print(type(value)) shows what you have).",
+    "check what each value is (print(type(value))) and what the function you call takes "
+    "(help(function) shows it).",
     ValueError: "a value or shape that does not fit on that line: print the .shape (and .dtype) "
     "of the arrays it uses, and compare them with the docstring.",
     ZeroDivisionError: "a division by zero on that line: which count or total can be 0 there?",
