@@ -408,7 +408,7 @@ def build_and_fit(impl: Implementation, model_kind: str, train, validation, *, e
     keras.utils.set_random_seed(seed)  # the same initial weights for the same seed
     block = augmentation_block(impl, model_kind) if augment else None
     settings = fast.settings_of(block) if block is not None else None
-    extras = fast.Extras(**EXTRAS[model_kind]) if extras and EXTRAS.get(model_kind) else None
+    moves = fast.Extras(**EXTRAS[model_kind]) if extras and EXTRAS.get(model_kind) else None
     learner_train = impl.function("05", "train")
 
     def fit(replay: bool):
@@ -418,7 +418,7 @@ def build_and_fit(impl: Implementation, model_kind: str, train, validation, *, e
         # Keras runs one graph call per batch by default; for a model this small the call's own
         # overhead is a fifth of the step, so several batches go through each call.
         model.steps_per_execution = STEPS_PER_EXECUTION
-        images, labels = (fast.batches(x_train, y_train, settings, batch_size, seed, extras), None) if replay \
+        images, labels = (fast.batches(x_train, y_train, settings, batch_size, seed, moves), None) if replay \
             else (x_train, y_train)  # fmt: skip
         with epochs_timed(model, epoch_seconds):
             history = learner_train(model, images, labels, x_val, y_val, epochs=epochs,
