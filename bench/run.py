@@ -13,7 +13,7 @@ What it measures, in this order (each training alone, one after the other, seede
    ratios to `import keras`, from bench/check_speed.py --json;
 4. `mnist-course train --solutions` for the MLP, the MLP without augmentation
    (`--no-augment`), the CNN (`--model cnn`), and the MLP and the CNN without the course's
-   own moves (pipeline.EXTRAS, issue 24), through the same pipeline the command
+   own moves (pipeline.EXTRAS and LABEL_SMOOTHING, issue 24), through the same pipeline the command
    uses: training time, test accuracy and each epoch's time; beside them issue 11's targets
    (MLP >= 98.7% in <= 60 s, CNN >= 99.4% in <= 90 s, MLP epoch time with augmentation
    <= 1.3x without, from the median epochs of these same runs), each said met or not;
@@ -153,8 +153,9 @@ MODELS = (
     ("mlp", "MLP", {"model_kind": "mlp"}),
     ("mlp_no_augment", "MLP without augmentation", {"model_kind": "mlp", "augment": False}),
     ("cnn", "CNN (lesson 08)", {"model_kind": "cnn"}),
-    # Issue 24: the same recipes without the course's own moves (pipeline.EXTRAS), same seed,
-    # so that what the extras cost or bring on MNIST's test set is read from one run.
+    # Issue 24: the same recipes without the course's own moves (pipeline.EXTRAS and
+    # LABEL_SMOOTHING), same seed, so that what the extras cost or bring on MNIST's test set is
+    # read from one run.
     ("mlp_no_extras", "MLP without the course's extras", {"model_kind": "mlp", "extras": False}),
     ("cnn_no_extras", "CNN (lesson 08) without the course's extras", {"model_kind": "cnn", "extras": False}),
 )
@@ -254,11 +255,17 @@ def seed_spread_rows(result: dict) -> list[tuple[str, str, str]]:
              "the same recipe, only the seed changes")]  # fmt: skip
     own = result.get("own_digits") or {}
     keys = ["mlp" if seed == SEED else f"{SEED_KEY}{seed}" for seed in runs]
-    if all(own.get(key) and "real" in own[key]["sets"] for key in keys):
-        real = [own[key]["sets"]["real"] for key in keys]
-        rows.append((f"MLP, seeds {seeds}: real photos read",
-                     " / ".join(f"{round(r['ours'] * r['n'])}" for r in real) + f" of {real[0]['n']}",
-                     f"mean {percent(statistics.mean(r['ours'] for r in real))}; bench/own_digits.py"))  # fmt: skip
+    for name, what in (("real", "real photos read"), ("real2", "digits2/ read")):
+        if not all(own.get(key) and name in own[key]["sets"] for key in keys):
+            continue
+        read = [own[key]["sets"][name] for key in keys]
+        notes = f"mean {percent(statistics.mean(r['ours'] for r in read))}; bench/own_digits.py"
+        held = [r.get("halves", {}).get("held-out") for r in read]
+        if all(held):
+            counts = " / ".join(f"{round(h['ours'] * h['n'])}" for h in held)
+            notes += f"; held-out half {counts} of {held[0]['n']}"
+        rows.append((f"MLP, seeds {seeds}: {what}",
+                     " / ".join(f"{round(r['ours'] * r['n'])}" for r in read) + f" of {read[0]['n']}", notes))  # fmt: skip
     return rows
 
 
@@ -368,7 +375,7 @@ def markdown(result: dict) -> str:
         if run:
             command = f"`mnist-course train --solutions --model {settings['model_kind']}" + (
                 " --no-augment`" if settings.get("augment") is False else "`"
-            ) + (" with pipeline.EXTRAS left out" if settings.get("extras") is False else "")
+            ) + (" with pipeline.EXTRAS and LABEL_SMOOTHING left out" if settings.get("extras") is False else "")
             row(f"{label}: training time", seconds(run["seconds"]), f"{command}, {run['epochs']} epoch(s)")
             row(f"{label}: test accuracy", percent(run["test_accuracy"]), "10,000 MNIST test images")
     targets = []

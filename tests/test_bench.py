@@ -47,6 +47,27 @@ def test_bench_quick_prints_the_table(tmp_path):
     assert speed["ratio"] == speed["reference"]["seconds"] / speed["plain_seconds"] > 0
 
 
+def test_the_seed_rows_give_both_real_sets_and_the_held_out_half():
+    """Issue 24's MLP figures at each seed: one picture of 387 is within a seed's luck."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import run as bench
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+
+    def sets(real, real2, held):
+        return {"sets": {"real": {"n": 139, "ours": real / 139},
+                         "real2": {"n": 387, "ours": real2 / 387, "halves": {"held-out": {"n": 179, "ours": held / 179}}}}}
+
+    result = {"training": {"mlp": {"test_accuracy": 0.99}, "mlp_seed_1": {"test_accuracy": 0.98}},
+              "own_digits": {"mlp": sets(136, 378, 175), "mlp_seed_1": sets(135, 376, 172)}}  # fmt: skip
+    rows = {what: (figure, notes) for what, figure, notes in bench.seed_spread_rows(result)}
+    assert rows["MLP, seeds 0 / 1: test accuracy"][0] == "99.00% / 98.00%"
+    assert rows["MLP, seeds 0 / 1: real photos read"][0] == "136 / 135 of 139"
+    figure, notes = rows["MLP, seeds 0 / 1: digits2/ read"]
+    assert figure == "378 / 376 of 387" and notes.endswith("held-out half 175 / 172 of 179")
+
+
 def test_check_speed_shows_the_checks_at_another_revision_beside_today():
     """`check_speed --against REV`: each lesson's row carries REV's time from the same run."""
     sys.path.insert(0, str(ROOT / "bench"))
