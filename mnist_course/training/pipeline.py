@@ -78,8 +78,8 @@ EXTRAS = {"mlp": {"shear": 0.3, "aspect": 0.15, "styles": 0.3}, "cnn": {"styles"
 # seed 2 136 / 376. Tried with it, seed 0: 0.05 136 / 374; 0.2 136 / 375 (seed 1 135 / 377);
 # 0.15 with (1024, 256) units 136 / 379; (1024, 256) 136 / 379 (seed 1 135 / 378) at 1.4x the
 # time; 14 epochs 136 / 377; styles on half the 1s, 7s and 9s 136 / 378; batches of 128 135 /
-# 378; mixup (0.2, without smoothing) 135 / 371. Averaging the answers over shifted, turned or scaled copies of the
-# picture when reading did not help, with or without smoothing (2026-12-03).
+# 378; mixup (0.2, without smoothing) 135 / 371. Averaging the answers over shifted, turned or
+# scaled copies of the picture when reading did not help, with or without it (2026-12-03).
 LABEL_SMOOTHING = {"mlp": 0.1}
 
 # `mnist-course train --model cnn`: lesson 08's CNN with augmentation and a warm-up + cosine
@@ -407,8 +407,8 @@ def build_and_fit(impl: Implementation, model_kind: str, train, validation, *, e
     the model trained without its random layers; a block it cannot replay stays in the
     model. `history.augmentation` says which: the replayed `augmentation.Settings`, "in the
     model", or None. `extras` False leaves out the course's own moves (EXTRAS) and its label
-    smoothing (LABEL_SMOOTHING), for the bench's row of the recipe without them. `epoch_seconds`, if given, receives each epoch's
-    wall time.
+    smoothing (LABEL_SMOOTHING), for the bench's row of the recipe without them.
+    `epoch_seconds`, if given, receives each epoch's wall time.
     Returns (model, history, training seconds).
     """
     import keras  # starts TensorFlow: only once the data is known to be good
