@@ -113,3 +113,20 @@ def test_each_part_taken_out_is_reported(generated_docs, tmp_path):
         "lessons/04-model.md: task augment: no reference solution block with def augment(...)",
         "lessons/06-evaluate.md: figure ../figures/confusion.png: figures/confusion.png is not a PNG in the site",
     ]), "\n".join(problems)
+
+
+@pytest.mark.parametrize("shaping", ["mnist_course/training/pipeline.py", "mnist_course/pictures/digit_tools.py",
+                                     "solutions/lesson_07_predict.py"])  # fmt: skip
+def test_the_figures_are_drawn_again_when_the_code_that_shapes_them_changes(tmp_path, monkeypatch, shaping):
+    """The guide's figures train with the course's pipeline and read with lesson 07's helpers:
+    a change there (smoothed labels, a new stroke width) must not leave yesterday's figures."""
+    from mnist_course.docs_build import figures
+
+    for folder in ("solutions", "examples", "mnist_course/training", "mnist_course/pictures"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    monkeypatch.setattr(figures, "ROOT", tmp_path)
+    before = figures.cache_key()
+    assert figures.cache_key() == before  # nothing changed, nothing drawn again
+    with open(tmp_path / shaping, "a") as source:
+        source.write("\n# changed\n")
+    assert figures.cache_key() != before

@@ -58,9 +58,13 @@ def mnist_location() -> Path | None:
 
 
 def cache_key() -> str:
-    """A hash of everything that shapes the figures."""
+    """A hash of everything that shapes the figures: this file, the solutions, the example
+    photos, and the course code the figures train and read with (the training pipeline, lesson
+    07's helpers)."""
     digest = hashlib.sha256()
-    inputs = [Path(__file__).resolve(), *sorted((ROOT / "solutions").glob("*.py")), *example_photos()]
+    course = [*sorted((ROOT / "mnist_course" / "training").glob("*.py")),
+              *sorted((ROOT / "mnist_course" / "pictures").glob("*.py"))]  # fmt: skip
+    inputs = [Path(__file__).resolve(), *sorted((ROOT / "solutions").glob("*.py")), *course, *example_photos()]
     for path in inputs:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
