@@ -88,7 +88,7 @@ def train(
     ] = "mlp",
     epochs: Annotated[
         Optional[int],
-        typer.Option(min=1, help="Most epochs (default 12 for mlp, 8 for cnn); early stopping may stop sooner."),
+        typer.Option(min=1, help="Most epochs (default 12 for mlp, 9 for cnn); early stopping may stop sooner."),
     ] = None,
     out: Annotated[Optional[Path], typer.Option(help="Where to save the .keras model.")] = None,
     seed: Annotated[int, typer.Option(help="Seed for weights, shuffling and dropout.")] = 0,

@@ -63,3 +63,14 @@ def test_a_written_course_passes_and_a_syntax_error_is_named(tmp_path):
         assert "lesson_06_evaluate.py cannot be imported: SyntaxError at line" in str(error)
     else:
         raise AssertionError("a syntax error went unnoticed")
+
+
+def test_train_help_gives_the_epochs_the_pipeline_trains():
+    """The CLI stays light (no NumPy at start-up), so its help repeats DEFAULT_EPOCHS: kept equal here."""
+    from typer.testing import CliRunner
+
+    from mnist_course.cli import app
+    from mnist_course.training.pipeline import DEFAULT_EPOCHS
+
+    shown = " ".join(CliRunner().invoke(app, ["train", "--help"], terminal_width=200).output.split())
+    assert f"default {DEFAULT_EPOCHS['mlp']} for mlp, {DEFAULT_EPOCHS['cnn']} for cnn" in shown, shown
