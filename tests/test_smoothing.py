@@ -108,3 +108,27 @@ def test_the_callback_goes_and_earlier_wrappers_stay():
         model.fit(*data, verbose=0)
     model.fit(*data, verbose=0)
     assert seen == ["outer", "inner", "outer"] and "fit" not in vars(model)  # the outer one first
+
+
+@pytest.mark.parametrize("loss, smoothed", [
+    ("sparse_categorical_crossentropy", True),
+    ("SparseCategoricalCrossentropy()", True),
+    ("sparse_categorical_crossentropy function", True),
+    ("SparseCategoricalCrossentropy(from_logits=True)", False),
+    ("categorical_crossentropy", False),
+    ("binary_crossentropy", False),
+])  # fmt: skip
+def test_only_the_lessons_loss_is_smoothed(loss, smoothed):
+    """A learner's wrong loss must show in `mnist-course train`, not be replaced by the course's."""
+    import keras
+
+    losses = {"SparseCategoricalCrossentropy()": keras.losses.SparseCategoricalCrossentropy(),
+              "sparse_categorical_crossentropy function": keras.losses.sparse_categorical_crossentropy,
+              "SparseCategoricalCrossentropy(from_logits=True)": keras.losses.SparseCategoricalCrossentropy(from_logits=True)}  # fmt: skip
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss=losses.get(loss, loss), metrics=["accuracy"])
+    learner = model.get_compile_config()
+    with smoothing.smoothed_labels(model, 0.1):
+        assert (model.get_compile_config() != learner) is smoothed
+        assert ("fit" in vars(model)) is smoothed
+    assert model.get_compile_config()["loss"] == learner["loss"]
