@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from mnist_course.check_support.toolkit import loss_problem
 from mnist_course.training.callbacks import extra_callback
 
 PLAIN = "crossentropy"  # the unsmoothed loss, measured alongside while training
@@ -31,14 +32,15 @@ def smoothed_labels(model, smoothing: float):
     The optimizer (its learning-rate schedule included) and the accuracy metric stay; the
     logs, the progress bar and the History that `fit` returns call the plain cross-entropy
     "loss", as the learner's own training does. On leaving, the learner's compile is put
-    back. A `smoothing` of 0, a model that was not compiled, or one compiled with another loss
-    than plain sparse categorical cross-entropy: no change (a learner's wrong loss is theirs to
-    see train badly, not the course's to quietly replace).
+    back. A `smoothing` of 0, a model that was not compiled, or one whose loss lesson 04's
+    check refuses (`loss_problem`: not sparse categorical cross-entropy on probabilities): no
+    change (a learner's wrong loss is theirs to see train badly, not the course's to quietly
+    replace).
     """
     import keras
 
     learner = model.get_compile_config()
-    if not smoothing or not learner or not is_sparse_crossentropy(learner.get("loss")):
+    if not smoothing or not learner or loss_problem(model) is not None:
         yield
         return
 
@@ -72,13 +74,3 @@ def smoothed_labels(model, smoothing: float):
         finally:
             model.compile_from_config(learner)
 
-
-def is_sparse_crossentropy(loss) -> bool:
-    """True for a compile config's loss that is sparse categorical cross-entropy on probabilities:
-    the name, the function, or the class with `from_logits=False`."""
-    if isinstance(loss, dict):
-        config = loss.get("config")
-        if loss.get("class_name") == "SparseCategoricalCrossentropy" and isinstance(config, dict):
-            return config.get("from_logits") is False
-        return loss.get("class_name") == "function" and config == "sparse_categorical_crossentropy"
-    return loss == "sparse_categorical_crossentropy"
