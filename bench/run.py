@@ -13,8 +13,8 @@ What it measures, in this order (each training alone, one after the other, seede
    ratios to `import keras`, from bench/check_speed.py --json;
 4. `mnist-course train --solutions` for the MLP, the MLP without augmentation
    (`--no-augment`), the CNN (`--model cnn`), and the MLP and the CNN without the course's
-   own moves (pipeline.EXTRAS and LABEL_SMOOTHING, issue 24), through the same pipeline the command
-   uses: training time, test accuracy and each epoch's time; beside them issue 11's targets
+   own moves (pipeline.EXTRAS and LABEL_SMOOTHING, issue 24), through the same pipeline the
+   command uses: training time, test accuracy and each epoch's time; beside them issue 11's targets
    (MLP >= 98.7% in <= 60 s, CNN >= 99.4% in <= 90 s, MLP epoch time with augmentation
    <= 1.3x without, from the median epochs of these same runs), each said met or not;
 5. the Keras `mnist_convnet` example's recipe (two Conv2D 32/64 + max-pooling, dropout 0.5,

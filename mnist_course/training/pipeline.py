@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from mnist_course.training import model_files
+from mnist_course.training.callbacks import extra_callback
 from mnist_course.course.contract import TRAIN_CALLS
 from mnist_course.course import CourseError, Lesson, lesson, load_lesson
 from mnist_course.training.model_files import ModelFileError, check_scores, describe_os_error
@@ -489,8 +490,6 @@ def epochs_timed(model, seconds: list | None):
         yield
         return
     import keras
-
-    from mnist_course.training.callbacks import extra_callback
 
     class Timing(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
