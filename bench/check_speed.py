@@ -9,7 +9,10 @@ on the reference solutions, as a learner runs them:
 - `mnist-course progress` over all 8 lessons (target <= 2.5x); it runs one child per core,
   so the number of cores is printed beside it;
 - `mnist-course report --json --lessons lessons`, grading a whole submission with every
-  lesson's code in a worker process of its own (target <= 3x).
+  lesson's code in a worker process of its own (target <= 3x);
+- a rerun of each Keras lesson's checks as `mnist-course watch` and a notebook's `check()`
+  make it, forked from the session's warm zygote (companion/warm.py; target <= 0.75x each,
+  half what a fresh run may take).
 
 Everything runs in a scratch copy of the course whose lessons/ are the solutions (so every
 check has something to pass), after one untimed run of the checks that fill .course/cache/
@@ -44,7 +47,8 @@ from mnist_course.course import LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]
 
-TARGETS = {"slowest": 1.5, "first_three": 0.5, "progress": 2.5, "grade": 3.0}  # times `import keras`
+# Times `import keras`.
+TARGETS = {"slowest": 1.5, "first_three": 0.5, "progress": 2.5, "grade": 3.0, "rerun": 0.75}
 FIRST_THREE = ("01", "02", "03")
 # What `mnist-course progress` needs from a course: its package, checks, hints and solutions.
 COURSE_PARTS = ("mnist_course", "checks", "solutions", "hints.toml", "pyproject.toml")
@@ -104,6 +108,38 @@ def warm_up(course: Path, env: dict) -> float:
                      1, course, env)  # fmt: skip
 
 
+# In the course's copy: a session's WarmChecks, one untimed run per lesson (the first run
+# waits for the zygote's imports), then the median of `repeat` timed reruns, as JSON.
+RERUNS = """
+import json, statistics, sys, time
+from mnist_course.companion.runner import run_checks
+from mnist_course.companion.warm import WarmChecks
+from mnist_course.course import LESSONS
+from mnist_course.course.workspace import Workspace
+workspace, repeat, seconds = Workspace.here(), int(sys.argv[1]), {}
+with WarmChecks(workspace.root, start_now=True) as warm:
+    for number in sys.argv[2:]:
+        times = []
+        for attempt in range(repeat + 1):
+            started = time.perf_counter()
+            run = run_checks(workspace, [LESSONS[number]], warm=warm)
+            times.append(time.perf_counter() - started)
+            assert run.lessons[number].all_pass, number
+        seconds[number] = statistics.median(times[1:])
+print(json.dumps(seconds))
+"""
+
+
+def warm_reruns(course: Path, env: dict, repeat: int) -> dict[str, float]:
+    """Seconds of a rerun of each Keras lesson's checks in a warm session (`RERUNS`)."""
+    numbers = [number for number, unit in LESSONS.items() if unit.needs_keras]
+    run = subprocess.run([sys.executable, "-c", RERUNS, str(repeat), *numbers], cwd=course, env=env,
+                         capture_output=True, text=True)  # fmt: skip
+    if run.returncode != 0:
+        raise SystemExit(f"the warm reruns failed:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def measure(repeat: int, progress: bool = True, against: str | None = None, lessons_too: bool = True) -> dict:
     python = sys.executable
     load_before = os.getloadavg()
@@ -130,6 +166,9 @@ def measure(repeat: int, progress: bool = True, against: str | None = None, less
             if against:
                 lessons[number]["before"] = {"revision": against, "seconds": seconds["before"],
                                              "ratio": seconds["before"] / keras_import}
+        reruns = warm_reruns(course, env, repeat) if lessons_too else {}
+        for number, rerun in reruns.items():
+            lessons[number]["rerun"] = {"seconds": rerun, "ratio": rerun / keras_import}
         if progress:  # in turn with `import keras` again, so that the three see the same machine
             timed = interleaved({
                 "keras": ([python, "-c", "import keras"], course, env),
@@ -152,6 +191,9 @@ def measure(repeat: int, progress: bool = True, against: str | None = None, less
         "lessons": lessons,
         "first_three_ratio": max(lessons[number]["ratio"] for number in FIRST_THREE if number in lessons),
         "slowest": {"lesson": slowest, "ratio": lessons[slowest]["ratio"]},
+        "slowest_rerun": max(
+            (row["rerun"]["ratio"] for row in lessons.values() if "rerun" in row), default=None
+        ),
         "against": against,
         "progress": {"seconds": seconds, "ratio": seconds / keras_import, "cores": cores()} if progress else None,
         "grade": {"seconds": grading, "ratio": grading / keras_import, "cores": cores()} if progress else None,
@@ -203,6 +245,14 @@ def markdown(result: dict) -> str:
             f"| {target} | {verdict(row['ratio'], target)} |"
         )
     gap = "| " if against else ""  # the rows below have no "before" figure
+    for number, row in result["lessons"].items():
+        if "rerun" in row:
+            rerun = row["rerun"]
+            lines.append(
+                f"| lesson {number}, a rerun in `watch` or a notebook (warm) | {rerun['seconds']:.2f} "
+                f"| {rerun['ratio']:.2f} {gap}| {targets['rerun']} "
+                f"| {verdict(rerun['ratio'], targets['rerun'])} |"
+            )
     if result["lessons"]:
         first_three, slowest = result["first_three_ratio"], result["slowest"]
         lines.append(

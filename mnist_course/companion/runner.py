@@ -33,12 +33,16 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mnist_course.course.workspace import Workspace, relative
 from mnist_course.course import LESSONS, CourseError, Lesson
 from mnist_course.check_support.outcome import CheckOutcome, named_function
 from mnist_course.check_support.quiet import strip_noise
 from mnist_course.check_support.safe_text import printable
+
+if TYPE_CHECKING:
+    from mnist_course.companion.warm import WarmChecks
 
 # How the child's collector plugin hears from us (and we from it); kept here, not in the
 # plugin, so this parent never imports pytest or NumPy.
@@ -235,6 +239,7 @@ def run_checks(
     impl: Path | None = None,
     jobs: int | None = None,
     grading: Grading | None = None,
+    warm: WarmChecks | None = None,
 ) -> CheckRun:
     """Run the checks of `lessons` on the learner's lessons/ (or `impl`) and gather the results.
 
@@ -245,7 +250,8 @@ def run_checks(
     how many children may run side by side (default: one per core); `first_failure_only`
     always uses one, since it stops at the first failure in lesson order. With `grading`, a
     child pytest that breaks costs only the lessons it had not finished, each with a
-    collect error that says why, so a report is always complete.
+    collect error that says why, so a report is always complete. With `warm` (a session's
+    `WarmChecks`), the children are forked from its zygote, TensorFlow already imported.
     """
     lessons = list(lessons)
     for unit in lessons:  # every "missing" error before anything starts
@@ -269,7 +275,7 @@ def run_checks(
 
     children = [
         _Child(workspace, by_lesson, on_result, limit, impl=impl, on_collected=collected(index),
-               grading=gradings[index])
+               grading=gradings[index], warm=warm)
         for index in range(len(groups))
     ]
     running = dict(zip(children, groups))
@@ -292,7 +298,7 @@ def run_checks(
                     waiting = [unit for unit in group if child.unstarted(unit.number)]
                     if waiting:
                         fresh = _Child(workspace, by_lesson, on_result, limit, child.collected, impl,
-                                       grading=child.grading)
+                                       grading=child.grading, warm=warm)
                         every.append(fresh)
                         fresh.start(waiting, first_failure_only)
                         running[fresh] = waiting
@@ -340,9 +346,10 @@ class _Child:
     """One child pytest: its events read as they come, and its time limit watched."""
 
     def __init__(self, workspace, by_lesson, on_result, limit, collected=None, impl=None, on_collected=None,
-                 grading=None):
+                 grading=None, warm=None):
         self.workspace = workspace
         self.grading = grading
+        self.warm = warm
         self.by_lesson = by_lesson
         self.on_result = on_result
         self.limit = limit
@@ -386,6 +393,9 @@ class _Child:
         spawned = None
         if self.grading is not None and self.grading.zygote is not None:
             spawned = self.grading.zygote.spawn(command, env, self.workspace.root, self.output.fileno())
+        elif self.warm is not None:
+            spawned = self.warm.spawn(lessons, command, env, self.workspace.root,
+                                      self.output.fileno())
         self.process = spawned or subprocess.Popen(
             command, cwd=self.workspace.root, env=env, stdout=self.output,
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

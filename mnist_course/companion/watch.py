@@ -5,7 +5,9 @@ a time. Saving another lesson's file makes that lesson the current one. The file
 watching is `watchfiles` (inotify/FSEvents/ReadDirectoryChangesW, polling elsewhere), in a
 thread of its own, so a save during a run (a fix for a function that never returns, say)
 stops that run and starts a new one; a run also stops at the lesson's time limit.
-q quits when the terminal is interactive, Ctrl-C always does.
+q quits when the terminal is interactive, Ctrl-C always does. The reruns are forked from a
+zygote that has imported TensorFlow once for the whole watch (`warm`): a Keras lesson's checks
+start at once instead of importing it again after every save.
 
 An operating system watches a folder, not a name: when lessons/ is moved away and a new
 folder takes its place (some editors save that way, and so does `git checkout` across a
@@ -31,6 +33,7 @@ from mnist_course.companion import terminal
 from mnist_course.companion.hint import unwritten_functions
 from mnist_course.companion.quit_key import quit_on_q
 from mnist_course.companion.runner import DEFAULT_LIMIT, ChecksCancelled, run_checks
+from mnist_course.companion.warm import WarmChecks
 from mnist_course.course.workspace import Workspace, resolve_lesson
 from mnist_course.course import LESSONS, CourseError, Lesson
 
@@ -74,14 +77,20 @@ def starting_lesson(workspace: Workspace) -> Lesson:
 
 
 def show_run(
-    workspace: Workspace, unit: Lesson, console: Console, cancelled, limit: float | None = DEFAULT_LIMIT
+    workspace: Workspace,
+    unit: Lesson,
+    console: Console,
+    cancelled,
+    limit: float | None = DEFAULT_LIMIT,
+    warm: WarmChecks | None = None,
 ) -> None:
     stamp = dt.datetime.now().strftime("%H:%M:%S")
     console.rule(f"{stamp} · {unit.label}", style="dim")
     try:
         with console.status(f"Running the checks of lesson {unit.number}..."):
             run = run_checks(
-                workspace, [unit], first_failure_only=True, cancelled=cancelled, limit=limit
+                workspace, [unit], first_failure_only=True, cancelled=cancelled, limit=limit,
+                warm=warm,
             )
     except CourseError as error:  # the checks could not run: say so and keep watching
         console.print(f"[red]✘[/red] {error}", highlight=False)
@@ -209,7 +218,12 @@ def watch(
     ready = threading.Event()
     watcher = threading.Thread(target=watch_saves, args=(workspace.root, stop, saves, ready), daemon=True)
     done = 0
-    with quit_on_q(stop) as keys:
+
+    def cancelled() -> bool:  # q, Ctrl-C or a save during a run
+        return stop.is_set() or not saves.empty()
+
+    # The runs after a save start with TensorFlow already imported (warm.py).
+    with quit_on_q(stop) as keys, WarmChecks(workspace.root, start_now=unit.needs_keras) as warm:
         how_to_quit = "press q to quit" if keys else "Ctrl-C to quit"
         try:
             watcher.start()
@@ -217,7 +231,7 @@ def watch(
             console.print(f"Watching lessons/ for saves ({how_to_quit}).", style="dim", highlight=False)
             while True:
                 try:
-                    show_run(workspace, unit, console, lambda: stop.is_set() or not saves.empty(), limit)
+                    show_run(workspace, unit, console, cancelled, limit, warm)
                     done += 1
                     if runs is not None and done >= runs:
                         return

@@ -12,9 +12,10 @@
 The checks are the course's own, not a copy: the functions defined in the notebook are
 written, with the lesson's imports and constants, into a lesson module under
 `.course/notebook-checks/lesson_NN/`, and the same child pytest that `mnist-course
-progress` uses runs `checks/lesson_NN` on it with `--impl`. The teaching messages are the
-plugin's, with the file names and commands said the notebook's way ("your notebook",
-`hint("normalize")`). What the function uses from other cells (imports, helpers, constants)
+progress` uses runs `checks/lesson_NN` on it with `--impl` (forked, for the lessons that need
+Keras, from a zygote that `start` sets importing TensorFlow: see companion/warm.py). The
+teaching messages are the plugin's, with the file names and commands said the notebook's way
+("your notebook", `hint("normalize")`). What the function uses from other cells (imports, helpers, constants)
 goes with it (see `dependencies`).
 
 A function that passes its check is written into `lessons/lesson_NN_*.py` (the file is
@@ -52,6 +53,7 @@ class _Session:
     unit: Lesson | None = None
     root: Path | None = None
     cache: dict[str, object] = field(default_factory=dict)  # module fingerprint -> LessonResults
+    warm: object | None = None  # the WarmChecks of this kernel's checks (companion/warm.py)
 
 
 _SESSION = _Session()
@@ -66,8 +68,26 @@ def start(number: str | int) -> None:
     root = _course_root()
     os.chdir(root)  # paths in the lessons (examples/, .course/) are relative to the course
     _SESSION.unit, _SESSION.root = unit, root
+    _keep_libraries_warm(root, unit)
     _show(_box("ok", f"{unit.label}: ready. Your work is checked with {unit.checks} and saved "
                      f"into lessons/{unit.filename} when it passes.", title=None))
+
+
+def _keep_libraries_warm(root: Path, unit: Lesson) -> None:
+    """Import TensorFlow for the checks now, while the learner reads and writes: each
+    `check()` then starts in a second or two, not ten (companion/warm.py)."""
+    import atexit
+
+    from mnist_course.companion.warm import WarmChecks
+
+    if _SESSION.warm is not None and _SESSION.warm.root == root and unit.needs_keras:
+        return  # this kernel's zygote: started by an earlier start()
+    if _SESSION.warm is not None:
+        _SESSION.warm.close()
+        _SESSION.warm = None
+    if unit.needs_keras:
+        _SESSION.warm = WarmChecks(root, start_now=True)
+        atexit.register(_SESSION.warm.close)
 
 
 def _course_root() -> Path:
@@ -274,7 +294,7 @@ def _run(root: Path, unit: Lesson, module: str):
         return _SESSION.cache[key]
     folder = Workspace(root).notebook_checks / f"lesson_{unit.number}"
     write_atomically(folder / unit.filename, module)
-    results = run_checks(Workspace(root), [unit], impl=folder).lessons[unit.number]
+    results = run_checks(Workspace(root), [unit], impl=folder, warm=_SESSION.warm).lessons[unit.number]
     _SESSION.cache[key] = results
     return results
 
