@@ -22,18 +22,19 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 from companion_course import copy_course  # noqa: F401 - also used by tests that import it from here
+from warm_python import run_python
 
 ROOT = Path(__file__).resolve().parents[1]
 
 pytest_plugins = ["pytester"]  # runs the learner checks in-process (see mistakes_harness.py)
 
 
-def run_learner_checks(*args: str, cwd: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:
-    """Run `pytest checks ...` as a learner would, in a fresh interpreter."""
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args]
-    return subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=os.environ.copy()
-    )
+def run_learner_checks(*args: str, cwd: Path = ROOT, timeout: int = 600, fresh: bool = False
+                       ) -> subprocess.CompletedProcess:
+    """Run `pytest checks ...` as a learner would: forked from the warm Python (warm_python.py),
+    or with `fresh` in an interpreter of its own, start-up and all."""
+    return run_python(["-m", "pytest", "-p", "no:cacheprovider", *args], cwd=cwd, env=os.environ.copy(),
+                      timeout=timeout, fresh=fresh)
 
 
 @pytest.fixture(scope="session")
@@ -72,16 +73,11 @@ def scratch_course(tmp_path) -> Path:
     return copy_course(tmp_path / "course")
 
 
-def run_cli(*args: str, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
-    """Run `mnist-course ARGS` as a learner would, from `cwd`."""
-    return subprocess.run(
-        [sys.executable, "-m", "mnist_course.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=os.environ.copy(),
-    )
+def run_cli(*args: str, cwd: Path, timeout: int = 600, fresh: bool = False) -> subprocess.CompletedProcess:
+    """Run `mnist-course ARGS` as a learner would, from `cwd`: forked from the warm Python
+    (warm_python.py), or with `fresh` in an interpreter of its own, start-up and all."""
+    return run_python(["-m", "mnist_course.cli", *args], cwd=cwd, env=os.environ.copy(), timeout=timeout,
+                      fresh=fresh)
 
 
 @contextlib.contextmanager

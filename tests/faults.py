@@ -1,8 +1,8 @@
 """Faults a test cannot make for real in CI (a full disk, a read-only folder as root, a signal
 at a chosen moment), injected into a real `mnist-course` run.
 
-`run_cli_with(fault, *args)` runs the CLI in a fresh interpreter after executing `fault`, a
-snippet of Python that patches what must fail (e.g. make `keras.Model.save` raise ENOSPC).
+`run_cli_with(fault, *args)` runs the CLI after executing `fault`, a snippet of Python that
+patches what must fail (e.g. make `keras.Model.save` raise ENOSPC).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+from warm_python import run_python
 
 
 def cli_code(fault: str) -> str:
@@ -23,11 +25,10 @@ def cli_code(fault: str) -> str:
     )
 
 
-def run_cli_with(fault: str, *args: str, cwd: Path, timeout: int = 600, **env: str):
-    return subprocess.run(
-        [sys.executable, "-c", cli_code(fault), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ, **env},
-    )
+def run_cli_with(fault: str, *args: str, cwd: Path, timeout: int = 600, fresh: bool = False, **env: str):
+    """The CLI after `fault`, forked from the warm Python unless `fresh` (see warm_python.py)."""
+    return run_python(["-c", cli_code(fault), *args], cwd=cwd, env={**os.environ, **env}, timeout=timeout,
+                      fresh=fresh)
 
 
 def popen_cli_with(fault: str, *args: str, cwd: Path, **env: str) -> subprocess.Popen:

@@ -159,7 +159,8 @@ def nan_model(tmp_path_factory) -> Path:
 
 
 def test_a_nan_model_is_refused_by_evaluate(nan_model):
-    line = one_line_error(run_cli("evaluate", "--solutions", "--model", str(nan_model), cwd=ROOT))
+    # Fresh: the one line is after TensorFlow's start-up messages, which stderr must not show.
+    line = one_line_error(run_cli("evaluate", "--solutions", "--model", str(nan_model), cwd=ROOT, fresh=True))
     assert "NaN" in line and "train it again" in line
 
 
@@ -373,7 +374,7 @@ def test_a_full_disk_during_the_save_is_one_line_and_no_partial_file(course_with
     course, previous = course_with_a_model
     before = state(course)
     then = "raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))"
-    run = run_cli_with(SAVE_THEN.format(then=then), *QUICK_TRAIN, cwd=course)
+    run = run_cli_with(SAVE_THEN.format(then=then), *QUICK_TRAIN, cwd=course, fresh=True)  # start-up and all
     line = one_line_error(run)
     assert "disk is full" in line and "nothing was written" in line
     assert state(course) == before

@@ -1,0 +1,229 @@
+"""A Python with the heavy libraries already imported, for the tests' many `mnist-course` runs.
+
+Each CLI test runs `python -m mnist_course.cli ...` (or `python -c FAULT ...`) as a learner
+would, and most of each run used to be importing TensorFlow: some 10 seconds, dozens of
+times per suite. Here one server per test process imports the libraries once (never the
+course's own code), and each run is a child forked from it that then behaves as the fresh
+interpreter would: its own arguments, environment, folder, `sys.path[0]`, stdin from
+/dev/null, stdout and stderr on pipes, the course's modules imported afresh from where that
+interpreter would find them, atexit handlers and non-daemon threads seen to at the end, and
+the exit status the interpreter would give.
+
+What a fork cannot give, a real process still does (`run`'s caller falls back to
+`subprocess`): an environment that differs in anything read when an interpreter or a
+library starts (only the names in `MAY_DIFFER` may), and the start-up itself: TensorFlow's
+import-time messages on stderr are the server's, so the tests that prove a command's stderr
+is clean of them run fresh (`fresh=True`). Signals, resource limits and timing tests start
+their own processes anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import locale
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+# Read at run time by the course, so a fork sees them as a fresh interpreter would.
+MAY_DIFFER = ("MNIST_PATH", "MNIST_COURSE_", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_", "COLUMNS", "NO_COLOR",
+              "PYTHONDONTWRITEBYTECODE")  # fmt: skip
+LIBRARIES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "sklearn.model_selection",
+             "sklearn.metrics", "cv2", "PIL.Image", "keras", "typer", "rich.console", "watchfiles")  # fmt: skip
+SOCKET_ENV = "MNIST_COURSE_TEST_WARM_FD"
+
+
+# --- The server: imports, then forks a child per request ----------------------------------------
+
+
+def serve(control: socket.socket) -> None:
+    import importlib
+
+    for name in LIBRARIES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the child that needs it will fail the way a fresh one would
+            pass
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 1 << 20, 2)
+        except OSError:
+            return
+        if not message:
+            return  # the test process is gone
+        request = json.loads(message)
+        if request["op"] == "run":
+            pid = os.fork()
+            if pid == 0:
+                control.close()
+                become(request, fds)
+            for fd in fds:
+                os.close(fd)
+            control.send(json.dumps({"pid": pid}).encode())
+        elif request["op"] == "wait":
+            _, status = os.waitpid(request["pid"], 0)
+            control.send(json.dumps({"status": os.waitstatus_to_exitcode(status)}).encode())
+
+
+def become(request: dict, fds: list[int]) -> None:
+    """In the child: take the request's place and run it as `python ARGV` would."""
+    import atexit
+    import runpy
+    import traceback
+
+    status = 1
+    try:
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(fds[0], 1)
+        os.dup2(fds[1], 2)
+        os.closerange(3, 65536)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.chdir(request["cwd"])
+        sys.dont_write_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
+        atexit._clear()  # the libraries' own: a fresh interpreter registers them when it imports
+        argv = request["argv"]
+        try:
+            if argv[0] == "-m":
+                sys.path[0] = os.getcwd()
+                sys.argv = [argv[1], *argv[2:]]  # runpy puts the module's file first
+                runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
+            elif argv[0] == "-c":
+                import types
+
+                sys.path[0] = ""
+                sys.argv = ["-c", *argv[2:]]
+                main = sys.modules["__main__"] = types.ModuleType("__main__")
+                exec(compile(argv[1], "<string>", "exec"), main.__dict__)
+            else:
+                raise ValueError(f"warm_python runs -m MODULE or -c CODE, not {argv[0]!r}")
+            status = 0
+        except SystemExit as done:
+            status = exit_status(done.code)
+        except BaseException:  # noqa: BLE001 - what the interpreter prints for an uncaught one
+            traceback.print_exc()
+            status = 1
+        threading._shutdown()  # the interpreter waits for its non-daemon threads, then atexit
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(status)
+
+
+def exit_status(code) -> int:
+    """`sys.exit(code)`'s status, as the interpreter gives it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+# --- The client: one server per test process ----------------------------------------------------
+
+
+class WarmPython:
+    _instance: WarmPython | None = None
+    _lock = threading.Lock()
+
+    def __init__(self):
+        self.env = dict(os.environ)
+        self.socket, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.process = subprocess.Popen(
+            [sys.executable, __file__], env={**self.env, SOCKET_ENV: str(theirs.fileno())},
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        theirs.close()
+
+    @classmethod
+    def shared(cls) -> WarmPython | None:
+        if os.name != "posix" or not hasattr(socket, "send_fds"):
+            return None
+        if cls._instance is None or cls._instance.process.poll() is not None:
+            cls._instance = cls()
+        return cls._instance
+
+    def accepts(self, env: dict[str, str]) -> bool:
+        """Whether a fork can run with `env`: it differs from ours only in run-time names."""
+        names = set(env) | set(self.env)
+        return all(env.get(name) == self.env.get(name) for name in names if not name.startswith(MAY_DIFFER))
+
+    def ask(self, request: dict, fds=()) -> dict:
+        if fds:
+            socket.send_fds(self.socket, [json.dumps(request).encode()], list(fds))
+        else:
+            self.socket.send(json.dumps(request).encode())
+        reply = self.socket.recv(65536)
+        if not reply:
+            raise OSError("the warm Python has gone")
+        return json.loads(reply)
+
+    def run(self, argv: list[str], cwd: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        try:
+            pid = self.ask({"op": "run", "argv": argv, "cwd": str(cwd), "env": env}, (out_w, err_w))["pid"]
+        finally:
+            os.close(out_w)
+            os.close(err_w)
+        output = {out_r: b"", err_r: b""}
+        deadline = time.monotonic() + timeout
+        with selectors.DefaultSelector() as selector:
+            for fd in output:
+                selector.register(fd, selectors.EVENT_READ)
+            while selector.get_map():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    os.kill(pid, signal.SIGKILL)
+                    self.ask({"op": "wait", "pid": pid})
+                    for fd in output:
+                        os.close(fd)
+                    raise subprocess.TimeoutExpired([sys.executable, *argv], timeout)
+                for key, _ in selector.select(left):
+                    chunk = os.read(key.fd, 65536)
+                    if chunk:
+                        output[key.fd] += chunk
+                    else:
+                        selector.unregister(key.fd)
+        for fd in output:
+            os.close(fd)
+        status = self.ask({"op": "wait", "pid": pid})["status"]
+        return subprocess.CompletedProcess([sys.executable, *argv], status, text(output[out_r]), text(output[err_r]))
+
+
+def text(data: bytes) -> str:
+    """What `subprocess.run(..., text=True)` would give: the locale's encoding, universal newlines."""
+    return data.decode(locale.getpreferredencoding(False)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def run_python(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float,
+               fresh: bool = False) -> subprocess.CompletedProcess:
+    """`python ARGV` (`-m MODULE ...` or `-c CODE ...`) with its output captured as text,
+    forked from the warm Python when it can be, else in a fresh interpreter."""
+    with WarmPython._lock:
+        warm = None if fresh else WarmPython.shared()
+        if warm is not None and warm.accepts(env):
+            try:
+                return warm.run(argv, cwd, env, timeout)
+            except (OSError, ValueError, KeyError):
+                WarmPython._instance = None  # the next run starts a new one
+    return subprocess.run([sys.executable, *argv], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          env=env)  # fmt: skip
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as a fresh interpreter has it
+    serve(socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, fileno=int(os.environ.pop(SOCKET_ENV))))
