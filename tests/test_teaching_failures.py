@@ -3,7 +3,8 @@
 Each case is a realistic slip, written the way a learner would, into a copy of the reference
 code: a wrong number of returned values, a Keras error inside the model the learner built,
 a missing `return`, `sys.exit()` at import or in a function, `os._exit()`, a syntax error.
-The learner checks run on the copy in a fresh interpreter, as `pytest checks/lesson_NN` does.
+The learner checks run on the copy in a process of their own, as `pytest checks/lesson_NN` does
+(forked from the warm Python of tests/warm_python.py, which behaves as a fresh interpreter).
 """
 
 from __future__ import annotations

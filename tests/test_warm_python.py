@@ -73,3 +73,14 @@ def test_a_run_past_its_time_is_killed(tmp_path):
         run_python(["-c", "import time; time.sleep(60)"], cwd=tmp_path, env=dict(os.environ), timeout=1)
     assert run_python(["-c", "print('next')"], cwd=tmp_path, env=dict(os.environ), timeout=60).stdout == "next\n"
     assert WarmPython.shared() is server  # the same server serves on
+
+
+def test_what_importing_the_libraries_sets_here_too_still_forks(tmp_path):
+    """A test process that imported cv2 and Keras itself has what they set in its environment
+    (cv2's LD_LIBRARY_PATH, TF2_BEHAVIOR...): the warm Python's imports set the same."""
+    import cv2  # noqa: F401
+    import keras  # noqa: F401
+
+    assert WarmPython.shared().accepts(dict(os.environ))
+    run = probe(tmp_path, "0", MNIST_COURSE_PROBE="x")
+    assert run.stdout.splitlines()[1] == "env x True"

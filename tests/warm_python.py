@@ -37,6 +37,8 @@ MAY_DIFFER = ("MNIST_PATH", "MNIST_COURSE_", "PYTEST_CURRENT_TEST", "PYTEST_XDIS
 LIBRARIES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "sklearn.model_selection",
              "sklearn.metrics", "cv2", "PIL.Image", "keras", "typer", "rich.console", "watchfiles")  # fmt: skip
 SOCKET_ENV = "MNIST_COURSE_TEST_WARM_FD"
+# The test process's environment before any test ran (or imported a library that sets some).
+BASELINE = dict(os.environ)
 
 
 # --- The server: imports, then forks a child per request ----------------------------------------
@@ -66,6 +68,8 @@ def serve(control: socket.socket) -> None:
             for fd in fds:
                 os.close(fd)
             control.send(json.dumps({"pid": pid}).encode())
+        elif request["op"] == "environment":  # after the imports, with what they set
+            control.send(json.dumps(dict(os.environ)).encode())
         elif request["op"] == "wait":
             _, status = os.waitpid(request["pid"], 0)
             control.send(json.dumps({"status": os.waitstatus_to_exitcode(status)}).encode())
@@ -85,6 +89,9 @@ def become(request: dict, fds: list[int]) -> None:
         os.dup2(fds[1], 2)
         os.closerange(3, 65536)
         os.environ.clear()
+        # What the libraries set when imported (cv2's LD_LIBRARY_PATH, TF2_BEHAVIOR...), as a
+        # fresh interpreter's imports would, under the request's own environment.
+        os.environ.update(request["imported"])
         os.environ.update(request["env"])
         os.chdir(request["cwd"])
         sys.dont_write_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
@@ -139,7 +146,8 @@ class WarmPython:
     _lock = threading.Lock()
 
     def __init__(self):
-        self.env = dict(os.environ)
+        self.env = dict(BASELINE)
+        self.imported: dict[str, str] | None = None  # what importing the libraries set
         self.socket, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.process = subprocess.Popen(
             [sys.executable, __file__], env={**self.env, SOCKET_ENV: str(theirs.fileno())},
@@ -157,9 +165,16 @@ class WarmPython:
         return cls._instance
 
     def accepts(self, env: dict[str, str]) -> bool:
-        """Whether a fork can run with `env`: it differs from ours only in run-time names."""
-        names = set(env) | set(self.env)
-        return all(env.get(name) == self.env.get(name) for name in names if not name.startswith(MAY_DIFFER))
+        """Whether a fork can run with `env`: it differs from the server's only in run-time
+        names, or in what importing the libraries sets (the test process imported them too)."""
+        if self.imported is None:
+            after = self.ask({"op": "environment"})
+            self.imported = {name: value for name, value in after.items() if self.env.get(name) != value}
+            self.imported.pop(SOCKET_ENV, None)
+        names = (set(env) | set(self.env)) - set(self.imported)
+        return all(env.get(name) == self.env.get(name) for name in names if not name.startswith(MAY_DIFFER)) and all(
+            env.get(name) in (self.env.get(name), value) for name, value in self.imported.items()
+        )
 
     def ask(self, request: dict, fds=()) -> dict:
         if fds:
@@ -175,7 +190,8 @@ class WarmPython:
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         try:
-            pid = self.ask({"op": "run", "argv": argv, "cwd": str(cwd), "env": env}, (out_w, err_w))["pid"]
+            request = {"op": "run", "argv": argv, "cwd": str(cwd), "env": env, "imported": self.imported or {}}
+            pid = self.ask(request, (out_w, err_w))["pid"]
         finally:
             os.close(out_w)
             os.close(err_w)
