@@ -362,7 +362,7 @@ def markdown(result: dict) -> str:
             row(f"checks, slowest lesson ({checks['slowest']['lesson']})", f"{checks['slowest']['ratio']:.2f}x import keras",
                 f"target <= {targets.get('slowest')}x")  # fmt: skip
         if checks.get("slowest_rerun") is not None:
-            row("checks, the slowest rerun in `watch` or a notebook (warm)", f"{checks['slowest_rerun']:.2f}x import keras",
+            row("checks, the slowest rerun in `watch` or a notebook (warm)", f"{checks['slowest_rerun']:.2f}x its fresh run",
                 f"lessons 04-08, TensorFlow already imported (companion/warm.py); target <= {targets.get('rerun')}x")  # fmt: skip
         if checks.get("progress"):
             row("`mnist-course progress`, all 8 lessons", seconds(checks["progress"]["seconds"]),

@@ -33,8 +33,8 @@ def run_learner_checks(*args: str, cwd: Path = ROOT, timeout: int = 600, fresh: 
                        ) -> subprocess.CompletedProcess:
     """Run `pytest checks ...` as a learner would: forked from the warm Python (warm_python.py),
     or with `fresh` in an interpreter of its own, start-up and all."""
-    return run_python(["-m", "pytest", "-p", "no:cacheprovider", *args], cwd=cwd, env=os.environ.copy(),
-                      timeout=timeout, fresh=fresh)
+    command = ["-m", "pytest", "-p", "no:cacheprovider", *args]
+    return run_python(command, cwd=cwd, env=os.environ.copy(), timeout=timeout, fresh=fresh)
 
 
 @pytest.fixture(scope="session")
@@ -73,11 +73,12 @@ def scratch_course(tmp_path) -> Path:
     return copy_course(tmp_path / "course")
 
 
-def run_cli(*args: str, cwd: Path, timeout: int = 600, fresh: bool = False) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path, timeout: int = 600, fresh: bool = False
+            ) -> subprocess.CompletedProcess:  # fmt: skip
     """Run `mnist-course ARGS` as a learner would, from `cwd`: forked from the warm Python
     (warm_python.py), or with `fresh` in an interpreter of its own, start-up and all."""
-    return run_python(["-m", "mnist_course.cli", *args], cwd=cwd, env=os.environ.copy(), timeout=timeout,
-                      fresh=fresh)
+    command = ["-m", "mnist_course.cli", *args]
+    return run_python(command, cwd=cwd, env=os.environ.copy(), timeout=timeout, fresh=fresh)
 
 
 @contextlib.contextmanager

@@ -25,10 +25,11 @@ def cli_code(fault: str) -> str:
     )
 
 
-def run_cli_with(fault: str, *args: str, cwd: Path, timeout: int = 600, fresh: bool = False, **env: str):
+def run_cli_with(fault: str, *args: str, cwd: Path, timeout: int = 600, fresh: bool = False,
+                 **env: str):  # fmt: skip
     """The CLI after `fault`, forked from the warm Python unless `fresh` (see warm_python.py)."""
-    return run_python(["-c", cli_code(fault), *args], cwd=cwd, env={**os.environ, **env}, timeout=timeout,
-                      fresh=fresh)
+    command = ["-c", cli_code(fault), *args]
+    return run_python(command, cwd=cwd, env={**os.environ, **env}, timeout=timeout, fresh=fresh)
 
 
 def popen_cli_with(fault: str, *args: str, cwd: Path, **env: str) -> subprocess.Popen:

@@ -32,10 +32,11 @@ import time
 from pathlib import Path
 
 # Read at run time by the course, so a fork sees them as a fresh interpreter would.
-MAY_DIFFER = ("MNIST_PATH", "MNIST_COURSE_", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_", "COLUMNS", "NO_COLOR",
-              "PYTHONDONTWRITEBYTECODE")  # fmt: skip
-LIBRARIES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "sklearn.model_selection",
-             "sklearn.metrics", "cv2", "PIL.Image", "keras", "typer", "rich.console", "watchfiles")  # fmt: skip
+MAY_DIFFER = ("MNIST_PATH", "MNIST_COURSE_", "PYTEST_CURRENT_TEST", "PYTEST_XDIST_", "COLUMNS",
+              "NO_COLOR", "PYTHONDONTWRITEBYTECODE")  # fmt: skip
+LIBRARIES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn",
+             "sklearn.model_selection", "sklearn.metrics", "cv2", "PIL.Image", "keras", "typer",
+             "rich.console", "watchfiles")  # fmt: skip
 SOCKET_ENV = "MNIST_COURSE_TEST_WARM_FD"
 # The test process's environment before any test ran (or imported a library that sets some).
 BASELINE = dict(os.environ)
@@ -50,7 +51,7 @@ def serve(control: socket.socket) -> None:
     for name in LIBRARIES:
         try:
             importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - the child that needs it will fail the way a fresh one would
+        except Exception:  # noqa: BLE001 - a child that needs it fails as a fresh one would
             pass
     while True:
         try:
@@ -169,12 +170,15 @@ class WarmPython:
         names, or in what importing the libraries sets (the test process imported them too)."""
         if self.imported is None:
             after = self.ask({"op": "environment"})
-            self.imported = {name: value for name, value in after.items() if self.env.get(name) != value}
+            self.imported = {name: value for name, value in after.items()
+                             if self.env.get(name) != value}  # fmt: skip
             self.imported.pop(SOCKET_ENV, None)
         names = (set(env) | set(self.env)) - set(self.imported)
-        return all(env.get(name) == self.env.get(name) for name in names if not name.startswith(MAY_DIFFER)) and all(
-            env.get(name) in (self.env.get(name), value) for name, value in self.imported.items()
-        )
+        as_started = all(env.get(name) == self.env.get(name)
+                         for name in names if not name.startswith(MAY_DIFFER))  # fmt: skip
+        as_imported = all(env.get(name) in (self.env.get(name), value)
+                          for name, value in self.imported.items())  # fmt: skip
+        return as_started and as_imported
 
     def ask(self, request: dict, fds=()) -> dict:
         if fds:
@@ -186,11 +190,13 @@ class WarmPython:
             raise OSError("the warm Python has gone")
         return json.loads(reply)
 
-    def run(self, argv: list[str], cwd: Path, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess:
+    def run(self, argv: list[str], cwd: Path, env: dict[str, str], timeout: float
+            ) -> subprocess.CompletedProcess:  # fmt: skip
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         try:
-            request = {"op": "run", "argv": argv, "cwd": str(cwd), "env": env, "imported": self.imported or {}}
+            request = {"op": "run", "argv": argv, "cwd": str(cwd), "env": env,
+                       "imported": self.imported or {}}  # fmt: skip
             pid = self.ask(request, (out_w, err_w))["pid"]
         finally:
             os.close(out_w)
@@ -217,11 +223,12 @@ class WarmPython:
         for fd in output:
             os.close(fd)
         status = self.ask({"op": "wait", "pid": pid})["status"]
-        return subprocess.CompletedProcess([sys.executable, *argv], status, text(output[out_r]), text(output[err_r]))
+        stdout, stderr = text(output[out_r]), text(output[err_r])
+        return subprocess.CompletedProcess([sys.executable, *argv], status, stdout, stderr)
 
 
 def text(data: bytes) -> str:
-    """What `subprocess.run(..., text=True)` would give: the locale's encoding, universal newlines."""
+    """What `subprocess.run(text=True)` gives: the locale's encoding, universal newlines."""
     return data.decode(locale.getpreferredencoding(False)).replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -236,10 +243,11 @@ def run_python(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: floa
                 return warm.run(argv, cwd, env, timeout)
             except (OSError, ValueError, KeyError):
                 WarmPython._instance = None  # the next run starts a new one
-    return subprocess.run([sys.executable, *argv], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env=env)  # fmt: skip
+    return subprocess.run([sys.executable, *argv], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env=env)  # fmt: skip
 
 
 if __name__ == "__main__":
     signal.signal(signal.SIGINT, signal.default_int_handler)  # as a fresh interpreter has it
-    serve(socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, fileno=int(os.environ.pop(SOCKET_ENV))))
+    fd = int(os.environ.pop(SOCKET_ENV))
+    serve(socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, fileno=fd))
