@@ -5,10 +5,10 @@ afresh on every run (watch mode reruns after each save), and TensorFlow's start-
 and global state stay out of the command's own process. A child runs several lessons, so
 TensorFlow is imported once per child however many lessons it checks; the commands that rerun
 the checks (watch, the notebooks) fork their children from a zygote that imported it once for
-the whole session (`warm`). On a machine with
-two or more cores the lessons are shared out between children, one per core (at most),
-that run side by side: importing TensorFlow and training the lessons' small models are
-mostly one core's work, so `mnist-course progress` takes about half as long on two cores.
+the whole session (`warm`). On a machine with two or more cores the lessons are shared out
+between children, one per core (at most), that run side by side: importing TensorFlow and
+training the lessons' small models are mostly one core's work, so `mnist-course progress`
+takes about half as long on two cores.
 The results are still gathered and shown in lesson order.
 
 The child writes nothing into the course: no `.pytest_cache` (`-p no:cacheprovider`),

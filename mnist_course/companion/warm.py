@@ -2,8 +2,8 @@
 
 `mnist-course watch` runs a lesson's checks again on every save, and a notebook's `check()`
 on every call. Each run is a fresh child pytest (see `runner`), and most of its time is
-spent importing TensorFlow before the first check starts (bench/check_speed.py): about
-8 of the 10 seconds of lesson 05's checks. A `WarmChecks` starts one zygote
+spent importing TensorFlow before the first check starts: a warm rerun takes less than
+half the time of a fresh one (bench/check_speed.py). A `WarmChecks` starts one zygote
 (`grading/zygote.py`) when the session starts, so TensorFlow is imported while the learner
 reads and types, and each run's child pytest is forked from it: a process of its own, with
 its own copy of everything, that starts with the libraries already imported. The lesson

@@ -15,8 +15,8 @@ written, with the lesson's imports and constants, into a lesson module under
 progress` uses runs `checks/lesson_NN` on it with `--impl` (forked, for the lessons that need
 Keras, from a zygote that `start` sets importing TensorFlow: see companion/warm.py). The
 teaching messages are the plugin's, with the file names and commands said the notebook's way
-("your notebook", `hint("normalize")`). What the function uses from other cells (imports, helpers, constants)
-goes with it (see `dependencies`).
+("your notebook", `hint("normalize")`). What the function uses from other cells (imports,
+helpers, constants) goes with it (see `dependencies`).
 
 A function that passes its check is written into `lessons/lesson_NN_*.py` (the file is
 backed up to `.course/backups/` first, and replaced atomically), so progress made in a
@@ -75,7 +75,7 @@ def start(number: str | int) -> None:
 
 def _keep_libraries_warm(root: Path, unit: Lesson) -> None:
     """Import TensorFlow for the checks now, while the learner reads and writes: each
-    `check()` then starts in a second or two, not ten (companion/warm.py)."""
+    `check()` then runs without importing it again (companion/warm.py)."""
     import atexit
 
     from mnist_course.companion.warm import WarmChecks
