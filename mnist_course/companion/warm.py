@@ -51,7 +51,8 @@ class WarmChecks:
             self.close()
 
     def spawn(
-        self, lessons: list[Lesson], command: list[str], env: dict[str, str], folder: Path, output: int
+        self, lessons: list[Lesson], command: list[str], env: dict[str, str], folder: Path,
+        output: int,
     ):
         """The child pytest checking `lessons`, forked from the zygote, as `Zygote.spawn`;
         None when the caller should start a process."""

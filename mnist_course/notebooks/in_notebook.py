@@ -294,7 +294,8 @@ def _run(root: Path, unit: Lesson, module: str):
         return _SESSION.cache[key]
     folder = Workspace(root).notebook_checks / f"lesson_{unit.number}"
     write_atomically(folder / unit.filename, module)
-    results = run_checks(Workspace(root), [unit], impl=folder, warm=_SESSION.warm).lessons[unit.number]
+    run = run_checks(Workspace(root), [unit], impl=folder, warm=_SESSION.warm)
+    results = run.lessons[unit.number]
     _SESSION.cache[key] = results
     return results
 
