@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from warm_python import WarmPython, run_python
+from warm_python import BASELINE, WarmPython, run_python
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="fork is POSIX only")
 
@@ -28,7 +28,10 @@ PROBE = textwrap.dedent("""
 
 
 def probe(tmp_path, *args: str, fresh: bool = False, **env: str):
-    return run_python(["-c", PROBE, *args], cwd=tmp_path, env={**os.environ, **env}, timeout=120, fresh=fresh)
+    # From the test process's environment before any test: an earlier test in this process
+    # may have left a name set by code it ran here (which would rightly mean a fresh run).
+    env = {**BASELINE, **env}
+    return run_python(["-c", PROBE, *args], cwd=tmp_path, env=env, timeout=120, fresh=fresh)
 
 
 @pytest.mark.parametrize("fresh", [False, True], ids=["warm", "fresh"])
@@ -46,21 +49,21 @@ def test_a_warm_run_gives_what_a_fresh_interpreter_gives(tmp_path, fresh):
 
 def test_a_module_run_sees_its_folder_first_on_the_path(tmp_path):
     (tmp_path / "probe_module.py").write_text("import sys\nprint(sys.argv)\nraise SystemExit('said')\n")
-    run = run_python(["-m", "probe_module", "a"], cwd=tmp_path, env=dict(os.environ), timeout=120)
+    run = run_python(["-m", "probe_module", "a"], cwd=tmp_path, env=dict(BASELINE), timeout=120)
     assert run.stdout == f"[{str(tmp_path / 'probe_module.py')!r}, 'a']\n"
     assert (run.returncode, run.stderr) == (1, "said\n")  # sys.exit("text"): the text and 1
 
 
 def test_an_uncaught_exception_prints_its_traceback_and_gives_1(tmp_path):
-    run = run_python(["-c", "raise KeyError('k')"], cwd=tmp_path, env=dict(os.environ), timeout=120)
+    run = run_python(["-c", "raise KeyError('k')"], cwd=tmp_path, env=dict(BASELINE), timeout=120)
     assert run.returncode == 1 and "Traceback" in run.stderr and "KeyError: 'k'" in run.stderr
 
 
 def test_an_environment_read_at_start_up_gets_a_fresh_interpreter(tmp_path):
     warm = WarmPython.shared()
-    assert warm.accepts({**os.environ, "MNIST_PATH": "/elsewhere", "MNIST_COURSE_X": "1"})
-    assert not warm.accepts({**os.environ, "TF_CPP_MIN_LOG_LEVEL": "0"})
-    assert not warm.accepts({**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert warm.differences({**BASELINE, "MNIST_PATH": "/elsewhere", "MNIST_COURSE_X": "1"}) == []
+    assert warm.differences({**BASELINE, "TF_CPP_MIN_LOG_LEVEL": "0"}) == ["TF_CPP_MIN_LOG_LEVEL"]
+    assert warm.differences({**BASELINE, "PYTHONPATH": str(tmp_path)}) == ["PYTHONPATH"]
     run = probe(tmp_path, "0", PYTHONPATH=str(tmp_path), MNIST_COURSE_PROBE="x")
     assert run.stdout.splitlines()[1] == "env x False"  # not forked: keras not imported
 
@@ -70,8 +73,9 @@ def test_a_run_past_its_time_is_killed(tmp_path):
 
     server = WarmPython.shared()
     with pytest.raises(subprocess.TimeoutExpired):
-        run_python(["-c", "import time; time.sleep(60)"], cwd=tmp_path, env=dict(os.environ), timeout=1)
-    assert run_python(["-c", "print('next')"], cwd=tmp_path, env=dict(os.environ), timeout=60).stdout == "next\n"
+        run_python(["-c", "import time; time.sleep(60)"], cwd=tmp_path, env=dict(BASELINE), timeout=1)
+    after = run_python(["-c", "print('next')"], cwd=tmp_path, env=dict(BASELINE), timeout=60)
+    assert after.stdout == "next\n"
     assert WarmPython.shared() is server  # the same server serves on
 
 
@@ -81,6 +85,10 @@ def test_what_importing_the_libraries_sets_here_too_still_forks(tmp_path):
     import cv2  # noqa: F401
     import keras  # noqa: F401
 
-    assert WarmPython.shared().accepts(dict(os.environ))
-    run = probe(tmp_path, "0", MNIST_COURSE_PROBE="x")
+    warm = WarmPython.shared()
+    warm.differences(BASELINE)  # asks the server what its imports set
+    assert warm.imported  # cv2 and TensorFlow set some
+    imported_here = {name: os.environ[name] for name in warm.imported if name in os.environ}
+    assert imported_here and warm.differences({**BASELINE, **imported_here}) == []
+    run = probe(tmp_path, "0", MNIST_COURSE_PROBE="x", **imported_here)
     assert run.stdout.splitlines()[1] == "env x True"

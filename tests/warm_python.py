@@ -166,19 +166,24 @@ class WarmPython:
         return cls._instance
 
     def accepts(self, env: dict[str, str]) -> bool:
-        """Whether a fork can run with `env`: it differs from the server's only in run-time
-        names, or in what importing the libraries sets (the test process imported them too)."""
+        """Whether a fork can run with `env` (see `differences`)."""
+        return not self.differences(env)
+
+    def differences(self, env: dict[str, str]) -> list[str]:
+        """The names that keep `env` from a fork: a fork may differ from the server's
+        environment only in run-time names, and in what importing the libraries sets (a
+        test process that imported them too has it)."""
         if self.imported is None:
             after = self.ask({"op": "environment"})
             self.imported = {name: value for name, value in after.items()
                              if self.env.get(name) != value}  # fmt: skip
             self.imported.pop(SOCKET_ENV, None)
         names = (set(env) | set(self.env)) - set(self.imported)
-        as_started = all(env.get(name) == self.env.get(name)
-                         for name in names if not name.startswith(MAY_DIFFER))  # fmt: skip
-        as_imported = all(env.get(name) in (self.env.get(name), value)
-                          for name, value in self.imported.items())  # fmt: skip
-        return as_started and as_imported
+        differ = [name for name in names if not name.startswith(MAY_DIFFER)
+                  and env.get(name) != self.env.get(name)]  # fmt: skip
+        differ += [name for name, value in self.imported.items()
+                   if env.get(name) not in (self.env.get(name), value)]  # fmt: skip
+        return sorted(differ)
 
     def ask(self, request: dict, fds=()) -> dict:
         if fds:
