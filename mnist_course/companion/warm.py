@@ -45,6 +45,8 @@ class WarmChecks:
 
         self.folder = tempfile.mkdtemp(prefix="mnist-course-warm-")
         try:
+            # A report's kind of zygote: only its runner's socket may ask for a child pytest
+            # ("spawn"); the graders' socket at `address` goes unused here.
             address = os.path.join(self.folder, "socket")
             self.zygote = Zygote.start_shared(address, self.root, heavy=True)
         except OSError:
