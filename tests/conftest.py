@@ -22,7 +22,7 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 from companion_course import copy_course  # noqa: F401 - also used by tests that import it from here
-from warm_python import run_python
+from warm_python import TALLY, run_python
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,6 +35,22 @@ def run_learner_checks(*args: str, cwd: Path = ROOT, timeout: int = 600, fresh: 
     or with `fresh` in an interpreter of its own, start-up and all."""
     command = ["-m", "pytest", "-p", "no:cacheprovider", *args]
     return run_python(command, cwd=cwd, env=os.environ.copy(), timeout=timeout, fresh=fresh)
+
+
+@pytest.fixture(autouse=True)
+def environment_restored():
+    """Each test leaves the process environment as it found it.
+
+    Code a test runs in-process may set names for the rest of the process: bench/run.py sets
+    TF_CPP_MIN_LOG_LEVEL when imported, and so do the learner checks' support run in-process.
+    Left there, they would reach every later command the test process starts, and a command
+    whose environment differs in what start-up reads cannot fork from the warm Python.
+    """
+    before = dict(os.environ)
+    yield
+    if dict(os.environ) != before:
+        os.environ.clear()
+        os.environ.update(before)
 
 
 @pytest.fixture(scope="session")
@@ -279,3 +295,26 @@ def pytest_collection_modifyitems(config, items):
         return FILE_SECONDS.get(item.path.name, count[item.path])
 
     items.sort(key=lambda item: -seconds(item))  # stable: ties keep pytest's order
+
+
+# --- How the tests' command runs went (warm_python.py) --------------------------------------------
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: its tally goes to the controller
+        workeroutput["warm_python"] = dict(TALLY)
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: the controller hears a worker's tally
+def pytest_testnodedown(node, error):
+    TALLY.update(getattr(node, "workeroutput", {}).get("warm_python", {}))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line per way the runs went: a run that could have forked but went fresh is slow,
+    never wrong, and this line says what kept it from the fork."""
+    if TALLY:
+        terminalreporter.write_sep("-", "mnist-course commands the tests ran")
+        for why, count in sorted(TALLY.items(), key=lambda item: -item[1]):
+            terminalreporter.write_line(f"{count:5d} {why}")

@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from warm_python import BASELINE, WarmPython, run_python
+from warm_python import BASELINE, TALLY, WarmPython, run_python
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="fork is POSIX only")
 
@@ -64,8 +64,26 @@ def test_an_environment_read_at_start_up_gets_a_fresh_interpreter(tmp_path):
     assert warm.differences({**BASELINE, "MNIST_PATH": "/elsewhere", "MNIST_COURSE_X": "1"}) == []
     assert warm.differences({**BASELINE, "TF_CPP_MIN_LOG_LEVEL": "0"}) == ["TF_CPP_MIN_LOG_LEVEL"]
     assert warm.differences({**BASELINE, "PYTHONPATH": str(tmp_path)}) == ["PYTHONPATH"]
+    said = "fresh: the environment differs in PYTHONPATH"
+    before = TALLY[said]
     run = probe(tmp_path, "0", PYTHONPATH=str(tmp_path), MNIST_COURSE_PROBE="x")
     assert run.stdout.splitlines()[1] == "env x False"  # not forked: keras not imported
+    assert TALLY[said] == before + 1  # the suite's summary says what kept it from the fork
+
+
+# bench/run.py, imported by a test, sets TF_CPP_MIN_LOG_LEVEL in the test process: left there,
+# every later command from that process would start fresh (conftest.environment_restored).
+LEFTOVER = "MNIST_COURSE_TEST_LEFTOVER_PROBE_X"
+
+
+def test_a_test_that_sets_an_environment_name(tmp_path):
+    os.environ[LEFTOVER] = "set by the previous test"
+    os.environ.pop("MNIST_PATH", None)
+
+
+def test_finds_the_environment_as_it_was_before_that_test(tmp_path):
+    assert LEFTOVER not in os.environ
+    assert os.environ.get("MNIST_PATH") == BASELINE.get("MNIST_PATH")
 
 
 def test_a_run_past_its_time_is_killed(tmp_path):

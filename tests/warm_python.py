@@ -29,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 # Read at run time by the course, so a fork sees them as a fresh interpreter would.
@@ -40,6 +41,9 @@ LIBRARIES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn",
 SOCKET_ENV = "MNIST_COURSE_TEST_WARM_FD"
 # The test process's environment before any test ran (or imported a library that sets some).
 BASELINE = dict(os.environ)
+# How this test process's runs went: "forked", "fresh (asked)", or "fresh: NAMES" for a run
+# whose environment kept it from a fork (conftest.py prints the whole run's tally at the end).
+TALLY: Counter[str] = Counter()
 
 
 # --- The server: imports, then forks a child per request ----------------------------------------
@@ -165,10 +169,6 @@ class WarmPython:
             cls._instance = cls()
         return cls._instance
 
-    def accepts(self, env: dict[str, str]) -> bool:
-        """Whether a fork can run with `env` (see `differences`)."""
-        return not self.differences(env)
-
     def differences(self, env: dict[str, str]) -> list[str]:
         """The names that keep `env` from a fork: a fork may differ from the server's
         environment only in run-time names, and in what importing the libraries sets (a
@@ -243,11 +243,19 @@ def run_python(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: floa
     forked from the warm Python when it can be, else in a fresh interpreter."""
     with WarmPython._lock:
         warm = None if fresh else WarmPython.shared()
-        if warm is not None and warm.accepts(env):
+        why = "fresh (asked)" if fresh else "fresh: no warm Python here"
+        if warm is not None:
+            blockers = warm.differences(env)
+            why = "fresh: the environment differs in " + ", ".join(blockers)
+        if warm is not None and not blockers:
             try:
-                return warm.run(argv, cwd, env, timeout)
+                result = warm.run(argv, cwd, env, timeout)
+                TALLY["forked"] += 1
+                return result
             except (OSError, ValueError, KeyError):
                 WarmPython._instance = None  # the next run starts a new one
+                why = "fresh: the warm Python failed"
+        TALLY[why] += 1
     return subprocess.run([sys.executable, *argv], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, env=env)  # fmt: skip
 
