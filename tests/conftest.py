@@ -252,6 +252,7 @@ FILE_SECONDS = {
     "test_data.py": 32,
     "test_warm_checks.py": 28,
     "test_teaching_failures.py": 22,
+    "test_learning_checks.py": 16,
     "test_notebook_extra.py": 20,
     "test_train_cnn_cli.py": 19,
     "test_moved_modules.py": 17,

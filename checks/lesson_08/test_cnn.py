@@ -303,46 +303,61 @@ def test_compile_cnn_uses_sparse_categorical_crossentropy(compiled):
 # --- all three together ----------------------------------------------------------------------
 
 
-def test_the_cnn_learns(lesson, small_train, small_test):
-    """build_cnn and compile_cnn together: a few seconds of training must teach it digits."""
+# The one real training: 1,000 images seen 4 times teach as much as 2,000 seen 3 times in two
+# thirds of the time (each step costs the same, there are fewer of them). What it gives the
+# reference CNN depends on its starting weights: 0.91-0.95 of the 1,000 held-out images for
+# seeds 0-10 (0.95 at seed 0, the check's); in the same budget a plain MLP reads 0.90 and a
+# linear model 0.84. The bar sits well below the reference's worst seed, so a right CNN passes
+# whatever its starting weights or the machine's arithmetic (a bar of 0.93 failed the reference
+# at 4 of those 11 seeds); tests/test_learning_checks.py trains it at its worst ones. The
+# guide's "Check it" section says the same (docs/lessons/08-cnn.md).
+LEARNING_IMAGES, LEARNING_EPOCHS, LEARNING_BATCH = 1000, 4, 32
+PASS_ACCURACY = 0.88
+
+
+def learning_run(lesson, small_train, small_test, seed: int = 0) -> tuple[float, str | None]:
+    """The learner's CNN trained on the check's budget from `seed`'s starting weights: its
+    accuracy on 1,000 held-out images, and what is wrong with its learning rate (or None)."""
     x, y = small_train
-    x_train, y_train = with_channel_axis(x[:1000]), y[:1000]
+    x_train, y_train = with_channel_axis(x[:LEARNING_IMAGES]), y[:LEARNING_IMAGES]
     x_test, y_test = with_channel_axis(small_test[0][:1000]), small_test[1][:1000]
-    # 1,000 images seen 4 times teach as much as 2,000 seen 3 times (~95% here) in two
-    # thirds of the time: each step costs the same, there are fewer of them. The guide's
-    # "Check it" section says the same (docs/lessons/08-cnn.md).
-    epochs, batch_size = 4, 32
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(seed)
     # No augmentation here: on so small a budget it slows learning down, and the checks
     # above already test what it does. This check is about the network and its schedule.
     model = built(lesson)
-    steps = math.ceil(len(x_train) / batch_size) * epochs
+    steps = math.ceil(len(x_train) / LEARNING_BATCH) * LEARNING_EPOCHS
     model = call("compile_cnn", lesson.compile_cnn, model, total_steps=steps)
     skip_unless_sparse_loss(model, "compile_cnn")  # the loss check says what is wrong
     schedule = schedule_problem(model, steps)  # read before training: a slow learner has a suspect
     # Eight batches per graph call instead of one: the same steps and the same weights, with a
     # fraction of the per-call overhead, which is most of a small CNN's step on a busy machine.
     model.steps_per_execution = 8
-    model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=0)
+    model.fit(x_train, y_train, epochs=LEARNING_EPOCHS, batch_size=LEARNING_BATCH, verbose=0)
     # One direct call scores the 1,000 images: model.predict would first trace a graph.
     predicted = np.argmax(np.asarray(model(x_test, training=False)), axis=1)
-    accuracy = float(np.mean(predicted == y_test))
-    budget = f"after {epochs} epochs on {len(x_train):,} images"
-    if accuracy < 0.93 and schedule:  # the network may be fine: its learning rate was not
+    return float(np.mean(predicted == y_test)), schedule
+
+
+def test_the_cnn_learns(lesson, small_train, small_test):
+    """build_cnn and compile_cnn together: a few seconds of training must teach it digits."""
+    accuracy, schedule = learning_run(lesson, small_train, small_test)
+    wanted = (f"test accuracy of at least {PASS_ACCURACY} after {LEARNING_EPOCHS} epochs on "
+              f"{LEARNING_IMAGES:,} images")  # fmt: skip
+    if accuracy < PASS_ACCURACY and schedule:  # the network may be fine: its learning rate was not
         expect(
             False,
             "compile_cnn",
-            f"test accuracy of at least 0.93 {budget}, with the learning rate warming up "
-            "from 0 to its peak and decaying back to 0",
+            f"{wanted}, with the learning rate warming up from 0 to its peak and decaying "
+            "back to 0",
             f"{accuracy:.3f}; {schedule}",
             "the network could not learn on the learning rate compile_cnn sets: warm up from 0 to "
             "peak_learning_rate (warmup_target=peak_learning_rate, warmup_steps=warmup_steps), "
             "then decay over total_steps - warmup_steps",
         )
     expect(
-        accuracy >= 0.93,
+        accuracy >= PASS_ACCURACY,
         "build_cnn",
-        f"test accuracy of at least 0.93 {budget}",
+        wanted,
         f"{accuracy:.3f}",
         "the learning rate follows its schedule, so look at the network: do the Conv2D layers "
         "use activation='relu', one MaxPooling2D after each, and softmax at the end?",
