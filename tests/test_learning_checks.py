@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT
-from mnist_course.check_support.pytest_plugin import SMALL_SUBSETS, seeded_subset
+from mnist_course.check_support.pytest_plugin import draw_small_subsets
 from mnist_course.course import load_lesson
 
 MARGIN = 0.02  # above the bar, at the reference's worst seeds
@@ -37,8 +37,7 @@ def small_sets():
     assert path, "MNIST_PATH names the local mnist.npz the checks read (.ci/run sets it)"
     with np.load(path, allow_pickle=False) as mnist:
         full = {name: (mnist[f"x_{name}"], mnist[f"y_{name}"]) for name in ("train", "test")}
-    subsets = {name: seeded_subset(*full[name], n, seed)
-               for name, (n, seed) in SMALL_SUBSETS.items()}  # fmt: skip
+    subsets = draw_small_subsets(full)
     return {name: (x.astype(np.float32) / 255.0, y) for name, (x, y) in subsets.items()}
 
 

@@ -41,8 +41,8 @@ LIBRARIES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn",
 SOCKET_ENV = "MNIST_COURSE_TEST_WARM_FD"
 # The test process's environment before any test ran (or imported a library that sets some).
 BASELINE = dict(os.environ)
-# How this test process's runs went: "forked", "fresh (asked)", or "fresh: NAMES" for a run
-# whose environment kept it from a fork (conftest.py prints the whole run's tally at the end).
+# How this test process's runs went: "forked", or "fresh" with why (asked for, the names in
+# its environment that kept it from a fork, ...); conftest.py prints the whole run's tally.
 TALLY: Counter[str] = Counter()
 
 
@@ -244,10 +244,10 @@ def run_python(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: floa
     with WarmPython._lock:
         warm = None if fresh else WarmPython.shared()
         why = "fresh (asked)" if fresh else "fresh: no warm Python here"
-        if warm is not None:
-            blockers = warm.differences(env)
+        blockers = warm.differences(env) if warm is not None else []
+        if blockers:
             why = "fresh: the environment differs in " + ", ".join(blockers)
-        if warm is not None and not blockers:
+        elif warm is not None:
             try:
                 result = warm.run(argv, cwd, env, timeout)
                 TALLY["forked"] += 1

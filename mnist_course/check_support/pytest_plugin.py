@@ -248,6 +248,11 @@ def seeded_subset(x, y, n, seed=0):
 SMALL_SUBSETS = {"train": (5000, 0), "test": (2000, 1)}  # images, seed
 
 
+def draw_small_subsets(full: dict) -> dict:
+    """SMALL_SUBSETS drawn from `full` ({"train": (x, y), "test": (x, y)}), as given."""
+    return {name: seeded_subset(*full[name], n, seed) for name, (n, seed) in SMALL_SUBSETS.items()}
+
+
 @pytest.fixture(scope="session")
 def small_subsets(request):
     """The seeded subsets behind small_train and small_test, as uint8 arrays.
@@ -274,7 +279,7 @@ def small_subsets(request):
             pass
     (x_train, y_train), (x_test, y_test) = request.getfixturevalue("mnist")
     full = {"train": (x_train, y_train), "test": (x_test, y_test)}
-    subsets = {name: seeded_subset(*full[name], n, seed) for name, (n, seed) in SMALL_SUBSETS.items()}
+    subsets = draw_small_subsets(full)
     if key is not None:
         arrays = {f"{axis}_{name}": pair[i] for name, pair in subsets.items() for i, axis in enumerate("xy")}
         save_npz_atomically(cache, key=np.array(key), **arrays)
