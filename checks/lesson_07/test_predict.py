@@ -1446,6 +1446,14 @@ def test_preprocess_digit_says_when_there_is_no_digit(lesson, case):
 
 
 QUICK_MODEL_RECIPE = "reference MLP (128,), Adam 2e-3, seed 0, 4 epochs of batch 128 on small_train"
+QUICK_EPOCHS, QUICK_BATCH = 4, 128
+MNIST_PHOTOS, PHOTOS_SEED, PASS_SHARE = 30, 11, 0.8  # at least 80% of 30 photos read right
+
+
+def quick_model_of(lesson_04, seed=0):
+    """The compiled, untrained quick model (QUICK_MODEL_RECIPE) from `lesson_04`'s functions."""
+    keras.utils.set_random_seed(seed)
+    return lesson_04.compile_model(lesson_04.build_model((128,)), learning_rate=2e-3)
 
 
 @pytest.fixture(scope="module")
@@ -1458,18 +1466,31 @@ def quick_model(course, reference, small_train):
     """
     x, y = small_train
     lesson_04 = reference("04")
-    keras.utils.set_random_seed(0)
-    model = lesson_04.compile_model(lesson_04.build_model((128,)), learning_rate=2e-3)
+    model = quick_model_of(lesson_04)
     key = hashlib.sha256(
         "\n".join([QUICK_MODEL_RECIPE, keras.__version__, Path(lesson_04.__file__).read_text()]).encode()
         + x.tobytes() + y.tobytes()
     ).hexdigest()
     path = course.check_cache / "lesson_07_quick_model.npz"
     if not restore_weights(model, path, key):
-        model.fit(x, y, epochs=4, batch_size=128, verbose=0)
+        model.fit(x, y, epochs=QUICK_EPOCHS, batch_size=QUICK_BATCH, verbose=0)
         weights = {f"w{index}": array for index, array in enumerate(model.get_weights())}
         save_npz_atomically(path, key=np.array(key), **weights)
     return model
+
+
+def mnist_photos(x_test, y_test):
+    """The check's photos of MNIST test digits, seeded: (grey picture, label), one at a time
+    (a photo takes about 0.1 s to make: a step that fails on the first should say so at once)."""
+    rng = np.random.default_rng(PHOTOS_SEED)
+    chosen = rng.choice(len(x_test), MNIST_PHOTOS, replace=False)
+    for index in chosen:
+        conditions = random_conditions(rng)
+        conditions.canvas = (conditions.canvas[0] // 3 + 80, conditions.canvas[1] // 3 + 80)
+        conditions.blur /= 3
+        conditions.kind = "photo"
+        mask = mnist_mask(x_test[index], 120, weight=float(rng.uniform(0, 1)))
+        yield grey_of(photograph(mask, conditions, seed=int(index))), y_test[index]
 
 
 def restore_weights(model, path, key) -> bool:
@@ -1489,19 +1510,12 @@ def restore_weights(model, path, key) -> bool:
 
 def test_preprocess_digit_lets_the_model_read_photos(lesson, reference, mnist, picture, monkeypatch, request):
     _, (x_test, y_test) = mnist
-    rng = np.random.default_rng(11)
-    chosen = rng.choice(len(x_test), 30, replace=False)
-    greys, images, naive = [], [], []
+    greys, labels, images, naive = [], [], [], []
     calls = record_steps(monkeypatch, lesson, STEPS)
-    for index in chosen:
-        conditions = random_conditions(rng)
-        conditions.canvas = (conditions.canvas[0] // 3 + 80, conditions.canvas[1] // 3 + 80)
-        conditions.blur /= 3
-        conditions.kind = "photo"
-        mask = mnist_mask(x_test[index], 120, weight=float(rng.uniform(0, 1)))
-        grey = grey_of(photograph(mask, conditions, seed=int(index)))
+    for number, (grey, label) in enumerate(mnist_photos(x_test, y_test), start=1):
         greys.append(grey)
-        name = f"photo {len(greys)} of 30, a {y_test[index]}"
+        labels.append(label)
+        name = f"photo {number} of {MNIST_PHOTOS}, a {label}"
         expected = lambda grey=grey: reference("07").preprocess_digit(grey)  # noqa: E731 - only on failure
         images.append(np.asarray(preprocess_photo(lesson, grey, name, LazyImage(expected), picture, reference,
                                                   calls), np.float32))
@@ -1513,10 +1527,10 @@ def test_preprocess_digit_lets_the_model_read_photos(lesson, reference, mnist, p
     # Direct calls score the 30 photos: model.predict would first trace a graph.
     predicted = np.asarray(quick_model(np.stack(images), training=False)).argmax(axis=1)
     plain = np.asarray(quick_model(np.stack(naive) / 255.0, training=False)).argmax(axis=1)
-    truth = y_test[chosen]
+    truth = np.array(labels)
     right = float(np.mean(predicted == truth))
     wrong = np.flatnonzero(predicted != truth)[:6]
-    if right < 0.8:  # the first misread photo whose 28x28 is not the reference's: which step?
+    if right < PASS_SHARE:  # the first misread photo whose 28x28 isn't the reference's: which step?
         for i in np.flatnonzero(predicted != truth):
             if similarity(images[i], reference("07").preprocess_digit(greys[i])) <= 0.95:
                 blame_a_step(lesson, reference, greys[i], f"photo {i + 1} of 30, a {truth[i]}", picture, calls)
@@ -1527,7 +1541,7 @@ def test_preprocess_digit_lets_the_model_read_photos(lesson, reference, mnist, p
         for i in wrong
     ])
     expect(
-        right >= 0.8,
+        right >= PASS_SHARE,
         "preprocess_digit",
         "at least 80% of 30 photos of MNIST test digits read right by a small model",
         f"{right:.0%} (a plain resize and invert gets {np.mean(plain == truth):.0%}); misread: photos "
