@@ -232,8 +232,8 @@ def mkdocs_site(generated_docs, tmp_path_factory) -> Path:
 FILE_SECONDS = {
     "test_notebooks.py": 258,
     "test_predict_cli.py": 129,
-    "test_bench.py": 123,
     "test_reliability_cli.py": 119,
+    "test_bench.py": 100,
     "test_docs_site.py": 96,
     "test_reliability_round3.py": 91,
     "test_companion_time_limit.py": 89,

@@ -6,17 +6,30 @@ here only the plumbing is tested: every section present, the numbers parse, file
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 from conftest import ROOT
+from warm_python import run_python
+
+
+def bench_module(name: str):
+    """bench/NAME.py, imported (it sets TF_CPP_MIN_LOG_LEVEL: conftest.environment_restored)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
 
 
 def test_bench_quick_prints_the_table(tmp_path):
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--skip-checks",
-         "--skip-own-digits", "--out", str(tmp_path)],
+         "--skip-own-digits", "--skip-main-job", "--out", str(tmp_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
@@ -40,20 +53,42 @@ def test_bench_quick_prints_the_table(tmp_path):
     for kind in ("mlp", "mlp_no_augment", "cnn"):  # one time per epoch trained, from the same run
         assert len(result["training"][kind]["epoch_seconds"]) == result["training"][kind]["epochs"]
     assert result["machine"]["cores"] >= 1
-    # bootstrap.py main's own commands, in a fresh copy: train, evaluate, predict the examples
-    assert [step["command"] for step in result["main_job"]["steps"]] == ["train", "evaluate", "predict"]
+    assert "main_job" not in result  # its own test below: three fresh interpreters cost 50 s here
     # issue 24's side-by-side: the reference MLP against two plain seed-shape trainings, one run
     speed = result["speed_ratio"]
     assert speed["ratio"] == speed["reference"]["seconds"] / speed["plain_seconds"] > 0
 
 
+def test_the_main_job_trains_evaluates_and_reads_every_example_in_a_fresh_copy(tmp_path,
+                                                                               monkeypatch):
+    """The README's first command once installed, as bench/run.py times it: `bootstrap.main_job`'s
+    commands in a fresh copy of the repository, training cut to one short epoch (--quick). Each
+    runs forked from the warm Python (warm_python.py) instead of an interpreter of its own."""
+    environment = os.environ.copy()  # before bench/run.py sets its own names
+    bench = bench_module("run")
+    outputs = []
+
+    def warm_run(command, *, cwd, timeout, **_):
+        assert command[:3] == [sys.executable, "-m", "mnist_course.cli"], command
+        outputs.append(run_python(command[1:], cwd=cwd, env=environment, timeout=timeout))
+        return outputs[-1]
+
+    monkeypatch.setattr(bench, "subprocess", SimpleNamespace(run=warm_run))
+    job = bench.main_job(tmp_path, quick=True)
+    assert [step["command"] for step in job["steps"]] == ["train", "evaluate", "predict"]
+    assert job["seconds"] == sum(step["seconds"] for step in job["steps"]) > 0
+    copy = tmp_path / "clone"
+    assert "--limit" in outputs[0].args and (copy / ".course" / "models").is_dir()
+    examples = sorted((copy / "examples").glob("*.png"))
+    readings = [line for line in outputs[-1].stdout.splitlines() if not line.startswith(" ")]
+    assert len(readings) == len(examples) >= 5, outputs[-1].stdout
+    for path, line in zip(examples, readings):
+        assert line.startswith(f"{path}: ") and "%" in line, line
+
+
 def test_the_seed_rows_give_both_real_sets_and_the_held_out_half():
     """Issue 24's MLP figures at each seed: one picture of 387 is within a seed's luck."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import run as bench
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
+    bench = bench_module("run")
 
     def sets(real, real2, held):
         return {"sets": {"real": {"n": 139, "ours": real / 139},
@@ -70,11 +105,7 @@ def test_the_seed_rows_give_both_real_sets_and_the_held_out_half():
 
 def test_check_speed_shows_the_checks_at_another_revision_beside_today():
     """`check_speed --against REV`: each lesson's row carries REV's time from the same run."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import check_speed
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
+    check_speed = bench_module("check_speed")
     lessons = {
         number: {"title": f"Lesson {number}", "seconds": 2.0, "ratio": 0.25,
                  "before": {"revision": "abc123", "seconds": 4.0, "ratio": 0.5}}
@@ -96,11 +127,7 @@ def test_install_size_compares_the_course_with_plain_tensorflow():
     """bench/install_size.py: BEFORE is pyproject.toml with plain `tensorflow`; the table has both and the ratio."""
     import tomllib
 
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import install_size
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
+    install_size = bench_module("install_size")
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     before = tomllib.loads(install_size.plain_tensorflow(pyproject))["project"]
     after = tomllib.loads(pyproject)["project"]
