@@ -110,7 +110,7 @@ def open_page(browser, url: str):
         "response",
         lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
     )
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="load")  # every image decoded or failed by then
     return page, problems
 
 
@@ -165,7 +165,7 @@ def test_navigation_reaches_every_lesson(server, browser):
     tabs = {CORE: "Lessons", GOING_FURTHER: "Going further"}  # the nav's tab of each track
     for unit, lesson in zip(LESSONS.values(), LESSON_PAGES):
         page.click(f"nav.md-tabs a:has-text('{tabs[unit.track]}')")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
         number = unit.number
         link = page.locator(f"nav.md-nav--primary a.md-nav__link[href$='{lesson.split('/')[1]}/']").first
         link.click()
@@ -178,7 +178,7 @@ def test_navigation_reaches_every_lesson(server, browser):
 
 def test_dark_palette_follows_the_system(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme="dark")
-    page.goto(server + "lessons/06-evaluate/", wait_until="networkidle")
+    page.goto(server + "lessons/06-evaluate/", wait_until="load")
     scheme = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
     page.screenshot(path=str(SCREENSHOTS / "dark__lessons__06-evaluate.png"))
     page.close()
@@ -195,7 +195,7 @@ def test_no_serious_accessibility_violation(server, browser):
     found = []
     for path, scheme in ACCESSIBILITY_PAGES:
         page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
-        page.goto(server + path, wait_until="networkidle")
+        page.goto(server + path, wait_until="load")
         found += [f"/{path} ({scheme}): {problem}" for problem in serious_accessibility_problems(page)]
         page.close()
     assert not found, "\n".join(found)
