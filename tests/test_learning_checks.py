@@ -13,6 +13,7 @@ from seeds 0-9 (24 needed); its two worst seeds are trained here too.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 
@@ -26,6 +27,7 @@ from mnist_course.course import load_lesson
 MARGIN = 0.02  # above the bar, at the reference's worst seeds
 
 
+@functools.cache
 def lesson_checks(number: str, name: str):
     path = ROOT / "checks" / f"lesson_{number}" / name
     spec = importlib.util.spec_from_file_location(f"lesson_{number}_checks", path)

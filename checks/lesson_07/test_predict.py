@@ -1520,11 +1520,11 @@ def test_preprocess_digit_lets_the_model_read_photos(lesson, reference, mnist, p
         images.append(np.asarray(preprocess_photo(lesson, grey, name, LazyImage(expected), picture, reference,
                                                   calls), np.float32))
         naive.append(255 - cv2.resize(grey, (28, 28), interpolation=cv2.INTER_AREA))
-    # The model only now, once all 30 photos came through: training it (the first time, before
+    # The model only now, once all the photos came through: training it (the first time, before
     # it is cached) costs more than the rest of this check, and a lesson not written yet
     # should not wait for it (a fresh course's first `mnist-course progress`).
     quick_model = request.getfixturevalue("quick_model")
-    # Direct calls score the 30 photos: model.predict would first trace a graph.
+    # Direct calls score the photos: model.predict would first trace a graph.
     predicted = np.asarray(quick_model(np.stack(images), training=False)).argmax(axis=1)
     plain = np.asarray(quick_model(np.stack(naive) / 255.0, training=False)).argmax(axis=1)
     truth = np.array(labels)
@@ -1533,17 +1533,19 @@ def test_preprocess_digit_lets_the_model_read_photos(lesson, reference, mnist, p
     if right < PASS_SHARE:  # the first misread photo whose 28x28 isn't the reference's: which step?
         for i in np.flatnonzero(predicted != truth):
             if similarity(images[i], reference("07").preprocess_digit(greys[i])) <= 0.95:
-                blame_a_step(lesson, reference, greys[i], f"photo {i + 1} of 30, a {truth[i]}", picture, calls)
+                blame_a_step(lesson, reference, greys[i], f"photo {i + 1} of {MNIST_PHOTOS}, a {truth[i]}",
+                             picture, calls)
                 break
     show = picture(*[
-        (f"photo {i + 1} of 30: a {truth[i]}, read as {predicted[i]}", {
+        (f"photo {i + 1} of {MNIST_PHOTOS}: a {truth[i]}, read as {predicted[i]}", {
             "input photo": greys[i], "expected": reference("07").preprocess_digit(greys[i]), "yours": images[i]})
         for i in wrong
     ])
     expect(
         right >= PASS_SHARE,
         "preprocess_digit",
-        "at least 80% of 30 photos of MNIST test digits read right by a small model",
+        f"at least {PASS_SHARE:.0%} of {MNIST_PHOTOS} photos of MNIST test digits read right by a small "
+        "model",
         f"{right:.0%} (a plain resize and invert gets {np.mean(plain == truth):.0%}); misread: photos "
         + ", ".join(str(i + 1) for i in np.flatnonzero(predicted != truth)),
         "every MNIST step matters: each step's own check passes? Then look at the picture: "
