@@ -243,11 +243,14 @@ def run_python(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: floa
     forked from the warm Python when it can be, else in a fresh interpreter."""
     with WarmPython._lock:
         warm = None if fresh else WarmPython.shared()
-        why = "fresh (asked)" if fresh else "fresh: no warm Python here"
         blockers = warm.differences(env) if warm is not None else []
-        if blockers:
+        if fresh:
+            why = "fresh (asked)"
+        elif warm is None:
+            why = "fresh: no warm Python here"
+        elif blockers:
             why = "fresh: the environment differs in " + ", ".join(blockers)
-        elif warm is not None:
+        else:
             try:
                 result = warm.run(argv, cwd, env, timeout)
                 TALLY["forked"] += 1

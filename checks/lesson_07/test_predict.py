@@ -1445,15 +1445,17 @@ def test_preprocess_digit_says_when_there_is_no_digit(lesson, case):
     )
 
 
-QUICK_MODEL_RECIPE = "reference MLP (128,), Adam 2e-3, seed 0, 4 epochs of batch 128 on small_train"
-QUICK_EPOCHS, QUICK_BATCH = 4, 128
+QUICK_UNITS, QUICK_RATE, QUICK_EPOCHS, QUICK_BATCH = (128,), 2e-3, 4, 128
+# Part of the cached weights' key: a change to the recipe trains the quick model afresh.
+QUICK_MODEL_RECIPE = (f"reference MLP {QUICK_UNITS}, Adam {QUICK_RATE}, seed 0, "
+                      f"{QUICK_EPOCHS} epochs of batch {QUICK_BATCH} on small_train")
 MNIST_PHOTOS, PHOTOS_SEED, PASS_SHARE = 30, 11, 0.8  # at least 80% of 30 photos read right
 
 
 def quick_model_of(lesson_04, seed=0):
     """The compiled, untrained quick model (QUICK_MODEL_RECIPE) from `lesson_04`'s functions."""
     keras.utils.set_random_seed(seed)
-    return lesson_04.compile_model(lesson_04.build_model((128,)), learning_rate=2e-3)
+    return lesson_04.compile_model(lesson_04.build_model(QUICK_UNITS), learning_rate=QUICK_RATE)
 
 
 @pytest.fixture(scope="module")
