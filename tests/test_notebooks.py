@@ -4,8 +4,9 @@
    function the learner writes, no outputs, stable cell ids.
 2. Every notebook runs top to bottom in a real Jupyter kernel (nbclient), in a scratch copy
    of the course: as generated (stubs), each check cell shows its teaching message and no
-   cell errors; with the reference code in the function cells, every check cell is green
-   and the functions land in `lessons/` (so `mnist-course progress` counts them).
+   cell errors; then, in the same kernel as a learner would, with the reference code in the
+   function cells, every check cell is green and the functions land in `lessons/` (so
+   `mnist-course progress` counts them).
 3. A catalogued mistake typed into lesson 02's notebook is caught with the same message as
    `pytest checks/lesson_02 --impl` gives for the same mistake.
 """
@@ -45,8 +46,12 @@ def read(path: Path):
     return nbformat.read(path, as_version=4)
 
 
-def execute(notebook, course: Path, timeout: int = 900):
-    """Run every cell in one fresh kernel, from the course's notebooks/ folder; return the notebook."""
+def execute(notebook, course: Path, *then, timeout: int = 900):
+    """Run every cell in one fresh kernel, from the course's notebooks/ folder; return the notebook.
+
+    Each notebook in `then` runs after it in the same kernel, as a learner runs a notebook,
+    writes in it and runs it again (their cells' outputs are filled in too).
+    """
     client = nbclient.NotebookClient(
         notebook,
         timeout=timeout,
@@ -54,7 +59,11 @@ def execute(notebook, course: Path, timeout: int = 900):
         allow_errors=True,  # an error is asserted on below, with the cell that raised it
         resources={"metadata": {"path": str(course / "notebooks")}},
     )
-    client.execute()
+    with client.setup_kernel():
+        for run in (notebook, *then):
+            client.nb = run
+            for index, cell in enumerate(run.cells):
+                client.execute_cell(cell, index)
     return notebook
 
 
@@ -193,33 +202,34 @@ def test_colab_set_up_keeps_colabs_tensorflow(monkeypatch):
 # --- 2. Executed: stubs give teaching messages, the reference goes green -----------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("number", NUMBERS)
-def test_stub_notebook_runs_and_every_check_cell_teaches(number, course):
+def test_a_notebook_teaches_as_generated_then_goes_green_and_saves_once_written(number, course):
+    """As a learner meets it: the notebook run as generated (every check cell teaches), then
+    the reference typed into its function cells and run again in the same kernel (every check
+    cell green, the functions saved into lessons/)."""
     unit = LESSONS[number]
-    notebook = execute(read(course / "notebooks" / notebook_name(unit)), course)
-    assert not errors(notebook), errors(notebook)
-    for name, cell in check_cells(notebook).items():
+    functions = solution_functions((ROOT / "solutions" / unit.filename).read_text(encoding="utf-8"))
+    reference = {name: reference_function(number, name) for name in functions}
+    generated = read(course / "notebooks" / notebook_name(unit))
+    written = fill(read(course / "notebooks" / notebook_name(unit)), reference)
+    execute(generated, course, written)
+
+    assert not errors(generated), errors(generated)
+    for name, cell in check_cells(generated).items():
         shown = text_of(cell)
         assert "NOT YET" in shown and "is not implemented yet" in shown, (name, shown)
         assert "Traceback" not in shown
         assert 'hint("' in shown and f"docs/{unit.page}" in shown
-    for cell in try_it_cells(notebook):
+    for cell in try_it_cells(generated):
         assert "write them above first" in text_of(cell)
 
-
-@pytest.mark.slow
-@pytest.mark.parametrize("number", NUMBERS)
-def test_reference_notebook_passes_every_check_cell_and_saves_into_lessons(number, course):
-    unit = LESSONS[number]
-    functions = solution_functions((ROOT / "solutions" / unit.filename).read_text(encoding="utf-8"))
-    reference = {name: reference_function(number, name) for name in functions}
-    notebook = execute(fill(read(course / "notebooks" / notebook_name(unit)), reference), course)
-    assert not errors(notebook), errors(notebook)
-    for name, cell in check_cells(notebook).items():
+    assert not errors(written), errors(written)
+    for name, cell in check_cells(written).items():
         shown = text_of(cell)
         assert shown.startswith("PASSED") or "\nPASSED" in shown, (name, shown)
         assert "mnist-course-ok" in shown  # the green box
-    for cell in try_it_cells(notebook):  # figures inline; Keras' progress bar while training
+    for cell in try_it_cells(written):  # figures inline; Keras' progress bar while training
         images = [output for output in cell.outputs if "image/png" in output.get("data", {})]
         assert len(images) >= 1, text_of(cell)
         if number == "05":
