@@ -11,6 +11,7 @@ from pathlib import Path
 from mnist_course.course import LESSONS, lesson
 from mnist_course.course.stubs import function_source, generate_stub
 from mnist_course.course.workspace import Workspace
+from warm_python import run_python
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,16 +43,9 @@ def cli_command(*args: str) -> list[str]:
 
 
 def mnist_course(course: Path, *args: str, timeout: int = 300, **env) -> subprocess.CompletedProcess:
-    """Run `mnist-course ARGS` in `course`, as a learner would, in a fresh interpreter."""
-    return subprocess.run(
-        cli_command(*args),
-        cwd=course,
-        env=cli_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
+    """Run `mnist-course ARGS` in `course`, as a learner would: forked from the warm Python,
+    which behaves as a fresh interpreter (warm_python.py), or in one when it cannot."""
+    return run_python(cli_command(*args)[1:], cwd=course, env=cli_env(**env), timeout=timeout)
 
 
 # Where MNIST is: noted by the course whenever it loads MNIST (mnist_course/training/data.py), so a

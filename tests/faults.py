@@ -8,12 +8,10 @@ patches what must fail (e.g. make `keras.Model.save` raise ENOSPC).
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
-from warm_python import run_python
+from warm_python import popen_python, run_python
 
 
 def cli_code(fault: str) -> str:
@@ -32,11 +30,10 @@ def run_cli_with(fault: str, *args: str, cwd: Path, timeout: int = 600, fresh: b
     return run_python(command, cwd=cwd, env={**os.environ, **env}, timeout=timeout, fresh=fresh)
 
 
-def popen_cli_with(fault: str, *args: str, cwd: Path, **env: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-c", cli_code(fault), *args],
-        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env},
-    )
+def popen_cli_with(fault: str, *args: str, cwd: Path, **env: str):
+    """The CLI after `fault`, running while the test talks to it (reads, signals): a Popen of
+    a fork of the warm Python (warm_python.popen_python)."""
+    return popen_python(["-c", cli_code(fault), *args], cwd=cwd, env={**os.environ, **env})
 
 
 def one_line_error(run, code: int = 2) -> str:

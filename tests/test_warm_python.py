@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from warm_python import BASELINE, TALLY, WarmPython, run_python
+from warm_python import BASELINE, TALLY, WarmChild, WarmPython, popen_python, run_python
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="fork is POSIX only")
 
@@ -110,3 +110,50 @@ def test_what_importing_the_libraries_sets_here_too_still_forks(tmp_path):
     assert imported_here and warm.differences({**BASELINE, **imported_here}) == []
     run = probe(tmp_path, "0", MNIST_COURSE_PROBE="x", **imported_here)
     assert run.stdout.splitlines()[1] == "env x True"
+
+
+TALKER = textwrap.dedent("""
+    import sys, time
+    print("ready", flush=True)
+    print("to stderr", file=sys.stderr, flush=True)
+    try:
+        time.sleep(60)
+    except KeyboardInterrupt:
+        print("interrupted")
+        sys.exit(130)
+""")
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm", "fresh"])
+def test_a_run_the_test_talks_to_gives_a_line_takes_a_signal_and_then_the_rest(tmp_path, warm):
+    """popen_python: what a Popen of a fresh interpreter gives, read and signalled mid-run."""
+    import signal
+    import subprocess
+    import sys
+
+    if warm:
+        child = popen_python(["-c", TALKER], cwd=tmp_path, env=dict(BASELINE))
+    else:
+        child = subprocess.Popen([sys.executable, "-c", TALKER], cwd=tmp_path, env=dict(BASELINE),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert isinstance(child, WarmChild) is warm
+    assert child.stdout.readline() == "ready\n"
+    assert child.poll() is None
+    child.send_signal(signal.SIGINT)
+    assert child.communicate(timeout=60) == ("interrupted\n", "to stderr\n")
+    assert child.returncode == 130 and child.poll() == 130
+
+
+def test_two_warm_children_run_side_by_side(tmp_path):
+    """The first waits for a file the second makes: the warm Python serves the second while the
+    first still runs, and asking how the first is doing never blocks it."""
+    flag = tmp_path / "made-by-the-second"
+    waits = f"import pathlib, time\nwhile not pathlib.Path({str(flag)!r}).exists(): time.sleep(0.05)\nprint('saw it')"
+    first = popen_python(["-c", waits], cwd=tmp_path, env=dict(BASELINE))
+    assert first.poll() is None
+    second = popen_python(["-c", f"import pathlib; pathlib.Path({str(flag)!r}).touch()"], cwd=tmp_path,
+                          env=dict(BASELINE))  # fmt: skip
+    assert isinstance(first, WarmChild) and isinstance(second, WarmChild)
+    assert first.communicate(timeout=60) == ("saw it\n", "") and second.communicate(timeout=60) == ("", "")
+    assert (first.returncode, second.returncode) == (0, 0)
+    assert TALLY["forked (popen)"] >= 2

@@ -13,8 +13,9 @@ What a fork cannot give, a real process still does (`run`'s caller falls back to
 `subprocess`): an environment that differs in anything read when an interpreter or a
 library starts (only the names in `MAY_DIFFER` may), and the start-up itself: TensorFlow's
 import-time messages on stderr are the server's, so the tests that prove a command's stderr
-is clean of them run fresh (`fresh=True`). Signals, resource limits and timing tests start
-their own processes anyway.
+is clean of them run fresh (`fresh=True`). A run that a test talks to while it runs (reads
+a line, sends a signal, starts a second beside it) is `popen_python`'s, a `Popen` of a fork;
+resource limits and timing tests start their own processes anyway.
 """
 
 from __future__ import annotations
@@ -75,9 +76,10 @@ def serve(control: socket.socket) -> None:
             control.send(json.dumps({"pid": pid}).encode())
         elif request["op"] == "environment":  # after the imports, with what they set
             control.send(json.dumps(dict(os.environ)).encode())
-        elif request["op"] == "wait":
-            _, status = os.waitpid(request["pid"], 0)
-            control.send(json.dumps({"status": os.waitstatus_to_exitcode(status)}).encode())
+        elif request["op"] in ("wait", "poll"):  # poll: null while the child runs
+            done, status = os.waitpid(request["pid"], os.WNOHANG if request["op"] == "poll" else 0)
+            exit_code = os.waitstatus_to_exitcode(status) if done else None
+            control.send(json.dumps({"status": exit_code}).encode())
 
 
 def become(request: dict, fds: list[int]) -> None:
@@ -195,17 +197,21 @@ class WarmPython:
             raise OSError("the warm Python has gone")
         return json.loads(reply)
 
-    def run(self, argv: list[str], cwd: Path, env: dict[str, str], timeout: float
-            ) -> subprocess.CompletedProcess:  # fmt: skip
+    def start(self, argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, int, int]:
+        """Fork a child that runs `python ARGV`: its pid, and the read ends of its stdout and stderr."""
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         try:
             request = {"op": "run", "argv": argv, "cwd": str(cwd), "env": env,
                        "imported": self.imported or {}}  # fmt: skip
-            pid = self.ask(request, (out_w, err_w))["pid"]
+            return self.ask(request, (out_w, err_w))["pid"], out_r, err_r
         finally:
             os.close(out_w)
             os.close(err_w)
+
+    def run(self, argv: list[str], cwd: Path, env: dict[str, str], timeout: float
+            ) -> subprocess.CompletedProcess:  # fmt: skip
+        pid, out_r, err_r = self.start(argv, cwd, env)
         output = {out_r: b"", err_r: b""}
         deadline = time.monotonic() + timeout
         with selectors.DefaultSelector() as selector:
@@ -242,15 +248,8 @@ def run_python(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: floa
     """`python ARGV` (`-m MODULE ...` or `-c CODE ...`) with its output captured as text,
     forked from the warm Python when it can be, else in a fresh interpreter."""
     with WarmPython._lock:
-        warm = None if fresh else WarmPython.shared()
-        blockers = warm.differences(env) if warm is not None else []
-        if fresh:
-            why = "fresh (asked)"
-        elif warm is None:
-            why = "fresh: no warm Python here"
-        elif blockers:
-            why = "fresh: the environment differs in " + ", ".join(blockers)
-        else:
+        warm, why = _warm_for(env, fresh)
+        if warm is not None:
             try:
                 result = warm.run(argv, cwd, env, timeout)
                 TALLY["forked"] += 1
@@ -261,6 +260,88 @@ def run_python(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: floa
         TALLY[why] += 1
     return subprocess.run([sys.executable, *argv], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, env=env)  # fmt: skip
+
+
+def popen_python(argv: list[str], *, cwd: Path, env: dict[str, str]):
+    """`subprocess.Popen([python, *ARGV], stdout=PIPE, stderr=PIPE, text=True)`, forked from
+    the warm Python when it can be (a `WarmChild`), else that very Popen."""
+    with WarmPython._lock:
+        warm, why = _warm_for(env, fresh=False)
+        if warm is not None:
+            try:
+                child = WarmChild(warm, *warm.start(argv, cwd, env))
+                TALLY["forked (popen)"] += 1
+                return child
+            except (OSError, ValueError, KeyError):
+                WarmPython._instance = None
+                why = "fresh: the warm Python failed"
+        TALLY[why] += 1
+    return subprocess.Popen([sys.executable, *argv], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def _warm_for(env: dict[str, str], fresh: bool) -> tuple[WarmPython | None, str]:
+    """The warm Python to fork `env`'s run from, or None and why the run goes fresh.
+    (Called with WarmPython._lock held.)"""
+    warm = None if fresh else WarmPython.shared()
+    if fresh:
+        return None, "fresh (asked)"
+    if warm is None:
+        return None, "fresh: no warm Python here"
+    blockers = warm.differences(env)
+    if blockers:
+        return None, "fresh: the environment differs in " + ", ".join(blockers)
+    return warm, ""
+
+
+class WarmChild:
+    """A forked run as a test talks to a Popen: `stdout` and `stderr` (text, universal
+    newlines), `pid`, `poll`, `wait`, `send_signal`, `kill`, `communicate` and `returncode`.
+    Its status is asked without blocking the warm Python, so two children can run at once."""
+
+    def __init__(self, warm: WarmPython, pid: int, out: int, err: int):
+        self.warm, self.pid, self.returncode = warm, pid, None
+        encoding = locale.getpreferredencoding(False)
+        self.stdout = open(out, encoding=encoding, errors="replace")  # noqa: SIM115 - the child's
+        self.stderr = open(err, encoding=encoding, errors="replace")  # noqa: SIM115
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            with WarmPython._lock:
+                self.returncode = self.warm.ask({"op": "poll", "pid": self.pid})["status"]
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"warm child {self.pid}", timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, number: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, number)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def communicate(self, timeout: float | None = None) -> tuple[str, str]:
+        """The rest of both streams, once the child has closed them, and its exit."""
+        read: dict[str, str] = {}
+        readers = [threading.Thread(target=lambda name=name: read.__setitem__(name, getattr(self, name).read()),
+                                    daemon=True) for name in ("stdout", "stderr")]  # fmt: skip
+        started = time.monotonic()
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join(None if timeout is None else max(0.0, timeout - (time.monotonic() - started)))
+            if reader.is_alive():
+                raise subprocess.TimeoutExpired(f"warm child {self.pid}", timeout)
+        self.stdout.close()
+        self.stderr.close()
+        self.wait(None if timeout is None else max(1.0, timeout - (time.monotonic() - started)))
+        return read["stdout"], read["stderr"]
 
 
 if __name__ == "__main__":
