@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import subprocess
 import sys
 from types import SimpleNamespace
 
@@ -27,10 +26,10 @@ def bench_module(name: str):
 
 
 def test_bench_quick_prints_the_table(tmp_path):
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--skip-checks",
+    run = run_python(
+        [str(ROOT / "bench" / "run.py"), "--quick", "--skip-checks",
          "--skip-own-digits", "--skip-main-job", "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        cwd=ROOT, env=os.environ.copy(), timeout=900,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     table = run.stdout

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, copy_course, run_cli
+from warm_python import run_python
 from mnist_course.pictures.photos import Conditions, drawn_mask, encode, photograph
 from mnist_course.training.predict import ADVICE, Prediction, report_text
 
@@ -230,10 +231,10 @@ def test_a_12000_pixel_photo_stays_within_1_5_gb(model_path, tmp_path, kind):
 def test_the_own_digits_benchmark_runs_and_ours_beats_the_naive_pipeline(model_path, tmp_path):
     digits2 = Path(os.environ.get("MNIST_COURSE_DIGITS2") or ROOT.parent / "shared" / "digits2")
     sheet = tmp_path / "misses.png"
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "own_digits.py"), "--model", str(model_path),
+    run = run_python(
+        [str(ROOT / "bench" / "own_digits.py"), "--model", str(model_path),
          "--photos", "40", "--no-latency", "--json", "--sheet", str(sheet)],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        cwd=ROOT, env=os.environ.copy(), timeout=900,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     result = json.loads(run.stdout)

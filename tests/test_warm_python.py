@@ -54,6 +54,15 @@ def test_a_module_run_sees_its_folder_first_on_the_path(tmp_path):
     assert (run.returncode, run.stderr) == (1, "said\n")  # sys.exit("text"): the text and 1
 
 
+def test_a_script_run_sees_its_own_folder_first_on_the_path(tmp_path):
+    script = tmp_path / "tools" / "probe_script.py"
+    script.parent.mkdir()
+    script.write_text("import sys\nprint(sys.argv, sys.path[0], __name__)\n")
+    run = run_python([str(script), "a"], cwd=tmp_path, env=dict(BASELINE), timeout=120)
+    assert run.stdout == f"[{str(script)!r}, 'a'] {script.parent} __main__\n", run.stderr
+    assert run.returncode == 0
+
+
 def test_an_uncaught_exception_prints_its_traceback_and_gives_1(tmp_path):
     run = run_python(["-c", "raise KeyError('k')"], cwd=tmp_path, env=dict(BASELINE), timeout=120)
     assert run.returncode == 1 and "Traceback" in run.stderr and "KeyError: 'k'" in run.stderr

@@ -116,8 +116,12 @@ def become(request: dict, fds: list[int]) -> None:
                 sys.argv = ["-c", *argv[2:]]
                 main = sys.modules["__main__"] = types.ModuleType("__main__")
                 exec(compile(argv[1], "<string>", "exec"), main.__dict__)
+            elif argv[0].endswith(".py"):  # a script: its folder first on the path
+                sys.path[0] = os.path.dirname(os.path.abspath(argv[0]))
+                sys.argv = list(argv)
+                runpy.run_path(argv[0], run_name="__main__")
             else:
-                raise ValueError(f"warm_python runs -m MODULE or -c CODE, not {argv[0]!r}")
+                raise ValueError(f"warm_python runs -m MODULE, -c CODE or SCRIPT.py, not {argv[0]!r}")
             status = 0
         except SystemExit as done:
             status = exit_status(done.code)
@@ -245,7 +249,7 @@ def text(data: bytes) -> str:
 
 def run_python(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float,
                fresh: bool = False) -> subprocess.CompletedProcess:
-    """`python ARGV` (`-m MODULE ...` or `-c CODE ...`) with its output captured as text,
+    """`python ARGV` (`-m MODULE ...`, `-c CODE ...` or `SCRIPT.py ...`) with its output captured as text,
     forked from the warm Python when it can be, else in a fresh interpreter."""
     with WarmPython._lock:
         warm, why = _warm_for(env, fresh)
