@@ -123,9 +123,9 @@ def test_what_importing_the_libraries_sets_here_too_still_forks(tmp_path):
 
 TALKER = textwrap.dedent("""
     import sys, time
-    print("ready", flush=True)
-    print("to stderr", file=sys.stderr, flush=True)
-    try:
+    try:  # before "ready": the signal the test sends once it reads "ready" lands in here
+        print("to stderr", file=sys.stderr, flush=True)
+        print("ready", flush=True)
         time.sleep(60)
     except KeyboardInterrupt:
         print("interrupted")
