@@ -42,7 +42,8 @@ def cli_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "mnist_course.cli", *args]
 
 
-def mnist_course(course: Path, *args: str, timeout: int = 300, **env) -> subprocess.CompletedProcess:
+def mnist_course(course: Path, *args: str, timeout: int = 300,
+                 **env) -> subprocess.CompletedProcess:  # fmt: skip
     """Run `mnist-course ARGS` in `course`, as a learner would: forked from the warm Python,
     which behaves as a fresh interpreter (warm_python.py), or in one when it cannot."""
     return run_python(cli_command(*args)[1:], cwd=course, env=cli_env(**env), timeout=timeout)

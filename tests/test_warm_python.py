@@ -143,8 +143,9 @@ def test_a_run_the_test_talks_to_gives_a_line_takes_a_signal_and_then_the_rest(t
     if warm:
         child = popen_python(["-c", TALKER], cwd=tmp_path, env=dict(BASELINE))
     else:
-        child = subprocess.Popen([sys.executable, "-c", TALKER], cwd=tmp_path, env=dict(BASELINE),
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        child = subprocess.Popen([sys.executable, "-c", TALKER], cwd=tmp_path,
+                                 env=dict(BASELINE), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)  # fmt: skip
     assert isinstance(child, WarmChild) is warm
     assert child.stdout.readline() == "ready\n"
     assert child.poll() is None
@@ -157,12 +158,14 @@ def test_two_warm_children_run_side_by_side(tmp_path):
     """The first waits for a file the second makes: the warm Python serves the second while the
     first still runs, and asking how the first is doing never blocks it."""
     flag = tmp_path / "made-by-the-second"
-    waits = f"import pathlib, time\nwhile not pathlib.Path({str(flag)!r}).exists(): time.sleep(0.05)\nprint('saw it')"
+    waits = (f"import pathlib, time\nwhile not pathlib.Path({str(flag)!r}).exists(): "
+             "time.sleep(0.05)\nprint('saw it')")
     first = popen_python(["-c", waits], cwd=tmp_path, env=dict(BASELINE))
     assert first.poll() is None
-    second = popen_python(["-c", f"import pathlib; pathlib.Path({str(flag)!r}).touch()"], cwd=tmp_path,
-                          env=dict(BASELINE))  # fmt: skip
+    makes = f"import pathlib; pathlib.Path({str(flag)!r}).touch()"
+    second = popen_python(["-c", makes], cwd=tmp_path, env=dict(BASELINE))
     assert isinstance(first, WarmChild) and isinstance(second, WarmChild)
-    assert first.communicate(timeout=60) == ("saw it\n", "") and second.communicate(timeout=60) == ("", "")
+    assert first.communicate(timeout=60) == ("saw it\n", "")
+    assert second.communicate(timeout=60) == ("", "")
     assert (first.returncode, second.returncode) == (0, 0)
     assert TALLY["forked (popen)"] >= 2

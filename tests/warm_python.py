@@ -121,7 +121,7 @@ def become(request: dict, fds: list[int]) -> None:
                 sys.argv = list(argv)
                 runpy.run_path(argv[0], run_name="__main__")
             else:
-                raise ValueError(f"warm_python runs -m MODULE, -c CODE or SCRIPT.py, not {argv[0]!r}")
+                raise ValueError(f"warm_python runs -m MODULE, -c CODE or SCRIPT.py: {argv[0]!r}")
             status = 0
         except SystemExit as done:
             status = exit_status(done.code)
@@ -202,7 +202,7 @@ class WarmPython:
         return json.loads(reply)
 
     def start(self, argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, int, int]:
-        """Fork a child that runs `python ARGV`: its pid, and the read ends of its stdout and stderr."""
+        """Fork a child that runs `python ARGV`: its pid, and the read ends of its output pipes."""
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         try:
@@ -249,8 +249,8 @@ def text(data: bytes) -> str:
 
 def run_python(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float,
                fresh: bool = False) -> subprocess.CompletedProcess:
-    """`python ARGV` (`-m MODULE ...`, `-c CODE ...` or `SCRIPT.py ...`) with its output captured as text,
-    forked from the warm Python when it can be, else in a fresh interpreter."""
+    """`python ARGV` (`-m MODULE ...`, `-c CODE ...` or `SCRIPT.py ...`) with its output captured
+    as text, forked from the warm Python when it can be, else in a fresh interpreter."""
     with WarmPython._lock:
         warm, why = _warm_for(env, fresh)
         if warm is not None:
@@ -287,9 +287,9 @@ def popen_python(argv: list[str], *, cwd: Path, env: dict[str, str]):
 def _warm_for(env: dict[str, str], fresh: bool) -> tuple[WarmPython | None, str]:
     """The warm Python to fork `env`'s run from, or None and why the run goes fresh.
     (Called with WarmPython._lock held.)"""
-    warm = None if fresh else WarmPython.shared()
     if fresh:
         return None, "fresh (asked)"
+    warm = WarmPython.shared()
     if warm is None:
         return None, "fresh: no warm Python here"
     blockers = warm.differences(env)
@@ -306,8 +306,8 @@ class WarmChild:
     def __init__(self, warm: WarmPython, pid: int, out: int, err: int):
         self.warm, self.pid, self.returncode = warm, pid, None
         encoding = locale.getpreferredencoding(False)
-        self.stdout = open(out, encoding=encoding, errors="replace")  # noqa: SIM115 - the child's
-        self.stderr = open(err, encoding=encoding, errors="replace")  # noqa: SIM115
+        self.stdout = open(out, encoding=encoding)  # noqa: SIM115 - closed by communicate
+        self.stderr = open(err, encoding=encoding)  # noqa: SIM115
 
     def poll(self) -> int | None:
         if self.returncode is None:
@@ -333,18 +333,22 @@ class WarmChild:
     def communicate(self, timeout: float | None = None) -> tuple[str, str]:
         """The rest of both streams, once the child has closed them, and its exit."""
         read: dict[str, str] = {}
-        readers = [threading.Thread(target=lambda name=name: read.__setitem__(name, getattr(self, name).read()),
-                                    daemon=True) for name in ("stdout", "stderr")]  # fmt: skip
-        started = time.monotonic()
+
+        def drain(name: str) -> None:
+            read[name] = getattr(self, name).read()
+
+        readers = [threading.Thread(target=drain, args=(name,), daemon=True)
+                   for name in ("stdout", "stderr")]  # fmt: skip
+        deadline = None if timeout is None else time.monotonic() + timeout
         for reader in readers:
             reader.start()
         for reader in readers:
-            reader.join(None if timeout is None else max(0.0, timeout - (time.monotonic() - started)))
+            reader.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
             if reader.is_alive():
                 raise subprocess.TimeoutExpired(f"warm child {self.pid}", timeout)
         self.stdout.close()
         self.stderr.close()
-        self.wait(None if timeout is None else max(1.0, timeout - (time.monotonic() - started)))
+        self.wait(None if deadline is None else max(1.0, deadline - time.monotonic()))
         return read["stdout"], read["stderr"]
 
 
