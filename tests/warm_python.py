@@ -251,17 +251,9 @@ def run_python(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: floa
                fresh: bool = False) -> subprocess.CompletedProcess:
     """`python ARGV` (`-m MODULE ...`, `-c CODE ...` or `SCRIPT.py ...`) with its output captured
     as text, forked from the warm Python when it can be, else in a fresh interpreter."""
-    with WarmPython._lock:
-        warm, why = _warm_for(env, fresh)
-        if warm is not None:
-            try:
-                result = warm.run(argv, cwd, env, timeout)
-                TALLY["forked"] += 1
-                return result
-            except (OSError, ValueError, KeyError):
-                WarmPython._instance = None  # the next run starts a new one
-                why = "fresh: the warm Python failed"
-        TALLY[why] += 1
+    result = _forked(env, fresh, "forked", lambda warm: warm.run(argv, cwd, env, timeout))
+    if result is not None:
+        return result
     return subprocess.run([sys.executable, *argv], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, env=env)  # fmt: skip
 
@@ -269,24 +261,33 @@ def run_python(argv: list[str], *, cwd: Path, env: dict[str, str], timeout: floa
 def popen_python(argv: list[str], *, cwd: Path, env: dict[str, str]):
     """`subprocess.Popen([python, *ARGV], stdout=PIPE, stderr=PIPE, text=True)`, forked from
     the warm Python when it can be (a `WarmChild`), else that very Popen."""
-    with WarmPython._lock:
-        warm, why = _warm_for(env, fresh=False)
-        if warm is not None:
-            try:
-                child = WarmChild(warm, *warm.start(argv, cwd, env))
-                TALLY["forked (popen)"] += 1
-                return child
-            except (OSError, ValueError, KeyError):
-                WarmPython._instance = None
-                why = "fresh: the warm Python failed"
-        TALLY[why] += 1
+    child = _forked(env, False, "forked (popen)",
+                    lambda warm: WarmChild(warm, *warm.start(argv, cwd, env)))
+    if child is not None:
+        return child
     return subprocess.Popen([sys.executable, *argv], cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
+def _forked(env: dict[str, str], fresh: bool, label: str, fork):
+    """`fork(warm)` when `env`'s run can be forked from the warm Python, tallied under `label`;
+    None when it goes fresh instead, tallied with why."""
+    with WarmPython._lock:
+        warm, why = _warm_for(env, fresh)
+        if warm is not None:
+            try:
+                result = fork(warm)
+                TALLY[label] += 1
+                return result
+            except (OSError, ValueError, KeyError):
+                WarmPython._instance = None  # the next run starts a new one
+                why = "fresh: the warm Python failed"
+        TALLY[why] += 1
+    return None
+
+
 def _warm_for(env: dict[str, str], fresh: bool) -> tuple[WarmPython | None, str]:
-    """The warm Python to fork `env`'s run from, or None and why the run goes fresh.
-    (Called with WarmPython._lock held.)"""
+    """The warm Python to fork `env`'s run from, or None and why the run goes fresh."""
     if fresh:
         return None, "fresh (asked)"
     warm = WarmPython.shared()
@@ -300,7 +301,7 @@ def _warm_for(env: dict[str, str], fresh: bool) -> tuple[WarmPython | None, str]
 
 class WarmChild:
     """A forked run as a test talks to a Popen: `stdout` and `stderr` (text, universal
-    newlines), `pid`, `poll`, `wait`, `send_signal`, `kill`, `communicate` and `returncode`.
+    newlines), `pid`, `poll`, `wait`, `send_signal`, `communicate` and `returncode`.
     Its status is asked without blocking the warm Python, so two children can run at once."""
 
     def __init__(self, warm: WarmPython, pid: int, out: int, err: int):
@@ -326,9 +327,6 @@ class WarmChild:
     def send_signal(self, number: int) -> None:
         if self.poll() is None:
             os.kill(self.pid, number)
-
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
 
     def communicate(self, timeout: float | None = None) -> tuple[str, str]:
         """The rest of both streams, once the child has closed them, and its exit."""
