@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,18 @@ def chromium(*extra_args: str):
             yield browser
         finally:
             browser.close()
+
+
+def wait_in_page(page, done, timeout: float = 15.0) -> bool:
+    """Wait until `done()` holds, for a condition kept by the page's event listeners.
+
+    Playwright delivers a page's events only while a call waits on the browser, so the wait is
+    short waits in the page. Returns whether `done()` held in time.
+    """
+    deadline = time.monotonic() + timeout
+    while not done() and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    return bool(done())
 
 
 def serious_accessibility_problems(page) -> list[str]:

@@ -34,7 +34,7 @@ import pytest
 from mnist_course.course import CORE, GOING_FURTHER, LESSONS
 from mnist_course.course.hints import hint_levels
 
-from conftest import ROOT, chromium, serious_accessibility_problems
+from conftest import ROOT, chromium, serious_accessibility_problems, wait_in_page
 SCREENSHOTS = ROOT / "artifacts" / "screenshots" / "site"  # this test's own: others share the parent
 LESSON_PAGES = [unit.page.removesuffix(".md") + "/" for unit in LESSONS.values()]
 
@@ -99,10 +99,17 @@ def built_pages(site: Path) -> list[str]:
     return pages
 
 
-def open_page(browser, url: str):
-    """A fresh page at `url`, with its console errors, failed requests and page errors."""
+def open_page(browser, url: str, in_flight: set | None = None):
+    """A fresh page at `url`, with its console errors, failed requests and page errors.
+
+    Given `in_flight`, the page keeps there the requests it has sent and not yet seen answered.
+    """
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems: list[str] = []
+    if in_flight is not None:
+        page.on("request", lambda request: in_flight.add(request))
+        page.on("requestfinished", lambda request: in_flight.discard(request))
+        page.on("requestfailed", lambda request: in_flight.discard(request))
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} ({r.failure})"))
@@ -160,18 +167,32 @@ def test_search_finds_confusion(server, browser):
     assert not problems, problems
 
 
+def wait_for_requests(page, in_flight: set, timeout: float = 15.0) -> None:
+    """Wait until the page has no request in flight.
+
+    A page's search worker loads after its "load" event, and a click that leaves the page then
+    aborts it, which reads as a failed request (net::ERR_ABORTED) though nothing is wrong.
+    """
+    quiet = wait_in_page(page, lambda: not in_flight, timeout)
+    assert quiet, f"still loading after {timeout:.0f} s: {[r.url for r in in_flight]}"
+
+
 def test_navigation_reaches_every_lesson(server, browser):
-    page, problems = open_page(browser, server)
+    in_flight: set = set()
+    page, problems = open_page(browser, server, in_flight)
     tabs = {CORE: "Lessons", GOING_FURTHER: "Going further"}  # the nav's tab of each track
     for unit, lesson in zip(LESSONS.values(), LESSON_PAGES):
+        wait_for_requests(page, in_flight)
         page.click(f"nav.md-tabs a:has-text('{tabs[unit.track]}')")
         page.wait_for_load_state("load")
         number = unit.number
         link = page.locator(f"nav.md-nav--primary a.md-nav__link[href$='{lesson.split('/')[1]}/']").first
+        wait_for_requests(page, in_flight)
         link.click()
         page.wait_for_url(f"**/{lesson}")
         heading = page.locator("article h1").first.inner_text()
         assert heading.startswith(f"Lesson {number}"), (lesson, heading)
+    wait_for_requests(page, in_flight)
     page.close()
     assert not problems, problems
 

@@ -34,7 +34,7 @@ from mnist_course.draw.driver import (
     CAMERA_ARGS, ServerProcess, draw, mnist_test_digits, rendered_png, shown_digit, traced_strokes, wait_for_answer,
 )
 
-from conftest import ROOT, chromium, serious_accessibility_problems
+from conftest import ROOT, chromium, serious_accessibility_problems, wait_in_page
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 WANTED = (2, 3, 7, 4)  # the MNIST labels drawn in the browser
@@ -397,6 +397,10 @@ def test_the_page_works_with_the_keyboard_alone(server, browser, reference):
     photo = ROOT / "examples" / "seven-thick-marker.png"
     expected = reference.read(photo.read_bytes()).digit
     page, problems = open_page(browser, server.url)
+    # File choosers are caught from now on: Playwright turns catching them on without waiting
+    # for the browser to agree, so a chooser opened at once could slip by (puppeteer#6040).
+    choosers = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     # Tab goes through every control, in reading order, each with its focus ring, and around.
     reached = []
     for _ in range(len(CONTROLS) + 1):
@@ -415,9 +419,13 @@ def test_the_page_works_with_the_keyboard_alone(server, browser, reference):
 
     # The photo: Tab on to the file input, Space opens the file chooser.
     tab_to(page, "file")
-    with page.expect_file_chooser(timeout=10_000) as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(photo))
+    page.keyboard.press("Space")
+    wait_in_page(page, lambda: choosers)
+    assert len(choosers) == 1, (
+        f"Space on the file input opened {len(choosers)} file choosers; focus on {focused(page)}, "
+        f"page focused: {page.evaluate('document.hasFocus()')}"
+    )
+    choosers[0].set_files(str(photo))
     wait_for_answer(page)
     said = " ".join(live.inner_text().split())
     assert re.fullmatch(rf"Your model reads {expected} \(\d+% sure\)\.", said), said
