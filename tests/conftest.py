@@ -275,6 +275,7 @@ FILE_SECONDS = {
     "test_companion_update.py": 14,
     "test_companion_parallel.py": 14,
     "test_smoothing.py": 13,
+    "test_right_answers.py": 12,
     "test_companion_compare.py": 13,
     "test_mistakes_lesson_08.py": 12,
     "test_bootstrap.py": 11,

@@ -37,30 +37,29 @@ def mistake_id(path: Path) -> str:
     return path.stem
 
 
-def check_catches(mistake: Path, tmp_path: Path, pytester) -> None:
-    """The mistake's CAUGHT_BY check fails on it, its failure shows HINT, and no traceback."""
-    meta = mistake_facts(mistake)
-    lesson = lesson_of_mistake(mistake)
+def run_checks_with(code: Path, tmp_path: Path, pytester, *options: str):
+    """The lesson's checks run on a copy of the reference with `code` appended to the lesson's
+    module (so its functions replace the reference's). Returns (outcome counts, output)."""
+    lesson = lesson_of_mistake(code)
     impl = tmp_path / "impl"
     shutil.copytree(ROOT / "solutions", impl, ignore=shutil.ignore_patterns("__pycache__"))
     target = impl / lesson.filename
     target.write_text(
         target.read_text(encoding="utf-8")
-        + f"\n\n# --- mistake: {mistake.stem} ---\n"
-        + mistake.read_text(encoding="utf-8"),
+        + f"\n\n# --- {code.parent.parent.name}: {code.stem} ---\n"
+        + code.read_text(encoding="utf-8"),
         encoding="utf-8",
     )
     result = pytester.runpytest_inprocess(
-        str(ROOT / "checks" / f"lesson_{lesson.number}"),
-        "--impl",
-        str(impl),
-        "-k",
-        meta["CAUGHT_BY"],
-        "-p",
-        "no:cacheprovider",
+        str(ROOT / "checks" / f"lesson_{lesson.number}"), "--impl", str(impl), "-p", "no:cacheprovider", *options
     )
-    output = "\n".join(result.outlines + result.errlines)
-    counts = result.parseoutcomes()
+    return result.parseoutcomes(), "\n".join(result.outlines + result.errlines)
+
+
+def check_catches(mistake: Path, tmp_path: Path, pytester) -> None:
+    """The mistake's CAUGHT_BY check fails on it, its failure shows HINT, and no traceback."""
+    meta = mistake_facts(mistake)
+    counts, output = run_checks_with(mistake, tmp_path, pytester, "-k", meta["CAUGHT_BY"])
     assert counts.get("failed", 0) + counts.get("errors", 0) + counts.get("error", 0) >= 1, output
     assert meta["HINT"].lower() in output.lower(), output
     assert "Traceback" not in output, output

@@ -6,6 +6,8 @@ short reruns and the histories given to history_frame and plot_history are drawn
 for this run (the `drawn` fixture; the run's seed is in the header).
 """
 
+import math
+
 import keras
 import matplotlib
 
@@ -38,6 +40,31 @@ def training_and_validation(reference, small_train):
 @pytest.fixture(scope="module")
 def data(reference, small_train):
     return training_and_validation(reference, small_train)
+
+
+def same_data(summary, array) -> bool:
+    """Whether `summary` (the spy's [count, sum]) is that of `array`, in any order or dtype.
+
+    None, a pipeline the spy cannot read (tf.data), is not judged here: the learning check is.
+    """
+    if summary is None:
+        return True
+    count, total = summary
+    return count == len(array) and math.isclose(total, float(np.sum(array, dtype=np.float64)), rel_tol=1e-6)
+
+
+def what_was_passed(images, labels, data) -> str:
+    """Which of the arrays `train` was given model.fit got, for the "seen" of a message."""
+    x_train, x_val, y_train, y_val = data
+    if same_data(images, x_val) and same_data(labels, y_val):
+        return f"x_val, y_val (the {len(x_val):,} validation images)"
+    if same_data(images, x_train) and same_data(labels, y_train):
+        return f"x_train, y_train (the {len(x_train):,} training images)"
+    if same_data(images, x_train) or same_data(images, x_val):
+        return "the right images, with other labels than theirs"
+    if images[0] == len(x_train) + len(x_val):
+        return f"{images[0]:,} images: x_train and x_val together"
+    return f"{images[0]:,} images that are neither x_train nor x_val"
 
 
 def validation_accuracy(model, data) -> float:
@@ -84,6 +111,7 @@ def learned(lesson, reference, data):
     start = [variable.numpy() for variable in state_of(model)]
     spy = watch_fit(model)
     history = run(lesson, model, data, **LEARNING_RUN, verbose=0)
+    spy.calls_in_shared_run = len(spy.calls)  # a later check trains this model again
     return model, spy, history, start
 
 
@@ -113,13 +141,14 @@ def test_the_model_learns(learned, data):
         "train",
         f"validation accuracy of at least {PASS_ACCURACY:.2f} after {wanted} epochs on 4,500 "
         "images",
-        f"{accuracy:.3f}",
-        "is the model trained on x_train/y_train (not the validation data), and are the "
-        "images scaled to [0, 1]?",
+        f"{accuracy:.3f}" + (", no better than guessing one of ten digits" if accuracy < 0.2 else ""),
+        "is the model trained on x_train/y_train (not the validation data), does each image "
+        "keep its own label (shuffle x and y with one permutation, or let model.fit shuffle), "
+        "and are the images scaled to [0, 1]?",
     )
 
 
-def test_fit_gets_the_arguments(learned):
+def test_fit_gets_the_arguments(learned, data):
     _, spy, _, _ = learned
     expect(
         spy.kwargs is not None,
@@ -127,6 +156,25 @@ def test_fit_gets_the_arguments(learned):
         "a call to model.fit",
         "model.fit was never called",
         "train with model.fit(x_train, y_train, ...)",
+    )
+    calls = spy.calls_in_shared_run
+    expect(
+        calls == 1,
+        "train",
+        "one call to model.fit",
+        f"{calls} calls: each goes on from where the last stopped, so the model trained "
+        f"{calls} times the epochs train was given",
+        "call model.fit once and return the History it gives",
+    )
+    given = spy.kwargs["data"]
+    x_train, _, y_train, _ = data
+    expect(
+        same_data(given["x"], x_train) and same_data(given["y"], y_train),
+        "train",
+        f"model.fit training on x_train, y_train (the {len(x_train):,} training images)",
+        f"model.fit training on {what_was_passed(given['x'], given['y'], data)}",
+        "train on the training set alone: the validation images are kept apart so that "
+        "val_loss measures the model on images it never learnt from",
     )
     expect(
         spy.kwargs.get("batch_size") == 50,
@@ -155,6 +203,15 @@ def test_fit_gets_the_arguments(learned):
         "validation_data=(x_val, y_val)"
         if split else "pass validation_data=(x_val, y_val) to model.fit",
     )
+    _, x_val, _, y_val = data
+    expect(
+        same_data(given["validation_x"], x_val) and same_data(given["validation_y"], y_val),
+        "train",
+        f"validation_data=(x_val, y_val) (the {len(x_val):,} validation images)",
+        f"validation on {what_was_passed(given['validation_x'], given['validation_y'], data)}",
+        "validate on the images held back: judged on images it learns from, the model looks "
+        "better every epoch, and early stopping never sees it start to memorise",
+    )
 
 
 def test_stops_early_and_keeps_the_best_weights(lesson, learned):
@@ -177,6 +234,13 @@ def test_stops_early_and_keeps_the_best_weights(lesson, learned):
         f"monitor={stopper.monitor!r}, restore_best_weights={stopper.restore_best_weights}",
         "watch the validation loss (training loss always improves), and restore the best "
         "epoch's weights, not the last",
+    )
+    expect(
+        stopper.mode in ("auto", "min"),
+        "train",
+        "EarlyStopping keeping the epoch of the lowest val_loss (mode 'auto' or 'min')",
+        f"mode={stopper.mode!r}: the best epoch is then the one with the highest loss, the worst",
+        "leave mode out: Keras knows that a loss should fall",
     )
     expect(
         stopper.patience == lesson.PATIENCE,
@@ -343,22 +407,44 @@ def numbers(values) -> str:
     return ", ".join(f"{value:g}" for value in np.round(values, 3)[:4]) + (" ..." if len(values) > 4 else "")
 
 
+def drawn_lines(ax) -> list[tuple]:
+    """(line, label) for each line of `ax` that draws points.
+
+    A line without points stands in for a legend entry: seaborn draws its data lines
+    unlabelled and adds one empty line per entry. Its label goes to the data line of its colour.
+    """
+    from matplotlib.colors import to_rgba
+
+    stand_ins = {to_rgba(line.get_color()): str(line.get_label()) for line in ax.lines
+                 if len(line.get_ydata()) == 0 and not str(line.get_label()).startswith("_")}
+    found = []
+    for line in ax.lines:
+        if len(line.get_ydata()):
+            label = str(line.get_label())
+            found.append((line, stand_ins.get(to_rgba(line.get_color()), label) if label.startswith("_") else label))
+    return found
+
+
+def curve_axes(figure) -> list:
+    """The axes of `figure` that draw lines."""
+    return [ax for ax in figure.axes if drawn_lines(ax)]
+
+
 def expect_lines_as_labelled(figure, history, what):
     """Each line draws the column its label names: 'validation accuracy' draws val_accuracy."""
-    curves = [ax for ax in figure.axes if ax.lines]
-    lines = [(line, column_of(line, history), column_named(str(line.get_label()), ax, position), position)
-             for position, ax in enumerate(curves) for line in ax.lines]
-    for line, shows, named, position in lines:
+    lines = [(line, label, column_of(line, history), column_named(label, ax, position), position)
+             for position, ax in enumerate(curve_axes(figure)) for line, label in drawn_lines(ax)]
+    for line, label, shows, named, position in lines:
         if named is None or shows == named:
             continue
-        label = str(line.get_label())
-        partner, beside = next(((other, other_position == position) for other, other_shows, other_named, other_position
-                                 in lines if other is not line and other_named == shows and other_shows == named),
-                                (None, False))
+        partner, beside = next(((other_label, other_position == position) for other, other_label, other_shows,
+                                 other_named, other_position in lines
+                                 if other is not line and other_named == shows and other_shows == named),
+                                (None, False))  # fmt: skip
         seen = (f"it shows {shows} ({numbers(history.history[shows])})" if shows
                 else f"it shows values that are none of the history's columns ({numbers(line.get_ydata())})")
         if partner is not None:
-            seen += (f", and the line labelled {str(partner.get_label())!r} shows {named}: "
+            seen += (f", and the line labelled {partner!r} shows {named}: "
                      + ("the two labels are swapped" if beside else "loss and accuracy are drawn the wrong way round"))
             partner = partner if beside else None
         expect(
@@ -377,16 +463,17 @@ def expect_lines_as_labelled(figure, history, what):
 
 def axes_words(ax) -> str:
     """'training loss' and 'validation loss': an axes' lines by their labels."""
-    labels = [str(line.get_label()) for line in ax.lines if not str(line.get_label()).startswith("_")]
-    return " and ".join(repr(label) for label in labels) if labels else f"{len(ax.lines)} unlabelled lines"
+    lines = drawn_lines(ax)
+    labels = [label for _, label in lines if not label.startswith("_")]
+    return " and ".join(repr(label) for label in labels) if labels else f"{len(lines)} unlabelled lines"
 
 
 def expect_curves_by_epoch(figure, history, what):
     """Loss on the first axes, accuracy on the second, each point at its epoch 1, 2, 3..."""
     expect_lines_as_labelled(figure, history, what)
-    curves = [ax for ax in figure.axes if ax.lines]
+    curves = curve_axes(figure)
     epochs = len(history.history["loss"])
-    drawn_on = [sorted(tuple(np.round(line.get_ydata(), 3)) for line in ax.lines) for ax in curves]
+    drawn_on = [sorted(tuple(np.round(line.get_ydata(), 3)) for line, _ in drawn_lines(ax)) for ax in curves]
     wanted = [sorted(tuple(np.round(history.history[key], 3)) for key in pair)
               for pair in (("loss", "val_loss"), ("accuracy", "val_accuracy"))]
     expect(
@@ -400,7 +487,7 @@ def expect_curves_by_epoch(figure, history, what):
         "the first axes plots the loss (loss_ax), the second the accuracy: "
         "for ax, metric in ((loss_ax, 'loss'), (accuracy_ax, 'accuracy'))",
     )
-    xs = [np.asarray(line.get_xdata(), dtype=float) for ax in curves for line in ax.lines]
+    xs = [np.asarray(line.get_xdata(), dtype=float) for ax in curves for line, _ in drawn_lines(ax)]
     expect(
         all(x.shape == (epochs,) and np.allclose(x, np.arange(1, epochs + 1)) for x in xs),
         "plot_history",
@@ -421,16 +508,16 @@ def test_plot_history(lesson, drawn):
         type_name(figure),
         "figure, (loss_ax, accuracy_ax) = plt.subplots(1, 2); ...; return figure",
     )
-    curves = [ax for ax in figure.axes if ax.lines]
+    curves = curve_axes(figure)
     expect(
-        len(curves) == 2 and all(len(ax.lines) >= 2 for ax in curves),
+        len(curves) == 2 and all(len(drawn_lines(ax)) >= 2 for ax in curves),
         "plot_history",
         "two axes (loss, accuracy), each with a training and a validation line",
-        f"{len(curves)} axes with {[len(ax.lines) for ax in curves]} lines",
+        f"{len(curves)} axes with {[len(drawn_lines(ax)) for ax in curves]} lines",
         "plot loss and val_loss on one axes, accuracy and val_accuracy on the other",
     )
     expect_lines_as_labelled(figure, fake_history(), "for 3 epochs")
-    plotted = sorted(tuple(np.round(line.get_ydata(), 3)) for ax in curves for line in ax.lines)
+    plotted = sorted(tuple(np.round(line.get_ydata(), 3)) for ax in curves for line, _ in drawn_lines(ax))
     wanted = sorted(tuple(values) for values in fake_history().history.values())
     expect(
         all(curve in plotted for curve in wanted),
