@@ -117,6 +117,15 @@ def test_update_backs_up_the_learners_own_files_it_would_replace(classroom):
     assert ".course/backups/files/" in run.stdout
 
 
+def test_a_ref_that_reads_as_an_option_is_refused_and_runs_nothing(classroom, tmp_path):
+    _, learner = classroom
+    planted = tmp_path / "planted"
+    for ref in (f"--upload-pack=touch {planted}", "-h", "main;touch x", "../../etc"):
+        assert_refused(mnist_course(learner, "update", "upstream", "--ref", ref, timeout=60),
+                       "is not the name of a branch, tag or commit", "git ls-remote")
+    assert not planted.exists(), "git ran the command given as --ref"
+
+
 def test_update_from_nowhere_says_what_is_wrong_and_what_to_run(classroom, tmp_path):
     """Issue 22, case 2: not git's last line ("... and the repository exists.")."""
     _, learner = classroom

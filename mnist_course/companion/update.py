@@ -83,9 +83,19 @@ def _course_address(workspace: Workspace) -> str:
         return "URL-OF-THE-COURSE"
 
 
+def check_ref(ref: str) -> None:
+    """A branch, tag or commit name, nothing git could read as an option (`--upload-pack=...`
+    would run a command)."""
+    if ref.startswith("-") or not re.fullmatch(r"[\w][\w./-]*", ref) or ".." in ref:
+        raise CourseError(
+            f"--ref {ref!r} is not the name of a branch, tag or commit: give one such as main or "
+            "v1.2 (`git ls-remote SOURCE` lists them). Nothing was changed."
+        )
+
+
 def fetch(workspace: Workspace, source: str, ref: str) -> None:
     try:
-        git(workspace, "fetch", "--quiet", source, ref)
+        git(workspace, "fetch", "--quiet", "--", source, ref)  # "--": neither is read as an option
     except GitFailed as failed:
         if "does not appear to be a git repository" in failed.reason:
             why = f"{source} is not a git repository (give a remote, a URL, or the folder of a git clone)"
@@ -171,6 +181,7 @@ def update(source: str = "upstream", ref: str = "main", console: Console | None 
     if Path(top).resolve() != workspace.root.resolve():
         raise CourseError(f"the course is inside another git repository ({top}): update it from there.")
     check_source(workspace, source)
+    check_ref(ref)
     changed = git(workspace, "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)lessons")
     if changed.strip():
         first = changed.splitlines()[0][3:]
