@@ -21,6 +21,10 @@ import typer
 
 from mnist_course.course import CourseError, find_course_root
 
+# Bounds of numbers a learner types: beyond them TensorFlow or the clock fails deep inside.
+MOST_EPOCHS = 1000
+LONGEST_LIMIT = 24 * 60 * 60  # seconds: a day
+
 app = typer.Typer(
     name="mnist-course",
     help="Learn handwritten-digit classification with Keras, one checked lesson at a time.",
@@ -88,10 +92,11 @@ def train(
     ] = "mlp",
     epochs: Annotated[
         Optional[int],
-        typer.Option(min=1, help="Most epochs (default 12 for mlp, 9 for cnn); early stopping may stop sooner."),
+        typer.Option(min=1, max=MOST_EPOCHS,
+                     help="Most epochs (default 12 for mlp, 9 for cnn); early stopping may stop sooner."),
     ] = None,
     out: Annotated[Optional[Path], typer.Option(help="Where to save the .keras model.")] = None,
-    seed: Annotated[int, typer.Option(help="Seed for weights, shuffling and dropout.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Seed for weights, shuffling and dropout.")] = 0,
     limit: Annotated[
         Optional[int],
         typer.Option(min=100, help="Train on only the first N training images: a quick try-out."),
@@ -213,7 +218,8 @@ def draw(
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Only print the page's address.")] = False,
     time_limit: Annotated[
         float,
-        typer.Option("--time-limit", min=1, metavar="SECONDS", help="Stop reading a picture after this long."),
+        typer.Option("--time-limit", min=1, max=LONGEST_LIMIT, metavar="SECONDS",
+                     help="Stop reading a picture after this long."),
     ] = 120,  # runner.DEFAULT_LIMIT, as for the checks: the same code gets the same time
 ):
     """Draw a digit in your browser and watch your model read it after every stroke."""
@@ -247,7 +253,8 @@ LessonArgument = Annotated[
 # Its default, 120, is runner.DEFAULT_LIMIT (not imported here: the CLI starts light).
 TimeLimitOption = Annotated[
     float,
-    typer.Option("--time-limit", min=1, metavar="SECONDS", help="Stop a lesson's checks after this long."),
+    typer.Option("--time-limit", min=1, max=LONGEST_LIMIT, metavar="SECONDS",
+                 help="Stop a lesson's checks after this long."),
 ]
 
 

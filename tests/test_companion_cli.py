@@ -60,3 +60,19 @@ def test_completion_offers_commands_lessons_and_functions():
     ]
     assert complete("hint", "02", "re") == ["reshape_for_model"]
     assert complete("hint", "99", "") == []  # no such lesson: nothing to offer, no error
+
+
+@pytest.mark.parametrize("args, says", [
+    (["train", "--seed", "-1"], "'--seed': Input should be greater than or equal to 0"),
+    (["train", "--seed", str(2**32)], "'--seed': Input should be less than or equal to 4294967295"),
+    (["train", "--epochs", "99999999999999999999"], "'--epochs': Input should be less than or equal to 1000"),
+    (["progress", "--time-limit", "inf"], "'--time-limit': Input should be less than or equal to 86400"),
+    (["report", "--time-limit", "1e30"], "'--time-limit': Input should be less than or equal to 86400"),
+    (["draw", "--time-limit", "inf"], "'--time-limit': Input should be less than or equal to 86400"),
+])
+def test_numbers_beyond_what_the_libraries_take_are_refused_before_anything_runs(args, says):
+    # Beyond them Keras refused the seed, TensorFlow the epoch count and the clock the time
+    # limit, each deep inside a run, with an internal error and a request to report it.
+    result = run(*args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert says in result.stderr and "Traceback" not in result.stderr
