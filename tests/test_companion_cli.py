@@ -1,4 +1,4 @@
-"""The companion commands' --help, and shell completion (Typer's) for commands and arguments."""
+"""The commands' --help, shell completion (Typer's) for commands and arguments, and number bounds."""
 
 from __future__ import annotations
 
