@@ -176,3 +176,18 @@ def test_the_submissions_own_checks_and_config_are_never_read(forged):
     assert totals["05"] > 1 and totals["07"] > 10
     assert all(check["id"].startswith("checks/lesson_") for lesson in document["lessons"]
                for check in lesson["checks"])
+
+
+def test_a_folder_without_lesson_files_is_graded_zero_and_said_and_a_file_is_refused(tmp_path):
+    empty = tmp_path / "submission"
+    empty.mkdir()
+    run = grade(empty)
+    assert run.returncode == 0, run.stderr
+    assert sum(points(json.loads(run.stdout)).values()) == 0
+    assert "holds none of the lesson files" in run.stderr
+    a_file = tmp_path / "lesson_01_load.py"
+    a_file.write_text("")
+    refused = grade(a_file)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().endswith("is a file, not a folder (give the folder that holds the "
+                                           "submission's lesson_01_load.py ... lesson_08_cnn.py).")

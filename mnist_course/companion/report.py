@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -173,9 +174,15 @@ def grade(workspace: Workspace, lessons_dir: Path, console: Console, limit: floa
     """Grade the lesson files in `lessons_dir` with this course's checks: the report document."""
     from mnist_course.grading.processes import become_subreaper, end_descendants, hide_from_workers
 
+    what = "is a file, not a folder" if lessons_dir.is_file() else "no such folder"
     if not lessons_dir.is_dir():
-        raise CourseError(f"--lessons {lessons_dir}: no such folder (give the folder that holds "
+        raise CourseError(f"--lessons {lessons_dir}: {what} (give the folder that holds "
                           "the submission's lesson_01_load.py ... lesson_08_cnn.py).")
+    if not any((lessons_dir / unit.filename).exists() for unit in LESSONS.values()):
+        # Still a grade (a submission of nothing scores 0), but a mistyped folder should not
+        # pass for one: said on stderr, so the JSON on stdout stays whole.
+        print(f"warning: {lessons_dir} holds none of the lesson files (lesson_01_load.py ... "
+              "lesson_08_cnn.py): every lesson is graded as not started.", file=sys.stderr, flush=True)
     seed = int.from_bytes(os.urandom(3), "big") if seed is None else seed
     become_subreaper()
     hide_from_workers()
