@@ -164,6 +164,31 @@ def test_explain_writes_one_figure_per_picture(model_path, tmp_path):
         assert f"explanation: {path}" in run.stdout
 
 
+def test_explain_writes_over_no_file_of_the_learners_and_over_its_own_again(model_path, tmp_path):
+    import shutil
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    mine, theirs = folder / "mine.png", folder / "mine-explained.png"  # a photo with that name
+    shutil.copy(EXAMPLES[0], mine)
+    shutil.copy(EXAMPLES[1], theirs)
+    kept = theirs.read_bytes()
+    command = ("predict", "--solutions", "--model", str(model_path), "--explain", str(folder))
+    run = run_cli(*command, str(mine), str(theirs), cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert theirs.read_bytes() == kept, "the learner's mine-explained.png was overwritten"
+    assert f"explanation: {folder / 'mine-explained-2.png'}" in run.stdout
+    first, second = run.stdout.splitlines()[0], run.stdout.splitlines()[2]
+    alone = run_cli("predict", "--solutions", "--model", str(model_path), str(EXAMPLES[1]), cwd=ROOT)
+    reading = alone.stdout.splitlines()[0].split(": ", 1)[1]
+    assert second == f"{theirs}: {reading}", (second, reading)  # the photo, not a figure
+    again = run_cli(*command, str(mine), cwd=ROOT)  # a rerun replaces its own figure
+    assert again.returncode == 0, again.stderr
+    assert f"explanation: {folder / 'mine-explained-2.png'}" in again.stdout and first in again.stdout
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "mine-explained-2.png", "mine-explained-explained.png", "mine-explained.png", "mine.png"]
+
+
 def test_low_confidence_comes_with_advice():
     unsure = Prediction("scribble.jpg", digit=4, probabilities=[0.05] * 6 + [0.3, 0.1, 0.15, 0.15])
     sure = Prediction("seven.jpg", digit=7, probabilities=[0.0] * 7 + [1.0, 0.0, 0.0])

@@ -13,6 +13,7 @@ drawing page uses it).
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,7 +202,7 @@ def predict_images(
         raise CourseError(f"--explain {explain_dir}: not a folder")
 
     model = None
-    figures = Figures(root, impl, folder) if folder is not None else None
+    figures = Figures(root, impl, folder, pictures=paths) if folder is not None else None
     for index, path in enumerate(paths):
         try:
             grey = read(path)
@@ -227,11 +228,20 @@ def predict_images(
         load_model(model_path)  # no picture could be read: still say if the model is unusable
 
 
-class Figures:
-    """Writes the --explain figure of each picture; after the first failure, says so and stops."""
+# Written into each --explain figure, so a later run knows the file at that name is its own.
+FIGURE_MARK = {"Software": "mnist-course predict --explain"}
 
-    def __init__(self, root: Path, impl: Implementation, folder: Path):
+
+class Figures:
+    """Writes the --explain figure of each picture; after the first failure, says so and stops.
+
+    A figure replaces only an earlier run's figure: never one of the pictures being read, nor
+    any other file of the learner's (a free name is taken instead). Each is written atomically.
+    """
+
+    def __init__(self, root: Path, impl: Implementation, folder: Path, pictures=()):
         self.root, self.impl, self.folder = root, impl, folder
+        self.pictures = {Path(picture).resolve() for picture in pictures}
         self.problem: str | None = None
         self.used: set[str] = set()
         self.means = None
@@ -255,18 +265,38 @@ class Figures:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.means = mnist_means(self.root)
             self.ready = True
-        stem = Path(result.path).stem or f"image-{index}"
-        name = f"{stem}-explained.png"
-        if name in self.used:  # two pictures with one name in different folders
-            name = f"{stem}-{index}-explained.png"
+        name = self._free_name(Path(result.path).stem or f"image-{index}")
         self.used.add(name)
         explain = self.impl.function("07", "explain_figure")
         figure = explain(grey, result.image, np.asarray(result.probabilities), self.means)
+        png = io.BytesIO()
         try:
-            figure.savefig(self.folder / name, dpi=100)
+            figure.savefig(png, format="png", dpi=100, metadata=FIGURE_MARK)
         finally:
             plt.close(figure)
+        write_atomically(self.folder / name, png.getvalue())
         result.explanation = self.folder / name
+
+    def _free_name(self, stem: str) -> str:
+        """`stem`-explained.png, or -2, -3 ... after it: the first name this run has not used
+        that holds no file, or an earlier run's figure."""
+        for number in range(1, 10_000):
+            name = f"{stem}-explained{'' if number == 1 else f'-{number}'}.png"
+            path = self.folder / name
+            if name not in self.used and path.resolve() not in self.pictures and (not path.exists() or _ours(path)):
+                return name
+        raise OSError(f"no free name for {stem}'s figure")
+
+
+def _ours(path: Path) -> bool:
+    """Whether `path` is an --explain figure (its PNG text says so), read from its header only."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            return image.format == "PNG" and image.info.get("Software") == FIGURE_MARK["Software"]
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return False
 
 
 def result_lines(result: Prediction, top: int) -> list[str]:
