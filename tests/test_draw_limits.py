@@ -186,6 +186,24 @@ def odd_tiffs() -> dict[str, bytes]:
     return found
 
 
+def test_the_page_takes_every_format_predict_reads():
+    from PIL import Image
+
+    from mnist_course.draw.reading import IMAGE_FORMATS, image_format
+    from mnist_course.pictures.image_files import PICTURE_FORMATS
+
+    with Image.open(PHOTO) as photo:
+        seven = photo.convert("RGB")
+    written = []
+    for name in PICTURE_FORMATS:
+        if name in Image.SAVE and name != "MPO":  # MPO: a JPEG with more pictures, saved as JPEG
+            buffer = io.BytesIO()
+            seven.save(buffer, name)
+            assert image_format(buffer.getvalue()) == name and IMAGE_FORMATS[name].startswith(".")
+            written.append(name)
+    assert {"PNG", "JPEG", "WEBP"} <= set(written), written  # AVIF too where Pillow has it
+
+
 def test_float_tiffs_with_nan_or_infinity_are_read_without_warnings(tmp_path):
     from mnist_course.pictures.image_files import open_picture
 

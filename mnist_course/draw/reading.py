@@ -32,12 +32,16 @@ from mnist_course.companion.runner import DEFAULT_LIMIT
 from mnist_course.course import CourseError, lesson
 from mnist_course.training.model_files import ModelFileError
 from mnist_course.training.pipeline import Implementation, LearnerCodeError, latest_model, load_model
+from mnist_course.pictures.image_files import PICTURE_FORMATS
 from mnist_course.training.predict import DirectPredict, predict_picture
 from mnist_course.course.workspace import Workspace, relative
 
-# What a phone, a webcam or a drawing app produces; nothing else is decoded (Pillow can
-# open dozens of formats, some through outside programs).
-IMAGE_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "BMP": ".bmp", "GIF": ".gif", "TIFF": ".tif"}
+# The formats `mnist-course predict` reads (what a phone, a webcam or a drawing app saves;
+# Pillow can open dozens more, some through outside programs), each with the suffix the
+# upload is saved under for lesson 07's read_image.
+SUFFIXES = {"PNG": ".png", "JPEG": ".jpg", "MPO": ".jpg", "WEBP": ".webp", "BMP": ".bmp", "GIF": ".gif",
+            "TIFF": ".tif", "HEIF": ".heic", "AVIF": ".avif"}
+IMAGE_FORMATS = {name: SUFFIXES[name] for name in PICTURE_FORMATS}
 
 
 class PictureError(Exception):
@@ -84,7 +88,8 @@ def image_format(data: bytes) -> str:
         raise PictureError("the picture has far too many pixels: use a smaller one", 413) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise PictureError(
-            "that file is not a picture the course reads: use PNG, JPEG, WebP, BMP, GIF or TIFF", 415
+            "that file is not a picture the course reads: use "
+            + ", ".join(name for name in IMAGE_FORMATS if name != "MPO"), 415
         ) from None
 
 
