@@ -109,6 +109,18 @@ def test_label_counts_table(lesson, drawn):
         f"shares {np.round(table['share'].to_numpy(dtype=float), 3).tolist()}",
         "divide each count by len(y)",
     )
+    inner = np.array([2, 2, 5, 7])  # neither 0 nor 9: the bins of np.histogram(y, 10) are 0.5 wide
+    counts = np.asarray(getattr(call("label_counts", lesson.label_counts, inner), "get", lambda *_: [])("count", []))
+    expect(
+        counts.tolist() == [0, 0, 2, 0, 0, 1, 0, 1, 0, 0],
+        "label_counts",
+        "counts [0, 0, 2, 0, 0, 1, 0, 1, 0, 0] for labels [2, 2, 5, 7]",
+        f"counts {counts.tolist()}",
+        "count the labels you are given, not the first example's"
+        if counts.tolist() == [1, 2, 0, 1, 0, 0, 0, 0, 0, 3]
+        else "count each digit 0..9 itself: np.histogram(y, bins=10) spreads its ten bins "
+        "between the smallest and the largest label it is given, here 2 and 7",
+    )
     y, absent = drawn_labels(drawn)
     table = call("label_counts", lesson.label_counts, y)
     wanted = np.bincount(y, minlength=10)
