@@ -320,8 +320,9 @@ def test_split_is_seeded(lesson, labels):
 
 
 def test_validate_shapes_accepts_good_data(lesson):
-    y = np.array([0, 9, 5])
-    for x in (np.zeros((3, 28, 28)), np.zeros((3, 28, 28, 1)), np.zeros((3, 784))):
+    labels = np.array([0, 9, 5])
+    for x, y in ((np.zeros((3, 28, 28)), labels), (np.zeros((3, 28, 28, 1)), labels),
+                 (np.zeros((3, 784)), labels), (np.zeros((3, 28, 28)), labels.astype(float))):
         try:
             result = lesson.validate_shapes(x, y)
         except NotImplementedError:
@@ -332,7 +333,9 @@ def test_validate_shapes_accepts_good_data(lesson):
                 "validate_shapes",
                 f"no error for images of shape {x.shape} with labels {y.tolist()}",
                 f"{type(error).__name__}: {error}",
-                "28x28, 28x28x1 and 784 are all valid layouts of the same image",
+                "labels 0.0, 9.0 and 5.0 are whole numbers stored as floats: test y % 1 == 0, "
+                "not the dtype" if y.dtype.kind == "f"
+                else "28x28, 28x28x1 and 784 are all valid layouts of the same image",
             )
         expect(
             result is None,
@@ -350,6 +353,8 @@ def test_validate_shapes_accepts_good_data(lesson):
          "x has 100 images but y has 99 labels"),
         ("image size", np.zeros((4, 28, 27)), np.zeros(4, dtype=int), ["27"],
          "images are (28, 27), expected 28x28"),
+        ("image layout", np.zeros((3, 1, 28, 28)), np.zeros(3, dtype=int), ["(1, 28, 28)"],
+         "images are (1, 28, 28), expected 28x28"),
         ("label range", np.zeros((3, 28, 28)), np.array([1, 10, 2]), ["10"],
          "labels must be 0..9, found 10"),
         ("negative label", np.zeros((3, 28, 28)), np.array([1, -1, 2]), ["-1"],
@@ -362,6 +367,8 @@ def test_validate_shapes_accepts_good_data(lesson):
 )  # fmt: skip
 def test_validate_shapes_names_the_mismatch(lesson, case, x, y, must_mention, example):
     checks = {
+        "image layout": "784 pixels are not enough: channels first, (1, 28, 28), is not one of "
+        "the three layouts the docstring names, and lesson 08's Conv2D would read it wrongly",
         "fractional label": "a label must be a whole number: y % 1 != 0 finds 3.5",
         "2-D labels": "check y.ndim == 1: a column of labels, shape (3, 1), is not what "
         "Keras' sparse loss expects",
