@@ -157,6 +157,13 @@ def test_reshape_flattens_row_by_row(lesson, digits, drawn):
             "the default row-major order (order='C') is what a Dense layer expects; "
             "do not transpose or use order='F'",
         )
+        expect(
+            out.dtype == images.dtype,
+            "reshape_for_model",
+            f"the input's dtype, {images.dtype}, with flatten=True" + ("" if n == 10 else f", for {what}"),
+            describe(out),
+            "reshaping must not convert the pixels: drop the .astype(...) after reshape",
+        )
 
 
 def test_reshape_adds_a_channel_axis(lesson, digits, drawn):
