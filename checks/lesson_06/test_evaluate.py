@@ -482,6 +482,14 @@ def test_per_class_report(lesson, drawn):
             if column == "support"
             else "recall of digit 4 is 1/3 (one of three 4s found); precision of 9 is 1/3",
         )
+    expect(
+        pd.api.types.is_integer_dtype(report["support"]),
+        "per_class_report",
+        "support as whole numbers (an int column): it counts images",
+        f"a {report['support'].dtype} column: {report['support'].tolist()[:4]} ...",
+        "classification_report(..., output_dict=True) gives the support as floats: "
+        "report['support'].astype(int), or take it from precision_recall_fscore_support",
+    )
     y_true, y_pred = drawn_labels(drawn)
     report = call("per_class_report", lesson.per_class_report, y_true, y_pred)
     expect_precision_and_recall_in_place(report, y_true, y_pred, f"for {len(y_true)} labels drawn at random for this run")
