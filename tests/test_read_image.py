@@ -4,6 +4,8 @@ strokes on a transparent canvas)."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from PIL import EpsImagePlugin, Image
@@ -109,18 +111,27 @@ def test_strokes_on_a_transparent_canvas_stay_visible(tmp_path, read_image, ink,
     assert abs(int(grey[30, 24]) - ink[0]) <= 1
 
 
-@pytest.mark.parametrize("case", ["missing", "folder", "empty", "truncated"])
-def test_broken_files_give_one_line_naming_the_file(tmp_path, case):
+@pytest.mark.parametrize("case, says", [
+    ("missing", "no such file"), ("folder", "is a folder"), ("empty", "is empty (0 bytes)"),
+    ("truncated", "broken.jpg"), ("pipe", "is not a regular file"), ("link loop", "a link that leads to no file"),
+])
+def test_broken_files_give_one_line_naming_the_file(tmp_path, case, says):
     path = tmp_path / "broken.jpg"
     if case == "folder":
         path.mkdir()
+    elif case == "pipe":
+        os.mkfifo(path)
+    elif case == "link loop":
+        path.symlink_to(tmp_path / "other.jpg")
+        (tmp_path / "other.jpg").symlink_to(path)
     elif case == "empty":
         path.write_bytes(b"")
     elif case == "truncated":
         image = Image.fromarray(np.random.default_rng(0).integers(0, 255, (200, 160, 3), dtype=np.uint8))
         image.save(path, quality=90)
         path.write_bytes(path.read_bytes()[:2000])
-    expected = FileNotFoundError if case == "missing" else ValueError
+    expected = FileNotFoundError if case in ("missing", "link loop") else ValueError
     with pytest.raises(expected) as error:
         open_picture(path)
     assert "broken.jpg" in str(error.value) and "\n" not in str(error.value)
+    assert says in str(error.value)

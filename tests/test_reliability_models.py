@@ -110,6 +110,8 @@ def zip_with(path: Path, members: dict[str, bytes]) -> Path:
         ("zip without config", "no config.json"),
         ("zip bomb", "zip bomb"),
         ("path traversal", "outside the archive"),
+        ("upper-case suffix", "ends in .KERAS: Keras reads a model only from a name ending in .keras"),
+        ("link loop", "a link that leads to no file"),
     ],
 )
 def test_anything_but_a_sound_keras_archive_is_refused_from_its_headers(tmp_path, tiny, case, says):
@@ -130,6 +132,12 @@ def test_anything_but_a_sound_keras_archive_is_refused_from_its_headers(tmp_path
         zip_with(path, {**keras_files, "model.weights.h5": bytes(64 * 2**20)})
     elif case == "path traversal":
         zip_with(path, {**keras_files, "../../escaped.txt": b"x"})
+    elif case == "upper-case suffix":
+        path = tmp_path / "model.KERAS"
+        path.write_bytes(tiny.read_bytes())
+    elif case == "link loop":
+        path.symlink_to(tmp_path / "other.keras")
+        (tmp_path / "other.keras").symlink_to(path)
     with pytest.raises(ModelFileError, match=says):
         check_archive(path)
 

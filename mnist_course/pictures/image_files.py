@@ -49,9 +49,13 @@ def open_picture(path) -> tuple[np.ndarray, np.ndarray]:
     """
     path = Path(path)
     if not path.exists():
+        if path.is_symlink():  # a link to nothing, or a loop of links
+            raise FileNotFoundError(f"{path}: a link that leads to no file")
         raise FileNotFoundError(f"{path}: no such file")
     if path.is_dir():
         raise ValueError(f"{path} is a folder, not an image file")
+    if not path.is_file():
+        raise ValueError(f"{path} is not a regular file (a device, a pipe or a socket), not an image")
     if path.stat().st_size == 0:
         raise ValueError(f"{path} is empty (0 bytes), not an image")
     try:

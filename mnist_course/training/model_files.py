@@ -57,7 +57,8 @@ def check_archive(path: Path) -> None:
     """Refuse anything but a sound `.keras` zip archive, reading only its headers."""
     path = Path(path)
     if not path.exists():
-        raise ModelFileError(f"model file not found: {path}")
+        raise ModelFileError(f"model file not found: {path}" + (" (a link that leads to no file)"
+                                                                 if path.is_symlink() else ""))
     if path.is_dir():
         raise ModelFileError(f"{path} is a folder, not a .keras model file")
     if not path.is_file():
@@ -68,6 +69,9 @@ def check_archive(path: Path) -> None:
     )
     if path.suffix.lower() in LEGACY_SUFFIXES:
         raise ModelFileError(legacy)
+    if path.suffix.lower() == SUFFIX and path.suffix != SUFFIX:
+        raise ModelFileError(f"{path} ends in {path.suffix}: Keras reads a model only from a name "
+                             f"ending in {SUFFIX}, in lower case, so rename it")
     if path.suffix != SUFFIX:
         raise ModelFileError(f"{path} is not a .keras model file: {TRAIN_AGAIN}")
     with open(path, "rb") as handle:
