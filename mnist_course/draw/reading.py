@@ -78,17 +78,17 @@ def png_data_url(image: np.ndarray) -> str:
 def image_format(data: bytes) -> str:
     """The picture's format, told from its header; a PictureError unless it is one we decode."""
     if not data:
-        raise PictureError("the picture is empty (0 bytes)", 400)
+        raise PictureError("it is empty (0 bytes)", 400)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS)) as image:
                 return image.format
     except Image.DecompressionBombError:
-        raise PictureError("the picture has far too many pixels: use a smaller one", 413) from None
+        raise PictureError("it has far too many pixels: use a smaller one", 413) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise PictureError(
-            "that file is not a picture the course reads: use "
+            "it is not a picture the course reads: use "
             + ", ".join(name for name in IMAGE_FORMATS if name != "MPO"), 415
         ) from None
 
@@ -120,7 +120,7 @@ class Reader:
             # The first call sets TensorFlow up (a second or more): not on the learner's time.
             self.model.predict(np.zeros((1, *self.model.input_shape[1:]), np.float32))
         except CourseError as error:
-            self.problem = f"{error} Fix that, then start `mnist-course draw` again."
+            self.problem = f"{str(error).rstrip('.')}. Fix that, then start `mnist-course draw` again."
         try:  # import lesson 07 (and its OpenCV, Matplotlib) now, not on the first stroke
             impl.function("07", "read_image")
         except CourseError:
