@@ -243,7 +243,7 @@ def test_photos_go_through_the_same_path(server, browser, reference):
     page.set_input_files("#file", files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"hello"}])
     wait_for_answer(page)
     assert "not a picture the course reads" in page.locator("#answer").inner_text()
-    wait_for_line(server.err, r"^mnist-course draw: your photo: that file is not a picture")
+    wait_for_line(server.err, r"^mnist-course draw: your photo: it is not a picture the course reads")
     # The webcam (Chromium's fake one: a test pattern, not a digit): it reaches the same reader.
     page.click("#camera")
     page.wait_for_selector("#snap:enabled", timeout=15_000)  # the webcam is playing

@@ -152,7 +152,7 @@ def test_fifty_pictures_at_once_are_all_answered(server):
     # Twenty-five refusals at once, each its own line in the terminal.
     refusals = said(server.err, "not a picture the course reads", count=25)
     assert len(refusals) >= 25, server.err
-    assert all(line.startswith("mnist-course draw: your photo: that file is not") for line in refusals), refusals
+    assert all(line.startswith("mnist-course draw: your photo: it is not a picture") for line in refusals), refusals
 
 
 def test_a_model_the_course_refuses_stops_draw_at_start(course, tmp_path):
