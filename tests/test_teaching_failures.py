@@ -2,7 +2,8 @@
 
 Each case is a realistic slip, written the way a learner would, into a copy of the reference
 code: a wrong number of returned values, a Keras error inside the model the learner built,
-a missing `return`, `sys.exit()` at import or in a function, `os._exit()`, a syntax error.
+a missing `return`, `sys.exit()` at import or in a function, `os._exit()`, a syntax error,
+a folder where the lesson file should be.
 The learner checks run on the copy in a process of their own, as `pytest checks/lesson_NN` does
 (forked from the warm Python of tests/warm_python.py, which behaves as a fresh interpreter).
 """
@@ -155,3 +156,14 @@ def test_progress_bars_do_not_flood_a_failure(tmp_path):
     assert "━" not in output and "Epoch 3/10" not in output
     assert "lines of Keras progress bars left out" in output
     assert len(output) < 4000, output
+
+
+def test_a_folder_where_the_lesson_file_should_be_is_called_a_folder(tmp_path):
+    impl = course_with(tmp_path, "03", "")
+    lesson_file = impl / LESSONS["03"].filename
+    lesson_file.unlink()
+    lesson_file.mkdir()  # reset would refuse to write over it: "missing" would send the learner there
+    result = run_learner_checks("checks/lesson_03", "--impl", str(impl), "-q", timeout=300)
+    output = result.stdout + result.stderr
+    assert f"{lesson_file} is a folder, not the lesson's file: rename the folder" in output, output
+    assert "is missing" not in output and "Traceback" not in output

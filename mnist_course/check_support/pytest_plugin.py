@@ -122,6 +122,9 @@ def _load(folder: Path, number: str):
     try:
         return load_module(path)
     except CourseError:
+        if path.is_dir():  # reset would not write over a folder: it may hold the learner's files
+            raise LessonImportError(f"{path} is a folder, not the lesson's file: rename the folder, then "
+                                    f"`mnist-course reset {number}` writes the file") from None
         raise LessonImportError(f"{path} is missing: restore it with `mnist-course reset {number}`")
     except SyntaxError as error:
         raise LessonImportError(
