@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import signal
 import threading
 import time
@@ -401,3 +402,20 @@ def test_two_trainings_finishing_in_the_same_second_keep_both_models(course_with
     for path in saved:
         check_archive(Path(path))
     assert previous.read_bytes() == state(course)[previous.name]
+
+
+def test_a_model_of_two_inputs_or_two_outputs_is_told_as_such(tmp_path):
+    import keras
+
+    from mnist_course.training.pipeline import load_model
+
+    image, extra = keras.Input((28, 28)), keras.Input((3,))
+    joined = keras.layers.Concatenate()([keras.layers.Flatten()(image), extra])
+    keras.Model([image, extra], keras.layers.Dense(10, activation="softmax")(joined)).save(tmp_path / "in.keras")
+    flat = keras.layers.Flatten()(image)
+    keras.Model(image, [keras.layers.Dense(10)(flat), keras.layers.Dense(10)(flat)]).save(tmp_path / "out.keras")
+    # Read as one input and one output, they were "expects input ((None, 3),)" and "has output
+    # [(None, 10)], not 10 digit scores": wrong, and the second looks like a right answer.
+    for name, says in (("in", "has 2 input(s) and 1 output(s)"), ("out", "has 1 input(s) and 2 output(s)")):
+        with pytest.raises(ModelFileError, match=re.escape(says)):
+            load_model(tmp_path / f"{name}.keras")

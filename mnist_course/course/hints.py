@@ -13,6 +13,7 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from pathlib import Path
+from textwrap import shorten
 
 from mnist_course.course import CourseError
 
@@ -34,7 +35,7 @@ def load_hints(root: Path) -> dict:
     except FileNotFoundError:
         raise HintsFileError(f"{HINTS_FILE} is missing: {fix}.") from None
     except (OSError, ValueError, RecursionError) as error:  # TOMLDecodeError and bad UTF-8 are ValueErrors
-        reason = " ".join(str(error).split())[:160] or type(error).__name__
+        reason = shorten(" ".join(str(error).split()), 160, placeholder=" ...") or type(error).__name__
         raise HintsFileError(f"{HINTS_FILE} cannot be read ({reason}): {fix}.") from None
     for section, functions in hints.items():
         if not isinstance(functions, dict):

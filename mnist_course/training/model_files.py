@@ -27,6 +27,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from textwrap import shorten
 
 from mnist_course.course import CourseError
 from mnist_course.course.workspace import mode_for
@@ -133,7 +134,7 @@ def load_model(path: Path, compile: bool = False):
                 f"similar); the course loads models in Keras' safe mode and refused it: {TRAIN_AGAIN}"
             ) from None
         raise ModelFileError(
-            f"{path} is not a Keras model file ({type(error).__name__}: {text[:160]}). "
+            f"{path} is not a Keras model file ({type(error).__name__}: {shorten(text, 160, placeholder=' ...')}). "
             "Use a file saved by `mnist-course train` (*.keras)."
         ) from None
     if not all(np.isfinite(weights).all() for weights in model.get_weights()):
