@@ -230,6 +230,16 @@ def test_plot_samples_grid_grows_with_n(lesson, sample, drawn):
         "work the grid out from n: columns = ceil(sqrt(n)), rows = ceil(n / columns), "
         "instead of a fixed plt.subplots(5, 5)",
     )
+    # Rows and columns of the grid, from where the images sit on the figure.
+    rows = len({round(ax.get_position().y0, 3) for ax in shown})
+    across = len({round(ax.get_position().x0, 3) for ax in shown})
+    expect(
+        max(rows, across) <= 2 * min(rows, across),
+        "plot_samples",
+        f"a square-ish grid for n={n}, e.g. {int(np.ceil(n / columns))} rows of {columns}",
+        f"{rows} row(s) of {across}",
+        "a strip of small images is hard to read: columns = ceil(sqrt(n)), rows = ceil(n / columns)",
+    )
     titles = [ax.get_title() for ax in shown]
     wanted = [str(int(label)) for label in y[:n]]
     expect(
