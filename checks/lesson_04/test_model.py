@@ -479,3 +479,24 @@ def test_augment_gives_images_a_channel_axis(lesson, small_train):
         "Keras' image layers read the last axis as colour channels: start the Sequential "
         "with keras.layers.Reshape((28, 28, 1))",
     )
+    keras.utils.set_random_seed(0)
+    alone = np.zeros_like(digits)
+    alone[0] = digits[0]  # ink in the first image only
+    try:
+        moved = np.asarray(block(alone, training=True))
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001
+        moved, seen = None, error_words(error, 160)
+    else:
+        seen = describe(moved)
+    leaked = float(np.abs(moved[1:]).max()) if moved is not None and moved.shape == (8, 28, 28, 1) else None
+    expect(
+        leaked is not None and leaked < 0.05,
+        "augment",
+        "each image of an (8, 28, 28) MLP batch moved on its own when training=True: ink put in "
+        "the first image only stays there",
+        f"ink in the other images (up to {leaked:.2f})" if leaked is not None else seen,
+        "Reshape((28, 28, 1)) comes first: before it, the random layers read an (n, 28, 28) batch "
+        "as one picture n pixels high with 28 colour channels, and move the images into each other",
+    )
