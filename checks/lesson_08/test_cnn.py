@@ -182,6 +182,22 @@ def test_cnn_uses_the_augmentation(lesson):
         "if augmentation is not None: put it in the layer list right after keras.Input, "
         "before the first Conv2D",
     )
+    try:
+        out = np.asarray(model(np.zeros((4, 28, 28, 1), dtype=np.float32)))
+    except NotImplementedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a model that cannot run: said below
+        out, seen = None, error_words(error, 160)
+    else:
+        seen = describe(out)
+    expect(
+        out is not None and out.shape == (4, 10),
+        "build_cnn",
+        "output shape (4, 10) for 4 images with an augmentation block",
+        seen,
+        "keep keras.Input(shape=(28, 28, 1)) first, then the block, then the Conv2D layers: "
+        "a Sequential takes its Input before any layer",
+    )
     plain = built(lesson)
     random_layers = random_layer_names(plain)
     expect(
