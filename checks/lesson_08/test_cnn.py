@@ -90,7 +90,10 @@ def test_cnn_maps_images_to_ten_probabilities(lesson):
         "each image's ten outputs to sum to 1 (probabilities)",
         f"sums {np.round(out.sum(axis=1), 3).tolist()}",
         "a sigmoid scores each digit on its own, so the scores do not sum to 1; use "
-        "activation='softmax' on the last Dense layer",
+        "activation='softmax' on the last Dense layer"
+        if activation_name(model.layers[-1]) == "sigmoid"
+        else "give the last Dense layer activation='softmax': it turns ten scores into "
+        "probabilities that sum to 1",
     )
 
 
@@ -127,7 +130,10 @@ def test_cnn_layers_follow_the_recipe(lesson, drawn):
         "Dense(32, relu) and Dense(10, softmax), Dropout rate 0.3, for dense_units=32, "
         "dropout=0.3",
         f"Dense {dense}, Dropout rates {rates}",
-        "pass dense_units and dropout on to the Dense and Dropout layers",
+        "the hidden Dense layer uses activation='relu', the output layer Dense(10, "
+        "activation='softmax')"
+        if [activation for _, activation in dense] != ["relu", "softmax"]
+        else "pass dense_units and dropout on to the Dense and Dropout layers",
     )
     # Arguments drawn for this run; at most two blocks (a third would shrink 5x5 maps to nothing).
     filters = [int(f) for f in drawn.integers(2, 17, size=int(drawn.integers(1, 3)))]
