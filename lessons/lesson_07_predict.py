@@ -256,7 +256,8 @@ def centre_by_mass(boxed):
 
     Returns:
         A float32 array of shape (28, 28), values 0..1, its centre of mass at (14, 14)
-        (x, y) within half a pixel.
+        (x, y), exactly but for ink the frame's edge cuts off: the shift is not rounded
+        to whole pixels (warpAffine moves an image by fractions of one).
     """
     raise NotImplementedError(
         'Lesson 07 · Predict your own digit · centre_by_mass() is not implemented yet: write it in lessons/lesson_07_predict.py (its docstring is the spec; guide: docs/lessons/07-predict.md; a nudge: mnist-course hint 07 centre_by_mass)'

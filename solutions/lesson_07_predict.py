@@ -287,7 +287,8 @@ def centre_by_mass(boxed):
 
     Returns:
         A float32 array of shape (28, 28), values 0..1, its centre of mass at (14, 14)
-        (x, y) within half a pixel.
+        (x, y), exactly but for ink the frame's edge cuts off: the shift is not rounded
+        to whole pixels (warpAffine moves an image by fractions of one).
     """
     # BEGIN SOLUTION
     boxed = np.asarray(boxed, dtype=np.float32)

@@ -1069,8 +1069,9 @@ def test_centre_by_mass_puts_the_mass_at_14_14(lesson, picture, drawn):
     expect(
         abs(x - 14) <= 0.3 and abs(y - 14) <= 0.3,
         "centre_by_mass",
-        "the centre of mass at (14, 14) (x across, y down) within 0.3 pixel",
-        f"the centre of mass at ({x:.1f}, {y:.1f})",
+        "the centre of mass at (14, 14) (x across, y down) within 0.3 pixel (the 7's stroke "
+        "touches the frame's edge once moved)",
+        f"the centre of mass at ({x:.2f}, {y:.2f})",
         "you centred the bounding box: MNIST centres the mass. Shift by (14 - x, 14 - y) with "
         "cv2.warpAffine(frame, np.float32([[1, 0, 14 - x], [0, 1, 14 - y]]), (28, 28))"
         if box_only else
@@ -1082,6 +1083,9 @@ def test_centre_by_mass_puts_the_mass_at_14_14(lesson, picture, drawn):
         "your shift moved the mass away from the centre: shift by 14 - x and 14 - y (from where "
         "the mass is to where it should be), not x - 14"
         if abs(x - 14) > abs(rx - 14) + 0.5 or abs(y - 14) > abs(ry - 14) + 0.5 else
+        "keep the shift's fractions: rounded to whole pixels, the mass lands up to half a pixel "
+        "off; cv2.warpAffine moves by (14 - x, 14 - y) exactly"
+        if abs(x - 14) <= 0.5 and abs(y - 14) <= 0.5 else
         "x = m['m10'] / m['m00'], y = m['m01'] / m['m00'] from m = cv2.moments(frame); the "
         "matrix [[1, 0, 14 - x], [0, 1, 14 - y]] moves the image by (14 - x, 14 - y)",
         show,
@@ -1108,14 +1112,34 @@ def test_centre_by_mass_puts_the_mass_at_14_14(lesson, picture, drawn):
     rx, ry = centre_of_mass(reference)
     expected = np.clip(cv2.warpAffine(reference, np.float32([[1, 0, 14 - rx], [0, 1, 14 - ry]]), (28, 28)), 0, 1)
     expect(
-        abs(x - 14) <= 0.3 and abs(y - 14) <= 0.3 and abs(frame.sum() - expected.sum()) < 0.05 * expected.sum(),
+        abs(x - 14) <= 0.1 and abs(y - 14) <= 0.1 and abs(frame.sum() - expected.sum()) < 0.05 * expected.sum(),
         "centre_by_mass",
-        f"the centre of mass at (14, 14) and all the ink kept, for a {shape[0]}x{shape[1]} digit drawn "
-        "for this run",
-        f"the centre of mass at ({x:.1f}, {y:.1f}), total ink {frame.sum():.0f} of {expected.sum():.0f}",
+        f"the centre of mass at (14, 14) within 0.1 pixel and all the ink kept, for a "
+        f"{shape[0]}x{shape[1]} digit drawn for this run",
+        f"the centre of mass at ({x:.2f}, {y:.2f}), total ink {frame.sum():.0f} of {expected.sum():.0f}",
+        "keep the shift's fractions: rounded to whole pixels, the mass lands up to half a pixel "
+        "off; cv2.warpAffine moves by (14 - x, 14 - y) exactly"
+        if 0.1 < max(abs(x - 14), abs(y - 14)) <= 0.5 else
         "move the digit you are given by its own centre of mass: x = m['m10'] / m['m00'], "
         "y = m['m01'] / m['m00'] from cv2.moments(frame), then shift by (14 - x, 14 - y)",
         picture(("a boxed digit drawn for this run", {"input": boxed, "expected": expected, "yours": frame})),
+    )
+    ring = np.zeros((20, 14), np.float32)  # a 0 whose mass sits between pixels: (13.5, 13.5) once framed
+    cv2.rectangle(ring, (0, 0), (13, 19), 1.0, 2)
+    frame = as_array("centre_by_mass", call("centre_by_mass", lesson.centre_by_mass, ring), (28, 28))
+    x, y = centre_of_mass(frame) if frame.shape == (28, 28) else (float("nan"), float("nan"))
+    expected = np.zeros((28, 28), np.float32)
+    expected[4:24, 7:21] = ring
+    expected = cv2.warpAffine(expected, np.float32([[1, 0, 0.5], [0, 1, 0.5]]), (28, 28))
+    expect(
+        abs(x - 14) <= 0.1 and abs(y - 14) <= 0.1,
+        "centre_by_mass",
+        "the centre of mass at (14, 14) within 0.1 pixel for a 20x14 ring whose mass, once "
+        "framed, sits at (13.5, 13.5), between two pixels",
+        f"the centre of mass at ({x:.2f}, {y:.2f})",
+        "keep the shift's fractions: rounded to whole pixels, a shift of 0.5 becomes 0 or 1 and "
+        "the mass lands half a pixel off; cv2.warpAffine moves by (14 - x, 14 - y) exactly",
+        picture(("a ring whose mass sits between pixels", {"input": ring, "expected": expected, "yours": frame})),
     )
 
 
