@@ -629,6 +629,24 @@ def test_separate_ink_leaves_out_a_blurred_halo(lesson, picture, drawn):
             "cv2.THRESH_BINARY + cv2.THRESH_OTSU)",
             picture((what, {"input: signal": signal, "expected": expected, "yours": mask})),
         )
+    # A blot brightest at its heart: the pixels above the contrast level scale past 255.
+    signal = blotted_stroke((100, 140), [(28, 30), (70, 75), (112, 30)], 100.0, 2.5, 0)
+    across, down = np.meshgrid(np.arange(140), np.arange(100))
+    signal += np.clip(200 * (1 - np.hypot(across - 28, down - 30) / 6), 0, None).astype(np.float32)
+    mask = as_array("separate_ink", call_step(lesson, "separate_ink", signal, opencv_hint=(
+        "Otsu's method works on uint8 pictures only: scale first, then cv2.threshold that")), signal.shape)
+    brightest = signal > np.percentile(signal, 99.9)
+    expect(
+        mask[brightest].all(),
+        "separate_ink",
+        "for a stroke with a blot brightest at its heart: the brightest ink, above the contrast "
+        "level, marked as ink",
+        f"{np.count_nonzero(~mask[brightest])} of its {np.count_nonzero(brightest)} brightest pixels "
+        "marked as paper",
+        "clip before making it uint8: np.clip(signal / contrast * 255, 0, 255).astype(np.uint8); "
+        "unclipped, 300 wraps round to 44 and the brightest ink turns to paper",
+        picture(("a blot brightest at its heart", {"input: signal": signal, "yours": mask})),
+    )
 
 
 @pytest.mark.parametrize(
