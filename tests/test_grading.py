@@ -191,3 +191,18 @@ def test_a_folder_without_lesson_files_is_graded_zero_and_said_and_a_file_is_ref
     assert refused.returncode == 2
     assert refused.stderr.strip().endswith("is a file, not a folder (give the folder that holds the "
                                            "submission's lesson_01_load.py ... lesson_08_cnn.py).")
+
+
+def test_a_lesson_file_that_does_not_load_has_no_passing_function():
+    # Every check failed on the import, naming no function: the report said "passing" for each.
+    from mnist_course.companion.report import function_rows
+    from mnist_course.companion.runner import CheckResult, LessonResults
+    from mnist_course.course.workspace import Workspace
+
+    said = "lesson_03_explore.py line 80 has a syntax error: invalid syntax"
+    broken = LessonResults(LESSONS["03"], [CheckResult(f"checks/lesson_03/test_explore.py::test_{n}", "03",
+                                                       "failed", None, said) for n in range(7)])
+    rows = function_rows(Workspace(ROOT), broken)
+    assert rows and all(row["status"] == "failing" and row["first_message"] == said for row in rows), rows
+    loaded = LessonResults(LESSONS["03"], [*broken.results[:6], CheckResult("x", "03", "passed")])
+    assert {row["status"] for row in function_rows(Workspace(ROOT), loaded)} == {"passing"}

@@ -49,8 +49,11 @@ def schema() -> dict:
 def function_rows(workspace: Workspace, results: LessonResults) -> list[dict]:
     """Each learner function of the lesson: how many checks failed on it, and the first message."""
     rows = []
+    # No check passed and some failed naming no function: the file itself did not load (a
+    # syntax error, not UTF-8). Then no function of it passes: each has those failures.
+    unloaded = [result for result in results.failures if result.function is None] if not results.passed else []
     for name in workspace.functions(results.lesson):
-        failures = [result for result in results.failures if result.function == name]
+        failures = [result for result in results.failures if result.function == name] or unloaded
         if not failures:
             status = "passing"
         elif all(result.stub for result in failures):
