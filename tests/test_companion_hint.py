@@ -77,6 +77,16 @@ def test_without_a_function_the_first_unwritten_one_is_chosen(course):
         assert f"mnist-course hint 02 {function}" in run.stdout
 
 
+def test_a_file_that_does_not_parse_is_said_not_called_written(course):
+    lesson = course / "lessons" / "lesson_02_prepare.py"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\ndef broken(:\n", encoding="utf-8")
+    run = mnist_course(course, "hint", "02")
+    assert run.returncode == 0, run.stderr
+    assert "Every function" not in run.stdout, run.stdout
+    assert "lessons/lesson_02_prepare.py line" in run.stdout and "has a syntax error" in run.stdout
+    assert "mnist-course hint 02 normalize" in run.stdout
+
+
 def test_the_checks_show_the_same_nudge(course):
     """The check failure for a stub reads its nudge from the same hints.toml."""
     run = subprocess.run(

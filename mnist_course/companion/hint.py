@@ -8,6 +8,7 @@ already seen are shown again above the new one.
 
 from __future__ import annotations
 
+import ast
 import json
 
 from rich.console import Console
@@ -83,7 +84,11 @@ def give_hint(number: str, function: str | None = None, console: Console | None 
     if function is None:
         waiting = unwritten_functions(workspace, unit)
         if not waiting:
-            _list_functions(console, unit, functions, state)
+            heading = f"Every function of {unit.label} is written. Hints for one of them:"
+            problem = syntax_problem(workspace, unit)
+            if problem:  # which functions are written cannot be told: say why, then list them all
+                heading = f"{problem}: `pytest {unit.checks}` shows it. Hints for its functions:"
+            _list_functions(console, unit, functions, state, heading)
             return
         function = waiting[0]
         first_unwritten = True
@@ -125,8 +130,20 @@ def give_hint(number: str, function: str | None = None, console: Console | None 
         state.remember(unit, function, showing)
 
 
-def _list_functions(console: Console, unit: Lesson, functions: list[str], state: HintState) -> None:
-    console.print(f"Every function of {unit.label} is written. Hints for one of them:", markup=False)
+def syntax_problem(workspace: Workspace, unit: Lesson) -> str | None:
+    """'lessons/lesson_02_prepare.py line 12 has a syntax error (...)', or None when it parses."""
+    if not workspace.learner_file(unit).is_file():
+        return None
+    try:
+        ast.parse(workspace.learner_source(unit))
+    except SyntaxError as error:
+        return f"lessons/{unit.filename} line {error.lineno} has a syntax error ({error.msg})"
+    return None
+
+
+def _list_functions(console: Console, unit: Lesson, functions: list[str], state: HintState,
+                    heading: str) -> None:
+    console.print(heading, markup=False)
     width = max(len(name) for name in functions)
     for name in functions:
         seen = state.shown(unit, name)
