@@ -73,3 +73,20 @@ def test_generated_stub_runs_and_raises_a_teaching_error(tmp_path):
     exec(compile(generate_stub(source, lesson), "stub", "exec"), namespace)
     with pytest.raises(NotImplementedError, match=r"Lesson 02 · Prepare the data · f\(\) is not implemented yet"):
         namespace["f"](1)
+
+
+@pytest.mark.parametrize("source", [
+    *[(ROOT / folder / unit.filename).read_text(encoding="utf-8") for unit in LESSONS.values()
+      for folder in ("solutions", "lessons")],
+    "def f():\r\n    return 1\r\n",  # Windows line ends
+    "def f():\r    x = 'é\u2028'\r    return x",  # old Mac line ends; a separator Python's lines ignore
+    "x = 1\n\ndef g(a,\n      b): return a  # é, after a line of code\n",
+])
+def test_function_source_cuts_what_ast_would(source):
+    # ast.get_source_segment rebuilds lines a character at a time: a 1 MB line took 50 s.
+    from mnist_course.course.stubs import function_source
+
+    functions = [node for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)]
+    assert functions
+    for node in functions:
+        assert function_source(source, node.name) == ast.get_source_segment(source, node, padded=True)
