@@ -97,6 +97,23 @@ def failures_section(output: str) -> str:
     return output.split("short test summary info")[0]
 
 
+def test_input_at_import_is_one_message_without_pytest_words(tmp_path):
+    output = checks_output(tmp_path, "02", "\nanswer = input('how many images? ')\n")
+    assert failures_section(output).count("asked for typed input (input() outside a function)") == 1
+    assert "-s" not in output.split() and "captured" not in output, output
+    assert 'if __name__ == "__main__":' in output
+
+
+def test_a_file_saved_as_utf16_is_told_to_be_saved_as_utf8(tmp_path):
+    impl = course_with(tmp_path, "02", "")
+    lesson_file = impl / LESSONS["02"].filename
+    lesson_file.write_bytes(lesson_file.read_text(encoding="utf-8").encode("utf-16"))
+    result = run_learner_checks("checks/lesson_02", "--impl", str(impl), "-q", timeout=300)
+    output = result.stdout + result.stderr
+    assert "lesson_02_prepare.py is not UTF-8 text" in output and "save it as UTF-8" in output, output
+    assert "line None" not in output
+
+
 def test_sys_exit_at_import_is_one_message(tmp_path):
     output = checks_output(tmp_path, "02", "\nimport sys\nsys.exit('done')\n")
     assert failures_section(output).count("ended the program (SystemExit)") == 1

@@ -127,6 +127,11 @@ def _load(folder: Path, number: str):
                                     f"`mnist-course reset {number}` writes the file") from None
         raise LessonImportError(f"{path} is missing: restore it with `mnist-course reset {number}`")
     except SyntaxError as error:
+        if error.lineno is None:  # no line to show: zero bytes, as in a file saved as UTF-16
+            raise LessonImportError(
+                f"{path.name} is not UTF-8 text ({error.msg}): save it as UTF-8, the encoding "
+                "Python reads its files in"
+            ) from None
         raise LessonImportError(
             f"{path.name} line {error.lineno} has a syntax error: {error.msg}\n"
             f"    {(error.text or '').rstrip()}"
@@ -138,6 +143,12 @@ def _load(folder: Path, number: str):
             "`if __name__ == \"__main__\":`."
         ) from None
     except Exception as error:  # noqa: BLE001 - anything at import time is the learner's to see
+        if isinstance(error, OSError) and "reading from stdin" in str(error):  # pytest's words for input()
+            raise LessonImportError(
+                f"importing {path.name} asked for typed input (input() outside a function): the "
+                "checks have no keyboard. Remove it, or put code you want to try by hand under "
+                "`if __name__ == \"__main__\":`."
+            ) from None
         raise LessonImportError(
             f"importing {path.name} raised {type(error).__name__}: {short(error, 300)}"
         ) from None
