@@ -117,6 +117,7 @@ def test_a_backup_without_its_record_is_damaged(course):
         (["reset", "99"], ["no lesson 99"]),
         (["reset", "two"], ["no lesson two"]),
         (["reset"], ["which lesson"]),
+        (["reset", "--restore"], ["which lesson to restore", "reset 02 --restore"]),
         (["reset", "02", "20250101-000000"], ["--restore"]),
         (["reset", "02", "--restore", "20250101-000000"], ["no backups"]),
         (["reset", "--list", "--restore"], ["--list"]),

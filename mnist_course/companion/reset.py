@@ -116,6 +116,9 @@ def reset_command(number: str | None, restore: bool, stamp: str | None, show_lis
         list_backups(number)
         return
     if number is None:
+        if restore:
+            raise CourseError("say which lesson to restore, e.g. `mnist-course reset 02 --restore` "
+                              "(`mnist-course reset --list` lists the backups).")
         raise CourseError("say which lesson to reset, e.g. `mnist-course reset 02` (or --list).")
     if restore:
         restore_backup(number, stamp)
