@@ -413,6 +413,9 @@ def main(argv: list[str] | None = None) -> None:
     from mnist_course.check_support.quiet import filter_native_stderr
 
     filter_native_stderr()
+    for stream in (sys.stdout, sys.stderr):  # a terminal without UTF-8 shows '?' for '·', not a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         app(args=argv, prog_name="mnist-course")
     except CourseError as error:

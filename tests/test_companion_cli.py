@@ -76,3 +76,13 @@ def test_numbers_beyond_what_the_libraries_take_are_refused_before_anything_runs
     result = run(*args)
     assert result.returncode == 2, result.stdout + result.stderr
     assert says in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_terminal_without_utf8_gets_question_marks_not_a_crash(tmp_path):
+    from companion_course import copy_course, mnist_course
+
+    course = copy_course(tmp_path / "course")  # hint remembers what it showed: not in the repo
+    result = mnist_course(course, "hint", "05", "train", PYTHONIOENCODING="ascii")  # '·' is not ASCII
+    assert result.returncode == 0, result.stderr
+    assert "Lesson 05 ? Train the model ? train()" in result.stdout
+    assert "unexpected error" not in result.stderr
