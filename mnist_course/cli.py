@@ -414,8 +414,11 @@ def main(argv: list[str] | None = None) -> None:
 
     filter_native_stderr()
     for stream in (sys.stdout, sys.stderr):  # a terminal without UTF-8 shows '?' for '·', not a crash
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
+        if (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "") != "utf8":
+            try:
+                stream.reconfigure(errors="replace")
+            except (AttributeError, OSError, ValueError):  # not a text stream of io's: left as it is
+                pass
     try:
         app(args=argv, prog_name="mnist-course")
     except CourseError as error:

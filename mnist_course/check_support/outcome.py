@@ -118,7 +118,8 @@ class CheckOutcome:
             lines.append(f"  More hints: mnist-course hint {unit.number} {self.function}")
             return "\n".join(lines)
         if self.kind == "import":
-            return f"{unit.label}\n  {self.seen}\n  Fix that line, save, and run the check again."
+            that = "that line" if re.search(r"\bline \d+", self.seen) else "that"
+            return f"{unit.label}\n  {self.seen}\n  Fix {that}, save, and run the check again."
         name = f"{self.function}()" if self.function else "your lesson file"
         if self.kind == "timeout":
             name = f"{self.function}() did not return" if self.function else "a check did not finish"

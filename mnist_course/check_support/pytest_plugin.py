@@ -125,7 +125,9 @@ def _load(folder: Path, number: str):
         if path.is_dir():  # reset would not write over a folder: it may hold the learner's files
             raise LessonImportError(f"{path} is a folder, not the lesson's file: rename the folder, then "
                                     f"`mnist-course reset {number}` writes the file") from None
-        raise LessonImportError(f"{path} is missing: restore it with `mnist-course reset {number}`")
+        raise LessonImportError(f"{path} is missing: if it was deleted by mistake, `git checkout -- "
+                                f"lessons/{path.name}` brings back what you last committed; "
+                                f"`mnist-course reset {number}` writes a fresh stub")
     except SyntaxError as error:
         if error.lineno is None:  # no line to show: zero bytes, as in a file saved as UTF-16
             raise LessonImportError(
