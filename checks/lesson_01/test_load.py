@@ -142,9 +142,23 @@ def test_uses_MNIST_PATH_when_no_path_is_given(lesson, good_file, no_env, monkey
         "load_mnist",
         "the file named by the MNIST_PATH environment variable when path is None",
         "Keras' download instead" if fake_keras[0] else "other data",
+        "a default of path=os.environ.get('MNIST_PATH') is read once, when the file is imported, "
+        "not at each call: keep path=None and read the variable inside the function"
+        if default_of(lesson.load_mnist, "path") is not None else
         "when path is None, path = os.environ.get('MNIST_PATH') (with the quotes: it is the "
         "variable's name), then read that file",
     )
+
+
+def default_of(function, name):
+    """The default value of `function`'s parameter `name` (None when it cannot be read)."""
+    import inspect
+
+    try:
+        parameter = inspect.signature(function).parameters.get(name)
+    except (TypeError, ValueError):  # a function that lives in a grading worker
+        return None
+    return None if parameter is None or parameter.default is inspect.Parameter.empty else parameter.default
 
 
 def test_the_path_argument_wins_over_MNIST_PATH(lesson, good_file, no_env, monkeypatch, tmp_path):
