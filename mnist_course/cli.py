@@ -401,7 +401,7 @@ def notebooks(
         Optional[str],
         typer.Option("--rebuild", metavar="NN", help="Remake lesson NN's notebook from your lessons/ file (the old one is kept)."),
     ] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port for JupyterLab.")] = None,
+    port: Annotated[Optional[int], typer.Option(min=1, max=65535, help="Port for JupyterLab.")] = None,
 ):
     """Open the lessons as notebooks in JupyterLab (made in .course/notebooks/ from your lessons/)."""
     from mnist_course.notebooks.learner_copies import open_notebooks

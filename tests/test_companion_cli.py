@@ -69,6 +69,7 @@ def test_completion_offers_commands_lessons_and_functions():
     (["progress", "--time-limit", "inf"], "'--time-limit': Input should be less than or equal to 86400"),
     (["report", "--time-limit", "1e30"], "'--time-limit': Input should be less than or equal to 86400"),
     (["draw", "--time-limit", "inf"], "'--time-limit': Input should be less than or equal to 86400"),
+    (["notebooks", "--port", "99999", "--build-only"], "'--port': Input should be less than or equal to 65535"),
 ])
 def test_numbers_beyond_what_the_libraries_take_are_refused_before_anything_runs(args, says):
     # Beyond them Keras refused the seed, TensorFlow the epoch count and the clock the time

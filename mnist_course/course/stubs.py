@@ -94,12 +94,14 @@ LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def function_source(source: str, name: str) -> str | None:
-    """The source of top-level function `name` in `source`, or None if it is not there.
+    """The source of top-level function `name` in `source` (its last definition, which is the
+    one Python keeps), or None if it is not there.
 
     What `ast.get_source_segment` gives, cut from the lines at once: it rebuilds lines a
     character at a time, which takes minutes for a file with a line a few megabytes long.
     """
-    for node in ast.parse(source).body:
+    # The last definition of `name`: the one Python keeps when a file defines it twice.
+    for node in reversed(ast.parse(source).body):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
             lines = LINE.findall(source)[node.lineno - 1: node.end_lineno]
             # The offsets count UTF-8 bytes; a top-level def starts at column 0.
