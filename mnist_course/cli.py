@@ -93,10 +93,13 @@ def train(
     epochs: Annotated[
         Optional[int],
         typer.Option(min=1, max=MOST_EPOCHS,
-                     help="Most epochs (default 12 for mlp, 9 for cnn); early stopping may stop sooner."),
+                     help="Most epochs (default 12 for mlp, 9 for cnn); early stopping may stop "
+                     "sooner."),
     ] = None,
     out: Annotated[Optional[Path], typer.Option(help="Where to save the .keras model.")] = None,
-    seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Seed for weights, shuffling and dropout.")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, max=2**32 - 1, help="Seed for weights, shuffling and dropout.")
+    ] = 0,
     limit: Annotated[
         Optional[int],
         typer.Option(min=100, help="Train on only the first N training images: a quick try-out."),
@@ -401,7 +404,9 @@ def notebooks(
         Optional[str],
         typer.Option("--rebuild", metavar="NN", help="Remake lesson NN's notebook from your lessons/ file (the old one is kept)."),
     ] = None,
-    port: Annotated[Optional[int], typer.Option(min=1, max=65535, help="Port for JupyterLab.")] = None,
+    port: Annotated[
+        Optional[int], typer.Option(min=1, max=65535, help="Port for JupyterLab.")
+    ] = None,
 ):
     """Open the lessons as notebooks in JupyterLab (made in .course/notebooks/ from your lessons/)."""
     from mnist_course.notebooks.learner_copies import open_notebooks
@@ -413,11 +418,12 @@ def main(argv: list[str] | None = None) -> None:
     from mnist_course.check_support.quiet import filter_native_stderr
 
     filter_native_stderr()
-    for stream in (sys.stdout, sys.stderr):  # a terminal without UTF-8 shows '?' for '·', not a crash
+    # A terminal without UTF-8 shows '?' for the course's '·', rather than stop the command.
+    for stream in (sys.stdout, sys.stderr):
         if (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "") != "utf8":
             try:
                 stream.reconfigure(errors="replace")
-            except (AttributeError, OSError, ValueError):  # not a text stream of io's: left as it is
+            except (AttributeError, OSError, ValueError):  # not io's text stream: left as it is
                 pass
     try:
         app(args=argv, prog_name="mnist-course")

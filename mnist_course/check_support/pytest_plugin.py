@@ -123,10 +123,12 @@ def _load(folder: Path, number: str):
         return load_module(path)
     except CourseError:
         if path.is_dir():  # reset would not write over a folder: it may hold the learner's files
-            raise LessonImportError(f"{path} is a folder, not the lesson's file: rename the folder, then "
-                                    f"`mnist-course reset {number}` writes the file") from None
-        raise LessonImportError(f"{path} is missing: if it was deleted by mistake, `git checkout -- "
-                                f"lessons/{path.name}` brings back what you last committed; "
+            raise LessonImportError(
+                f"{path} is a folder, not the lesson's file: rename the folder, then "
+                f"`mnist-course reset {number}` writes the file"
+            ) from None
+        raise LessonImportError(f"{path} is missing: if it was deleted by mistake, `git checkout "
+                                f"-- lessons/{path.name}` brings back what you last committed; "
                                 f"`mnist-course reset {number}` writes a fresh stub")
     except SyntaxError as error:
         if error.lineno is None:  # no line to show: zero bytes, as in a file saved as UTF-16
@@ -145,7 +147,8 @@ def _load(folder: Path, number: str):
             "`if __name__ == \"__main__\":`."
         ) from None
     except Exception as error:  # noqa: BLE001 - anything at import time is the learner's to see
-        if isinstance(error, OSError) and "reading from stdin" in str(error):  # pytest's words for input()
+        # pytest's words for input() while it captures the output
+        if isinstance(error, OSError) and "reading from stdin" in str(error):
             raise LessonImportError(
                 f"importing {path.name} asked for typed input (input() outside a function): the "
                 "checks have no keyboard. Remove it, or put code you want to try by hand under "

@@ -124,7 +124,9 @@ def fit_arguments(args, kwargs) -> dict:
     """A `model.fit` call's arguments, named; the data itself summarised (`data_summary`)."""
     named = dict(zip(FIT_PARAMETERS, args)) | kwargs
     validation = named.get("validation_data")
-    pair = validation if isinstance(validation, (tuple, list)) and len(validation) >= 2 else (None, None)
+    pair = (None, None)
+    if isinstance(validation, (tuple, list)) and len(validation) >= 2:
+        pair = validation
     summaries = {"x": data_summary(named.get("x")), "y": data_summary(named.get("y")),
                  "validation_x": data_summary(pair[0]), "validation_y": data_summary(pair[1])}
     return {key: value for key, value in named.items() if key not in ("x", "y", "validation_data")} | {

@@ -51,7 +51,7 @@ def function_rows(workspace: Workspace, results: LessonResults) -> list[dict]:
     rows = []
     # No check passed and some failed naming no function: the file itself did not load (a
     # syntax error, not UTF-8). Then no function of it passes: each has those failures.
-    unloaded = [result for result in results.failures if result.function is None] if not results.passed else []
+    unloaded = [] if results.passed else [bad for bad in results.failures if not bad.function]
     for name in workspace.functions(results.lesson):
         failures = [result for result in results.failures if result.function == name] or unloaded
         if not failures:
@@ -185,7 +185,8 @@ def grade(workspace: Workspace, lessons_dir: Path, console: Console, limit: floa
         # Still a grade (a submission of nothing scores 0), but a mistyped folder should not
         # pass for one: said on stderr, so the JSON on stdout stays whole.
         print(f"warning: {lessons_dir} holds none of the lesson files (lesson_01_load.py ... "
-              "lesson_08_cnn.py): every lesson is graded as not started.", file=sys.stderr, flush=True)
+              "lesson_08_cnn.py): every lesson is graded as not started.",
+              file=sys.stderr, flush=True)
     seed = int.from_bytes(os.urandom(3), "big") if seed is None else seed
     become_subreaper()
     hide_from_workers()

@@ -35,7 +35,8 @@ def load_hints(root: Path) -> dict:
     except FileNotFoundError:
         raise HintsFileError(f"{HINTS_FILE} is missing: {fix}.") from None
     except (OSError, ValueError, RecursionError) as error:  # TOMLDecodeError and bad UTF-8 are ValueErrors
-        reason = shorten(" ".join(str(error).split()), 160, placeholder=" ...") or type(error).__name__
+        words = " ".join(str(error).split())
+        reason = shorten(words, 160, placeholder=" ...") or type(error).__name__
         raise HintsFileError(f"{HINTS_FILE} cannot be read ({reason}): {fix}.") from None
     for section, functions in hints.items():
         if not isinstance(functions, dict):

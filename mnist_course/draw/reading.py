@@ -39,8 +39,8 @@ from mnist_course.course.workspace import Workspace, relative
 # The formats `mnist-course predict` reads (what a phone, a webcam or a drawing app saves;
 # Pillow can open dozens more, some through outside programs), each with the suffix the
 # upload is saved under for lesson 07's read_image.
-SUFFIXES = {"PNG": ".png", "JPEG": ".jpg", "MPO": ".jpg", "WEBP": ".webp", "BMP": ".bmp", "GIF": ".gif",
-            "TIFF": ".tif", "HEIF": ".heic", "AVIF": ".avif"}
+SUFFIXES = {"PNG": ".png", "JPEG": ".jpg", "MPO": ".jpg", "WEBP": ".webp", "BMP": ".bmp",
+            "GIF": ".gif", "TIFF": ".tif", "HEIF": ".heic", "AVIF": ".avif"}
 IMAGE_FORMATS = {name: SUFFIXES[name] for name in PICTURE_FORMATS}
 
 
@@ -120,7 +120,8 @@ class Reader:
             # The first call sets TensorFlow up (a second or more): not on the learner's time.
             self.model.predict(np.zeros((1, *self.model.input_shape[1:]), np.float32))
         except CourseError as error:
-            self.problem = f"{str(error).rstrip('.')}. Fix that, then start `mnist-course draw` again."
+            said = str(error).rstrip(".")
+            self.problem = f"{said}. Fix that, then start `mnist-course draw` again."
         try:  # import lesson 07 (and its OpenCV, Matplotlib) now, not on the first stroke
             impl.function("07", "read_image")
         except CourseError:

@@ -55,7 +55,8 @@ def open_picture(path) -> tuple[np.ndarray, np.ndarray]:
     if path.is_dir():
         raise ValueError(f"{path} is a folder, not an image file")
     if not path.is_file():
-        raise ValueError(f"{path} is not a regular file (a device, a pipe or a socket), not an image")
+        raise ValueError(f"{path} is not a regular file (a device, a pipe or a socket), "
+                         "not an image")
     if path.stat().st_size == 0:
         raise ValueError(f"{path} is empty (0 bytes), not an image")
     try:

@@ -134,7 +134,8 @@ def load_model(path: Path, compile: bool = False):
                 f"similar); the course loads models in Keras' safe mode and refused it: {TRAIN_AGAIN}"
             ) from None
         raise ModelFileError(
-            f"{path} is not a Keras model file ({type(error).__name__}: {shorten(text, 160, placeholder=' ...')}). "
+            f"{path} is not a Keras model file "
+            f"({type(error).__name__}: {shorten(text, 160, placeholder=' ...')}). "
             "Use a file saved by `mnist-course train` (*.keras)."
         ) from None
     if not all(np.isfinite(weights).all() for weights in model.get_weights()):

@@ -623,10 +623,11 @@ def latest_model(root: Path) -> Path:
 def load_model(path: Path):
     """Load a .keras model for 28x28 images (safely: see model_files), or raise a CourseError."""
     model = model_files.load_model(path)
-    inputs, outputs = len(getattr(model, "inputs", None) or [None]), len(getattr(model, "outputs", None) or [None])
+    inputs = len(getattr(model, "inputs", None) or [None])
+    outputs = len(getattr(model, "outputs", None) or [None])
     if inputs != 1 or outputs != 1:
-        raise ModelFileError(f"{path} has {inputs} input(s) and {outputs} output(s): an MNIST model "
-                             "takes one 28x28 image and gives one set of 10 digit scores.")
+        raise ModelFileError(f"{path} has {inputs} input(s) and {outputs} output(s): an MNIST "
+                             "model takes one 28x28 image and gives one set of 10 digit scores.")
     shape = tuple(model.input_shape[1:]) if hasattr(model, "input_shape") else ()
     if shape not in {(28, 28), (28, 28, 1), (784,)}:
         raise ModelFileError(f"{path} expects input {shape}, not 28x28 images: not an MNIST model.")
