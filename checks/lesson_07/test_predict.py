@@ -636,6 +636,8 @@ def test_separate_ink_leaves_out_a_blurred_halo(lesson, picture, drawn):
     mask = as_array("separate_ink", call_step(lesson, "separate_ink", signal, opencv_hint=(
         "Otsu's method works on uint8 pictures only: scale first, then cv2.threshold that")), signal.shape)
     brightest = signal > np.percentile(signal, 99.9)
+    scaled, otsu = otsu_of(signal)
+    expected = np.clip(scaled, 0, 255) > max(otsu, 0.3 * 255)
     expect(
         mask[brightest].all(),
         "separate_ink",
@@ -645,7 +647,8 @@ def test_separate_ink_leaves_out_a_blurred_halo(lesson, picture, drawn):
         "marked as paper",
         "clip before making it uint8: np.clip(signal / contrast * 255, 0, 255).astype(np.uint8); "
         "unclipped, 300 wraps round to 44 and the brightest ink turns to paper",
-        picture(("a blot brightest at its heart", {"input: signal": signal, "yours": mask})),
+        picture(("a blot brightest at its heart", {"input: signal": signal, "expected": expected,
+                                                   "yours": mask})),
     )
 
 
