@@ -260,7 +260,9 @@ def test_reports_accuracy(compiled):
         "compile_model",
         "an accuracy metric in evaluate()'s results",
         f"results {sorted(results)}",
-        "metrics=['accuracy']",
+        "metrics=['accuracy'], by that name: Keras also takes 'acc', but then reports 'acc', and "
+        "lesson 05 reads history['accuracy']"
+        if "acc" in results else "metrics=['accuracy']",
     )
 
 
