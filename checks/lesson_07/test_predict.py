@@ -815,8 +815,8 @@ def test_keep_digit_grows_until_no_piece_joins(lesson, picture, drawn):
              else f"{int(np.count_nonzero(kept & mask))} of the 5's {int(mask.sum())} pixels kept")
             if kept.shape == mask.shape else describe(kept),
             "a piece that joins can bring another within reach: test each blob against everything "
-            "kept so far, blob.near(kept), not the main stroke alone, and repeat the pass until none "
-            "joins (while grown: grown = False; for blob in blobs: ... grown = True)",
+            "kept so far, blob.near(kept), not the main stroke alone, and repeat the pass over the "
+            "blobs until none joins (while grown: grown = False; for blob in blobs: ... grown = True)",
             picture((what, {"input: mask": mask, "expected": mask, "yours": kept})),
         )
 
