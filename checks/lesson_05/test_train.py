@@ -167,7 +167,7 @@ def test_fit_gets_the_arguments(learned, data):
         "call model.fit once and return the History it gives",
     )
     given = spy.kwargs["data"]
-    x_train, _, y_train, _ = data
+    x_train, x_val, y_train, y_val = data
     expect(
         same_data(given["x"], x_train) and same_data(given["y"], y_train),
         "train",
@@ -203,7 +203,6 @@ def test_fit_gets_the_arguments(learned, data):
         "validation_data=(x_val, y_val)"
         if split else "pass validation_data=(x_val, y_val) to model.fit",
     )
-    _, x_val, _, y_val = data
     expect(
         same_data(given["validation_x"], x_val) and same_data(given["validation_y"], y_val),
         "train",

@@ -1068,14 +1068,33 @@ def top_right_heavy():
     return boxed
 
 
-def test_centre_by_mass_puts_the_mass_at_14_14(lesson, picture, drawn):
-    boxed = top_right_heavy()
+def framed_and_centred(boxed):
+    """`boxed` pasted in the middle of a black 28x28 frame, and that frame moved by its mass to
+    (14, 14): the spec's first step and its answer."""
+    framed = np.zeros((28, 28), np.float32)
+    top, left = (28 - boxed.shape[0]) // 2, (28 - boxed.shape[1]) // 2
+    framed[top: top + boxed.shape[0], left: left + boxed.shape[1]] = boxed
+    x, y = centre_of_mass(framed)
+    moved = cv2.warpAffine(framed, np.float32([[1, 0, 14 - x], [0, 1, 14 - y]]), (28, 28))
+    return framed, np.clip(moved, 0, 1)
+
+
+def learner_centred(lesson, boxed):
+    """The learner's centre_by_mass(boxed), and where its mass is (x across, y down)."""
     frame = as_array("centre_by_mass", call("centre_by_mass", lesson.centre_by_mass, boxed), (28, 28))
     x, y = centre_of_mass(frame) if frame.shape == (28, 28) else (float("nan"), float("nan"))
-    reference = np.zeros((28, 28), np.float32)
-    reference[4:24, 7:21] = boxed
+    return frame, x, y
+
+
+ROUNDED_SHIFT = ("keep the shift's fractions: rounded to whole pixels, the mass lands up to half a "
+                 "pixel off; cv2.warpAffine moves by (14 - x, 14 - y) exactly")
+
+
+def test_centre_by_mass_puts_the_mass_at_14_14(lesson, picture, drawn):
+    boxed = top_right_heavy()
+    frame, x, y = learner_centred(lesson, boxed)
+    reference, expected = framed_and_centred(boxed)
     rx, ry = centre_of_mass(reference)
-    expected = cv2.warpAffine(reference, np.float32([[1, 0, 14 - rx], [0, 1, 14 - ry]]), (28, 28))
     show = picture(("a top-heavy 7: its mass is high and to the right", {
         "input (20x14)": boxed, "expected: mass at (14, 14)": expected, "yours": frame}))
     expect(
@@ -1105,9 +1124,7 @@ def test_centre_by_mass_puts_the_mass_at_14_14(lesson, picture, drawn):
         "your shift moved the mass away from the centre: shift by 14 - x and 14 - y (from where "
         "the mass is to where it should be), not x - 14"
         if abs(x - 14) > abs(rx - 14) + 0.5 or abs(y - 14) > abs(ry - 14) + 0.5 else
-        "keep the shift's fractions: rounded to whole pixels, the mass lands up to half a pixel "
-        "off; cv2.warpAffine moves by (14 - x, 14 - y) exactly"
-        if abs(x - 14) <= 0.5 and abs(y - 14) <= 0.5 else
+        ROUNDED_SHIFT if abs(x - 14) <= 0.5 and abs(y - 14) <= 0.5 else
         "x = m['m10'] / m['m00'], y = m['m01'] / m['m00'] from m = cv2.moments(frame); the "
         "matrix [[1, 0, 14 - x], [0, 1, 14 - y]] moves the image by (14 - x, 14 - y)",
         show,
@@ -1126,41 +1143,30 @@ def test_centre_by_mass_puts_the_mass_at_14_14(lesson, picture, drawn):
     for _ in range(2):
         ends = [(int(drawn.integers(0, shape[1])), int(drawn.integers(0, shape[0]))) for _ in range(2)]
         cv2.line(boxed, ends[0], ends[1], 1.0, int(drawn.integers(2, 4)))
-    frame = as_array("centre_by_mass", call("centre_by_mass", lesson.centre_by_mass, boxed), (28, 28))
-    x, y = centre_of_mass(frame) if frame.shape == (28, 28) else (float("nan"), float("nan"))
-    reference = np.zeros((28, 28), np.float32)
-    top, left = (28 - shape[0]) // 2, (28 - shape[1]) // 2
-    reference[top: top + shape[0], left: left + shape[1]] = boxed
-    rx, ry = centre_of_mass(reference)
-    expected = np.clip(cv2.warpAffine(reference, np.float32([[1, 0, 14 - rx], [0, 1, 14 - ry]]), (28, 28)), 0, 1)
+    frame, x, y = learner_centred(lesson, boxed)
+    _, expected = framed_and_centred(boxed)
     expect(
         abs(x - 14) <= 0.1 and abs(y - 14) <= 0.1 and abs(frame.sum() - expected.sum()) < 0.05 * expected.sum(),
         "centre_by_mass",
         f"the centre of mass at (14, 14) within 0.1 pixel and all the ink kept, for a "
         f"{shape[0]}x{shape[1]} digit drawn for this run",
         f"the centre of mass at ({x:.2f}, {y:.2f}), total ink {frame.sum():.0f} of {expected.sum():.0f}",
-        "keep the shift's fractions: rounded to whole pixels, the mass lands up to half a pixel "
-        "off; cv2.warpAffine moves by (14 - x, 14 - y) exactly"
-        if 0.1 < max(abs(x - 14), abs(y - 14)) <= 0.5 else
+        ROUNDED_SHIFT if 0.1 < max(abs(x - 14), abs(y - 14)) <= 0.5 else
         "move the digit you are given by its own centre of mass: x = m['m10'] / m['m00'], "
         "y = m['m01'] / m['m00'] from cv2.moments(frame), then shift by (14 - x, 14 - y)",
         picture(("a boxed digit drawn for this run", {"input": boxed, "expected": expected, "yours": frame})),
     )
     ring = np.zeros((20, 14), np.float32)  # a 0 whose mass sits between pixels: (13.5, 13.5) once framed
     cv2.rectangle(ring, (0, 0), (13, 19), 1.0, 2)
-    frame = as_array("centre_by_mass", call("centre_by_mass", lesson.centre_by_mass, ring), (28, 28))
-    x, y = centre_of_mass(frame) if frame.shape == (28, 28) else (float("nan"), float("nan"))
-    expected = np.zeros((28, 28), np.float32)
-    expected[4:24, 7:21] = ring
-    expected = cv2.warpAffine(expected, np.float32([[1, 0, 0.5], [0, 1, 0.5]]), (28, 28))
+    frame, x, y = learner_centred(lesson, ring)
+    _, expected = framed_and_centred(ring)
     expect(
         abs(x - 14) <= 0.1 and abs(y - 14) <= 0.1,
         "centre_by_mass",
         "the centre of mass at (14, 14) within 0.1 pixel for a 20x14 ring whose mass, once "
         "framed, sits at (13.5, 13.5), between two pixels",
         f"the centre of mass at ({x:.2f}, {y:.2f})",
-        "keep the shift's fractions: rounded to whole pixels, a shift of 0.5 becomes 0 or 1 and "
-        "the mass lands half a pixel off; cv2.warpAffine moves by (14 - x, 14 - y) exactly",
+        ROUNDED_SHIFT,
         picture(("a ring whose mass sits between pixels", {"input": ring, "expected": expected, "yours": frame})),
     )
 

@@ -177,8 +177,8 @@ def grade(workspace: Workspace, lessons_dir: Path, console: Console, limit: floa
     """Grade the lesson files in `lessons_dir` with this course's checks: the report document."""
     from mnist_course.grading.processes import become_subreaper, end_descendants, hide_from_workers
 
-    what = "is a file, not a folder" if lessons_dir.is_file() else "no such folder"
     if not lessons_dir.is_dir():
+        what = "is a file, not a folder" if lessons_dir.is_file() else "no such folder"
         raise CourseError(f"--lessons {lessons_dir}: {what} (give the folder that holds "
                           "the submission's lesson_01_load.py ... lesson_08_cnn.py).")
     if not any((lessons_dir / unit.filename).exists() for unit in LESSONS.values()):

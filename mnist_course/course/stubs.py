@@ -100,7 +100,6 @@ def function_source(source: str, name: str) -> str | None:
     What `ast.get_source_segment` gives, cut from the lines at once: it rebuilds lines a
     character at a time, which takes minutes for a file with a line a few megabytes long.
     """
-    # The last definition of `name`: the one Python keeps when a file defines it twice.
     for node in reversed(ast.parse(source).body):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
             lines = LINE.findall(source)[node.lineno - 1: node.end_lineno]

@@ -283,8 +283,8 @@ class Figures:
         for number in range(1, 10_000):
             name = f"{stem}-explained{'' if number == 1 else f'-{number}'}.png"
             path = self.folder / name
-            free = not path.exists() or _ours(path)
-            if free and name not in self.used and path.resolve() not in self.pictures:
+            taken = name in self.used or path.resolve() in self.pictures
+            if not taken and (not path.exists() or _ours(path)):  # opened only when it may be ours
                 return name
         raise OSError(f"no free name for {stem}'s figure")
 
