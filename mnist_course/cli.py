@@ -36,9 +36,16 @@ app = typer.Typer(
 SolutionsOption = Annotated[
     bool, typer.Option("--solutions", help="Use the reference code in solutions/.")
 ]
+def given_path(text: str) -> Path:
+    """A path from the command line; an empty one (an unset "$VARIABLE"?) is refused, not read as "."."""
+    if not text.strip():
+        raise typer.BadParameter("is empty: give a file or folder (an unset variable in quotes?).")
+    return Path(text)
+
+
 ImplOption = Annotated[
     Optional[Path],
-    typer.Option("--impl", metavar="DIR", help="Use the lesson modules in DIR (default: lessons/)."),
+    typer.Option("--impl", metavar="DIR", parser=given_path, help="Use the lesson modules in DIR (default: lessons/)."),
 ]
 
 
@@ -96,7 +103,7 @@ def train(
                      help="Most epochs (default 12 for mlp, 9 for cnn); early stopping may stop "
                      "sooner."),
     ] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Where to save the .keras model.")] = None,
+    out: Annotated[Optional[Path], typer.Option(parser=given_path, help="Where to save the .keras model.")] = None,
     seed: Annotated[
         int, typer.Option(min=0, max=2**32 - 1, help="Seed for weights, shuffling and dropout.")
     ] = 0,
@@ -138,7 +145,7 @@ def train(
 @app.command()
 @interruptible("nothing was changed.")
 def evaluate(
-    model: Annotated[Optional[Path], typer.Option(help="A .keras file (default: the latest trained).")] = None,
+    model: Annotated[Optional[Path], typer.Option(parser=given_path, help="A .keras file (default: the latest trained).")] = None,
     json: Annotated[bool, typer.Option("--json", help="Print {accuracy, confusion} as JSON.")] = False,
     solutions: SolutionsOption = False,
     impl: ImplOption = None,
@@ -161,12 +168,12 @@ def evaluate(
 @app.command()
 @interruptible("stopped.")
 def predict(
-    images: Annotated[list[Path], typer.Argument(metavar="IMAGE...", help="Pictures of one digit each.")],
-    model: Annotated[Optional[Path], typer.Option(help="A .keras file (default: the latest trained).")] = None,
+    images: Annotated[list[Path], typer.Argument(metavar="IMAGE...", parser=given_path, help="Pictures of one digit each.")],
+    model: Annotated[Optional[Path], typer.Option(parser=given_path, help="A .keras file (default: the latest trained).")] = None,
     top: Annotated[int, typer.Option(min=1, max=10, help="How many likeliest digits to list.")] = 3,
     json: Annotated[bool, typer.Option("--json", help="Print one JSON array, one object per image.")] = False,
     explain: Annotated[
-        Optional[Path], typer.Option(metavar="DIR", help="Write a figure of every step per image to DIR.")
+        Optional[Path], typer.Option(metavar="DIR", parser=given_path, help="Write a figure of every step per image to DIR.")
     ] = None,
     solutions: SolutionsOption = False,
     impl: ImplOption = None,
@@ -214,7 +221,7 @@ def predict(
 @app.command()
 @interruptible("stopped.")  # SIGTERM too ends the server the way Ctrl-C does, pictures removed
 def draw(
-    model: Annotated[Optional[Path], typer.Option(help="A .keras file (default: the latest trained).")] = None,
+    model: Annotated[Optional[Path], typer.Option(parser=given_path, help="A .keras file (default: the latest trained).")] = None,
     solutions: SolutionsOption = False,
     impl: ImplOption = None,
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")] = 8028,
@@ -279,7 +286,7 @@ def report(
     ] = False,
     time_limit: TimeLimitOption = 120,
     lessons: Annotated[
-        Optional[Path], typer.Option("--lessons", metavar="DIR", help="Grade the lesson files in DIR (default: lessons/).")
+        Optional[Path], typer.Option("--lessons", metavar="DIR", parser=given_path, help="Grade the lesson files in DIR (default: lessons/).")
     ] = None,
     check_seed: Annotated[
         Optional[int], typer.Option("--check-seed", min=0, help="Repeat a grade: the seed its report names.")

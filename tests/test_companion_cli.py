@@ -79,6 +79,22 @@ def test_numbers_beyond_what_the_libraries_take_are_refused_before_anything_runs
     assert says in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("args, option", [
+    (["predict", ""], "'IMAGE...'"),
+    (["predict", "--solutions", "digit.png", ""], "'IMAGE...'"),
+    (["evaluate", "--model", ""], "'--model'"),
+    (["train", "--out", "", "--solutions"], "'--out'"),
+    (["report", "--lessons", ""], "'--lessons'"),
+    (["train", "--impl", ""], "'--impl'"),
+])
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(args, option):
+    # "$PICTURE" with the variable unset: Path("") is ".", so report graded the folder the
+    # learner stood in and predict said ". is a folder".
+    result = run(*args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"Invalid value for {option}: is empty" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_a_terminal_without_utf8_gets_question_marks_not_a_crash(tmp_path):
     from companion_course import copy_course, mnist_course
 
