@@ -1245,6 +1245,58 @@ def test_preprocess_digit_chains_every_step(lesson, reference, picture, monkeypa
         "return the result of centre_by_mass; if stages is not None: "
         "stages.update(picture=picture, ink=signal, mask=mask, digit=digit)",
     )
+    check_stages(stages, reference("07"), grey, picture)
+
+
+STAGE_STEPS = {"picture": "working_copy", "ink": "even_out_lighting", "mask": "separate_ink", "digit": "keep_digit"}
+
+
+def check_stages(stages, reference, grey, picture):
+    """Each of `stages` holds what its name says (explain_figure draws them under those titles):
+    the working copy, the ink signal (before or after the edge bands are wiped), the ink mask
+    (from either separate_ink) and the digit kept."""
+    picture0 = reference.working_copy(grey)
+    signal0 = reference.even_out_lighting(reference.white_on_black(picture0))
+    theirs = {}
+    reference.preprocess_digit(grey, stages=theirs)
+    accepted = {"picture": [theirs["picture"]], "ink": [theirs["ink"], signal0],
+                "mask": [theirs["mask"], reference.separate_ink(signal0)], "digit": [theirs["digit"]]}
+    for key, step in STAGE_STEPS.items():
+        yours = np.asarray(stages[key])
+        is_mask = key in ("mask", "digit")
+        grey_levels = yours.dtype != bool and not np.isin(yours, (0, 1)).all()
+        if yours.shape != accepted[key][0].shape:
+            seen = f"stages['{key}'] of shape {yours.shape}, not the working copy's {accepted[key][0].shape}"
+        elif is_mask and grey_levels:
+            seen = f"stages['{key}'] holds grey levels, not a True/False mask"
+        elif not is_mask and yours.dtype == bool:
+            seen = f"stages['{key}'] holds a True/False mask"
+        elif any(same_stage(yours, want, is_mask) for want in accepted[key]):
+            continue
+        else:
+            wrong = [other for other in STAGE_STEPS if other != key
+                     and any(same_stage(yours, want, other in ("mask", "digit")) for want in accepted[other])]
+            seen = f"stages['{key}'] holds what belongs in stages['{wrong[0]}']" if wrong \
+                else f"stages['{key}'] is not what {step}() gives for this photo"  # fmt: skip
+        expect(
+            False,
+            "preprocess_digit",
+            f"stages['{key}'] = the result of {step}() (explain_figure draws it as that step)",
+            seen,
+            "stages.update(picture=picture, ink=signal, mask=mask, digit=digit), each name holding "
+            "its own step's result",
+            picture(("a 3 near a table edge, thin pen", {f"expected stages['{key}']": accepted[key][0],
+                                                          f"your stages['{key}']": yours.astype(np.float32)})),
+        )
+
+
+def same_stage(yours, want, is_mask) -> bool:
+    """The same picture, but for the few pixels where two right ways of writing a step differ."""
+    if yours.shape != want.shape:
+        return False
+    if is_mask:
+        return np.mean(yours.astype(bool) != np.asarray(want, bool)) < 0.005
+    return float(np.mean(np.abs(yours.astype(np.float32) - np.asarray(want, np.float32)))) < 0.01 * max(float(np.max(want)), 1.0)
 
 
 class LazyImage:
