@@ -421,7 +421,11 @@ def test_even_out_lighting_treats_sun_and_shade_alike(lesson, picture):
     page, mask, shade = sun_and_shade()
     ink = 255.0 - page  # what white_on_black gives for dark ink
     signal = as_array("even_out_lighting", call("even_out_lighting", lesson.even_out_lighting, ink), page.shape)
-    expected = np.clip((ink - digit_tools.paper_level(ink)) / np.maximum(255 - digit_tools.paper_level(ink), 16) * 255, 0, None)
+    paper_level = digit_tools.paper_level(ink)
+    room = np.maximum(255 - paper_level, 16)
+    expected = np.clip((ink - paper_level) / room * 255, 0, None)
+    # `ink - paper / room * 255`: Python divides before it subtracts, so only the paper is divided
+    only_paper_divided = signal.shape == page.shape and np.allclose(signal, np.clip(ink - paper_level / room * 255, 0, None), atol=1)
     show = picture(("a stroke across sun (left) and shade (right)", {
         "the page": page, "input: ink (white on black)": ink, "expected": expected, "yours": signal}))
     core = stroke(page.shape, [(20, 60), (220, 60)], width=3)
@@ -447,6 +451,8 @@ def test_even_out_lighting_treats_sun_and_shade_alike(lesson, picture):
         "sun and shade are even, but on a 0..1 scale: after dividing by the room the ink had, "
         "multiply by 255 to stay in grey levels (the next step's MIN_CONTRAST is 20 grey levels)"
         if 0.8 < dark / max(sun, 1e-6) < 1.25 and sun <= 1.5
+        else "brackets: (ink - paper) / room * 255. Python divides before it subtracts, so "
+        "`ink - paper / room * 255` divides only the paper" if only_paper_divided
         else "light multiplies: in the shade the ink stands out half as much. Divide by the room "
         "the ink had, np.maximum(255 - paper, 16), then multiply by 255",
         show,
@@ -1030,8 +1036,9 @@ def test_fit_in_box_anti_aliases(lesson, picture, drawn):
         "fit_in_box",
         "soft grey edges along the stroke (at least 10 pixels strictly between 0 and 1), like MNIST",
         f"{soft} grey pixels; {describe(boxed)}",
-        "interpolation=cv2.INTER_AREA averages the pixels that shrink into one: MNIST's "
-        "anti-aliasing (INTER_NEAREST keeps jagged 0/1 edges)",
+        "interpolation=cv2.INTER_AREA averages all the pixels that shrink into one: MNIST's "
+        "anti-aliasing (INTER_NEAREST reads one of them, INTER_LINEAR four: shrinking a lot, "
+        "both keep jagged 0/1 edges)",
         show,
     )
     while True:  # a crop drawn for this run whose shorter side does not round from exactly .5
