@@ -95,6 +95,17 @@ def test_an_empty_path_is_refused_not_read_as_the_current_folder(args, option):
     assert f"Invalid value for {option}: is empty" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_progress_on_a_narrow_terminal_folds_function_names_never_cuts_them(tmp_path):
+    from companion_course import copy_course, mnist_course
+
+    course = copy_course(tmp_path / "course")
+    result = mnist_course(course, "progress", COLUMNS="50")
+    assert result.returncode == 0, result.stderr
+    assert "…" not in result.stdout, result.stdout
+    next_column = [line.split("│")[5].strip() for line in result.stdout.splitlines() if line.count("│") >= 6]
+    assert "load_mnist()" in "".join(next_column), result.stdout
+
+
 def test_a_terminal_without_utf8_gets_question_marks_not_a_crash(tmp_path):
     from companion_course import copy_course, mnist_course
 

@@ -133,10 +133,10 @@ def measure(
 def render(rows: list[LessonProgress], seconds: float, console: Console) -> None:
     table = Table(title="Your progress", title_justify="left")
     table.add_column("Lesson")
-    table.add_column("Title")
+    table.add_column("Title", overflow="fold")
     table.add_column("Checks", justify="right")
     table.add_column("Status")
-    table.add_column("Next")
+    table.add_column("Next", overflow="fold")  # a function name is never cut short
     for row in rows:
         table.add_row(
             row.number,

@@ -142,7 +142,7 @@ def render(document: dict, console: Console) -> None:
     table = Table(title="Check report", title_justify="left")
     for column, justify in [("Lesson", "left"), ("Title", "left"), ("Checks", "right"),
                             ("Points", "right"), ("Status", "left")]:
-        table.add_column(column, justify=justify)
+        table.add_column(column, justify=justify, overflow="fold")  # narrow terminals: folded, never cut
     for lesson in document["lessons"]:
         table.add_row(
             lesson["number"], lesson["title"], f"{lesson['passed']}/{lesson['total']}",

@@ -92,7 +92,7 @@ def list_backups(number: str | None, console: Console | None = None) -> None:
     table = Table(title=f"Backups in {relative(workspace.backups, workspace.root)}/",
                   title_justify="left")
     table.add_column("Lesson")
-    table.add_column("Stamp")
+    table.add_column("Stamp", overflow="fold")  # `reset --restore` takes it whole
     table.add_column("Size", justify="right")
     table.add_column("State")
     for backup in found:
