@@ -80,9 +80,13 @@ FIGURES: dict[str, Callable[[dict], str]] = {
     "mlp-time": lambda r: duration(_training(r, "mlp")["seconds"]),
     "mlp-accuracy": lambda r: percent(_training(r, "mlp")["test_accuracy"]),
     "mlp-epochs": lambda r: str(_training(r, "mlp")["epochs"]),
+    "mlp-error": lambda r: percent(1 - _training(r, "mlp")["test_accuracy"]),
+    # MNIST's test set has 10,000 images: the mistakes, to the nearest ten, as a person says them
+    "mlp-mistakes": lambda r: f"about {round((1 - _training(r, 'mlp')['test_accuracy']) * 10_000, -1):.0f}",
     "mlp-no-augment-accuracy": lambda r: percent(_training(r, "mlp_no_augment")["test_accuracy"]),
     "cnn-time": lambda r: duration(_training(r, "cnn")["seconds"]),
     "cnn-accuracy": lambda r: percent(_training(r, "cnn")["test_accuracy"]),
+    "cnn-error": lambda r: percent(1 - _training(r, "cnn")["test_accuracy"]),
     "cnn-epochs": lambda r: str(_training(r, "cnn")["epochs"]),
     "keras-example-accuracy": lambda r: percent(_training(r, "keras_example")["test_accuracy"]),
     "keras-example-epochs": lambda r: str(_training(r, "keras_example")["epochs"]),
