@@ -184,3 +184,25 @@ def test_a_folder_where_the_lesson_file_should_be_is_called_a_folder(tmp_path):
     output = result.stdout + result.stderr
     assert f"{lesson_file} is a folder, not the lesson's file: rename the folder" in output, output
     assert "is missing" not in output and "Traceback" not in output
+
+
+SLOW = "    _end = _time.monotonic() + 2.5\n    while _time.monotonic() < _end:\n        _time.sleep(0.05)\n"
+
+
+@pytest.mark.parametrize("extra, says", [
+    ("\nimport time as _time\n" + wrap("02", "normalize", SLOW + "    return _original(*args, **kwargs)"),
+     "Lesson 02 · Prepare the data: normalize() is still running after 1 s, at "),
+    ("\nimport time as _time\n" + SLOW.replace("\n    ", "\n").lstrip(),
+     "Lesson 02 · Prepare the data: your lesson file is still running after 1 s, at "),
+])
+def test_a_check_that_runs_on_says_where_while_it_runs(tmp_path, monkeypatch, extra, says):
+    # A loop that never ends left `pytest checks/lesson_NN` silent: pytest holds back a running
+    # check's output. Here the "loop" ends after 2.5 s, so the checks pass after the line.
+    monkeypatch.setenv("MNIST_COURSE_PATIENCE", "1")
+    impl = course_with(tmp_path, "02", extra)
+    result = run_learner_checks("checks/lesson_02", "--impl", str(impl), "-q",
+                                "-k", "test_normalize_leaves_its_input_untouched", timeout=300)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert says in output and "lesson_02_prepare.py line " in output, output
+    assert "A loop that never ends, or far more work than the docstring asks for? Ctrl-C stops" in output, output

@@ -27,6 +27,7 @@ from mnist_course.course.hints import hint_levels
 from mnist_course.check_support.outcome import OUTCOME_KEY, LearnerExit, LessonImportError, classify, short
 from mnist_course.check_support.quiet import strip_noise, trim_captured
 from mnist_course.check_support import quick_exit
+from mnist_course.check_support.patience import Patience
 
 __all__ = [
     "pytest_addoption",
@@ -51,6 +52,8 @@ __all__ = [
 # to be installed from: a copy of the course, or a learner's clone using a shared install,
 # must check its own lessons/. It is found once per run and kept in pytest's stash.
 COURSE = pytest.StashKey[Workspace]()
+PATIENCE = pytest.StashKey["Patience | None"]()
+
 
 def pytest_sessionfinish(session):
     if session.config.getoption("--isolated", default=False):
@@ -82,6 +85,8 @@ def pytest_configure(config):
         config.stash[COURSE] = Workspace(find_course_root(config.rootpath))
     except CourseError as error:
         raise pytest.UsageError(str(error)) from None
+    if not config.getoption("--isolated", default=False):
+        config.stash[PATIENCE] = Patience.install(config, config.stash[COURSE].root)
 
 
 def course_of(config) -> Workspace:
@@ -426,10 +431,15 @@ def pytest_runtest_protocol(item, nextitem):
     """
     real_exit = os._exit
     os._exit = _forbidden_exit
+    patience = item.config.stash.get(PATIENCE, None)
+    if patience is not None:
+        patience.start(item)  # a check that runs on and on says so (patience.py)
     try:
         return (yield)
     finally:
         os._exit = real_exit
+        if patience is not None:
+            patience.stop()
 
 
 def _failed(call) -> bool:
