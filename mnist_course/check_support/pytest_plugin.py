@@ -46,6 +46,7 @@ __all__ = [
     "small_train",
     "small_test",
     "drawn",
+    "temporary_files_the_worker_can_read",
 ]
 
 # The course being checked is the one pytest runs in, not the folder this package happens
@@ -87,6 +88,28 @@ def pytest_configure(config):
         raise pytest.UsageError(str(error)) from None
     if not config.getoption("--isolated", default=False):
         config.stash[PATIENCE] = Patience.install(config, config.stash[COURSE].root)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def temporary_files_the_worker_can_read(request, tmp_path_factory):
+    """When a grade's workers run as a user of their own (grading.processes.WORKER_USER_ENV),
+    the files a check makes for the learner's function (a photo in tmp_path, say) must be
+    theirs to read: pytest makes its temporary folders for its own user only (0700)."""
+    from mnist_course.grading.processes import worker_user
+
+    if not request.config.getoption("--isolated", default=False) or worker_user() is None:
+        return
+    base = tmp_path_factory.getbasetemp()
+    for folder in (base.parent, base):  # pytest-of-USER and this run's: passed through, not listed
+        folder.chmod(0o711)
+    make = tmp_path_factory.mktemp
+
+    def mktemp(basename: str, numbered: bool = True) -> Path:
+        made = make(basename, numbered)
+        made.chmod(0o755)
+        return made
+
+    tmp_path_factory.mktemp = mktemp
 
 
 def course_of(config) -> Workspace:

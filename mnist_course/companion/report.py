@@ -20,17 +20,20 @@ import hashlib
 import json
 import os
 import sys
+import sysconfig
+import tempfile
 from importlib import resources
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+import mnist_course
 from mnist_course import __version__
 from mnist_course.companion import terminal
 from mnist_course.companion.progress import LessonProgress, first_line, interrupted, measure
 from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, Grading, LessonResults
-from mnist_course.course.workspace import Workspace
+from mnist_course.course.workspace import Workspace, relative
 from mnist_course.course import LESSONS, CourseError
 
 SCHEMA_VERSION = 2
@@ -118,7 +121,7 @@ def checks_digest(workspace: Workspace) -> str:
 
 def report_document(
     workspace: Workspace, rows: list[LessonProgress], run: CheckRun, limit: float | None,
-    lessons_dir: Path, seed: int,
+    lessons_dir: Path, seed: int, separate: bool = False,
 ) -> dict:
     lessons = [lesson_document(workspace, row, run.lessons[row.number]) for row in rows]
     return {
@@ -129,6 +132,7 @@ def report_document(
         "check_seed": seed,
         "lessons_dir": str(lessons_dir),
         "isolated": True,
+        "learner_user": "separate" if separate else "same",
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(run.seconds, 1),
         "lesson_time_limit": limit,
@@ -175,7 +179,9 @@ def render(document: dict, console: Console) -> None:
 def grade(workspace: Workspace, lessons_dir: Path, console: Console, limit: float | None = DEFAULT_LIMIT,
           seed: int | None = None) -> dict:
     """Grade the lesson files in `lessons_dir` with this course's checks: the report document."""
-    from mnist_course.grading.processes import become_subreaper, end_descendants, hide_from_workers
+    from mnist_course.grading.processes import (
+        WORKER_USER_ENV, become_subreaper, end_descendants, end_user, hide_from_workers, separate_user,
+    )
 
     if not lessons_dir.is_dir():
         what = "is a file, not a folder" if lessons_dir.is_file() else "no such folder"
@@ -190,11 +196,65 @@ def grade(workspace: Workspace, lessons_dir: Path, console: Console, limit: floa
     seed = int.from_bytes(os.urandom(3), "big") if seed is None else seed
     become_subreaper()
     hide_from_workers()
-    try:
-        rows, run = measure(workspace, console, limit, impl=lessons_dir.resolve(), grading=Grading(seed))
-    finally:
-        end_descendants()
-    return report_document(workspace, rows, run, limit, lessons_dir, seed)
+    with tempfile.TemporaryDirectory(prefix="mnist-course-submission-") as scratch:
+        graded = submission_copy(lessons_dir, Path(scratch) / "lessons")
+        uid, why_not = separate_user([graded, *graded.iterdir(), *data_files(workspace), Path(sys.executable),
+                                      Path(mnist_course.__file__).parent, *map(Path, sysconfig.get_paths().values())])
+        if uid is None:
+            print(f"warning: the learner's code runs as the user grading it ({why_not}), so it can reach "
+                  "this grade's own files and processes: grade as root (in a container, or with sudo) "
+                  "and it runs as a user of its own.", file=sys.stderr, flush=True)  # fmt: skip
+        else:
+            os.environ[WORKER_USER_ENV] = str(uid)  # the zygotes and graders started below take it
+        try:
+            rows, run = measure(workspace, console, limit, impl=graded, grading=Grading(seed))
+        finally:
+            os.environ.pop(WORKER_USER_ENV, None)
+            end_descendants()
+            if uid is not None:
+                end_user(uid)  # whatever the learner's code started, in or out of our sight
+        document = report_document(workspace, rows, run, limit, lessons_dir, seed, separate=uid is not None)
+        # Messages name the files graded: the submission's, wherever they were copied to.
+        return renamed(document, str(graded), relative(lessons_dir.resolve(), workspace.root))
+
+
+def renamed(value, old: str, new: str):
+    """`value` (the report document) with `old` written `new` in every string in it."""
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, list):
+        return [renamed(item, old, new) for item in value]
+    if isinstance(value, dict):
+        return {key: renamed(item, old, new) for key, item in value.items()}
+    return value
+
+
+def submission_copy(lessons_dir: Path, copy: Path) -> Path:
+    """The submission's lesson files, copied into `copy`, a folder of the grader's: the files
+    graded are the ones there when grading began, and a link is never followed (into the
+    grader's own solutions/, say). A folder where a lesson file should be stays a folder."""
+    copy.mkdir(mode=0o755)
+    copy.parent.chmod(0o755)  # a worker of its own user must be able to read them
+    for unit in LESSONS.values():
+        source = lessons_dir / unit.filename
+        if source.is_symlink():
+            print(f"warning: {source} is a link, not a file of the submission's own: not graded.",
+                  file=sys.stderr, flush=True)
+        elif source.is_dir():
+            (copy / unit.filename).mkdir(mode=0o755)
+        elif source.is_file():
+            target = copy / unit.filename
+            target.write_bytes(source.read_bytes())
+            target.chmod(0o644)
+    return copy
+
+
+def data_files(workspace: Workspace) -> list[Path]:
+    """The MNIST files a learner's lesson 01 may be pointed at while graded."""
+    from mnist_course.training.data import chosen_file, keras_cache_candidates
+
+    chosen, _ = chosen_file(workspace.root)
+    return [chosen] if chosen is not None else [path for path in keras_cache_candidates() if path.exists()]
 
 
 def show_report(as_json: bool = False, limit: float | None = DEFAULT_LIMIT, lessons: Path | None = None,

@@ -366,6 +366,8 @@ class _Child:
         self.exitstatus: int | None = None
         self.process: subprocess.Popen | None = None
         self._pending = ""
+        self.reported: set[str] = set()  # nodeids with a result, to tell a second one (grading)
+        self.forged: str | None = None  # why this child's results cannot be its checks' own
 
     def unstarted(self, number: str) -> bool:
         done = {result.nodeid for result in self.by_lesson[number].results}
@@ -429,6 +431,12 @@ class _Child:
         if self.exitstatus is None and self.running is not None and (dump or self._overdue()):
             self._stopped(dump)
             return 1  # pytest's "some checks failed"
+        if self.grading is not None and self.exitstatus is not None and self.process.returncode != self.exitstatus:
+            self.forged = (f"the checks' process ended with status {self.process.returncode} after its results "
+                           f"said {self.exitstatus}")  # fmt: skip
+        if self.forged is not None:
+            self._void(lessons)
+            return 1
         if self.process.returncode in PYTEST_BROKE or self.exitstatus is None:
             why = _why_pytest_broke(self.process.returncode, self.output_path)
             if self.grading is None:
@@ -492,7 +500,23 @@ class _Child:
         elif kind == "finished":
             self.exitstatus = event["exitstatus"]
 
+    def _void(self, lessons: list[Lesson]) -> None:
+        """A grade whose results something else wrote (a learner's code that found the results
+        file) counts for nothing: each of this child's lessons gets 0, and says why."""
+        why = (f"not graded: {self.forged}, so these results are not the checks' own (did the lesson "
+               "code reach the grader's files?)")
+        for unit in lessons:
+            results = self.by_lesson.get(unit.number)
+            if results is not None:
+                results.results.clear()
+                results.collect_errors.append(why)
+
     def _add(self, result: CheckResult) -> None:
+        if self.grading is not None:
+            known = result.nodeid in self.collected.get(result.lesson or "", ())
+            if result.nodeid in self.reported or not known:
+                self.forged = f"{result.nodeid} has a result {'twice' if known else 'but was never collected'}"
+            self.reported.add(result.nodeid)
         if result.lesson in self.by_lesson:
             self.by_lesson[result.lesson].results.append(result)
         if self.on_result:

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import sys
@@ -88,7 +89,8 @@ def summary_markdown(document: dict) -> str:
         "|---|---:|---:|---|",
     ]
     for lesson in document["lessons"]:
-        problem = first_problem(lesson).replace("|", "\\|") or "✓"
+        # The learner's words, shown as text: GitHub renders HTML in a job summary.
+        problem = html.escape(first_problem(lesson), quote=False).replace("|", "\\|") or "✓"
         lines.append(f"| {lesson_title(lesson)} | {lesson['passed']}/{lesson['total']} | "
                      f"{lesson['points']}/{lesson['max_points']} | {problem} |")
     lines += [

@@ -27,6 +27,12 @@ PR_SET_CHILD_SUBREAPER = 36
 PR_SET_DUMPABLE = 4
 
 
+# Set by `mnist-course report` when it grades as root: the user id its workers run as, one
+# no account has, so the learner's code can reach none of the grade's files and processes.
+WORKER_USER_ENV = "MNIST_COURSE_WORKER_UID"
+WORKER_USERS = 0x5A000000  # the first of 2**20 user ids (no system hands out ids this high)
+
+
 def worker_environment(extra: dict[str, str]) -> dict[str, str]:
     env = {name: os.environ[name] for name in KEPT_ENVIRONMENT if name in os.environ}
     env.update(PYTHONDONTWRITEBYTECODE="1", TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg",
@@ -122,3 +128,59 @@ def _reap(pids: list[int]) -> None:
             os.waitpid(child, 0)  # SIGKILLed: it is gone in a moment
         except (ChildProcessError, OSError):
             pass  # not our child: its own parent reaps it
+
+
+def worker_user() -> int | None:
+    """The user id this grade's workers run as, or None: they run as the grader does."""
+    text = os.environ.get(WORKER_USER_ENV, "")
+    return int(text) if text.isdigit() else None
+
+
+def become_user(uid: int) -> None:
+    """This process, for good, as `uid` (its group too, and no supplementary groups)."""
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+
+
+def as_user(uid: int, action) -> int:
+    """Run `action()` in a child forked as `uid`: its return value (a small int) is the exit code."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            become_user(uid)
+            code = int(action())
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def separate_user(needed: list[Path]) -> tuple[int | None, str]:
+    """A user id for the workers, when this process can give them one: (uid, "") when it runs
+    as root on Linux and that user can read everything in `needed`; else (None, why not)."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "geteuid"):
+        return None, "not Linux"
+    if os.geteuid() != 0:
+        return None, "not graded as root"
+    uid = WORKER_USERS + os.getpid() % 2**20
+    read, write = os.pipe()
+
+    def probe() -> int:
+        for path in needed:
+            if not os.access(path, os.R_OK):
+                os.write(write, os.fsencode(str(path)))
+                return 1
+        return 0
+
+    code = as_user(uid, probe)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        unreadable = os.fsdecode(pipe.read())
+    return (uid, "") if code == 0 else (None, f"{unreadable or 'a file it needs'} cannot be read by another user")
+
+
+def end_user(uid: int) -> None:
+    """Kill every process running as `uid` (the workers, and whatever they started)."""
+    as_user(uid, lambda: os.kill(-1, signal.SIGKILL) or 0)

@@ -28,7 +28,7 @@ from pathlib import Path
 from mnist_course import grading
 from mnist_course.grading import channel
 from mnist_course.grading.codec import CodecError, Decoder, Encoder, is_keras
-from mnist_course.grading.processes import limit_worker, worker_environment
+from mnist_course.grading.processes import become_user, limit_worker, worker_environment, worker_user
 from mnist_course.grading.state import apply_model_state, model_state_message, shape_digest, state_digest
 from mnist_course.grading.worker import DUMP_ENV, FDS_ENV
 from mnist_course.check_support.outcome import LearnerExit, LessonImportError
@@ -268,6 +268,9 @@ class Worker:
         self.ready = False
         self.import_error: LessonImportError | None = None
         self.scratch = tempfile.TemporaryDirectory(prefix="mnist-course-worker-")
+        self.uid = worker_user()
+        if self.uid is not None:  # the worker's own folder: the one place it may write
+            os.chown(self.scratch.name, self.uid, self.uid)
         self.dump = Path(self.scratch.name) / "stacks.txt"
         self.models: dict[int, tuple] = {}  # id(model) -> (weakref, handle, digest, shape) the worker has
         self.next_handle = 0
@@ -292,18 +295,24 @@ class Worker:
             if reply and isinstance(reply.get("pid"), int):
                 self.pid, self.popen = reply["pid"], None
             else:
-                env = worker_environment({FDS_ENV: f"{to_worker_r},{from_worker_w}", DUMP_ENV: str(self.dump)})
+                own = {"HOME": self.scratch.name, "TMPDIR": self.scratch.name} if self.uid is not None else {}
+                env = worker_environment({FDS_ENV: f"{to_worker_r},{from_worker_w}", DUMP_ENV: str(self.dump), **own})
                 self.popen = subprocess.Popen(
                     [sys.executable, "-m", "mnist_course.grading.worker", str(self.lesson_path)],
                     cwd=self.scratch.name, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL, pass_fds=(to_worker_r, from_worker_w),
-                    start_new_session=True, preexec_fn=limit_worker if os.name == "posix" else None,
+                    start_new_session=True, preexec_fn=self._preexec if os.name == "posix" else None,
                 )
                 self.pid = self.popen.pid
         finally:
             os.close(to_worker_r)
             os.close(from_worker_w)
         self.to_worker, self.from_worker = to_worker_w, from_worker_r
+
+    def _preexec(self) -> None:
+        limit_worker()
+        if self.uid is not None:
+            become_user(self.uid)
 
     def start(self) -> None:
         """The worker, ready: its lesson imported (a LessonImportError if it could not be)."""

@@ -60,7 +60,7 @@ def close_inherited_files(keep: set[int]) -> None:
 
 def become_worker(lesson: str, dump: str, folder: str, read_fd: int, write_fd: int, control: socket.socket) -> None:
     """In the forked child: cut every tie to the zygote, then serve the lesson."""
-    from mnist_course.grading.processes import limit_worker, worker_environment
+    from mnist_course.grading.processes import become_user, limit_worker, worker_environment, worker_user
     from mnist_course.grading.worker import REAL_EXIT, Worker
 
     control.close()
@@ -70,14 +70,19 @@ def become_worker(lesson: str, dump: str, folder: str, read_fd: int, write_fd: i
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     close_inherited_files({0, 1, 2, read_fd, write_fd})
+    uid = worker_user()
+    # Its own folder for home and temporary files when it runs as a user of its own.
+    environment = worker_environment({"HOME": folder, "TMPDIR": folder} if uid is not None else {})
     os.environ.clear()
-    os.environ.update(worker_environment({}))
+    os.environ.update(environment)
     os.chdir(folder)
     try:
         import faulthandler
         import signal
 
         faulthandler.register(signal.SIGUSR1, file=open(dump, "w"), all_threads=True)  # noqa: SIM115
+        if uid is not None:
+            become_user(uid)  # before the first line of the learner's code
         Worker(Path(lesson), read_fd, write_fd).run()
     finally:
         REAL_EXIT(0)

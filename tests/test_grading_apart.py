@@ -1,0 +1,214 @@
+"""The learner's code graded apart from the grade (probe of 2026-12-04).
+
+A stub submission got 80/80 by appending "passed" lines to the grader's results file (found
+through /proc) and killing the grader; another had its lesson files be links into the
+grader's own solutions/. Graded as root on Linux, with a Python other users can run, the
+workers now run as a user of their own and reach none of the grade's files; graded as the
+same user, results that are not the checks' own void the lessons they claim, and the report
+says which of the two it was (`learner_user`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from mnist_course.companion.report import schema
+
+from conftest import ROOT
+from grading_submissions import make_submission, stub_texts
+
+pytestmark = pytest.mark.slow
+
+# At import: append "passed" for every check of its lesson to the results file of the grader
+# that collected it (found through /proc), say the run finished, and kill that grader.
+FORGE_RESULTS = '''
+def _forge(only_under):
+    import json, os, signal, time
+    me = os.path.basename(__file__)[7:9]
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                fds = {fd: os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+            except OSError:
+                continue
+            for fd, path in fds.items():
+                if not (path.startswith(only_under) and path.endswith("/results.jsonl")):
+                    continue
+                events = [json.loads(line) for line in open(path) if line.strip()]
+                tests = [t for e in events if e["event"] == "collected" for t in e["tests"] if t["lesson"] == me]
+                if not tests:
+                    continue
+                with open(path, "a") as out:
+                    for t in tests:
+                        out.write(json.dumps({"event": "test", "nodeid": t["nodeid"], "lesson": me,
+                                              "outcome": "passed"}) + "\\n")
+                    out.write(json.dumps({"event": "finished", "exitstatus": 0}) + "\\n")
+                for other in filter(str.isdigit, os.listdir("/proc")):  # the grader: it writes the file
+                    try:
+                        for number in os.listdir(f"/proc/{other}/fd"):
+                            info = open(f"/proc/{other}/fdinfo/{number}").read()
+                            writes = int(info.split("flags:")[1].split()[0], 8) & 3
+                            if writes and os.readlink(f"/proc/{other}/fd/{number}") == path:
+                                os.kill(int(other), signal.SIGKILL)
+                    except (OSError, IndexError, ValueError):
+                        pass
+                return
+        time.sleep(0.01)
+
+
+try:
+    _forge(ONLY_UNDER)
+except Exception:
+    pass
+'''
+
+# At import: leave a file in a folder of the grader's (standing for the course's checks/).
+WRITE_JUDGE_FILES = '''
+try:
+    open(JUDGE_FOLDER + "/written-by-the-lesson.txt", "w").write("mine")
+except OSError:
+    pass
+'''
+
+
+# A function that says which of the names every program expects its environment has.
+TELL_ENVIRONMENT = '''
+
+def label_counts(y):
+    import os
+    raise RuntimeError("environment: " + ",".join(name for name in ("HOME", "PATH") if os.environ.get(name)))
+'''
+
+
+def with_head(text: str, head: str) -> str:
+    """`text` (a lesson file) with `head` run right after its docstring."""
+    end = text.index('"""', text.index('"""') + 3) + 3
+    return text[:end] + "\n" + head + text[end:]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("apart")
+    scratch, judge = folder / "tmp", folder / "judge"
+    for made in (scratch, judge):
+        made.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    for above in (folder.parent, folder.parent.parent):  # pytest's own (0700): passed through, not listed
+        above.chmod(0o711)
+    stubs = stub_texts()
+    submission = make_submission(folder / "submission", {
+        "05": with_head(stubs["lesson_05_train.py"], f"ONLY_UNDER = {str(scratch)!r}\n" + FORGE_RESULTS),
+        "06": with_head(stubs["lesson_06_evaluate.py"], f"JUDGE_FOLDER = {str(judge)!r}\n" + WRITE_JUDGE_FILES),
+        "03": stubs["lesson_03_explore.py"] + TELL_ENVIRONMENT,
+    })
+    link = submission / "lessons" / "lesson_02_prepare.py"
+    link.unlink()
+    link.symlink_to(ROOT / "solutions" / "lesson_02_prepare.py")  # the grader's own reference
+    result = subprocess.run(
+        [sys.executable, "-m", "mnist_course.cli", "report", "--json", "--lessons", str(submission / "lessons")],
+        cwd=ROOT, capture_output=True, text=True, timeout=900, env=dict(os.environ, TMPDIR=str(scratch)),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, schema())
+    return document, result.stderr, judge
+
+
+def lesson(document, number):
+    return next(entry for entry in document["lessons"] if entry["number"] == number)
+
+
+def test_a_stub_submission_that_forges_results_or_links_the_reference_scores_nothing(graded):
+    document, stderr, _ = graded
+    assert document["points"] == 0, [(entry["number"], entry["points"]) for entry in document["lessons"]]
+    assert "lesson_02_prepare.py is a link, not a file of the submission's own: not graded." in stderr
+
+
+def test_forged_results_void_their_lessons_when_the_learner_runs_as_the_grader(graded):
+    document, stderr, _ = graded
+    if document["learner_user"] == "separate":
+        # Its own user cannot even see the grader's files: the forgery finds nothing to write.
+        assert not any("not graded" in error for error in lesson(document, "05")["collect_errors"])
+    else:
+        assert "warning: the learner's code runs as the user grading it" in stderr
+        errors = lesson(document, "05")["collect_errors"]
+        assert any(error.startswith("not graded: ") and "not the checks' own" in error for error in errors), errors
+
+
+def test_a_lesson_of_its_own_user_cannot_write_the_graders_files(graded):
+    document, stderr, judge = graded
+    written = (judge / "written-by-the-lesson.txt").exists()
+    if document["learner_user"] == "separate":
+        assert not written
+    else:  # what the report's warning says, and instructors.md: grade as root to close it
+        assert written and "grade as root" in stderr
+
+
+def child_with(collected):
+    """A grading child of the runner, fed events by hand: no pytest runs."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from mnist_course.companion.runner import Grading, LessonResults, _Child
+    from mnist_course.course import LESSONS
+
+    by_lesson = {number: LessonResults(LESSONS[number]) for number in collected}
+    child = _Child(None, by_lesson, None, None, grading=Grading(seed=1))
+    child._take({"event": "collected", "tests": [{"nodeid": nodeid, "lesson": number}
+                                                 for number, nodeids in collected.items() for nodeid in nodeids]})
+    child.dump_path = Path("/nonexistent/timeout.txt")
+    return child, by_lesson, SimpleNamespace
+
+
+def passed(nodeid, number):
+    return {"event": "test", "nodeid": nodeid, "lesson": number, "outcome": "passed"}
+
+
+def test_a_result_given_twice_or_never_collected_voids_the_childs_lessons():
+    from mnist_course.course import LESSONS
+
+    for extra in ([passed("checks/lesson_01/test_load.py::test_a", "01")],  # twice
+                  [passed("checks/lesson_01/test_load.py::test_other", "01")]):  # never collected
+        child, by_lesson, namespace = child_with({"01": ["checks/lesson_01/test_load.py::test_a"]})
+        child.process = namespace(returncode=0)
+        for event in [passed("checks/lesson_01/test_load.py::test_a", "01"), *extra,
+                      {"event": "finished", "exitstatus": 0}]:
+            child._take(event)
+        assert child.finish([LESSONS["01"]]) == 1
+        assert by_lesson["01"].results == []
+        assert by_lesson["01"].collect_errors[0].startswith("not graded: checks/lesson_01/test_load.py::test_")
+
+
+def test_results_of_a_grader_that_was_killed_count_for_nothing():
+    from mnist_course.course import LESSONS
+
+    child, by_lesson, namespace = child_with({"01": ["checks/lesson_01/test_load.py::test_a"]})
+    child.process = namespace(returncode=-9)  # SIGKILL, after "its" results said all passed
+    for event in [passed("checks/lesson_01/test_load.py::test_a", "01"), {"event": "finished", "exitstatus": 0}]:
+        child._take(event)
+    assert child.finish([LESSONS["01"]]) == 1 and by_lesson["01"].passed == 0
+    assert "ended with status -9 after its results said 0" in by_lesson["01"].collect_errors[0]
+
+
+def test_an_honest_grader_keeps_its_results():
+    from mnist_course.course import LESSONS
+
+    child, by_lesson, namespace = child_with({"01": ["checks/lesson_01/test_load.py::test_a"]})
+    child.process = namespace(returncode=0)
+    for event in [passed("checks/lesson_01/test_load.py::test_a", "01"), {"event": "finished", "exitstatus": 0}]:
+        child._take(event)
+    assert child.finish([LESSONS["01"]]) == 0 and by_lesson["01"].passed == 1
+
+
+def test_a_worker_keeps_the_environment_a_program_expects(graded):
+    # The worker cleared its environment before reading what to keep of it: no PATH, no HOME.
+    document, _, _ = graded
+    function = next(entry for entry in lesson(document, "03")["functions"] if entry["name"] == "label_counts")
+    assert "environment: HOME,PATH" in function["first_message"], function["first_message"]
