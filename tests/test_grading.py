@@ -211,3 +211,16 @@ def test_a_lesson_file_that_does_not_load_has_no_passing_function():
     assert rows and all(row["status"] == "failing" and row["first_message"] == said for row in rows), rows
     loaded = LessonResults(LESSONS["03"], [*broken.results[:6], CheckResult("x", "03", "passed")])
     assert {row["status"] for row in function_rows(Workspace(ROOT), loaded)} == {"passing"}
+
+
+def test_sys_exit_is_told_as_sys_exit_not_as_os_exit_when_graded(tmp_path):
+    # Both reach the judge as an exit; the words must be the learner's own call.
+    lesson = reference_text("01") + "\n\ndef digit_as_text(image):\n    raise SystemExit(3)\n"
+    folder = make_submission(tmp_path / "submission", {"01": lesson})
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "checks/lesson_01", "--isolated",
+         f"--impl={folder / 'lessons'}", "-q"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env=os.environ.copy(),
+    )
+    assert result.returncode == 1
+    assert "sys.exit(3)" in result.stdout and "os._exit" not in result.stdout, result.stdout[-3000:]

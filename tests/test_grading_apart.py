@@ -212,3 +212,37 @@ def test_a_worker_keeps_the_environment_a_program_expects(graded):
     document, _, _ = graded
     function = next(entry for entry in lesson(document, "03")["functions"] if entry["name"] == "label_counts")
     assert "environment: HOME,PATH" in function["first_message"], function["first_message"]
+
+
+HOP = """
+import os, sys, time
+marker = sys.argv[1]
+end = time.monotonic() + 20
+while time.monotonic() < end:
+    if os.fork():
+        os._exit(0)  # the parent leaves at once: the chain's pid changes all the time
+    open(marker + ".new", "w").write(str(os.getpid()))
+    os.replace(marker + ".new", marker)
+"""
+
+END_THEM = """
+import subprocess, sys, time
+from mnist_course.grading.processes import become_subreaper, end_descendants
+become_subreaper()
+subprocess.Popen([sys.executable, "-c", sys.argv[1], sys.argv[2]], start_new_session=True)
+time.sleep(1.0)
+end_descendants()
+"""
+
+
+def test_a_chain_of_processes_that_forks_and_exits_at_once_is_ended(tmp_path):
+    # It changed pid faster than five rounds of kill could follow, and lived on (the same-user
+    # grade's end_descendants); stopped first, it forks no more.
+    marker = tmp_path / "hop.pid"
+    subprocess.run([sys.executable, "-c", END_THEM, HOP, str(marker)], check=True, timeout=60)
+    seen = marker.read_text()
+    import time
+
+    time.sleep(1.0)
+    assert marker.read_text() == seen, "the chain still runs"
+    assert not os.path.exists(f"/proc/{int(seen)}") or "Z" in open(f"/proc/{int(seen)}/stat").read().rsplit(")", 1)[1][:3]

@@ -14,6 +14,7 @@ import ctypes
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 MEMORY_LIMIT = 12 * 2**30  # address space: TensorFlow maps a few GB; a runaway array stops here
@@ -25,6 +26,7 @@ KEPT_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV", "
                     "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "KERAS_BACKEND", "SYSTEMROOT")
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_DUMPABLE = 4
+QUIET = 0.2  # seconds without a new descendant before end_descendants believes it found all
 
 
 # Set by `mnist-course report` when it grades as root: the user id its workers run as, one
@@ -102,22 +104,62 @@ def descendants(pid: int | None = None) -> list[int]:
     return found
 
 
-def end_descendants(pid: int | None = None, rounds: int = 5) -> None:
-    """Kill every descendant (a process may fork while we look: a few rounds), then reap
-    those that are our children (the orphans we adopted as a subreaper)."""
-    killed: set[int] = set()
+def end_descendants(pid: int | None = None, rounds: int = 200) -> None:
+    """Kill every descendant, then reap those that are our children (the orphans we adopted
+    as a subreaper).
+
+    A process can fork while we look, and a chain that forks and exits at once changes pid
+    faster than a look at /proc can follow. So each one found is first *stopped* (a stopped
+    process forks no more), until looking finds nothing new, then all are killed. Our own
+    children are read first each time (one short file, /proc/PID/task/*/children): an
+    orphan of such a chain is always one of them, adopted by the subreaper."""
+    root = os.getpid() if pid is None else pid
+    stopped: list[int] = []
+    last_found = time.monotonic()
     for _ in range(rounds):
-        found = [child for child in descendants(pid) if child not in killed]
-        if not found:
-            break
+        found = [child for child in _children(root) if child not in stopped]
+        found += [child for child in descendants(root) if child not in stopped and child not in found]
         for child in found:
             try:
-                os.kill(child, signal.SIGKILL)
+                os.kill(child, signal.SIGSTOP)
             except OSError:
                 pass
-        killed.update(found)
-        _reap(found)
-    _reap(sorted(killed))  # those whose parent we killed are ours now
+        stopped += found
+        if found:
+            last_found = time.monotonic()
+        elif time.monotonic() - last_found > QUIET:  # nothing new for a while: all are stopped
+            break
+    for child in stopped:
+        try:
+            os.kill(child, signal.SIGKILL)
+        except OSError:
+            pass
+    _reap(stopped)  # those whose parent we killed are ours now
+
+
+def _children(pid: int) -> list[int]:
+    """The living children of `pid`, from the kernel's own list (empty where it has none)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir() if Path(f"/proc/{pid}/task").is_dir() else ():
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    living = []
+    for child in dict.fromkeys(found):
+        try:
+            with open(f"/proc/{child}/stat") as stat:
+                dead = stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+        except (OSError, IndexError):
+            continue
+        if not dead:
+            living.append(child)
+        elif pid == os.getpid():  # an orphan that ended: reaped, or the list grows with every fork
+            try:
+                os.waitpid(child, os.WNOHANG)
+            except ChildProcessError:
+                pass
+    return living
 
 
 def _reap(pids: list[int]) -> None:

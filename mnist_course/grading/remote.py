@@ -104,7 +104,9 @@ def rebuilt_error(info: dict, shown: str) -> BaseException:
     )
     message = str(info.get("message", ""))
     if info.get("is_exit"):
-        error: BaseException = LearnerExit(info.get("exit"))
+        # sys.exit() and os._exit() are told apart, as in the learner's own loop.
+        error: BaseException = SystemExit(info.get("exit")) if info.get("type") == "SystemExit" \
+            else LearnerExit(info.get("exit"))  # fmt: skip
         error.learner_frames = frames
         return error
     name = str(info.get("type", "Exception"))[:100]
