@@ -17,14 +17,26 @@ def test_the_lesson_index_counts_the_lessons_the_catalogue_has():
     assert first and first.group(1) == NUMBERS[len(LESSONS)], first and first.group(0)
 
 
-def test_the_guide_says_lesson_01_already_remembers_the_mnist_file():
-    # lesson 01's load_mnist reads through mnist_course.training.data, which writes .course/mnist.json
+def test_the_guide_says_who_remembers_the_mnist_file(tmp_path, monkeypatch):
+    # The course's own loader notes the file in .course/mnist.json; the learner's lesson 01,
+    # which reads with read_mnist_file, does not (the guide once said it did).
+    import os
+
+    from mnist_course.course import load_lesson
+    from mnist_course.course.workspace import Workspace
     from mnist_course.training import data
 
-    assert "remember" in (ROOT / "mnist_course" / "training" / "data.py").read_text(encoding="utf-8")
+    course = tmp_path / "course"
+    (course / ".course").mkdir(parents=True)
+    memory = Workspace(course).mnist_memory
+    monkeypatch.chdir(course)
+    load_lesson(ROOT / "solutions", "01").load_mnist(os.environ["MNIST_PATH"])
+    assert not memory.exists()
+    data.load_mnist_data(root=course)
+    assert memory.is_file()
     setup = " ".join((ROOT / "docs" / "setup.md").read_text(encoding="utf-8").split())
-    assert "(your lesson 01 `load_mnist` does" in setup and "the checks of lesson 02 do)" not in setup
-    assert callable(data.read_mnist_file)
+    assert "Once the course's own tools have loaded MNIST from a file" in setup
+    assert "your lesson 01 `load_mnist` does" not in setup
 
 
 def check_it_paragraphs(uri: str) -> list[str]:
