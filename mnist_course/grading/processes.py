@@ -1,11 +1,14 @@
-"""The worker's limits, and the end of every process the learner's code started.
+"""The worker's limits and user, and the end of every process the learner's code started.
 
 A worker runs in a session of its own (so one signal reaches its whole process group) with
 limits on memory, CPU time, file size and core dumps, and inherits only the environment it
-needs. A learner's code can still start a process that leaves the group (`setsid`, a
-double fork): the grader and `mnist-course report` therefore become *child subreapers*
-(Linux), so such orphans are re-parented to them instead of to init, and `end_descendants`
-finds and kills every one of them when the grade is done.
+needs. Graded as root on Linux, it also runs as a user id of its own (`separate_user`,
+`become_user`): then it can read what every user can and write only its own folder, and
+`end_user` kills every process of that user when the grade is done. A learner's code can
+still start a process that leaves the group (`setsid`, a double fork): the grader and
+`mnist-course report` therefore become *child subreapers* (Linux), so such orphans are
+re-parented to them instead of to init, and `end_descendants` finds and kills every one of
+them when the grade is done.
 """
 
 from __future__ import annotations
