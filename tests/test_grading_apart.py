@@ -87,6 +87,19 @@ def label_counts(y):
 '''
 
 
+# In its own folder, a link where the next worker of the lesson opens its stack dump, then a
+# crash: the grader starts that next worker, which (as root, then) wrote through the link.
+LINK_THEN_CRASH = '''
+
+def read_image(path):
+    import os, signal
+    if os.path.lexists("stacks.txt"):
+        os.remove("stacks.txt")
+    os.symlink(VICTIM, "stacks.txt")
+    os.kill(os.getpid(), signal.SIGKILL)
+'''
+
+
 def with_head(text: str, head: str) -> str:
     """`text` (a lesson file) with `head` run right after its docstring."""
     end = text.index('"""', text.index('"""') + 3) + 3
@@ -99,6 +112,7 @@ def graded(tmp_path_factory):
     scratch, judge = folder / "tmp", folder / "judge"
     for made in (scratch, judge):
         made.mkdir(mode=0o755)
+    (judge / "victim.txt").write_text("the grader's own\n")
     folder.chmod(0o755)
     for above in (folder.parent, folder.parent.parent):  # pytest's own (0700): passed through, not listed
         above.chmod(0o711)
@@ -107,6 +121,7 @@ def graded(tmp_path_factory):
         "05": with_head(stubs["lesson_05_train.py"], f"ONLY_UNDER = {str(scratch)!r}\n" + FORGE_RESULTS),
         "06": with_head(stubs["lesson_06_evaluate.py"], f"JUDGE_FOLDER = {str(judge)!r}\n" + WRITE_JUDGE_FILES),
         "03": stubs["lesson_03_explore.py"] + TELL_ENVIRONMENT,
+        "07": stubs["lesson_07_predict.py"] + LINK_THEN_CRASH.replace("VICTIM", repr(str(judge / "victim.txt"))),
     })
     link = submission / "lessons" / "lesson_02_prepare.py"
     link.unlink()
@@ -246,3 +261,9 @@ def test_a_chain_of_processes_that_forks_and_exits_at_once_is_ended(tmp_path):
     time.sleep(1.0)
     assert marker.read_text() == seen, "the chain still runs"
     assert not os.path.exists(f"/proc/{int(seen)}") or "Z" in open(f"/proc/{int(seen)}/stat").read().rsplit(")", 1)[1][:3]
+
+
+def test_a_link_left_in_the_workers_folder_is_not_written_through(graded):
+    document, _, judge = graded
+    if document["learner_user"] == "separate":
+        assert (judge / "victim.txt").read_text() == "the grader's own\n"

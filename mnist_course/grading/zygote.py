@@ -80,9 +80,11 @@ def become_worker(lesson: str, dump: str, folder: str, read_fd: int, write_fd: i
         import faulthandler
         import signal
 
-        faulthandler.register(signal.SIGUSR1, file=open(dump, "w"), all_threads=True)  # noqa: SIM115
         if uid is not None:
-            become_user(uid)  # before the first line of the learner's code
+            # Before the first file it opens in its folder (an earlier worker of the lesson may
+            # have left a link there) and the first line of the learner's code.
+            become_user(uid)
+        faulthandler.register(signal.SIGUSR1, file=open(dump, "w"), all_threads=True)  # noqa: SIM115
         Worker(Path(lesson), read_fd, write_fd).run()
     finally:
         REAL_EXIT(0)
