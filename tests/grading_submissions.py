@@ -8,7 +8,9 @@ honest work deserves.
 from __future__ import annotations
 
 import shutil
+import tempfile
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
 
 from mnist_course.course import LESSONS
@@ -174,3 +176,16 @@ FORGED_POINTS = {"01": 0, "02": 0, "03": 0, "04": 10, "05": 10, "06": 0, "07": 0
 def copy_lessons(source: Path, folder: Path) -> Path:
     shutil.copytree(source, folder, ignore=shutil.ignore_patterns("__pycache__"))
     return folder
+
+
+@contextmanager
+def open_folder(prefix: str):
+    """A folder every user may pass through (0755), removed afterwards: graded as root, the
+    learner's code runs as a user of its own, which cannot enter pytest's tmp_path (under
+    pytest-of-USER, made private again by every pytest that starts, as the suite's do)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

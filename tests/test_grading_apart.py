@@ -21,7 +21,7 @@ import pytest
 from mnist_course.companion.report import schema
 
 from conftest import ROOT
-from grading_submissions import make_submission, stub_texts
+from grading_submissions import make_submission, open_folder, stub_texts
 
 pytestmark = pytest.mark.slow
 
@@ -107,15 +107,16 @@ def with_head(text: str, head: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("apart")
+def graded():
+    with open_folder("mnist-course-apart-") as folder:
+        yield grade_forgeries(folder)
+
+
+def grade_forgeries(folder):
     scratch, judge = folder / "tmp", folder / "judge"
     for made in (scratch, judge):
         made.mkdir(mode=0o755)
     (judge / "victim.txt").write_text("the grader's own\n")
-    folder.chmod(0o755)
-    for above in (folder.parent, folder.parent.parent):  # pytest's own (0700): passed through, not listed
-        above.chmod(0o711)
     stubs = stub_texts()
     submission = make_submission(folder / "submission", {
         "05": with_head(stubs["lesson_05_train.py"], f"ONLY_UNDER = {str(scratch)!r}\n" + FORGE_RESULTS),
@@ -267,3 +268,18 @@ def test_a_link_left_in_the_workers_folder_is_not_written_through(graded):
     document, _, judge = graded
     if document["learner_user"] == "separate":
         assert (judge / "victim.txt").read_text() == "the grader's own\n"
+
+
+def test_the_reference_scores_everything_whatever_the_temporary_folder():
+    # The workers' temporary files go in their own folder: with the grader's TMPDIR private
+    # (0755, not the world-writable /tmp), a worker of its own user could not save a model
+    # (the zygote had read TMPDIR before it forked), and lessons 04-08 scored nothing.
+    with open_folder("mnist-course-private-tmp-") as private:
+        result = subprocess.run(
+            [sys.executable, "-m", "mnist_course.cli", "report", "--json", "--lessons", str(ROOT / "solutions")],
+            cwd=ROOT, capture_output=True, text=True, timeout=900, env=dict(os.environ, TMPDIR=str(private)),
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    document = json.loads(result.stdout)
+    assert document["points"] == 80, [(entry["number"], [(f["name"], f["first_message"]) for f in entry["functions"] if f["status"] != "passing"])
+                                      for entry in document["lessons"]]

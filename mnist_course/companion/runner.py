@@ -384,6 +384,13 @@ class _Child:
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         self.scratch = tempfile.TemporaryDirectory(prefix="mnist-course-")
         scratch = Path(self.scratch.name)
+        if self.grading is not None:
+            # The checks' temporary files, in a folder of this grade's (pytest's own pytest-of-USER
+            # is made private again by every pytest that starts meanwhile): a worker of its own
+            # user may pass through to read the files a check hands its functions.
+            self.checks_temp = tempfile.TemporaryDirectory(prefix="mnist-course-checks-")
+            os.chmod(self.checks_temp.name, 0o711)
+            command.append(f"--basetemp={Path(self.checks_temp.name) / 'checks'}")
         results_path = scratch / "results.jsonl"
         results_path.touch()
         self.dump_path = scratch / "timeout.txt"
@@ -458,10 +465,11 @@ class _Child:
             file = getattr(self, name, None)
             if file is not None:
                 file.close()
-        scratch = getattr(self, "scratch", None)
-        if scratch is not None:
-            scratch.cleanup()
-            self.scratch = None
+        for name in ("scratch", "checks_temp"):
+            folder = getattr(self, name, None)
+            if folder is not None:
+                folder.cleanup()
+                setattr(self, name, None)
 
     def _overdue(self) -> bool:
         return bool(

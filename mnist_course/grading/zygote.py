@@ -75,6 +75,9 @@ def become_worker(lesson: str, dump: str, folder: str, read_fd: int, write_fd: i
     environment = worker_environment({"HOME": folder, "TMPDIR": folder} if uid is not None else {})
     os.environ.clear()
     os.environ.update(environment)
+    import tempfile
+
+    tempfile.tempdir = None  # the zygote's libraries may have asked already: TMPDIR is read anew
     os.chdir(folder)
     try:
         import faulthandler
