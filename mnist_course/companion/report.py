@@ -198,8 +198,11 @@ def grade(workspace: Workspace, lessons_dir: Path, console: Console, limit: floa
     hide_from_workers()
     with tempfile.TemporaryDirectory(prefix="mnist-course-submission-") as scratch:
         graded = submission_copy(lessons_dir, Path(scratch) / "lessons")
+        # What a worker reads: the lessons, the data, Python and its packages, and the files of the
+        # course a check may hand a lesson function (its example photos).
         uid, why_not = separate_user([graded, *graded.iterdir(), *data_files(workspace), Path(sys.executable),
-                                      Path(mnist_course.__file__).parent, *map(Path, sysconfig.get_paths().values())])
+                                      Path(mnist_course.__file__).parent, *map(Path, sysconfig.get_paths().values()),
+                                      *workspace.root.glob("examples/*")])
         if uid is None:
             print(f"warning: the learner's code runs as the user grading it ({why_not}), so it can reach "
                   "this grade's own files and processes: grade as root (in a container, or with sudo) "
