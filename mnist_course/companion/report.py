@@ -246,8 +246,14 @@ def submission_copy(lessons_dir: Path, copy: Path) -> Path:
         elif source.is_dir():
             (copy / unit.filename).mkdir(mode=0o755)
         elif source.is_file():
+            try:
+                text = source.read_bytes()
+            except OSError as error:
+                print(f"warning: {source} cannot be read ({error.strerror or error}): not graded.",
+                      file=sys.stderr, flush=True)
+                continue
             target = copy / unit.filename
-            target.write_bytes(source.read_bytes())
+            target.write_bytes(text)
             target.chmod(0o644)
     return copy
 
