@@ -33,9 +33,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-SolutionsOption = Annotated[
-    bool, typer.Option("--solutions", help="Use the reference code in solutions/.")
-]
+
 def given_path(text: str) -> Path:
     """A path from the command line; an empty one (an unset "$VARIABLE"?) is refused, not read as "."."""
     if not text.strip():
@@ -43,6 +41,9 @@ def given_path(text: str) -> Path:
     return Path(text)
 
 
+SolutionsOption = Annotated[
+    bool, typer.Option("--solutions", help="Use the reference code in solutions/.")
+]
 ImplOption = Annotated[
     Optional[Path],
     typer.Option("--impl", metavar="DIR", parser=given_path, help="Use the lesson modules in DIR (default: lessons/)."),

@@ -20,7 +20,7 @@ from mnist_course.companion import terminal
 from mnist_course.companion.runner import run_checks
 from mnist_course.course.workspace import Workspace, resolve_lesson
 from mnist_course.course import CourseError, Lesson
-from mnist_course.course.stubs import BEGIN, END, function_source
+from mnist_course.course.stubs import BEGIN, END, function_sources
 
 
 def code_lines(source: str | None) -> list[str]:
@@ -131,9 +131,10 @@ def compare(number: str, force: bool = False, wide: bool = False, console: Conso
 
     same = 0
     functions = workspace.functions(unit)
+    learners, references = function_sources(learner), function_sources(reference)  # one parse each
     for name in functions:
-        mine = code_lines(function_source(learner, name))
-        theirs = code_lines(function_source(reference, name))
+        mine = code_lines(learners.get(name))
+        theirs = code_lines(references.get(name))
         if not mine:
             console.print(f"[bold]{name}()[/bold]: [red]missing from your file[/red]")
         if mine == theirs:

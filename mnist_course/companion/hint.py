@@ -19,7 +19,7 @@ from mnist_course.course.workspace import Workspace, resolve_lesson, write_atomi
 from mnist_course.course import CourseError, Lesson
 from mnist_course.course.hints import HINTS_FILE, hint_levels, load_hints
 from mnist_course.training.model_files import describe_os_error
-from mnist_course.course.stubs import STUB_PREFIX, function_source
+from mnist_course.course.stubs import STUB_PREFIX, function_sources
 
 LEVEL_NAMES = ("a nudge", "the idea", "the API to use")
 
@@ -66,12 +66,11 @@ def unwritten_functions(workspace: Workspace, unit: Lesson) -> list[str]:
     path = workspace.learner_file(unit)
     if not path.is_file():
         return functions
-    source = workspace.learner_source(unit)
     try:
-        bodies = {name: function_source(source, name) for name in functions}
+        bodies = function_sources(workspace.learner_source(unit))
     except SyntaxError:
         return []  # cannot tell which are written: let the learner name one
-    return [name for name, body in bodies.items() if body is None or STUB_PREFIX in body]
+    return [name for name in functions if STUB_PREFIX in bodies.get(name, STUB_PREFIX)]
 
 
 def give_hint(number: str, function: str | None = None, console: Console | None = None) -> None:

@@ -93,21 +93,29 @@ def solution_functions(source: str) -> list[str]:
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
-def function_source(source: str, name: str) -> str | None:
-    """The source of top-level function `name` in `source` (its last definition, which is the
-    one Python keeps), or None if it is not there.
+def function_sources(source: str) -> dict[str, str]:
+    """The source of every top-level function in `source`, by name, from one parse (of a name
+    defined twice, the last definition, which is the one Python keeps). Raises SyntaxError.
 
     What `ast.get_source_segment` gives, cut from the lines at once: it rebuilds lines a
     character at a time, which takes minutes for a file with a line a few megabytes long.
     """
-    for node in reversed(ast.parse(source).body):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-            lines = LINE.findall(source)[node.lineno - 1: node.end_lineno]
+    found: dict[str, str] = {}
+    lines: list[str] | None = None
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            lines = LINE.findall(source) if lines is None else lines
+            segment = lines[node.lineno - 1: node.end_lineno]
             # The offsets count UTF-8 bytes; a top-level def starts at column 0.
-            lines[-1] = lines[-1].encode("utf-8")[: node.end_col_offset].decode("utf-8")
-            lines[0] = lines[0].encode("utf-8")[node.col_offset:].decode("utf-8")
-            return "".join(lines)
-    return None
+            segment[-1] = segment[-1].encode("utf-8")[: node.end_col_offset].decode("utf-8")
+            segment[0] = segment[0].encode("utf-8")[node.col_offset:].decode("utf-8")
+            found[node.name] = "".join(segment)
+    return found
+
+
+def function_source(source: str, name: str) -> str | None:
+    """The source of top-level function `name` in `source` (see `function_sources`), or None."""
+    return function_sources(source).get(name)
 
 
 def expected_stubs(root: Path) -> dict[Path, str]:

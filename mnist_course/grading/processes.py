@@ -38,10 +38,14 @@ WORKER_USER_ENV = "MNIST_COURSE_WORKER_UID"
 WORKER_USERS = 0x5A000000  # the first of 2**20 user ids (no system hands out ids this high)
 
 
-def worker_environment(extra: dict[str, str]) -> dict[str, str]:
+def worker_environment(extra: dict[str, str], folder: str | None = None) -> dict[str, str]:
+    """What a worker keeps of this environment, with `extra`; a worker of its own user
+    (`worker_user`) gets its `folder` as home and for temporary files, the one place it may write."""
     env = {name: os.environ[name] for name in KEPT_ENVIRONMENT if name in os.environ}
     env.update(PYTHONDONTWRITEBYTECODE="1", TF_CPP_MIN_LOG_LEVEL="2", MPLBACKEND="Agg",
                PYTHONUNBUFFERED="1")
+    if folder is not None and worker_user() is not None:
+        env.update(HOME=folder, TMPDIR=folder)
     env.update(extra)
     return env
 

@@ -297,8 +297,8 @@ class Worker:
             if reply and isinstance(reply.get("pid"), int):
                 self.pid, self.popen = reply["pid"], None
             else:
-                own = {"HOME": self.scratch.name, "TMPDIR": self.scratch.name} if self.uid is not None else {}
-                env = worker_environment({FDS_ENV: f"{to_worker_r},{from_worker_w}", DUMP_ENV: str(self.dump), **own})
+                env = worker_environment({FDS_ENV: f"{to_worker_r},{from_worker_w}", DUMP_ENV: str(self.dump)},
+                                         self.scratch.name)
                 self.popen = subprocess.Popen(
                     [sys.executable, "-m", "mnist_course.grading.worker", str(self.lesson_path)],
                     cwd=self.scratch.name, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

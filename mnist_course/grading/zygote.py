@@ -71,8 +71,7 @@ def become_worker(lesson: str, dump: str, folder: str, read_fd: int, write_fd: i
         os.dup2(null, fd)
     close_inherited_files({0, 1, 2, read_fd, write_fd})
     uid = worker_user()
-    # Its own folder for home and temporary files when it runs as a user of its own.
-    environment = worker_environment({"HOME": folder, "TMPDIR": folder} if uid is not None else {})
+    environment = worker_environment({}, folder)  # read before the clear below
     os.environ.clear()
     os.environ.update(environment)
     import tempfile
