@@ -68,10 +68,13 @@ def test_progress_names_the_function_and_checks_the_other_lessons(hanging_course
     assert time.monotonic() - started < 300
 
 
-def test_report_json_says_where_the_time_limit_hit(hanging_course):
+def test_report_json_says_where_the_time_limit_hit(hanging_course, tmp_path):
     from jsonschema import Draft202012Validator
 
-    run = mnist_course(hanging_course, "report", "--json", "--time-limit", LIMIT, timeout=400)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    run = mnist_course(hanging_course, "report", "--json", "--time-limit", LIMIT, timeout=400,
+                       TMPDIR=str(temporary))
     assert run.returncode == 0, run.stderr
     document = json.loads(run.stdout)
     Draft202012Validator(schema()).validate(document)
@@ -84,6 +87,28 @@ def test_report_json_says_where_the_time_limit_hit(hanging_course):
     assert lessons["02"]["points"] == 0 and lessons["01"]["points"] == lessons["01"]["max_points"]
     normalize = next(f for f in lessons["02"]["functions"] if f["name"] == "normalize")
     assert normalize["status"] == "failing" and "did not return" in normalize["first_message"]
+    # The grader ended at the lesson's clock could not remove its workers' folders: the runner did.
+    assert not list(temporary.iterdir())
+
+
+
+def test_report_names_a_loop_at_the_top_of_a_lesson_file(tmp_path):
+    """A loop outside any function runs while the worker imports the file: the runner's clock
+    used to read the grader's stacks (a check waiting) and said no function of the learner's ran."""
+    course = copy_course(tmp_path / "course")
+    solve(course, "01")
+    path = course / "lessons" / "lesson_01_load.py"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines + ["while True:  # tries something out, forever", "    pass", ""]),
+                    encoding="utf-8")
+    run = mnist_course(course, "report", "--json", "--time-limit", LIMIT, timeout=400)
+    assert run.returncode == 0, run.stderr
+    first = json.loads(run.stdout)["lessons"][0]
+    assert first["time_limit"]["function"] is None
+    loop = {f"lessons/lesson_01_load.py:{len(lines) + line}" for line in (1, 2)}  # either of its lines
+    assert first["time_limit"]["where"] in loop
+    message = first["functions"][0]["first_message"]
+    assert "outside any function" in message and "none of your functions" not in message
 
 
 def children_of(pid: int) -> list[int]:

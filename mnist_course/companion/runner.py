@@ -391,6 +391,12 @@ class _Child:
             self.checks_temp = tempfile.TemporaryDirectory(prefix="mnist-course-checks-")
             os.chmod(self.checks_temp.name, 0o711)
             command.append(f"--basetemp={Path(self.checks_temp.name) / 'checks'}")
+            # And the grader's own temporary folder (its workers' folders go there): removed with
+            # this child even when its lesson clock ended it before it could tidy up.
+            grader_temp = Path(self.checks_temp.name) / "grader"
+            grader_temp.mkdir(mode=0o711)
+            os.chmod(grader_temp, 0o711)  # past the umask
+            env["TMPDIR"] = str(grader_temp)
         results_path = scratch / "results.jsonl"
         results_path.touch()
         self.dump_path = scratch / "timeout.txt"

@@ -324,8 +324,9 @@ class Worker:
             return
         self.launch()
         try:
-            header, _ = channel.receive(self.from_worker, time.monotonic() + START_LIMIT)
+            header, _ = channel.receive(self.from_worker, time.monotonic() + within_lesson_clock(START_LIMIT))
         except channel.ChannelTimeout:
+            self.hand_stacks_to_runner()
             self.stop()
             self.import_error = LessonImportError(
                 f"importing {self.lesson_path.name} took more than {START_LIMIT:.0f} s: is there a "
@@ -391,15 +392,8 @@ class Worker:
             channel.send(self.to_worker, header, blobs)
             return channel.receive(self.from_worker, time.monotonic() + limit)
         except channel.ChannelTimeout:
-            dump = self.stacks()
+            dump = self.hand_stacks_to_runner()
             self.stop()
-            runner_dump = os.environ.get("MNIST_COURSE_TIMEOUT_DUMP")
-            if runner_dump and grading.LESSON_DEADLINE is not None:
-                # Under the companion's runner, end this grader as its lesson clock would, but
-                # leave it the worker's stacks, which hold the learner's line: the runner then
-                # fails this check, marks the lesson's other checks not run, and goes on.
-                Path(runner_dump).write_text(dump, errors="replace")
-                getattr(__import__(os.name), "_exit")(1)  # os._exit itself is fenced while a check runs
             where, stuck_in = self.stuck_in(dump)
             raise CallTimedOut(function, limit, where, stuck_in) from None
         except channel.ChannelClosed:
@@ -409,6 +403,22 @@ class Worker:
                 error.args = (f"os._exit({status})",)
                 raise error from None
             raise WorkerFailed(f"running {function}(), your code {ended_words(status)}") from None
+
+    def hand_stacks_to_runner(self) -> str:
+        """The worker's stacks; under the companion's runner, handed to it and this grader ended.
+
+        The runner's lesson clock would end this grader a moment later anyway, and then read
+        the grader's own stacks, which only show a check waiting for its worker. The worker's
+        hold the learner's line (in a function, or at the top of the file while it imports): the
+        runner fails this check with it, marks the lesson's other checks not run, and goes on.
+        """
+        dump = self.stacks()
+        runner_dump = os.environ.get("MNIST_COURSE_TIMEOUT_DUMP")
+        if runner_dump and grading.LESSON_DEADLINE is not None:
+            self.stop()
+            Path(runner_dump).write_text(dump, errors="replace")
+            getattr(__import__(os.name), "_exit")(1)  # os._exit itself is fenced while a check runs
+        return dump
 
     def stacks(self) -> str:
         """Every thread's stack in the worker, asked of its faulthandler ("" if it cannot say)."""
@@ -435,6 +445,14 @@ class Worker:
             if match and Path(match["file"]).name == self.lesson_path.name:
                 return f"{self.lesson_path.parent.name}/{self.lesson_path.name}:{match['line']}", match["name"]
         return "", None
+
+
+def within_lesson_clock(limit: float) -> float:
+    """`limit` seconds, or fewer so that the runner's lesson clock (if any) is not reached:
+    the worker's stacks are then read while the worker still runs (hand_stacks_to_runner)."""
+    if grading.LESSON_DEADLINE is None:
+        return limit
+    return max(1.0, min(limit, grading.LESSON_DEADLINE - time.monotonic() - 2.0))
 
 
 def _kill_group(pid: int | None) -> None:
@@ -588,9 +606,7 @@ class RemoteLesson:
             }
         except CodecError as error:
             raise WorkerFailed(f"the check could not send its input to {name}(): {error}") from None
-        limit = float(os.environ.get("MNIST_COURSE_LESSON_LIMIT") or CALL_LIMIT)
-        if grading.LESSON_DEADLINE is not None:  # leave the lesson's clock a few seconds to report
-            limit = max(1.0, min(limit, grading.LESSON_DEADLINE - time.monotonic() - 2.0))
+        limit = within_lesson_clock(float(os.environ.get("MNIST_COURSE_LESSON_LIMIT") or CALL_LIMIT))
         header, blobs = worker.request(request, encoder.blobs, limit, name)
         self._apply_after(header, blobs, everything, worker)
         _show("stdout", header.get("stdout"))

@@ -109,6 +109,9 @@ def become_grader(request: dict, output_fd: int) -> None:
         close_inherited_files({0, 1, 2})
         os.environ.clear()
         os.environ.update({str(key): str(value) for key, value in request["env"].items()})
+        import tempfile
+
+        tempfile.tempdir = None  # TMPDIR is the runner's, read anew (the zygote may have asked)
         os.chdir(request["cwd"])
         sys.argv = ["pytest", *[str(arg) for arg in request["argv"]]]
         sys.dont_write_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
