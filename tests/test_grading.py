@@ -227,3 +227,34 @@ def test_sys_exit_is_told_as_sys_exit_not_as_os_exit_when_graded(tmp_path):
     )
     assert result.returncode == 1
     assert "sys.exit(3)" in result.stdout and "os._exit" not in result.stdout, result.stdout[-3000:]
+
+
+def test_the_checks_digest_names_the_judges_data_and_libraries(tmp_path, monkeypatch):
+    """Two grades with the same digest were judged by the same checks on the same data with
+    the same libraries: a change to any of them changes it."""
+    from importlib import metadata
+
+    from mnist_course.companion import report
+    from mnist_course.course.workspace import Workspace
+
+    root = tmp_path / "course"
+    (root / "checks").mkdir(parents=True)
+    (root / "checks" / "test_a.py").write_text("def test_a(): pass\n")
+    cache = Workspace(root).check_cache
+    cache.mkdir(parents=True)
+    (cache / "mnist_small.npz").write_bytes(b"subset")
+    mnist = tmp_path / "mnist.npz"
+    mnist.write_bytes(b"one")
+    monkeypatch.setenv("MNIST_PATH", str(mnist))
+    first = report.checks_digest(Workspace(root))
+    assert report.checks_digest(Workspace(root)) == first  # the same judge, the same digest
+    (cache / "mnist_small.npz").write_bytes(b"another subset")
+    assert report.checks_digest(Workspace(root)) != first
+    (cache / "mnist_small.npz").write_bytes(b"subset")
+    mnist.write_bytes(b"two")
+    assert report.checks_digest(Workspace(root)) != first
+    mnist.write_bytes(b"one")
+    real_version = metadata.version
+    monkeypatch.setattr(report.metadata, "version",
+                        lambda name: "0.0.1" if name == "numpy" else real_version(name))
+    assert report.checks_digest(Workspace(root)) != first

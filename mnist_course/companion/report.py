@@ -22,7 +22,7 @@ import os
 import sys
 import sysconfig
 import tempfile
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 from rich.console import Console
@@ -103,19 +103,35 @@ def lesson_document(workspace: Workspace, row: LessonProgress, results: LessonRe
     }
 
 
-# What judges a submission: the checks and the course code around them. The digest of these
-# files is in every report, so two reports graded by the same checks say so.
+# What judges a submission: the checks and the course code around them, the data they read
+# (MNIST, and what the checks computed from it once and keep in .course/cache), and the Python
+# and libraries that ran them. Their digest is in every report, so two reports graded by the
+# same judge on the same inputs say so.
 JUDGE_FILES = ("checks/**/*.py", "solutions/*.py", "hints.toml", "pyproject.toml",
                "mnist_course/**/*.py", "mnist_course/**/*.json")
+JUDGE_LIBRARIES = ("keras", "tensorflow", "tensorflow-cpu", "numpy", "scikit-learn", "pandas",
+                   "opencv-python-headless", "pillow", "pytest")
 
 
 def checks_digest(workspace: Workspace) -> str:
     digest = hashlib.sha256()
     paths = sorted({path for pattern in JUDGE_FILES for path in workspace.root.glob(pattern)
                     if path.is_file() and "__pycache__" not in path.parts})
+    paths += sorted(path for path in workspace.check_cache.glob("*") if path.is_file())
     for path in paths:
         digest.update(path.relative_to(workspace.root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for path in data_files(workspace):
+        try:
+            digest.update(b"mnist\0" + hashlib.sha256(path.read_bytes()).digest())
+        except OSError:  # Keras' copy, not there yet: the checks downloaded nothing either
+            pass
+    digest.update(f"python {sys.version}\0".encode())
+    for name in JUDGE_LIBRARIES:
+        try:
+            digest.update(f"{name} {metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            pass
     return "sha256:" + digest.hexdigest()
 
 
