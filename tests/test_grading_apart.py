@@ -283,3 +283,30 @@ def test_the_reference_scores_everything_whatever_the_temporary_folder():
     document = json.loads(result.stdout)
     assert document["points"] == 80, [(entry["number"], [(f["name"], f["first_message"]) for f in entry["functions"] if f["status"] != "passing"])
                                       for entry in document["lessons"]]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or os.geteuid() != 0, reason="user ids are root's to give")
+def test_grades_side_by_side_never_share_a_worker_user(monkeypatch, tmp_path):
+    """Each grade claims its user id (a lock in a folder of root's): a second grade, even from
+    the same process id, gets another; an id given back is claimed again, and what a crashed
+    grade's workers left running as it is killed first."""
+    import signal
+    import time
+
+    from mnist_course.grading import processes
+
+    monkeypatch.setattr(processes, "USER_LOCKS", tmp_path / "locks")
+    first, second = processes.claimed_user(), processes.claimed_user()
+    assert first != second
+    # A worker of the first grade (a program it started), still running when its grade crashed.
+    leftover = subprocess.Popen(["sleep", "60"], preexec_fn=lambda: processes.become_user(first))
+    time.sleep(0.3)
+    os.close(processes._CLAIMS.pop(first))  # the crash: its lock goes with its process
+    try:
+        assert processes.claimed_user() == first
+        assert leftover.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        for uid in (first, second):
+            processes.end_user(uid)
+    assert processes.claimed_user() == first  # given back
+    processes.end_user(first)

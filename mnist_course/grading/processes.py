@@ -16,6 +16,7 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import stat
 import sys
 import time
 from pathlib import Path
@@ -36,6 +37,8 @@ QUIET = 0.2  # seconds without a new descendant before end_descendants believes 
 # no account has, so the learner's code can reach none of the grade's files and processes.
 WORKER_USER_ENV = "MNIST_COURSE_WORKER_UID"
 WORKER_USERS = 0x5A000000  # the first of 2**20 user ids (no system hands out ids this high)
+USER_LOCKS = Path("/run/mnist-course-users")  # root's: which of them a grade holds (claimed_user)
+_CLAIMS: dict[int, int] = {}  # uid -> the locked file descriptor that holds it
 
 
 def worker_environment(extra: dict[str, str], folder: str | None = None) -> dict[str, str]:
@@ -213,7 +216,7 @@ def separate_user(needed: list[Path]) -> tuple[int | None, str]:
         return None, "not Linux"
     if os.geteuid() != 0:
         return None, "not graded as root"
-    uid = WORKER_USERS + os.getpid() % 2**20
+    uid = claimed_user()
     read, write = os.pipe()
 
     def probe() -> int:
@@ -227,9 +230,63 @@ def separate_user(needed: list[Path]) -> tuple[int | None, str]:
     os.close(write)
     with os.fdopen(read, "rb") as pipe:
         unreadable = os.fsdecode(pipe.read())
-    return (uid, "") if code == 0 else (None, f"{unreadable or 'a file it needs'} cannot be read by another user")
+    if code != 0:
+        end_user(uid)
+        return None, f"{unreadable or 'a file it needs'} cannot be read by another user"
+    return uid, ""
+
+
+def claimed_user() -> int:
+    """A worker user id that no other grade on this machine holds, until `end_user` gives it back.
+
+    Grades that run side by side (an instructor grading a class in parallel) must not share
+    one: a learner's worker could read another's files, and one grade's `end_user` would kill
+    the other's workers. Each id is claimed with a lock on a file in a folder only root may
+    write; a lock dies with its process, so a grade that crashed holds nothing, but what its
+    workers left running is killed before the id is used again.
+    """
+    for uid in range(WORKER_USERS, WORKER_USERS + 2**20):  # the lowest free: few lock files
+        claim = _lock(uid)
+        if claim is False:
+            continue  # another grade holds it
+        if claim is None:  # no locks here: the process's own id, as likely as any to be free
+            uid = WORKER_USERS + os.getpid() % 2**20
+        else:
+            _CLAIMS[uid] = claim
+        _kill_every_process_of(uid)
+        return uid
+    raise OSError("every worker user id is taken by a grade")
+
+
+def _lock(uid: int):
+    """An open, locked file descriptor for `uid`; False if another grade holds it; None when
+    this machine has no place for the locks (then the id is the process's own, unlocked)."""
+    import fcntl
+
+    try:
+        USER_LOCKS.mkdir(mode=0o700, exist_ok=True)
+        folder = os.lstat(USER_LOCKS)
+        if not stat.S_ISDIR(folder.st_mode) or folder.st_uid != 0 or folder.st_mode & 0o022:
+            return None  # not root's own folder: its locks prove nothing
+        fd = os.open(USER_LOCKS / str(uid), os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False
+    return fd
+
+
+def _kill_every_process_of(uid: int) -> None:
+    as_user(uid, lambda: os.kill(-1, signal.SIGKILL) or 0)
 
 
 def end_user(uid: int) -> None:
-    """Kill every process running as `uid` (the workers, and whatever they started)."""
-    as_user(uid, lambda: os.kill(-1, signal.SIGKILL) or 0)
+    """Kill every process running as `uid` (the workers, and whatever they started), then give
+    the id back for another grade."""
+    _kill_every_process_of(uid)
+    claim = _CLAIMS.pop(uid, None)
+    if claim is not None:
+        os.close(claim)
