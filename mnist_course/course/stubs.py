@@ -17,6 +17,7 @@ the same spec as the solution.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -99,7 +100,13 @@ def function_sources(source: str) -> dict[str, str]:
 
     What `ast.get_source_segment` gives, cut from the lines at once: it rebuilds lines a
     character at a time, which takes minutes for a file with a line a few megabytes long.
+    The last few files parsed are remembered: a notebook asks for one function at a time.
     """
+    return dict(_function_sources(source))
+
+
+@functools.lru_cache(maxsize=16)
+def _function_sources(source: str) -> tuple[tuple[str, str], ...]:
     found: dict[str, str] = {}
     lines: list[str] | None = None
     for node in ast.parse(source).body:
@@ -110,7 +117,7 @@ def function_sources(source: str) -> dict[str, str]:
             segment[-1] = segment[-1].encode("utf-8")[: node.end_col_offset].decode("utf-8")
             segment[0] = segment[0].encode("utf-8")[node.col_offset:].decode("utf-8")
             found[node.name] = "".join(segment)
-    return found
+    return tuple(found.items())
 
 
 def function_source(source: str, name: str) -> str | None:
