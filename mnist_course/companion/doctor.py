@@ -378,6 +378,10 @@ def check_mnist(workspace: Workspace) -> Finding:
             return False, text.split(". ")[0][:300]
         return True, f"{len(x_train):,} training + {len(x_test):,} test images"
 
+    if "MNIST_PATH" in os.environ and not os.environ["MNIST_PATH"].strip():
+        # The course's tools pass it by, but lesson 01's load_mnist reads it as a path.
+        return Finding("MNIST data", FAIL, "MNIST_PATH is set but empty",
+                       "export MNIST_PATH=/path/to/mnist.npz, or `unset MNIST_PATH` to use Keras' copy")
     chosen, source = data.chosen_file(workspace.root)
     if chosen is not None:
         sound, detail = validate(chosen)

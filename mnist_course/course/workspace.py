@@ -148,10 +148,11 @@ class Workspace:
                 f"lessons/{unit.filename} is missing: `mnist-course reset {unit.number}` "
                 "writes a fresh stub (and `reset --list` shows any backups)."
             )
+        data = path.read_bytes()
         try:
-            return lesson_text(path.read_bytes())
-        except UnicodeDecodeError:
-            raise CourseError(f"lessons/{unit.filename} is not UTF-8 text.") from None
+            return lesson_text(data)
+        except UnicodeDecodeError as error:
+            raise CourseError(f"lessons/{unit.filename}: {not_utf8(data, error)}.") from None
 
     def copy_to(self, destination: Path) -> Path:
         """Copy the course as git sees it (tracked files plus new, not-ignored ones) to `destination`.
@@ -200,6 +201,13 @@ def lesson_text(data: bytes) -> str:
     UnicodeDecodeError if it is not UTF-8.
     """
     return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
+    """Where a lesson file stops being UTF-8, and what to do, for a message."""
+    line = data[: error.start].count(b"\n") + 1
+    return (f"line {line} is not UTF-8 text (byte {data[error.start]:#04x}, an accented letter "
+            "saved in another encoding?): save the file as UTF-8 in your editor")
 
 
 def in_the_form_of(text: str, original: bytes | None) -> bytes:

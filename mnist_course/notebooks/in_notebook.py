@@ -342,7 +342,7 @@ def _save(root: Path, unit: Lesson, functions: dict[str, str], extras: list[str]
     the backup holds exactly the bytes replaced (see `backups.replace_lesson`).
     """
     from mnist_course.companion import backups
-    from mnist_course.course.workspace import Workspace, in_the_form_of, lesson_text
+    from mnist_course.course.workspace import Workspace, in_the_form_of, lesson_text, not_utf8
 
     workspace = Workspace(root)
     stub = workspace.stub_text(unit)
@@ -350,8 +350,8 @@ def _save(root: Path, unit: Lesson, functions: dict[str, str], extras: list[str]
     def new_for(current: bytes | None) -> bytes | None:
         try:
             text = stub if current is None else lesson_text(current)
-        except UnicodeDecodeError:
-            raise CourseError(f"lessons/{unit.filename} is not UTF-8 text, so it was not updated.") from None
+        except UnicodeDecodeError as error:
+            raise CourseError(f"lessons/{unit.filename} was not updated: {not_utf8(current, error)}.") from None
         wanted = [piece for piece in extras if piece not in dependencies_present(text)]
         updated = replace_functions(text, functions, wanted)
         return None if updated == text else in_the_form_of(updated, current)

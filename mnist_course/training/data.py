@@ -64,6 +64,13 @@ class MnistFileError(CourseError, ValueError):
 # --- reading a local file ---------------------------------------------------------------------
 
 
+EMPTY_PATH = (
+    "the path to MNIST is empty (is MNIST_PATH set to nothing, as `export MNIST_PATH=` does?). "
+    "Fix: export MNIST_PATH=/path/to/mnist.npz (a copy of Keras' mnist.npz), or `unset MNIST_PATH` "
+    "to use Keras' copy."
+)
+
+
 def read_mnist_file(path):
     """Read Keras' `mnist.npz` from `path`: `(x_train, y_train), (x_test, y_test)`, all uint8.
 
@@ -75,6 +82,8 @@ def read_mnist_file(path):
             "read_mnist_file(None): there is no file to read. With no path and no MNIST_PATH, "
             "use download_mnist() (Keras) instead."
         )
+    if isinstance(path, str) and not path.strip():  # Path("") would be this folder
+        raise MnistFileError(EMPTY_PATH)
     path = Path(path).expanduser()
     with open_regular(path) as handle:  # the file checked is the file read
         _check_headers(path, handle)  # before any array is read: see npz_headers

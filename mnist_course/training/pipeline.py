@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import math
+import re
 import sys
 import time
 import traceback
@@ -23,6 +24,7 @@ import numpy as np
 
 from mnist_course.training import model_files
 from mnist_course.training.callbacks import extra_callback
+from mnist_course.course import returns
 from mnist_course.course.contract import TRAIN_CALLS
 from mnist_course.course import CourseError, Lesson, lesson, load_lesson
 from mnist_course.training.model_files import ModelFileError, check_scores, describe_os_error
@@ -173,6 +175,12 @@ class Implementation:
                     f"{unit.label}: {name}() returned None: its docstring says what it must "
                     f"return (did you forget `return`?). {self._advice(unit)}"
                 )
+            wrong = returns.problem(number, name, result) if result is not None else None
+            if wrong:
+                raise LearnerCodeError(
+                    f"{unit.label}: {name}() returned {wrong}. Its docstring says what it returns. "
+                    f"{self._advice(unit)}"
+                )
             return result
 
         return guarded
@@ -238,11 +246,16 @@ def preflight(folder: Path, calls: dict[str, tuple[str, ...]]) -> None:
         unit = lesson(number)
         path = Path(folder) / unit.filename
         try:
-            tree = ast.parse(lesson_text(path.read_bytes()))
+            data = path.read_bytes()
+            try:
+                text = lesson_text(data)
+            except UnicodeDecodeError:  # Python itself lets a stray byte in a comment by: so do we
+                text = data.decode("utf-8", errors="replace")
+            tree = ast.parse(text)
         except FileNotFoundError:
             missing.append(f"lesson {number}: {unit.filename} is missing (`mnist-course reset {number}`)")
             continue
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as error:
+        except (OSError, SyntaxError, ValueError) as error:
             where = f" at line {error.lineno} ({error.msg})" if isinstance(error, SyntaxError) else f" ({error})"
             raise CourseError(
                 f"{unit.label}: {Path(folder).name}/{unit.filename} cannot be imported: "
@@ -275,13 +288,16 @@ def _is_stub(function: ast.FunctionDef) -> bool:
     return False
 
 
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
 def describe_error(error: BaseException) -> str:
     """`Type: message` on one short line."""
     if isinstance(error, SystemExit):
         return f"SystemExit (sys.exit({error.code!r}) stops the whole program; return or raise instead)"
     if isinstance(error, SyntaxError):
         return f"SyntaxError: {error.msg}"
-    text = " ".join(str(error).split())
+    text = " ".join(ANSI_ESCAPE.sub("", str(error)).split())  # Keras makes some words bold
     if len(text) > 200:
         text = text[:200] + " ..."
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
@@ -652,6 +668,8 @@ def evaluate(root: Path, impl: Implementation, model_path: Path, figure: bool = 
     model = load_model(model_path)
     if model.input_shape[1:] == (28, 28, 1):
         x_test = impl.function("02", "reshape_for_model")(x_test)
+    elif model.input_shape[1:] == (784,):  # a model of flat rows (one not made by `train`)
+        x_test = impl.function("02", "reshape_for_model")(x_test, flatten=True)
     # A diverged model scores NaN, and argmax reads NaN as digit 0: refuse it, not report ~10%.
     sample = np.asarray(x_test[:256], dtype=np.float32).reshape((-1, *model.input_shape[1:]))
     check_scores(model.predict(sample, verbose=0), model_path)

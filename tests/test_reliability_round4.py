@@ -1,0 +1,161 @@
+"""Reliability, round 4 (an outside probe of 2026-12-04): a lesson function that returns the
+wrong kind of value is said as that lesson's mistake, not as a course bug or another lesson's.
+
+Before, `train` with a `normalize` that returned a list ended in "unexpected error ... please
+report it" (from the course's augmentation), a `predict_digit` that returned one array in
+"not enough values to unpack", a `Dense(9)` output was blamed on lesson 05's `train`, and a
+model with a Lambda layer trained, was saved as the latest, and could then never be loaded.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from companion_course import ROOT, copy_course, mnist_course, solve
+from mnist_course.course import returns
+from mnist_course.course.contract import TOOLS_CALL
+from mnist_course.training.pipeline import Implementation, LearnerCodeError
+
+
+def lessons_with(tmp_path: Path, filename: str, old: str, new: str) -> Implementation:
+    """The reference lessons, with `old` replaced by `new` in `filename`."""
+    folder = tmp_path / "lessons"
+    shutil.copytree(ROOT / "solutions", folder)
+    path = folder / filename
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is no longer in solutions/{filename}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return Implementation(folder, reference=ROOT / "solutions")
+
+
+def refusal(impl: Implementation, number: str, name: str, *args, **kwargs) -> str:
+    with pytest.raises(LearnerCodeError) as caught:
+        impl.function(number, name)(*args, **kwargs)
+    return str(caught.value)
+
+
+def test_normalize_that_returns_a_list_is_lesson_02s_mistake(tmp_path):
+    impl = lessons_with(tmp_path, "lesson_02_prepare.py",
+                        "return np.asarray(images, dtype=np.float32) / np.float32(255.0)",
+                        "return (np.asarray(images, dtype=np.float32) / np.float32(255.0)).tolist()")
+    said = refusal(impl, "02", "normalize", np.zeros((3, 28, 28), np.uint8))
+    assert said.startswith("Lesson 02 · Prepare the data: normalize() returned a list of 3, not a NumPy array")
+    assert "pytest checks/lesson_02" in said
+
+
+def test_predict_digit_that_returns_one_array_is_lesson_07s_mistake(tmp_path):
+    impl = lessons_with(tmp_path, "lesson_07_predict.py", "return digits.astype(int), probabilities",
+                        "return probabilities")
+    keras = pytest.importorskip("keras")
+    model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(),
+                              keras.layers.Dense(10, activation="softmax")])
+    said = refusal(impl, "07", "predict_digit", model, np.zeros((2, 28, 28), np.float32))
+    assert "predict_digit() returned a float64 array of shape (2, 10), not the pair" in said
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ('layers.append(keras.layers.Dense(10, activation="softmax"))',
+     'layers.append(keras.layers.Dense(9, activation="softmax"))', "output has 9 values per image, not 10"),
+    ("layers.append(keras.layers.Flatten())",
+     "layers.append(keras.layers.Lambda(lambda x: x * 1.0))\n    layers.append(keras.layers.Flatten())",
+     "a model with a Lambda layer"),
+])
+def test_a_model_the_course_cannot_use_is_lesson_04s_mistake_before_training(tmp_path, old, new, words):
+    impl = lessons_with(tmp_path, "lesson_04_model.py", old, new)
+    said = refusal(impl, "04", "build_model")
+    assert said.startswith("Lesson 04 · Build the model: build_model() returned ") and words in said
+
+
+def test_the_reference_returns_what_the_tools_need(tmp_path):
+    """Every checked result of the reference passes (the checks above fail only on a slip)."""
+    keras = pytest.importorskip("keras")
+    impl = Implementation(ROOT / "solutions", reference=ROOT / "solutions")
+    images = np.random.default_rng(0).integers(0, 256, (40, 28, 28), dtype=np.uint8)
+    labels = np.arange(40) % 10
+    x = impl.function("02", "normalize")(images)
+    impl.function("02", "split_validation")(x, labels, val_fraction=0.25, seed=0)
+    model = impl.function("04", "compile_model")(impl.function("04", "build_model")(
+        augmentation=impl.function("04", "augment")()))
+    history = impl.function("05", "train")(model, x, labels, x, labels, epochs=1, verbose=0)
+    impl.function("05", "plot_history")(history)
+    assert impl.function("06", "accuracy")(labels, labels) == 1.0
+    impl.function("07", "predict_digit")(model, x[:2])
+    cnn = impl.function("08", "compile_cnn")(impl.function("08", "build_cnn")(), total_steps=10)
+    assert isinstance(cnn, keras.Model)
+    assert set(returns.RETURNS) <= {(number, name) for number, names in TOOLS_CALL.items() for name in names}
+
+
+@pytest.mark.slow
+def test_train_says_it_in_one_line_and_exits_2(tmp_path):
+    course = copy_course(tmp_path / "course")
+    for number in ["01", "02", "04", "05", "06"]:
+        solve(course, number)
+    path = course / "lessons" / "lesson_02_prepare.py"
+    path.write_text(path.read_text().replace(
+        "return np.asarray(images, dtype=np.float32) / np.float32(255.0)",
+        "return (np.asarray(images, dtype=np.float32) / np.float32(255.0)).tolist()"))
+    run = mnist_course(course, "train", "--limit", "500", "--epochs", "1", timeout=300)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr and "please report" not in run.stderr
+    assert run.stderr.strip().splitlines()[-1].startswith(
+        "mnist-course: Lesson 02 · Prepare the data: normalize() returned a list of 500")
+    assert not list((course / ".course" / "models").glob("*.keras"))  # refused before training
+
+
+def test_an_empty_mnist_path_is_said_alike_by_lesson_01_and_doctor(monkeypatch, tmp_path):
+    """`export MNIST_PATH=` used to read this folder as MNIST ("MNIST file . is a folder") in
+    train, while doctor passed it by and said all was set."""
+    from mnist_course.companion.doctor import FAIL, check_mnist
+    from mnist_course.course.workspace import Workspace
+    from mnist_course.training.data import MnistFileError, read_mnist_file
+
+    monkeypatch.setenv("MNIST_PATH", "")
+    impl = Implementation(ROOT / "solutions", reference=ROOT / "solutions")
+    with pytest.raises(Exception) as caught:
+        impl.function("01", "load_mnist")()
+    assert "the path to MNIST is empty (is MNIST_PATH set to nothing" in str(caught.value)
+    assert "unset MNIST_PATH" in str(caught.value)
+    with pytest.raises(MnistFileError):
+        read_mnist_file("  ")
+    finding = check_mnist(Workspace(tmp_path))
+    assert finding.state == FAIL and "MNIST_PATH is set but empty" in finding.detail
+
+
+def test_evaluate_reads_a_model_of_flat_rows_as_predict_does(tmp_path):
+    """A model whose input is (784,) was read by `predict` but failed `evaluate` with Keras'
+    message, its bold-text escape codes included, blamed on the reference's data."""
+    keras = pytest.importorskip("keras")
+    from mnist_course.training.pipeline import describe_error, evaluate
+
+    path = tmp_path / "flat.keras"
+    keras.Sequential([keras.Input((784,)), keras.layers.Dense(10, activation="softmax")]).save(path)
+    impl = Implementation(ROOT / "solutions", reference=ROOT / "solutions")
+    result = evaluate(tmp_path, impl, path, figure=False)
+    assert 0.0 <= result.accuracy <= 1.0 and len(result.confusion) == 10
+    assert describe_error(ValueError("\x1b[1mCannot take the length\x1b[0m of it")) == (
+        "ValueError: Cannot take the length of it")
+
+
+def test_a_stray_byte_in_a_comment_is_let_by_as_python_does_and_named_where_it_is_refused(tmp_path):
+    """`# café` saved as Latin-1: the checks (Python's import) passed, `train` refused the file
+    ("UnicodeDecodeError ... pytest shows where", but pytest showed nothing), and `compare` said
+    "is not UTF-8 text." with nothing to try."""
+    from mnist_course.course import CourseError, lesson
+    from mnist_course.course.workspace import Workspace
+    from mnist_course.training.pipeline import preflight
+
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    source = (ROOT / "solutions" / "lesson_02_prepare.py").read_bytes()
+    (folder / "lesson_02_prepare.py").write_bytes(source + b"# caf\xe9\n")
+    preflight(folder, {"02": ("normalize",)})  # no error: the function is there
+    with pytest.raises(CourseError) as caught:
+        Workspace(tmp_path).learner_source(lesson("02"))
+    line = source.count(b"\n") + 1
+    assert str(caught.value) == (
+        f"lessons/lesson_02_prepare.py: line {line} is not UTF-8 text (byte 0xe9, an accented letter "
+        "saved in another encoding?): save the file as UTF-8 in your editor.")
