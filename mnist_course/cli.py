@@ -426,6 +426,9 @@ def main(argv: list[str] | None = None) -> None:
     from mnist_course.check_support.quiet import filter_native_stderr
 
     filter_native_stderr()
+    # Started with stdout or stderr closed (`>&-`): what would go there goes nowhere, as asked.
+    sys.stdout = sys.stdout or open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    sys.stderr = sys.stderr or open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     # A terminal without UTF-8 shows '?' for the course's '·', rather than stop the command.
     for stream in (sys.stdout, sys.stderr):
         if (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "") != "utf8":

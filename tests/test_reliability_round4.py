@@ -159,3 +159,77 @@ def test_a_stray_byte_in_a_comment_is_let_by_as_python_does_and_named_where_it_i
     assert str(caught.value) == (
         f"lessons/lesson_02_prepare.py: line {line} is not UTF-8 text (byte 0xe9, an accented letter "
         "saved in another encoding?): save the file as UTF-8 in your editor.")
+
+
+def test_without_latest_the_newest_model_is_used_and_said(tmp_path, capsys):
+    """LATEST deleted (or damaged) beside eight trained models used to say "no trained model yet"."""
+    import os
+
+    from mnist_course.course.workspace import Workspace
+    from mnist_course.training.pipeline import LATEST, latest_model
+
+    models = Workspace(tmp_path).models
+    models.mkdir(parents=True)
+    for age, name in enumerate(["mlp-new.keras", "mlp-old.keras"]):
+        (models / name).write_bytes(b"x")
+        os.utime(models / name, (1_000_000 - age * 1000, 1_000_000 - age * 1000))
+    assert latest_model(tmp_path) == models / "mlp-new.keras"
+    assert "LATEST is missing; using the newest model there, mlp-new.keras" in capsys.readouterr().err
+    (models / LATEST).write_bytes(b"\xff broken")
+    assert latest_model(tmp_path) == models / "mlp-new.keras"
+    assert "LATEST is damaged" in capsys.readouterr().err
+
+
+def test_a_hint_record_that_cannot_be_read_is_not_called_damaged(tmp_path, monkeypatch):
+    """An unreadable .course/hints.json was "damaged: delete it", which loses every hint level."""
+    from mnist_course.companion.hint import HintState
+    from mnist_course.course import CourseError
+    from mnist_course.course.workspace import Workspace
+
+    path = Workspace(tmp_path).hint_levels
+    path.parent.mkdir(parents=True)
+    path.write_text("{}")
+    real = Path.read_text
+
+    def read_text(self, *args, **kwargs):  # as for a file of another user's, chmod 600 (root reads anything)
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    with pytest.raises(CourseError, match="permission denied") as caught:
+        HintState(Workspace(tmp_path))
+    assert "damaged" not in str(caught.value) and "delete" not in str(caught.value)
+
+
+def test_a_path_that_loops_or_is_too_long_is_said_in_words(tmp_path):
+    """Before: "unexpected error (RuntimeError: Symlink loop ...) please report it", and
+    "OSError: [Errno 36] File name too long"."""
+    import errno
+
+    from mnist_course.training.model_files import ModelFileError, check_destination, describe_os_error
+
+    loop = tmp_path / "loop.keras"
+    loop.symlink_to(loop)
+    with pytest.raises(ModelFileError, match="is a link that leads back to itself"):
+        check_destination(loop, [])
+    long_name = str(tmp_path / ("a" * 300 + ".png"))
+    words = describe_os_error(OSError(errno.ENAMETOOLONG, "File name too long", long_name))
+    assert words.startswith("the file name is too long for this system (") and len(words) < 200
+
+
+@pytest.mark.slow
+def test_predict_with_its_output_closed_reads_and_exits_0(tmp_path):
+    import os
+    import subprocess
+
+    from companion_course import cli_command, cli_env
+    from test_reliability_models import EXAMPLE, tiny_model
+
+    model = tmp_path / "tiny.keras"
+    tiny_model().save(model)
+    run = subprocess.run(cli_command("predict", "--solutions", "--model", str(model), str(EXAMPLE)),
+                         cwd=ROOT, env=cli_env(), stderr=subprocess.PIPE, text=True, timeout=300,
+                         preexec_fn=lambda: os.close(1))  # as `mnist-course predict ... >&-`
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr and "unexpected error" not in run.stderr

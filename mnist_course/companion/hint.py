@@ -36,6 +36,11 @@ class HintState:
             return {}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
+        except PermissionError:
+            raise CourseError(
+                f"{self.path} cannot be read (permission denied): give yourself read and write "
+                f"access to it (chmod u+rw {self.path}); it holds how far each hint has gone."
+            ) from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             data = None
         if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):

@@ -174,7 +174,16 @@ def describe_os_error(error: OSError) -> str:
         return f"the folder is read-only{where}"
     if error.errno in (errno.EACCES, errno.EPERM):
         return f"permission denied{where}"
+    if error.errno == errno.ENAMETOOLONG:
+        shown = f" ({shorten_path(str(error.filename))})" if error.filename else ""
+        return f"the file name is too long for this system{shown}: use a shorter name or folder"
+    if error.errno == errno.ELOOP:
+        return f"a link leads back to itself{where}: remove it or use another name"
     return f"{error.strerror or type(error).__name__}{where}"
+
+
+def shorten_path(text: str, most: int = 80) -> str:
+    return text if len(text) <= most else f"{text[:40]}...{text[-30:]}"
 
 
 def check_destination(path: Path, protected: list[Path]) -> None:
@@ -182,7 +191,11 @@ def check_destination(path: Path, protected: list[Path]) -> None:
     path = Path(path)
     if path.suffix != SUFFIX:
         raise ModelFileError(f"--out {path}: a model file must end in {SUFFIX} (e.g. mine.keras)")
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
+        raise ModelFileError(f"--out {path} is a link that leads back to itself: remove it, or "
+                             f"give another file name ending in {SUFFIX}") from None
     for folder in protected:
         if resolved.is_relative_to(folder.resolve()):
             raise ModelFileError(

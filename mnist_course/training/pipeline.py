@@ -617,15 +617,26 @@ def write_latest(root: Path, model: Path) -> None:
 
 
 def latest_model(root: Path) -> Path:
-    pointer = Workspace(root).models / LATEST
+    """The model `mnist-course train` saved last (named in .course/models/LATEST); without a
+    sound LATEST, the newest model in that folder, said on stderr."""
+    folder = Workspace(root).models
+    pointer = folder / LATEST
     how = "train one with `mnist-course train` (or `mnist-course train --solutions`), or pass --model PATH."
-    if not pointer.exists():
-        raise CourseError(f"no trained model yet: {how}")
-    try:
-        text = pointer.read_bytes().decode("utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        text = ""
+    text = ""
+    if pointer.exists():
+        try:
+            text = pointer.read_bytes().decode("utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            pass
     if not text or "\n" in text or "\0" in text:
+        newest = max(folder.glob("*.keras"), key=lambda path: path.stat().st_mtime, default=None)
+        if newest is not None:
+            print(f"note: .course/models/{LATEST} is {'damaged' if pointer.exists() else 'missing'}; "
+                  f"using the newest model there, {newest.name} (--model PATH picks another).",
+                  file=sys.stderr)
+            return newest
+        if not pointer.exists():
+            raise CourseError(f"no trained model yet: {how}")
         raise CourseError(
             f".course/models/{LATEST} is damaged (not the model path mnist-course wrote): "
             f"delete it and {how}"

@@ -71,6 +71,8 @@ def _describe(error: Exception) -> str:
     text = " ".join(str(error).split()) or type(error).__name__
     if isinstance(error, (ValueError, FileNotFoundError)):
         return text
+    if isinstance(error, OSError) and error.errno is not None:
+        return describe_os_error(error)
     return f"{type(error).__name__}: {text}"
 
 
