@@ -37,7 +37,7 @@ app = typer.Typer(
 def given_path(text: str) -> Path:
     """A path from the command line; an empty one (an unset "$VARIABLE"?) is refused, not read as "."."""
     if not text.strip():
-        raise typer.BadParameter("is empty: give a file or folder (an unset variable in quotes?).")
+        raise typer.BadParameter("is empty (an unset variable in quotes?): give a path.")
     return Path(text)
 
 

@@ -192,7 +192,9 @@ def test_a_folder_without_lesson_files_is_graded_zero_and_said_and_a_file_is_ref
     run = grade(empty)
     assert run.returncode == 0, run.stderr
     assert sum(points(json.loads(run.stdout)).values()) == 0
-    assert "holds none of the lesson files" in run.stderr
+    assert "holds none of the lesson files" in run.stderr and "graded as not started" in run.stderr
+    # ...as the report says too (a missing file was "in progress" before)
+    assert {lesson["status"] for lesson in json.loads(run.stdout)["lessons"]} == {"not started"}
     a_file = tmp_path / "lesson_01_load.py"
     a_file.write_text("")
     refused = grade(a_file)

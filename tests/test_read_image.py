@@ -113,7 +113,7 @@ def test_strokes_on_a_transparent_canvas_stay_visible(tmp_path, read_image, ink,
 
 @pytest.mark.parametrize("case, says", [
     ("missing", "no such file"), ("folder", "is a folder"), ("empty", "is empty (0 bytes)"),
-    ("truncated", "broken.jpg"), ("pipe", "is not a regular file"), ("link loop", "a link that leads to no file"),
+    ("truncated", "open it and save it again"), ("pipe", "is not a regular file"), ("link loop", "a link that leads to no file"),
 ])
 def test_broken_files_give_one_line_naming_the_file(tmp_path, case, says):
     path = tmp_path / "broken.jpg"

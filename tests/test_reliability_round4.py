@@ -233,3 +233,27 @@ def test_predict_with_its_output_closed_reads_and_exits_0(tmp_path):
                          preexec_fn=lambda: os.close(1))  # as `mnist-course predict ... >&-`
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr and "unexpected error" not in run.stderr
+
+
+def test_a_picture_with_too_many_pixels_says_what_to_do(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from mnist_course.pictures.image_files import open_picture
+
+    path = tmp_path / "huge.png"
+    Image.new("L", (300, 300), 255).save(path)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 20_000)  # 90,000 pixels: over twice the limit
+    with pytest.raises(ValueError) as caught:
+        open_picture(path)
+    assert "has more pixels than a picture is read with" in str(caught.value)
+    assert "shrink it first" in str(caught.value) and "DOS attack" not in str(caught.value)
+
+
+def test_no_digit_found_says_what_to_try(tmp_path):
+    from mnist_course.training.predict import predict_picture
+
+    impl = Implementation(ROOT / "solutions", reference=ROOT / "solutions")
+    result = predict_picture(impl, None, np.full((200, 200), 255, np.uint8), "white.png")
+    assert result.error.startswith("no digit found in the image (to the course, the picture is one flat white")
+    assert result.error.endswith("try again with one digit, written in a dark pen on light paper, filling "
+                                 "a good part of the picture, in even light")

@@ -8,6 +8,7 @@ function, and below the table the next step with its check and hint commands.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -70,7 +71,7 @@ def summarise(workspace: Workspace, results: LessonResults, impl: Path | None = 
             unit.number, unit.title, results.passed, results.total, DONE, None, "", check_command
         )
     first = results.first_failure(functions)
-    untouched = _is_fresh_stub(workspace, unit, impl) or (
+    untouched = _not_started(workspace, unit, impl) or (
         results.passed == 0 and all(result.stub for result in results.failures)
     )
     return LessonProgress(
@@ -86,7 +87,11 @@ def summarise(workspace: Workspace, results: LessonResults, impl: Path | None = 
     )
 
 
-def _is_fresh_stub(workspace: Workspace, unit, impl: Path | None = None) -> bool:
+def _not_started(workspace: Workspace, unit, impl: Path | None = None) -> bool:
+    """The lesson file is the fresh stub, or not there at all (a submission without it)."""
+    path = (impl if impl is not None else workspace.lessons) / unit.filename
+    if not os.path.lexists(path):
+        return True
     try:
         mine = lesson_text((impl / unit.filename).read_bytes()) if impl is not None else workspace.learner_source(unit)
     except (OSError, CourseError, UnicodeDecodeError):  # missing, unreadable or not UTF-8: not a fresh stub

@@ -84,7 +84,8 @@ def implementation_folder(root: Path, solutions: bool = False, impl: Path | str 
     if impl:
         folder = Path(impl).expanduser().resolve()
         if not folder.is_dir():
-            raise CourseError(f"--impl {impl}: no such folder.")
+            what = "is a file: give the folder that holds it" if folder.is_file() else "no such folder"
+            raise CourseError(f"--impl {impl}: {what} (a folder of lesson_01_load.py ... lesson_08_cnn.py).")
         return folder
     return Path(root) / ("solutions" if solutions else "lessons")
 

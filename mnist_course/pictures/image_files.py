@@ -77,9 +77,14 @@ def open_picture(path) -> tuple[np.ndarray, np.ndarray]:
     except UnidentifiedImageError:
         known = ", ".join(PICTURE_FORMATS)
         raise ValueError(f"{path} is not an image in a format phones and drawing apps save ({known})") from None
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError:
+        raise ValueError(f"{path} has more pixels than a picture is read with (over "
+                         f"{2 * Image.MAX_IMAGE_PIXELS:,}): shrink it first; a digit needs no more "
+                         f"than {MAX_SIDE} pixels a side") from None
+    except (OSError, SyntaxError, ValueError) as error:
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        raise ValueError(f"{path} is not an image that can be read ({reason})") from None
+        raise ValueError(f"{path} is not an image that can be read ({reason}): open it and save "
+                         "it again, or take the picture again") from None
 
 
 class PictureSizeError(ValueError):

@@ -76,6 +76,10 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {text}"
 
 
+NO_DIGIT_TRY = ("; try again with one digit, written in a dark pen on light paper, filling a good "
+                "part of the picture, in even light")
+
+
 def looked_like(grey) -> str:
     """What a picture with no digit found looked like, as " (to the course, ...)"; "" if unsure.
 
@@ -166,7 +170,7 @@ def predict_picture(impl: Implementation, model, grey, path: str = "picture") ->
             raise
         result.error = _describe(error.original)  # one bad picture must not stop the rest
         if isinstance(error.original, ValueError) and "no digit" in result.error.lower():
-            result.error += looked_like(grey)
+            result.error += looked_like(grey) + NO_DIGIT_TRY
         return result
     if image.shape != (28, 28):
         result.error = f"preprocess_digit returned shape {image.shape}, not (28, 28)"
