@@ -257,3 +257,44 @@ def test_no_digit_found_says_what_to_try(tmp_path):
     assert result.error.startswith("no digit found in the image (to the course, the picture is one flat white")
     assert result.error.endswith("try again with one digit, written in a dark pen on light paper, filling "
                                  "a good part of the picture, in even light")
+
+
+def test_a_failed_write_names_the_file_not_its_temporary_copy(tmp_path, monkeypatch):
+    """A full disk or a refused write said `.hints.json.ho7beu82.tmp` or `/proc/tmpu4c1ohh8`."""
+    import errno
+    import os
+
+    from mnist_course.course.workspace import write_atomically
+
+    target = tmp_path / "hints.json"
+    real_fsync = os.fsync
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OSError) as caught:
+        write_atomically(target, "{}")
+    assert caught.value.errno == errno.ENOSPC and caught.value.filename == str(target)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert not list(tmp_path.iterdir())  # no temporary file left
+    with pytest.raises(OSError) as caught:
+        write_atomically(Path("/proc/cannot-write-here"), "{}")
+    assert caught.value.filename == "/proc/cannot-write-here"
+
+
+def test_train_says_which_lesson_line_runs_on(tmp_path, monkeypatch, capsys):
+    """A `while True` in normalize left `mnist-course train` silent until Ctrl-C; the checks had
+    said "still running after 60 s" for the same file."""
+    monkeypatch.setenv("MNIST_COURSE_PATIENCE", "0.3")
+    impl = lessons_with(tmp_path, "lesson_02_prepare.py",
+                        "    return np.asarray(images, dtype=np.float32) / np.float32(255.0)",
+                        "    import time\n    time.sleep(1.0)  # slow on purpose\n"
+                        "    return np.asarray(images, dtype=np.float32) / np.float32(255.0)")
+    impl.function("02", "normalize")(np.zeros((2, 28, 28), np.uint8))
+    said = capsys.readouterr().err
+    assert said.startswith("Lesson 02 · Prepare the data: normalize() is still running after 0.3 s, "
+                           "at lessons/lesson_02_prepare.py line ")
+    assert "Ctrl-C stops it" in said
+    impl.function("02", "split_validation")(np.zeros((200, 28, 28), np.float32), np.arange(200) % 10)
+    assert capsys.readouterr().err == ""  # a quick function: nothing said

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from mnist_course.course import LESSONS
@@ -63,16 +64,9 @@ class Patience:
             self.timer = None
 
     def _say(self, unit, thread: int) -> None:
-        frame = sys._current_frames().get(thread)
-        stack = []  # the lesson file's frames, innermost first
-        while frame is not None:
-            if Path(frame.f_code.co_filename).name == unit.filename:
-                stack.append(frame)
-            frame = frame.f_back
         waited = f"{self.seconds:g} s"
-        if stack:
-            where = f"{relative(Path(stack[0].f_code.co_filename), self.root)} line {stack[0].f_lineno}"
-            function = named_function([frame.f_code.co_name for frame in reversed(stack)])
+        function, where = running_in(unit, thread, self.root)
+        if where:
             what = f"{function}() is still running after {waited}, at {where}" if function else \
                 f"your lesson file is still running after {waited}, at {where}, outside any function " \
                 "(it runs when the checks import it)"  # fmt: skip
@@ -86,3 +80,41 @@ class Patience:
             os.write(self.terminal, line.encode(sys.stderr.encoding or "utf-8", errors="replace"))
         except (OSError, LookupError):
             pass
+
+
+def running_in(unit, thread: int, root: Path) -> tuple[str | None, str | None]:
+    """(function, "lessons/file.py line N") of the innermost line of `unit`'s lesson file that
+    `thread` is running; (None, where) at the file's top level; (None, None) outside it."""
+    frame = sys._current_frames().get(thread)
+    stack = []  # the lesson file's frames, innermost first
+    while frame is not None:
+        if Path(frame.f_code.co_filename).name == unit.filename:
+            stack.append(frame)
+        frame = frame.f_back
+    if not stack:
+        return None, None
+    where = f"{relative(Path(stack[0].f_code.co_filename), root)} line {stack[0].f_lineno}"
+    return named_function([frame.f_code.co_name for frame in reversed(stack)]), where
+
+
+@contextmanager
+def said_if_slow(unit, root: Path, seconds: float = PATIENCE):
+    """Around a call of a lesson function by the course's own tools (`mnist-course train`,
+    `evaluate`, `predict`): one line on stderr if it is still running after `seconds`."""
+    seconds = float(os.environ.get(PATIENCE_ENV) or seconds)
+
+    def say(thread: int) -> None:
+        function, where = running_in(unit, thread, root)
+        if where:
+            place = f"{function}() is still running" if function else "your lesson file is still running"
+            print(f"{unit.label}: {place} after {seconds:g} s, at {where}. A loop that never ends, or "
+                  "far more work than the docstring asks for? Ctrl-C stops it; else it goes on.",
+                  file=sys.stderr, flush=True)
+
+    timer = threading.Timer(seconds, say, (threading.get_ident(),))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()

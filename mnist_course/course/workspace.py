@@ -246,7 +246,10 @@ def write_atomically(path: Path, content: str | bytes, only_if=ANYTHING) -> None
     data = content.encode("utf-8") if isinstance(content, str) else content
     path = Path(os.path.realpath(path))  # a symlinked file stays a link: its target is replaced
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:  # named after the file the learner knows, not the temporary one
+        raise type(error)(error.errno, error.strerror, str(path)) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -256,6 +259,11 @@ def write_atomically(path: Path, content: str | bytes, only_if=ANYTHING) -> None
         if only_if is not ANYTHING and current_bytes(path) != only_if:
             raise ChangedMeanwhile(f"{path.name} changed while it was being replaced, so it was left as it is.")
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        if error.filename in (temporary, None):
+            raise type(error)(error.errno, error.strerror, str(path)) from None
+        raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -158,9 +158,15 @@ class Implementation:
         if function is None:
             raise CourseError(f"{self.folder / unit.filename} has no function {name}().")
 
+        from mnist_course.check_support.patience import said_if_slow
+
         def guarded(*args, **kwargs):
             try:
-                result = function(*args, **kwargs)
+                if name == "train":  # Keras shows its own progress, epoch by epoch
+                    result = function(*args, **kwargs)
+                else:
+                    with said_if_slow(unit, Path(self.folder).parent):
+                        result = function(*args, **kwargs)
             except NotImplementedError as error:
                 if STUB_PREFIX not in str(error):
                     raise self._explained(error, unit, name) from error
