@@ -298,3 +298,23 @@ def test_train_says_which_lesson_line_runs_on(tmp_path, monkeypatch, capsys):
     assert "Ctrl-C stops it" in said
     impl.function("02", "split_validation")(np.zeros((200, 28, 28), np.float32), np.arange(200) % 10)
     assert capsys.readouterr().err == ""  # a quick function: nothing said
+
+
+def test_a_lesson_file_that_links_to_itself_is_said_so_by_compare_and_the_checks(tmp_path):
+    """Before, `compare` said "is missing: reset writes a fresh stub", which then failed, and
+    the checks said "RuntimeError: Symlink loop"."""
+    import subprocess
+    import sys
+
+    from mnist_course.course import CourseError, lesson
+    from mnist_course.course.workspace import Workspace
+
+    course = copy_course(tmp_path / "course")
+    path = course / "lessons" / "lesson_03_explore.py"
+    path.unlink()
+    path.symlink_to(path.name)
+    with pytest.raises(CourseError, match=r"is a link that leads to no file \(or back to itself\): remove"):
+        Workspace(course).learner_source(lesson("03"))
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "checks/lesson_03", "-p", "no:cacheprovider"],
+                         cwd=course, capture_output=True, text=True, timeout=300)
+    assert "is a link that leads to no file" in run.stdout and "Symlink loop" not in run.stdout

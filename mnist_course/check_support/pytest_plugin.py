@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnist_course.course.workspace import Workspace, mode_for, relative
+from mnist_course.course.workspace import Workspace, broken_link, mode_for, relative
 from mnist_course.course import LESSONS, CourseError, find_course_root, implementation_folder, lesson, load_module
 from mnist_course.course.hints import hint_levels
 from mnist_course.check_support.outcome import OUTCOME_KEY, LearnerExit, LessonImportError, classify, short
@@ -145,6 +145,9 @@ def implementation_dir(config) -> Path:
 
 def _load(folder: Path, number: str):
     path = folder / lesson(number).filename
+    broken = broken_link(path, lesson(number))
+    if broken:
+        raise LessonImportError(broken.removesuffix("."))
     try:
         return load_module(path)
     except CourseError:

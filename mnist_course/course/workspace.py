@@ -143,6 +143,9 @@ class Workspace:
 
     def learner_source(self, unit: Lesson) -> str:
         path = self.learner_file(unit)
+        broken = broken_link(path, unit)
+        if broken:
+            raise CourseError(broken)
         if not path.is_file():
             raise CourseError(
                 f"lessons/{unit.filename} is missing: `mnist-course reset {unit.number}` "
@@ -201,6 +204,15 @@ def lesson_text(data: bytes) -> str:
     UnicodeDecodeError if it is not UTF-8.
     """
     return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def broken_link(path: Path, unit: Lesson) -> str | None:
+    """What to say of a lesson file that is a link leading to no file (or back to itself)."""
+    if not os.path.islink(path) or os.path.exists(path):
+        return None
+    return (f"lessons/{unit.filename} is a link that leads to no file (or back to itself): remove "
+            f"the link (`rm lessons/{unit.filename}`), then `mnist-course reset {unit.number}` "
+            "writes a fresh stub (and `reset --list` shows any backups).")
 
 
 def not_utf8(data: bytes, error: UnicodeDecodeError) -> str:
