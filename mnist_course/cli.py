@@ -10,6 +10,7 @@ MNIST_COURSE_DEBUG=1 shows the traceback instead.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import signal
 import sys
@@ -426,6 +427,9 @@ def main(argv: list[str] | None = None) -> None:
     from mnist_course.check_support.quiet import filter_native_stderr
 
     filter_native_stderr()
+    # Matplotlib warns in two lines when the home folder cannot be written (a shared lab
+    # account, a container): it uses a temporary folder then, which is all a figure needs.
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
     # Started with stdout or stderr closed (`>&-`): what would go there goes nowhere, as asked.
     sys.stdout = sys.stdout or open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     sys.stderr = sys.stderr or open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115

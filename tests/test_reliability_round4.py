@@ -318,3 +318,25 @@ def test_a_lesson_file_that_links_to_itself_is_said_so_by_compare_and_the_checks
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "checks/lesson_03", "-p", "no:cacheprovider"],
                          cwd=course, capture_output=True, text=True, timeout=300)
     assert "is a link that leads to no file" in run.stdout and "Symlink loop" not in run.stdout
+
+
+@pytest.mark.slow
+def test_a_home_that_cannot_be_written_brings_no_matplotlib_noise(tmp_path):
+    """As a shared lab account (HOME not writable), predict printed matplotlib's two-line
+    complaint about its cache folder before the answer."""
+    import subprocess
+
+    from companion_course import cli_command, cli_env
+    from test_reliability_models import EXAMPLE, tiny_model
+
+    model = tmp_path / "tiny.keras"
+    tiny_model().save(model)
+    home = tmp_path / "home-is-a-file"
+    home.write_text("")  # no folder can be made in it, even by root
+    env = cli_env(HOME=str(home), MPLCONFIGDIR=None, XDG_CONFIG_HOME=None, XDG_CACHE_HOME=None)
+    run = subprocess.run(cli_command("predict", "--solutions", "--model", str(model), "--explain",
+                                     str(tmp_path / "explained"), str(EXAMPLE)),
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "matplotlib" not in run.stderr.lower() and "mkdir" not in run.stderr
+    assert list((tmp_path / "explained").glob("*.png"))  # the figure was still drawn
