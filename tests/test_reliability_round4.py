@@ -340,3 +340,45 @@ def test_a_home_that_cannot_be_written_brings_no_matplotlib_noise(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "matplotlib" not in run.stderr.lower() and "mkdir" not in run.stderr
     assert list((tmp_path / "explained").glob("*.png"))  # the figure was still drawn
+
+
+@pytest.mark.slow
+def test_a_keyboard_interrupt_raised_by_the_lesson_is_its_mistake_but_ctrl_c_still_stops(tmp_path):
+    """`raise KeyboardInterrupt` in normalize stopped the whole run with pytest's banner; a real
+    Ctrl-C must go on stopping it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    course = copy_course(tmp_path / "course")
+    path = course / "lessons" / "lesson_02_prepare.py"
+    reference = (ROOT / "solutions" / "lesson_02_prepare.py").read_text()
+    ending = "    return np.asarray(images, dtype=np.float32) / np.float32(255.0)"
+    command = [sys.executable, "-m", "pytest", "checks/lesson_02", "-p", "no:cacheprovider"]
+    path.write_text(reference.replace(ending, "    raise KeyboardInterrupt"))
+    run = subprocess.run(command, cwd=course, capture_output=True, text=True, timeout=300)
+    assert "normalize()\n  your code raised KeyboardInterrupt, which is what pressing Ctrl-C raises" in run.stdout
+    assert run.returncode == 1 and "!!! KeyboardInterrupt !!!" not in run.stdout  # the other checks ran
+    path.write_text(reference.replace(ending, "    while True:\n        pass"))
+    process = subprocess.Popen(command, cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(6)  # the checks are running normalize by now
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=60)
+    assert "KeyboardInterrupt" in out and "your code raised KeyboardInterrupt" not in out
+    assert process.returncode == 2
+
+
+def test_a_graded_lessons_keyboard_interrupt_or_own_base_exception_is_rebuilt_for_its_message():
+    """Graded, a KeyboardInterrupt (or a learner's own BaseException subclass) came back as
+    "Cannot create a consistent method resolution order (MRO) for bases Exception, RemoteError"."""
+    from mnist_course.check_support.outcome import LearnerInterrupt
+    from mnist_course.grading.remote import RemoteError, rebuilt_error
+
+    frame = {"file": "lesson_02_prepare.py", "line": 36, "function": "normalize", "text": "raise KeyboardInterrupt"}
+    interrupt = rebuilt_error({"type": "KeyboardInterrupt", "module": "builtins", "bases": ["BaseException"],
+                               "message": "", "frames": [frame]}, "lessons")
+    assert isinstance(interrupt, LearnerInterrupt) and interrupt.learner_frames[0].function == "normalize"
+    own = rebuilt_error({"type": "Oops", "module": "lesson_02_prepare", "bases": ["BaseException"],
+                         "message": "no", "frames": [frame]}, "lessons")
+    assert isinstance(own, RemoteError) and type(own).__name__ == "Oops" and str(own) == "no"

@@ -45,6 +45,11 @@ class LearnerExit(Exception):
         self.status = status
 
 
+class LearnerInterrupt(Exception):
+    """The learner's code raised KeyboardInterrupt itself: no Ctrl-C was pressed, so the checks
+    tell it as the learner's mistake instead of stopping (pytest_plugin)."""
+
+
 @dataclass(frozen=True)
 class Frame:
     """One line of the learner's own code in a traceback."""
@@ -348,6 +353,15 @@ def classify(
             "the checks could not see a result.",
             hint="a function hands its answer back with `return`; remove the exit call "
             "(to try code by hand, put it under `if __name__ == \"__main__\":`).",
+            frames=frames,
+        )
+    if isinstance(error, LearnerInterrupt):
+        return CheckOutcome(
+            "raised", unit, function,
+            seen="your code raised KeyboardInterrupt, which is what pressing Ctrl-C raises: it stops "
+            "the whole program, so the checks could not see a result.",
+            hint="to say that an input is wrong, raise an error such as ValueError(\"...\"); to "
+            "hand back a result, use `return`.",
             frames=frames,
         )
     words = library_words(error)

@@ -14,7 +14,10 @@ from __future__ import annotations
 import inspect
 import os
 import re
+import signal
 import tempfile
+import threading
+import traceback
 import zipfile
 from pathlib import Path
 
@@ -24,7 +27,9 @@ import pytest
 from mnist_course.course.workspace import Workspace, broken_link, mode_for, relative
 from mnist_course.course import LESSONS, CourseError, find_course_root, implementation_folder, lesson, load_module
 from mnist_course.course.hints import hint_levels
-from mnist_course.check_support.outcome import OUTCOME_KEY, LearnerExit, LessonImportError, classify, short
+from mnist_course.check_support.outcome import (
+    OUTCOME_KEY, LearnerExit, LearnerInterrupt, LessonImportError, classify, short,
+)
 from mnist_course.check_support.quiet import strip_noise, trim_captured
 from mnist_course.check_support import quick_exit
 from mnist_course.check_support.patience import Patience
@@ -35,6 +40,8 @@ __all__ = [
     "pytest_report_header",
     "pytest_runtest_makereport",
     "pytest_runtest_protocol",
+    "pytest_runtest_setup",
+    "pytest_runtest_call",
     "pytest_sessionfinish",
     "pytest_collection_modifyitems",
     "course",
@@ -72,6 +79,9 @@ def pytest_sessionfinish(session):
 
 def pytest_configure(config):
     quick_exit.install(config)
+    if threading.current_thread() is threading.main_thread() and \
+            signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _ctrl_c)  # tells a real Ctrl-C from a raised KeyboardInterrupt
     if config.getoption("--isolated", default=False):
         from mnist_course.grading.processes import become_subreaper, hide_from_workers
 
@@ -464,6 +474,33 @@ def pytest_runtest_protocol(item, nextitem):
         os._exit = real_exit
         if patience is not None:
             patience.stop()
+
+
+_CTRL_C = {"pressed": False}
+
+
+def _ctrl_c(signum, frame):
+    _CTRL_C["pressed"] = True
+    signal.default_int_handler(signum, frame)
+
+
+def _told_if_raised_by_lesson():
+    """A KeyboardInterrupt the learner's code raised itself, with no Ctrl-C pressed, fails its
+    check with a teaching message; pytest would stop the whole run with its own banner."""
+    try:
+        return (yield)
+    except KeyboardInterrupt as stop:
+        lessons = {unit.filename for unit in LESSONS.values()}
+        raised_by_lesson = any(Path(frame.filename).name in lessons
+                               for frame in traceback.extract_tb(stop.__traceback__))
+        if _CTRL_C["pressed"] or not raised_by_lesson:
+            raise
+        raise LearnerInterrupt().with_traceback(stop.__traceback__) from None
+
+
+# A fixture may call the learner's function (setup), or the check itself (call).
+pytest_runtest_setup = pytest.hookimpl(wrapper=True)(lambda item: (yield from _told_if_raised_by_lesson()))
+pytest_runtest_call = pytest.hookimpl(wrapper=True)(lambda item: (yield from _told_if_raised_by_lesson()))
 
 
 def _failed(call) -> bool:

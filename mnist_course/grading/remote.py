@@ -31,7 +31,7 @@ from mnist_course.grading.codec import CodecError, Decoder, Encoder, is_keras
 from mnist_course.grading.processes import become_user, limit_worker, worker_environment, worker_user
 from mnist_course.grading.state import apply_model_state, model_state_message, shape_digest, state_digest
 from mnist_course.grading.worker import DUMP_ENV, FDS_ENV
-from mnist_course.check_support.outcome import LearnerExit, LessonImportError
+from mnist_course.check_support.outcome import LearnerExit, LearnerInterrupt, LessonImportError
 
 START_LIMIT = 120.0  # seconds for the worker to import the lesson (TensorFlow included)
 CALL_LIMIT = 120.0  # seconds per call, unless the runner set the lesson's limit
@@ -111,6 +111,10 @@ def rebuilt_error(info: dict, shown: str) -> BaseException:
         return error
     name = str(info.get("type", "Exception"))[:100]
     module = str(info.get("module", ""))
+    if (module, name) == ("builtins", "KeyboardInterrupt"):  # no Ctrl-C reaches a worker: the code raised it
+        error = LearnerInterrupt(message)
+        error.learner_frames = frames
+        return error
     kind = None
     if module == "builtins" and isinstance(getattr(builtins, name, None), type):
         candidate = getattr(builtins, name)
@@ -123,7 +127,8 @@ def rebuilt_error(info: dict, shown: str) -> BaseException:
         base = next((getattr(builtins, b) for b in info.get("bases", [])
                      if isinstance(getattr(builtins, b, None), type) and issubclass(getattr(builtins, b), Exception)),
                     Exception)
-        kind = type(name, (base, RemoteError), {"__module__": module or "learner"})
+        bases = (RemoteError,) if base is Exception else (base, RemoteError)  # Exception first breaks the MRO
+        kind = type(name, bases, {"__module__": module or "learner"})
     error = kind.__new__(kind)
     BaseException.__init__(error, message)
     error.learner_frames = frames
