@@ -293,11 +293,15 @@ def report(
     check_seed: Annotated[
         Optional[int], typer.Option("--check-seed", min=0, help="Repeat a grade: the seed its report names.")
     ] = None,
+    same_user: Annotated[
+        bool, typer.Option("--same-user", help="Grade even where the learner's code cannot run as a user of "
+                           "its own: as root, it then runs as root (not advised).")
+    ] = False,
 ):
     """Grade lesson files with this course's checks, their code isolated: points for instructors."""
     from mnist_course.companion.report import show_report
 
-    show_report(as_json=json, limit=time_limit, lessons=lessons, seed=check_seed)
+    show_report(as_json=json, limit=time_limit, lessons=lessons, seed=check_seed, same_user=same_user)
 
 
 @app.command()

@@ -22,6 +22,8 @@ from mnist_course.course.stubs import function_source
 
 pytestmark = pytest.mark.slow
 
+# The scratch courses sit in pytest's private tmp_path, which a user of the learner's own cannot
+# enter: graded as root, `report` would refuse; these tests are about time, so --same-user.
 # Seconds. Lesson 02's checks take ~2 s when normalize returns, lesson 01's (solved, the other
 # lesson that runs its checks here) ~2 s in-process and ~2 s isolated: five times the longest.
 # The stuck normalize spins for all of it, once per run of progress, report and watch.
@@ -73,7 +75,7 @@ def test_report_json_says_where_the_time_limit_hit(hanging_course, tmp_path):
 
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    run = mnist_course(hanging_course, "report", "--json", "--time-limit", LIMIT, timeout=400,
+    run = mnist_course(hanging_course, "report", "--same-user", "--json", "--time-limit", LIMIT, timeout=400,
                        TMPDIR=str(temporary))
     assert run.returncode == 0, run.stderr
     document = json.loads(run.stdout)
@@ -101,7 +103,7 @@ def test_report_names_a_loop_at_the_top_of_a_lesson_file(tmp_path):
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(lines + ["while True:  # tries something out, forever", "    pass", ""]),
                     encoding="utf-8")
-    run = mnist_course(course, "report", "--json", "--time-limit", LIMIT, timeout=400)
+    run = mnist_course(course, "report", "--same-user", "--json", "--time-limit", LIMIT, timeout=400)
     assert run.returncode == 0, run.stderr
     first = json.loads(run.stdout)["lessons"][0]
     assert first["time_limit"]["function"] is None

@@ -128,7 +128,7 @@ def grade_forgeries(folder):
     link.unlink()
     link.symlink_to(ROOT / "solutions" / "lesson_02_prepare.py")  # the grader's own reference
     result = subprocess.run(
-        [sys.executable, "-m", "mnist_course.cli", "report", "--json", "--lessons", str(submission / "lessons")],
+        [sys.executable, "-m", "mnist_course.cli", "report", "--same-user", "--json", "--lessons", str(submission / "lessons")],
         cwd=ROOT, capture_output=True, text=True, timeout=900, env=dict(os.environ, TMPDIR=str(scratch)),
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -276,7 +276,7 @@ def test_the_reference_scores_everything_whatever_the_temporary_folder():
     # (the zygote had read TMPDIR before it forked), and lessons 04-08 scored nothing.
     with open_folder("mnist-course-private-tmp-") as private:
         result = subprocess.run(
-            [sys.executable, "-m", "mnist_course.cli", "report", "--json", "--lessons", str(ROOT / "solutions")],
+            [sys.executable, "-m", "mnist_course.cli", "report", "--same-user", "--json", "--lessons", str(ROOT / "solutions")],
             cwd=ROOT, capture_output=True, text=True, timeout=900, env=dict(os.environ, TMPDIR=str(private)),
         )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -310,3 +310,86 @@ def test_grades_side_by_side_never_share_a_worker_user(monkeypatch, tmp_path):
             processes.end_user(uid)
     assert processes.claimed_user() == first  # given back
     processes.end_user(first)
+
+
+# At import: run the course's own reference of this lesson, found beside the installed package
+# (an outside probe of 2026-12-04 scored 80/80 with it, its workers of a user of their own).
+BORROW_THE_REFERENCE = '''import pathlib as _p, mnist_course as _m
+_src = _p.Path(_m.__file__).resolve().parent.parent / "solutions" / _p.Path(__file__).name
+exec(compile(_src.read_text(), str(_src), "exec"))
+'''
+
+
+def test_a_submission_that_runs_the_courses_own_solutions_scores_nothing(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("graded as another user than root, the learner's code runs as that user and can "
+                    "read what it can (docs/instructors.md says so)")
+    submission = make_submission(tmp_path / "submission", {
+        number: BORROW_THE_REFERENCE for number in ["01", "02", "03", "04", "05", "06", "07", "08"]})
+    run = subprocess.run([sys.executable, "-m", "mnist_course.cli", "report", "--json", "--lessons",
+                          str(submission / "lessons")], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    document = json.loads(run.stdout)
+    assert document["learner_user"] == "separate" and document["points"] == 0, document["points"]
+    assert not (ROOT / "solutions").stat().st_mode & 0o007  # and it stays so: other users cannot read it
+
+
+def test_as_root_a_grade_whose_learner_would_run_as_root_is_refused_unless_asked(tmp_path):
+    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
+        pytest.skip("only root can give the learner's code a user of its own")
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    mnist = private / "mnist.npz"
+    mnist.symlink_to(os.environ["MNIST_PATH"])  # in a folder no other user may enter
+    command = [sys.executable, "-m", "mnist_course.cli", "report", "--json", "--lessons", str(ROOT / "lessons")]
+    env = dict(os.environ, MNIST_PATH=str(mnist))
+    refused = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900, env=env)
+    assert refused.returncode == 2 and not refused.stdout
+    assert refused.stderr.startswith("mnist-course: not graded: the learner's code would run as root")
+    assert f"{mnist} cannot be read by another user" in refused.stderr and "--same-user" in refused.stderr
+    asked = subprocess.run(command + ["--same-user"], cwd=ROOT, capture_output=True, text=True, timeout=900, env=env)
+    assert asked.returncode == 0, asked.stderr[-2000:]
+    assert json.loads(asked.stdout)["learner_user"] == "same"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or os.geteuid() != 0, reason="user ids are root's to give")
+def test_a_grades_user_reads_only_its_own_submission_keeps_no_files_and_forks_within_bounds(monkeypatch):
+    with open_folder("mnist-course-own-") as folder:
+        _reads_only_its_own_keeps_no_files_and_forks_within_bounds(folder, monkeypatch)
+
+
+def _reads_only_its_own_keeps_no_files_and_forks_within_bounds(tmp_path, monkeypatch):
+    import resource
+
+    from mnist_course.companion.report import only_for
+    from mnist_course.grading import processes
+
+    monkeypatch.setattr(processes, "USER_LOCKS", tmp_path / "locks")
+    monkeypatch.setattr(processes, "SHARED_TEMPORARY", (str(tmp_path / "shared"),))
+    shared = tmp_path / "shared"
+    (shared / "anyones").mkdir(parents=True)
+    shared.chmod(0o1777)
+    (shared / "anyones").chmod(0o1777)
+    mine, theirs = processes.claimed_user(), processes.claimed_user()
+    try:
+        copy = tmp_path / "grade" / "lessons"
+        copy.mkdir(parents=True)
+        (copy / "lesson_01_load.py").write_text("x = 1\n")
+        only_for(copy, mine)
+        lesson = copy / "lesson_01_load.py"
+        assert processes.as_user(mine, lambda: 0 if os.access(lesson, os.R_OK) else 1) == 0
+        assert processes.as_user(theirs, lambda: 0 if not os.access(lesson, os.R_OK) else 1) == 0
+
+        def leave_files() -> int:
+            (shared / "left.txt").write_text("secret")
+            (shared / "anyones" / "deep.txt").write_text("secret")
+            (shared / "folder").mkdir()
+            (shared / "folder" / "inside.txt").write_text("secret")
+            return 0
+
+        assert processes.as_user(mine, leave_files) == 0
+        assert processes.as_user(mine, lambda: resource.getrlimit(resource.RLIMIT_NPROC)[0] == processes.WORKER_TASKS) == 1
+    finally:
+        processes.end_user(mine)
+        processes.end_user(theirs)
+    assert sorted(path.name for path in shared.rglob("*")) == ["anyones"]

@@ -38,6 +38,9 @@ def course_checkout() -> tuple[Path, str]:
         venv_python = course / ".venv" / "bin" / "python"
         return course, os.environ.get("MNIST_COURSE_PYTHON") or (str(venv_python) if venv_python.exists() else sys.executable)
     course = Path(tempfile.mkdtemp(prefix="mnist-course-")) / "course"
+    # Graded as root, the learner's code runs as a user of its own, which must be able to pass
+    # through to the course's package and Python (report keeps it out of the rest).
+    course.parent.chmod(0o755)
     subprocess.run(["git", "clone", "--quiet", "--depth", "1", "--branch", COURSE_REF, COURSE_REPOSITORY,
                     str(course)], check=True)
     subprocess.run([sys.executable, "bootstrap.py", "setup"], cwd=course, check=True)

@@ -11,7 +11,8 @@ cd "$(dirname "$0")/../.."
 python=".venv/bin/python"
 [ -x "$python" ] || python="python3"
 for copy in "$@"; do
-  if report=$("$python" -m mnist_course.cli report --json --lessons "$copy/lessons" 2>/dev/null); then
+  # What report says on stderr (a lesson file it did not grade, a refusal) goes to yours.
+  if report=$("$python" -m mnist_course.cli report --json --lessons "$copy/lessons"); then
     "$python" -c 'import json, sys; document = json.loads(sys.stdin.read()); document["learner_copy"] = sys.argv[1]; print(json.dumps(document))' "$copy" <<<"$report"
   else
     echo "cannot grade $copy (no lessons/ folder?)" >&2

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 import sys
 import sysconfig
 import tempfile
@@ -193,10 +194,11 @@ def render(document: dict, console: Console) -> None:
 
 
 def grade(workspace: Workspace, lessons_dir: Path, console: Console, limit: float | None = DEFAULT_LIMIT,
-          seed: int | None = None) -> dict:
+          seed: int | None = None, same_user: bool = False) -> dict:
     """Grade the lesson files in `lessons_dir` with this course's checks: the report document."""
     from mnist_course.grading.processes import (
-        WORKER_USER_ENV, become_subreaper, end_descendants, end_user, hide_from_workers, separate_user,
+        WORKER_USER_ENV, become_subreaper, end_descendants, end_user, graded_as_root, hide_from_workers,
+        separate_user,
     )
 
     if not lessons_dir.is_dir():
@@ -215,16 +217,31 @@ def grade(workspace: Workspace, lessons_dir: Path, console: Console, limit: floa
     with tempfile.TemporaryDirectory(prefix="mnist-course-submission-") as scratch:
         graded = submission_copy(lessons_dir, Path(scratch) / "lessons")
         # What a worker reads: the lessons, the data, Python and its packages, and the files of the
-        # course a check may hand a lesson function (its example photos).
-        uid, why_not = separate_user([graded, *graded.iterdir(), *data_files(workspace), Path(sys.executable),
-                                      Path(mnist_course.__file__).parent, *map(Path, sysconfig.get_paths().values()),
-                                      *workspace.root.glob("examples/*")])
+        # course a check may hand a lesson function (its example photos). Nothing else of the course.
+        needed = [graded, *graded.iterdir(), *data_files(workspace), Path(sys.executable),
+                  Path(mnist_course.__file__).parent, *map(Path, sysconfig.get_paths().values()),
+                  *workspace.root.glob("examples/*")]
+        # The course being graded with, and the one the package was installed from (an editable
+        # install of another checkout): each has a solutions/ a worker must not read.
+        courses = {workspace.root.resolve(), Path(mnist_course.__file__).resolve().parent.parent}
+        courses = [root for root in sorted(courses) if (root / "solutions").is_dir()]
+        if graded_as_root():
+            for root in courses:
+                keep_course_from_workers(root, needed)
+        secret = [root / "solutions" / unit.filename for root in courses for unit in LESSONS.values()]
+        uid, why_not = separate_user(needed, secret=secret)
+        if uid is None and graded_as_root() and not same_user:
+            raise CourseError(
+                f"not graded: the learner's code would run as root, since it cannot run as a user of its "
+                f"own here ({why_not}). Make that readable by other users (or not, for the course's "
+                "solutions), or pass --same-user to grade anyway with the learner's code as root.")
         if uid is None:
             print(f"warning: the learner's code runs as the user grading it ({why_not}), so it can reach "
                   "this grade's own files and processes: grade as root (in a container, or with sudo) "
                   "and it runs as a user of its own.", file=sys.stderr, flush=True)  # fmt: skip
         else:
             os.environ[WORKER_USER_ENV] = str(uid)  # the zygotes and graders started below take it
+            only_for(graded, uid)  # other grades' workers (other users) cannot read this submission
         try:
             rows, run = measure(workspace, console, limit, impl=graded, grading=Grading(seed))
         finally:
@@ -274,6 +291,43 @@ def submission_copy(lessons_dir: Path, copy: Path) -> Path:
     return copy
 
 
+def keep_course_from_workers(root: Path, needed: list[Path]) -> None:
+    """Make every top-level entry of the course that no worker needs (solutions/, checks/,
+    hints.toml, .git, .course ...) unreadable to other users, and the course folder unlistable:
+    a lesson running as a user of its own could otherwise read the reference and pass with it.
+    What the graders need (root reads anything) and what workers need stay as they are; said
+    on stderr when something changed."""
+    root = root.resolve()
+    keep = set()
+    for path in needed:
+        for candidate in (Path(os.path.abspath(path)), Path(path).resolve()):
+            if candidate.is_relative_to(root) and candidate != root:
+                keep.add(candidate.relative_to(root).parts[0])
+    changed = []
+    for entry in sorted(root.iterdir()):
+        if entry.name in keep or entry.is_symlink():  # chmod would change a link's target
+            continue
+        mode = stat.S_IMODE(entry.lstat().st_mode)
+        if mode & 0o007:
+            entry.chmod(mode & ~0o007)
+            changed.append(entry.name + ("/" if entry.is_dir() else ""))
+    mode = stat.S_IMODE(root.stat().st_mode)
+    if mode & 0o006:
+        root.chmod(mode & ~0o006)  # others may pass through it to what they need, not list it
+    if changed:
+        print(f"note: other users can no longer read {', '.join(changed)} of the course (chmod o-rwx): the "
+              "learner's code runs as a user of its own and must not read the reference or the checks.",
+              file=sys.stderr, flush=True)
+
+
+def only_for(graded: Path, uid: int) -> None:
+    """The submission's copy, readable by its workers' user alone (and root)."""
+    for path in [*graded.iterdir(), graded]:
+        os.chown(path, uid, uid, follow_symlinks=False)
+        path.chmod(0o500 if path.is_dir() else 0o400)
+    graded.parent.chmod(0o711)
+
+
 def data_files(workspace: Workspace) -> list[Path]:
     """The MNIST files a learner's lesson 01 may be pointed at while graded."""
     from mnist_course.training.data import chosen_file, keras_cache_candidates
@@ -283,12 +337,12 @@ def data_files(workspace: Workspace) -> list[Path]:
 
 
 def show_report(as_json: bool = False, limit: float | None = DEFAULT_LIMIT, lessons: Path | None = None,
-                seed: int | None = None) -> None:
+                seed: int | None = None, same_user: bool = False) -> None:
     workspace = Workspace.here()
     out = terminal.console()
     try:
         document = grade(workspace, Path(lessons) if lessons else workspace.lessons,
-                         terminal.console(stderr=True) if as_json else out, limit, seed)
+                         terminal.console(stderr=True) if as_json else out, limit, seed, same_user)
     except KeyboardInterrupt:
         raise interrupted() from None
     if as_json:

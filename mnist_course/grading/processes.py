@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
 import stat
 import sys
@@ -37,6 +38,8 @@ QUIET = 0.2  # seconds without a new descendant before end_descendants believes 
 # no account has, so the learner's code can reach none of the grade's files and processes.
 WORKER_USER_ENV = "MNIST_COURSE_WORKER_UID"
 WORKER_USERS = 0x5A000000  # the first of 2**20 user ids (no system hands out ids this high)
+WORKER_TASKS = 2048  # processes and threads of a grade's user: TensorFlow starts dozens a worker
+SHARED_TEMPORARY = ("/tmp", "/var/tmp", "/dev/shm")  # where any user may leave files
 USER_LOCKS = Path("/run/mnist-course-users")  # root's: which of them a grade holds (claimed_user)
 _CLAIMS: dict[int, int] = {}  # uid -> the locked file descriptor that holds it
 
@@ -55,19 +58,23 @@ def worker_environment(extra: dict[str, str], folder: str | None = None) -> dict
 
 def limit_worker() -> None:
     """Run in the worker between fork and exec (POSIX only)."""
-    import resource
-
     for name, value in (("RLIMIT_AS", MEMORY_LIMIT), ("RLIMIT_CPU", CPU_SECONDS),
                         ("RLIMIT_FSIZE", FILE_SIZE), ("RLIMIT_CORE", 0)):
-        limit = getattr(resource, name, None)
-        if limit is None:
-            continue
-        try:
-            soft, hard = resource.getrlimit(limit)
-            wanted = value if hard == resource.RLIM_INFINITY else min(value, hard)
-            resource.setrlimit(limit, (wanted, hard))
-        except (ValueError, OSError):
-            pass
+        _limit(name, value)
+
+
+def _limit(name: str, value: int, hard_too: bool = False) -> None:
+    import resource
+
+    limit = getattr(resource, name, None)
+    if limit is None:
+        return
+    try:
+        soft, hard = resource.getrlimit(limit)
+        wanted = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(limit, (wanted, wanted if hard_too else hard))
+    except (ValueError, OSError):
+        pass
 
 
 def _prctl(option: int, value: int) -> bool:
@@ -189,8 +196,10 @@ def worker_user() -> int | None:
 
 
 def become_user(uid: int) -> None:
-    """This process, for good, as `uid` (its group too, and no supplementary groups)."""
+    """This process, for good, as `uid` (its group too, and no supplementary groups), which
+    may run at most WORKER_TASKS processes and threads at once (a fork bomb stops there)."""
     os.setgroups([])
+    _limit("RLIMIT_NPROC", WORKER_TASKS, hard_too=True)
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
 
@@ -209,9 +218,14 @@ def as_user(uid: int, action) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
-def separate_user(needed: list[Path]) -> tuple[int | None, str]:
+def graded_as_root() -> bool:
+    return sys.platform.startswith("linux") and hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def separate_user(needed: list[Path], secret: list[Path] = ()) -> tuple[int | None, str]:
     """A user id for the workers, when this process can give them one: (uid, "") when it runs
-    as root on Linux and that user can read everything in `needed`; else (None, why not)."""
+    as root on Linux and that user can read everything in `needed` and nothing in `secret`;
+    else (None, why not)."""
     if not sys.platform.startswith("linux") or not hasattr(os, "geteuid"):
         return None, "not Linux"
     if os.geteuid() != 0:
@@ -222,17 +236,21 @@ def separate_user(needed: list[Path]) -> tuple[int | None, str]:
     def probe() -> int:
         for path in needed:
             if not os.access(path, os.R_OK):
-                os.write(write, os.fsencode(str(path)))
+                os.write(write, os.fsencode(f"{path} cannot be read by another user"))
+                return 1
+        for path in secret:
+            if os.access(path, os.R_OK):
+                os.write(write, os.fsencode(f"{path} can be read by another user"))
                 return 1
         return 0
 
     code = as_user(uid, probe)
     os.close(write)
     with os.fdopen(read, "rb") as pipe:
-        unreadable = os.fsdecode(pipe.read())
+        why = os.fsdecode(pipe.read())
     if code != 0:
         end_user(uid)
-        return None, f"{unreadable or 'a file it needs'} cannot be read by another user"
+        return None, why or "another user cannot read a file it needs"
     return uid, ""
 
 
@@ -284,9 +302,36 @@ def _kill_every_process_of(uid: int) -> None:
 
 
 def end_user(uid: int) -> None:
-    """Kill every process running as `uid` (the workers, and whatever they started), then give
-    the id back for another grade."""
+    """Kill every process running as `uid` (the workers, and whatever they started), delete
+    what it left in the shared temporary folders, then give the id back for another grade
+    (which may get the same id: it must find nothing of this one's)."""
     _kill_every_process_of(uid)
+    for place in SHARED_TEMPORARY:
+        _remove_files_of(uid, Path(place))
     claim = _CLAIMS.pop(uid, None)
     if claim is not None:
         os.close(claim)
+
+
+def _remove_files_of(uid: int, folder: Path) -> None:
+    """Delete everything `uid` owns in `folder`, and in the folders there anyone may write to
+    (the only other places it could create files in)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if info.st_uid == uid:
+            if stat.S_ISDIR(info.st_mode):
+                shutil.rmtree(entry.path, ignore_errors=True)  # never follows a link
+            else:
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
+        elif stat.S_ISDIR(info.st_mode) and info.st_mode & 0o002:
+            _remove_files_of(uid, Path(entry.path))
