@@ -110,9 +110,23 @@ def learned(lesson, reference, data):
     model.optimizer.build(model.trainable_variables)
     start = [variable.numpy() for variable in state_of(model)]
     spy = watch_fit(model)
+    spy.compiled_as = compiled_as(model)
     history = run(lesson, model, data, **LEARNING_RUN, verbose=0)
     spy.calls_in_shared_run = len(spy.calls)  # a later check trains this model again
     return model, spy, history, start
+
+
+def compiled_as(model) -> tuple[str, str]:
+    """(optimizer and learning rate, loss): what compile_model chose, in words."""
+    optimizer = getattr(model, "optimizer", None)
+    rate = getattr(optimizer, "learning_rate", None)
+    try:
+        rate = f"{float(np.asarray(rate)):g}"
+    except (TypeError, ValueError):
+        rate = "a schedule"
+    loss = getattr(model, "loss", None)
+    loss = loss if isinstance(loss, str) else getattr(loss, "name", None) or type(loss).__name__
+    return f"{type(optimizer).__name__} with learning rate {rate}", loss
 
 
 def test_the_model_learns(learned, data):
@@ -210,6 +224,20 @@ def test_fit_gets_the_arguments(learned, data):
         f"validation on {what_was_passed(given['validation_x'], given['validation_y'], data)}",
         "validate on the images held back: judged on images it learns from, the model looks "
         "better every epoch, and early stopping never sees it start to memorise",
+    )
+
+
+def test_train_keeps_how_the_model_was_compiled(learned):
+    model, spy, _, _ = learned
+    now = compiled_as(model)
+    expect(
+        now == spy.compiled_as,
+        "train",
+        f"the model trained as lesson 04 compiled it: {spy.compiled_as[0]}, loss {spy.compiled_as[1]}",
+        f"{now[0]}, loss {now[1]}: train() compiled the model again",
+        "train() is given a compiled model: call model.fit only. model.compile replaces the optimizer "
+        "and the learning rate that compile_model chose (and the course's own schedule in "
+        "`mnist-course train`)",
     )
 
 
@@ -314,17 +342,32 @@ def drawn_history(drawn):
 
 
 def test_history_frame(lesson, drawn):
+    given = fake_history()
+    before = {key: list(values) for key, values in given.history.items()}
     try:
-        frame = call("history_frame", lesson.history_frame, fake_history())
+        frame = call("history_frame", lesson.history_frame, given)
     except (ValueError, TypeError) as error:
+        words = error_words(error, 120)
         expect(
             False,
             "history_frame",
             "a DataFrame built from the History's numbers",
-            error_words(error, 120),
+            words,
+            "the index has not one label per epoch: pd.RangeIndex(start, stop) stops before `stop`, "
+            "so epochs 1..n are pd.RangeIndex(1, n + 1)"
+            if "length of index" in words.lower() else
             "the History object itself is not a table: its dict of lists is history.history, "
             "so pd.DataFrame(history.history)",
         )
+    expect(
+        given.history == before,
+        "history_frame",
+        "history.history unchanged (plot_history and Keras read it after you)",
+        f"history.history now has the keys {sorted(given.history)}"
+        if sorted(given.history) != sorted(before) else "history.history's lists changed",
+        "build the table from a copy: pd.DataFrame(history.history), then set the index of the "
+        "DataFrame, not a key of history.history",
+    )
     expect(
         isinstance(frame, pd.DataFrame),
         "history_frame",
