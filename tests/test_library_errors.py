@@ -101,3 +101,24 @@ def test_a_batch_reshaped_as_one_image_is_counted():
     assert "a batch of 5 images" in words and "reshape((-1, 28, 28))" in words, words
     error, _ = raised(lambda: np.zeros((5, 27), dtype=np.float32).reshape((1, 28, 28)))
     assert library_words(error) is None
+
+
+def test_one_image_given_to_a_model_without_a_fixed_input_is_told_its_batch_axis():
+    """Keras' "Cannot take the length of shape with unknown rank" reached a check's message raw."""
+    keras = pytest.importorskip("keras")
+    model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    error, _ = raised(lambda: model.predict(np.zeros((28, 28), np.float32), verbose=0))
+    words = library_words(error)
+    assert words is not None and "image[np.newaxis]" in words and "\x1b" not in words
+
+
+@pytest.mark.parametrize("mistake, says", [
+    (lambda keras: keras.optimizers.Adam(lr=0.01), "take learning_rate=, not lr="),
+    (lambda keras: keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)]).compile(
+        optimizer="adam", loss="mse", metrics="accuracy"), 'metrics=["accuracy"]'),
+])
+def test_keras_arguments_of_the_wrong_name_or_kind_are_named(mistake, says):
+    """lr= (old Keras, many tutorials) and metrics="accuracy" got the generic shape hint."""
+    keras = pytest.importorskip("keras")
+    error, _ = raised(lambda: mistake(keras))
+    assert says in (library_words(error) or "")

@@ -480,6 +480,9 @@ def test_per_class_report(lesson, drawn):
             "support counts the images that truly show each digit: whole numbers, the fourth "
             "array precision_recall_fscore_support returns, as it is (not a share)"
             if column == "support"
+            else "f1 is the harmonic mean of precision and recall, 2pr / (p + r), 0 where both are 0 "
+            "(not their average): take the f1 precision_recall_fscore_support returns, its third array"
+            if column == "f1"
             else "recall of digit 4 is 1/3 (one of three 4s found); precision of 9 is 1/3",
         )
     expect(

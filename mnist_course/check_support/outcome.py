@@ -202,6 +202,20 @@ def library_words(error: BaseException) -> str | None:
             return f"the model was given an array of shape {given}, but wants {wanted}{_shape_advice(wanted, given)}"
         bold = re.search(r"\x1b\[1m(.*?)\x1b\[0m", str(error), re.DOTALL)
         return f"the model could not take this input: {(bold.group(1) if bold else text).strip().splitlines()[0]}"
+    unknown = re.search(r"Argument\(s\) not recognized: \{(.*)\}", text)
+    if unknown:
+        names = re.findall(r"'(\w+)':", unknown.group(1))
+        if "lr" in names:
+            return ("Keras' optimizers take learning_rate=, not lr= (the name older Keras versions and "
+                    "many tutorials use): keras.optimizers.Adam(learning_rate=learning_rate)")
+        return (f"Keras does not know the argument(s) {', '.join(names) or unknown.group(1)}: check "
+                "their names in the docstring (or Keras' documentation)")
+    if "Expected `metrics` argument to be a list" in text:
+        return "metrics takes a list of metrics, even for one: metrics=[\"accuracy\"]"
+    if "Cannot take the length of shape with unknown rank" in text:
+        # What a model's predict says of one image handed over without its batch axis.
+        return ("the model could not read its input as a batch of images: model.predict takes a batch, "
+                "so one (28, 28) image goes in as image[np.newaxis], shape (1, 28, 28)")
     return None
 
 
