@@ -184,3 +184,17 @@ def test_the_summary_shows_the_learners_html_as_text():
                                           "  your code raised ValueError: </td></tr></table><img src=x> & more"}]}]}
     row = [line for line in summary_markdown(document).splitlines() if line.startswith("| Lesson 06")][0]
     assert "&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;img src=x&gt; &amp; more" in row and "<" not in row
+
+
+def test_the_summary_shows_the_learners_markdown_as_text():
+    """`![x](https://...)` or `[click](...)` in a learner's message was an image or a link on the page."""
+    document = {"points": 0, "max_points": 10, "course_version": "0.1.0", "checks_digest": "sha256:" + "0" * 64,
+                "check_seed": 5, "lessons": [{
+                    "number": "06", "title": "Evaluate the model", "points": 0, "max_points": 10, "passed": 0,
+                    "total": 2, "collect_errors": [], "functions": [
+                        {"name": "accuracy", "status": "failing",
+                         "first_message": "Lesson 06 · Evaluate the model · accuracy()\n"
+                                          "  your code raised ValueError: ![x](https://e.example/a.png) "
+                                          "[click](https://e.example) **bold**"}]}]}
+    row = [line for line in summary_markdown(document).splitlines() if line.startswith("| Lesson 06")][0]
+    assert "\\!\\[x\\]\\(https://e.example/a.png\\)" in row and "\\[click\\]" in row and "\\*\\*bold\\*\\*" in row

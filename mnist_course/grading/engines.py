@@ -21,6 +21,7 @@ import datetime as dt
 import html
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -80,6 +81,14 @@ def classroom50_result(document: dict, env: dict[str, str] | None = None,
     return result
 
 
+MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
+
+
+def as_text(words: str) -> str:
+    """`words` as they are, in a Markdown table cell: no link, image, emphasis or HTML of theirs."""
+    return html.escape(MARKDOWN_SIGNS.sub(r"\\\1", words), quote=False)
+
+
 def summary_markdown(document: dict) -> str:
     """A per-lesson table for a GitHub Actions job summary."""
     lines = [
@@ -89,8 +98,8 @@ def summary_markdown(document: dict) -> str:
         "|---|---:|---:|---|",
     ]
     for lesson in document["lessons"]:
-        # The learner's words, shown as text: GitHub renders HTML in a job summary.
-        problem = html.escape(first_problem(lesson), quote=False).replace("|", "\\|") or "✓"
+        # The learner's words, shown as text: GitHub renders HTML and Markdown in a job summary.
+        problem = as_text(first_problem(lesson)) or "✓"
         lines.append(f"| {lesson_title(lesson)} | {lesson['passed']}/{lesson['total']} | "
                      f"{lesson['points']}/{lesson['max_points']} | {problem} |")
     lines += [
