@@ -199,6 +199,11 @@ def answer(control: socket.socket, may_spawn: bool = False) -> bool:
 
 
 def main() -> None:
+    from mnist_course.grading.processes import hide_from_workers
+
+    # It forks the graders and says how they ended: a worker of the same user must not reach
+    # into it (/proc/<zygote>/mem) any more than into the grader.
+    hide_from_workers()
     heavy = "--heavy" in sys.argv
     if "--listen" in sys.argv:
         # One zygote for a whole report: the runner spawns the graders on its own socket
