@@ -285,6 +285,9 @@ def test_the_reference_scores_everything_whatever_the_temporary_folder():
                                       for entry in document["lessons"]]
 
 
+TEST_USERS = 0x5B000000  # user ids no grade hands out (they start at processes.WORKER_USERS)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux") or os.geteuid() != 0, reason="user ids are root's to give")
 def test_grades_side_by_side_never_share_a_worker_user(monkeypatch, tmp_path):
     """Each grade claims its user id (a lock in a folder of root's): a second grade, even from
@@ -295,7 +298,9 @@ def test_grades_side_by_side_never_share_a_worker_user(monkeypatch, tmp_path):
 
     from mnist_course.grading import processes
 
+    # Locks and ids of the test's own: a grade running beside it (another test) keeps its user.
     monkeypatch.setattr(processes, "USER_LOCKS", tmp_path / "locks")
+    monkeypatch.setattr(processes, "WORKER_USERS", TEST_USERS)
     first, second = processes.claimed_user(), processes.claimed_user()
     assert first != second
     # A worker of the first grade (a program it started), still running when its grade crashed.
@@ -364,7 +369,9 @@ def _reads_only_its_own_keeps_no_files_and_forks_within_bounds(tmp_path, monkeyp
     from mnist_course.companion.report import only_for
     from mnist_course.grading import processes
 
+    # Locks and ids of the test's own: a grade running beside it (another test) keeps its user.
     monkeypatch.setattr(processes, "USER_LOCKS", tmp_path / "locks")
+    monkeypatch.setattr(processes, "WORKER_USERS", TEST_USERS)
     monkeypatch.setattr(processes, "SHARED_TEMPORARY", (str(tmp_path / "shared"),))
     shared = tmp_path / "shared"
     (shared / "anyones").mkdir(parents=True)
