@@ -206,3 +206,13 @@ def test_a_check_that_runs_on_says_where_while_it_runs(tmp_path, monkeypatch, ex
     assert result.returncode == 0, output
     assert says in output and "lesson_02_prepare.py line " in output, output
     assert "A loop that never ends, or far more work than the docstring asks for? Ctrl-C stops" in output, output
+
+
+def test_numbers_and_printed_lines_in_messages_are_plain():
+    """float32 sums showed as [5.593999862670898, ...], a progress bar with its colour codes."""
+    import numpy as np
+
+    from mnist_course.check_support.toolkit import plain, rounded
+
+    assert rounded(np.array([5.594, 0.06], dtype=np.float32), 3) == [5.594, 0.06]
+    assert plain("\x1b[1m6/6\x1b[0m \x1b[32m━━━━\x1b[0m") == "6/6 ━━━━"

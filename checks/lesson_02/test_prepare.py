@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from mnist_course.check_support.toolkit import call, describe, expect, expect_raises
+from mnist_course.check_support.toolkit import call, describe, expect, expect_raises, rounded
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +92,8 @@ def test_normalize_divides_by_255_not_by_the_batch_maximum(lesson, drawn):
     expect(
         np.allclose(out, faint / 255.0, atol=1e-6),
         "normalize",
-        f"{np.round(faint / 255.0, 3).tolist()} for pixels {faint.tolist()}",
-        f"{np.round(out, 3).tolist()}",
+        f"{rounded(faint / 255.0, 3)} for pixels {faint.tolist()}",
+        f"{rounded(out, 3)}",
         "divide by 255, not by images.max(): otherwise a faint digit is scaled differently "
         "from a bold one" if out.shape == faint.shape and np.allclose(out, faint / faint.max())
         else division_hint(faint, out, "divide every pixel by 255 (images / 255)"),

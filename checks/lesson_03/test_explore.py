@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from mnist_course.check_support.toolkit import call, describe, expect, type_name
+from mnist_course.check_support.toolkit import call, describe, expect, rounded, type_name
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def test_label_counts_table(lesson, drawn):
         np.allclose(table["share"].to_numpy(dtype=float), table["count"].to_numpy() / len(y)),
         "label_counts",
         "share = count / number of labels (shares add up to 1)",
-        f"shares {np.round(table['share'].to_numpy(dtype=float), 3).tolist()}",
+        f"shares {rounded(table['share'].to_numpy(dtype=float), 3)}",
         "divide each count by len(y)",
     )
     inner = np.array([2, 2, 5, 7])  # neither 0 nor 9: the bins of np.histogram(y, 10) are 0.5 wide
@@ -137,8 +137,8 @@ def test_label_counts_table(lesson, drawn):
     expect(
         shares.shape == (10,) and np.allclose(shares, wanted / len(y)),
         "label_counts",
-        f"shares {np.round(wanted / len(y), 3).tolist()} (count / {len(y)}) for the drawn labels",
-        f"shares {np.round(shares, 3).tolist()}",
+        f"shares {rounded(wanted / len(y), 3)} (count / {len(y)}) for the drawn labels",
+        f"shares {rounded(shares, 3)}",
         "divide each count by len(y)",
     )
 
@@ -151,7 +151,7 @@ def test_label_counts_of_no_labels(lesson):
         and not np.isnan(shares).any() and np.all(shares == 0),
         "label_counts",
         "ten rows with count 0 and share 0.0 for an empty array of labels",
-        f"shares {np.round(shares, 3).tolist()}" if shares.size else type_name(table),
+        f"shares {rounded(shares, 3)}" if shares.size else type_name(table),
         "0 / 0 is NaN: divide by max(len(y), 1) so that no labels gives shares of 0.0",
     )
 

@@ -25,6 +25,7 @@ from mnist_course.check_support.toolkit import (
     learner_lines,
     output_or_error,
     random_layer_names,
+    rounded,
     skip_unless_sparse_loss,
     sublayers,
     type_name,
@@ -92,7 +93,7 @@ def test_model_maps_images_to_ten_probabilities(lesson):
         np.allclose(out.sum(axis=1), 1.0, atol=1e-4),
         "build_model",
         "each image's ten outputs to sum to 1 (probabilities)",
-        f"sums {np.round(out.sum(axis=1), 3).tolist()}",
+        f"sums {rounded(out.sum(axis=1), 3)}",
         "a sigmoid scores each digit on its own, so the scores do not sum to 1; the digits "
         "exclude each other, so use activation='softmax'"
         if activation_name(model.layers[-1]) == "sigmoid"

@@ -19,7 +19,7 @@ import pytest
 from matplotlib.figure import Figure
 from sklearn.metrics import precision_recall_fscore_support
 
-from mnist_course.check_support.toolkit import call, describe, expect, type_name
+from mnist_course.check_support.toolkit import call, describe, expect, plain, rounded, type_name
 
 # Ten true digits and predictions with known mistakes: 4 read as 9 twice, 7 as 1 once,
 # 9 as 4 once; there are no 6s at all.
@@ -78,7 +78,7 @@ def test_predict_labels_picks_the_highest_score(lesson, reference, small_test, c
     x = x[:192]  # six full batches of model.predict's 32: a smaller last one would be traced again
     capsys.readouterr()
     labels = np.asarray(call("predict_labels", lesson.predict_labels, model, x))
-    printed = capsys.readouterr().out
+    printed = plain(capsys.readouterr().out)
     expect(
         not printed.strip(),
         "predict_labels",
@@ -420,7 +420,7 @@ def expect_precision_and_recall_in_place(report, y_true, y_pred, what):
     support = np.asarray(report["support"], dtype=float) if "support" in columns else None
     predictions_counted = support is not None and np.array_equal(support, np.bincount(y_pred, minlength=10))
     swapped = all(holds.values())
-    shown = {name: np.round(values, 2).tolist() for name, values in {**wanted, **{f"your {k}": v for k, v in got.items()}}.items()}
+    shown = {name: rounded(values, 2) for name, values in {**wanted, **{f"your {k}": v for k, v in got.items()}}.items()}
     expect(
         False,
         "per_class_report",
@@ -475,8 +475,8 @@ def test_per_class_report(lesson, drawn):
         expect(
             np.allclose(got, wanted[column].to_numpy(dtype=float)),
             "per_class_report",
-            f"{column} {np.round(wanted[column].to_numpy(dtype=float), 2).tolist()}",
-            f"{column} {np.round(got, 2).tolist()}",
+            f"{column} {rounded(wanted[column].to_numpy(dtype=float), 2)}",
+            f"{column} {rounded(got, 2)}",
             "support counts the images that truly show each digit: whole numbers, the fourth "
             "array precision_recall_fscore_support returns, as it is (not a share)"
             if column == "support"
@@ -509,8 +509,8 @@ def test_per_class_report(lesson, drawn):
         expect(
             got is not None and got.shape == (10,) and np.allclose(got, values),
             "per_class_report",
-            f"{column} {np.round(values, 2).tolist()} for {len(y_true)} labels drawn at random for this run",
-            f"{column} {np.round(got, 2).tolist()}" if got is not None else f"no {column} column",
+            f"{column} {rounded(values, 2)} for {len(y_true)} labels drawn at random for this run",
+            f"{column} {rounded(got, 2)}" if got is not None else f"no {column} column",
             "compute the report from y_true and y_pred: precision_recall_fscore_support(y_true, "
             "y_pred, labels=list(range(10)), zero_division=0)",
         )

@@ -33,8 +33,9 @@ from PIL import Image
 
 from mnist_course.pictures import digit_tools
 from mnist_course.check_support.toolkit import (
-    library_words,
     CheckFailure, call, describe, error_words, expect, expect_raises, learner_lines, record_steps, type_name,
+    library_words,
+    rounded,
 )
 from mnist_course.check_support.failure_pictures import failure_picture_path, save_failure_picture
 from mnist_course.pictures.image_files import open_picture
@@ -1768,8 +1769,8 @@ def test_predict_digit_for_one_image(lesson, untrained, small_test, drawn):
         and digit == int(np.argmax(wanted)),
         "predict_digit",
         f"the model's answer for an image of random pixels drawn for this run: {int(np.argmax(wanted))}, "
-        f"probabilities {np.round(wanted, 2).tolist()}",
-        f"{digit!r}, probabilities {np.round(np.asarray(probabilities, dtype=float), 2).tolist()}",
+        f"probabilities {rounded(wanted, 2)}",
+        f"{digit!r}, probabilities {rounded(np.asarray(probabilities, dtype=float), 2)}",
         "ask the model about the image you are given: model.predict(image[np.newaxis], verbose=0)[0]",
     )
 
@@ -1835,9 +1836,9 @@ def test_predict_digit_turns_scores_into_probabilities(lesson, scores_only, smal
             probabilities.shape == (10,) and np.allclose(probabilities, wanted, atol=1e-4)
             and digit == int(np.argmax(wanted)),
             "predict_digit",
-            f"for {what}, from a model without a final softmax (scores {np.round(scores, 2).tolist()}): "
-            f"probabilities that sum to 1, {np.round(wanted, 2).tolist()}",
-            f"{np.round(probabilities, 2).tolist()}, summing to {probabilities.sum():.2f}"
+            f"for {what}, from a model without a final softmax (scores {rounded(scores, 2)}): "
+            f"probabilities that sum to 1, {rounded(wanted, 2)}",
+            f"{rounded(probabilities, 2)}, summing to {probabilities.sum():.2f}"
             if probabilities.shape == (10,) else describe(probabilities),
             "scores that are not probabilities (some negative, or not summing to 1) go through a "
             "softmax: np.exp(scores - scores.max(axis=1, keepdims=True)), then divide each row by its sum",
@@ -1927,8 +1928,8 @@ def test_explain_figure_shows_stages_input_and_probabilities(lesson, reference, 
     expect(
         len(heights) == 10 and np.allclose(heights, probabilities),
         "explain_figure",
-        f"ten bars as high as the probabilities you are given, {np.round(probabilities, 2).tolist()}",
-        f"bars {np.round(heights, 2).tolist()}",
+        f"ten bars as high as the probabilities you are given, {rounded(probabilities, 2)}",
+        f"bars {rounded(heights, 2)}",
         "axes['bars'].bar(range(10), probabilities)",
     )
     plt.close(figure)

@@ -24,6 +24,7 @@ from mnist_course.check_support.toolkit import (
     layer_names,
     output_or_error,
     random_layer_names,
+    rounded,
     skip_unless_sparse_loss,
     type_name,
     with_channel_axis,
@@ -89,7 +90,7 @@ def test_cnn_maps_images_to_ten_probabilities(lesson):
         np.allclose(out.sum(axis=1), 1.0, atol=1e-4),
         "build_cnn",
         "each image's ten outputs to sum to 1 (probabilities)",
-        f"sums {np.round(out.sum(axis=1), 3).tolist()}",
+        f"sums {rounded(out.sum(axis=1), 3)}",
         "a sigmoid scores each digit on its own, so the scores do not sum to 1; use "
         "activation='softmax' on the last Dense layer"
         if activation_name(model.layers[-1]) == "sigmoid"
@@ -249,8 +250,8 @@ def schedule_problem(model, total, peak=3e-3, fraction=0.1) -> str | None:
     wanted = [expected_rate(step, total, peak, warmup) for step in steps]
     if np.allclose(seen, wanted, atol=peak * 5e-3):
         return None
-    return (f"learning rates {np.round(seen, 6).tolist()} at steps {steps}, where the schedule "
-            f"wants {np.round(wanted, 6).tolist()}")
+    return (f"learning rates {rounded(seen, 6)} at steps {steps}, where the schedule "
+            f"wants {rounded(wanted, 6)}")
 
 
 @pytest.fixture
@@ -303,9 +304,9 @@ def test_compile_cnn_warms_up_then_decays(compiled, lesson, drawn):
     expect(
         np.allclose(seen, wanted, atol=2e-5),
         "compile_cnn",
-        f"learning rates {np.round(wanted, 5).tolist()} at steps {steps} for total_steps=1000, "
+        f"learning rates {rounded(wanted, 5)} at steps {steps} for total_steps=1000, "
         "peak_learning_rate=0.004, warmup_fraction=0.2",
-        f"{np.round(seen, 5).tolist()}",
+        f"{rounded(seen, 5)}",
         "warm up from 0: CosineDecay(initial_learning_rate=0.0, decay_steps=total_steps - "
         "warmup_steps, warmup_target=peak_learning_rate, warmup_steps=warmup_steps)"
         if seen[0] > 1e-6
@@ -328,9 +329,9 @@ def test_compile_cnn_warms_up_then_decays(compiled, lesson, drawn):
     expect(
         len(seen) == len(wanted) and np.allclose(seen, wanted, atol=peak * 5e-3),
         "compile_cnn",
-        f"learning rates {np.round(wanted, 6).tolist()} at steps {steps} for total_steps={total}, "
+        f"learning rates {rounded(wanted, 6)} at steps {steps} for total_steps={total}, "
         f"peak_learning_rate={peak}, warmup_fraction={fraction} (drawn for this run)",
-        f"{np.round(seen, 6).tolist()}" if seen else f"a constant learning rate {setting}",
+        f"{rounded(seen, 6)}" if seen else f"a constant learning rate {setting}",
         "build the schedule from the arguments: warmup_steps = int(total_steps * warmup_fraction), "
         "CosineDecay(initial_learning_rate=0.0, decay_steps=total_steps - warmup_steps, "
         "warmup_target=peak_learning_rate, warmup_steps=warmup_steps)",

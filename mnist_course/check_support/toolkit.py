@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mnist_course.check_support.outcome import error_words, library_words  # noqa: F401 - for the checks
+from mnist_course.check_support.outcome import ANSI, error_words, library_words  # noqa: F401 - for the checks
 
 
 @dataclass
@@ -70,6 +70,16 @@ def describe(array) -> str:
             f"values {array.min():.4g}..{array.max():.4g}"
         )
     return f"{array.dtype} array of shape {array.shape}"
+
+
+def plain(text: str) -> str:
+    """`text` without terminal colour codes (Keras' progress bar is full of them)."""
+    return ANSI.sub("", text)
+
+
+def rounded(values, digits: int) -> list:
+    """`values` rounded for a message: [0.56, 0.1], never float32's 0.5599999904632568."""
+    return np.round(np.asarray(values, dtype=np.float64), digits).tolist()
 
 
 def output_or_error(run) -> tuple[np.ndarray | None, str]:
