@@ -131,27 +131,41 @@ def end_descendants(pid: int | None = None, rounds: int = 200) -> None:
     children are read first each time (one short file, /proc/PID/task/*/children): an
     orphan of such a chain is always one of them, adopted by the subreaper."""
     root = os.getpid() if pid is None else pid
-    stopped: list[int] = []
-    last_found = time.monotonic()
-    for _ in range(rounds):
-        found = [child for child in _children(root) if child not in stopped]
-        found += [child for child in descendants(root) if child not in stopped and child not in found]
-        for child in found:
+    for _ in range(5):  # a process killed in the middle of a fork still leaves its child: look again
+        stopped: list[int] = []
+        last_found = time.monotonic()
+        for _ in range(rounds):
+            found = [child for child in _children(root) if child not in stopped]
+            found += [child for child in descendants(root) if child not in stopped and child not in found]
+            for child in found:
+                try:
+                    os.kill(child, signal.SIGSTOP)
+                except OSError:
+                    pass
+            stopped += found
+            if found:
+                last_found = time.monotonic()
+            elif time.monotonic() - last_found > QUIET and all(map(_settled, stopped)):
+                # Nothing new for a while, and every one has taken its stop (a SIGSTOP waits for a
+                # process to be scheduled, and a fork under way ends first): all are stopped.
+                break
+        for child in stopped:
             try:
-                os.kill(child, signal.SIGSTOP)
+                os.kill(child, signal.SIGKILL)
             except OSError:
                 pass
-        stopped += found
-        if found:
-            last_found = time.monotonic()
-        elif time.monotonic() - last_found > QUIET:  # nothing new for a while: all are stopped
-            break
-    for child in stopped:
-        try:
-            os.kill(child, signal.SIGKILL)
-        except OSError:
-            pass
-    _reap(stopped)  # those whose parent we killed are ours now
+        _reap(stopped)  # those whose parent we killed are ours now
+        if not stopped or not (_children(root) or descendants(root)):
+            return
+
+
+def _settled(pid: int) -> bool:
+    """Stopped, ended or gone: a process that will fork no more before it is killed."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("T", "t", "Z", "X")
+    except (OSError, IndexError):
+        return True
 
 
 def _children(pid: int) -> list[int]:
