@@ -173,28 +173,24 @@ def test_the_summary_keeps_a_table_whole():
     assert row.count(" | ") == 3 and "a \\| b" in row
 
 
-def test_the_summary_shows_the_learners_html_as_text():
-    # A message is the learner's: `</td></tr></table><img src=...>` would be markup on the page.
+def summary_row_for(raised: str) -> str:
+    """Lesson 06's row of the job summary when accuracy() raised with the message `raised`."""
     document = {"points": 0, "max_points": 10, "course_version": "0.1.0", "checks_digest": "sha256:" + "0" * 64,
                 "check_seed": 5, "lessons": [{
                     "number": "06", "title": "Evaluate the model", "points": 0, "max_points": 10, "passed": 0,
                     "total": 2, "collect_errors": [], "functions": [
                         {"name": "accuracy", "status": "failing",
-                         "first_message": "Lesson 06 · Evaluate the model · accuracy()\n"
-                                          "  your code raised ValueError: </td></tr></table><img src=x> & more"}]}]}
-    row = [line for line in summary_markdown(document).splitlines() if line.startswith("| Lesson 06")][0]
+                         "first_message": f"Lesson 06 · Evaluate the model · accuracy()\n  your code raised {raised}"}]}]}
+    return [line for line in summary_markdown(document).splitlines() if line.startswith("| Lesson 06")][0]
+
+
+def test_the_summary_shows_the_learners_html_as_text():
+    # A message is the learner's: `</td></tr></table><img src=...>` would be markup on the page.
+    row = summary_row_for("ValueError: </td></tr></table><img src=x> & more")
     assert "&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;img src=x&gt; &amp; more" in row and "<" not in row
 
 
 def test_the_summary_shows_the_learners_markdown_as_text():
     """`![x](https://...)` or `[click](...)` in a learner's message was an image or a link on the page."""
-    document = {"points": 0, "max_points": 10, "course_version": "0.1.0", "checks_digest": "sha256:" + "0" * 64,
-                "check_seed": 5, "lessons": [{
-                    "number": "06", "title": "Evaluate the model", "points": 0, "max_points": 10, "passed": 0,
-                    "total": 2, "collect_errors": [], "functions": [
-                        {"name": "accuracy", "status": "failing",
-                         "first_message": "Lesson 06 · Evaluate the model · accuracy()\n"
-                                          "  your code raised ValueError: ![x](https://e.example/a.png) "
-                                          "[click](https://e.example) **bold**"}]}]}
-    row = [line for line in summary_markdown(document).splitlines() if line.startswith("| Lesson 06")][0]
+    row = summary_row_for("ValueError: ![x](https://e.example/a.png) [click](https://e.example) **bold**")
     assert "\\!\\[x\\]\\(https://e.example/a.png\\)" in row and "\\[click\\]" in row and "\\*\\*bold\\*\\*" in row
