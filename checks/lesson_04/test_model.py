@@ -335,6 +335,9 @@ def the_layer(block, name, function="augment"):
     return found[0]
 
 
+RANDOM_MOVES = ("RandomRotation", "RandomTranslation", "RandomZoom")
+
+
 def test_augment_rotates_shifts_and_zooms(lesson, drawn):
     drawn_factors = [round(float(v), 3) for v in drawn.uniform(0.01, 0.1, size=3)]  # drawn for this run
     for rotation_f, shift_f, zoom_f in ((0.05, 0.08, 0.12), drawn_factors):
@@ -381,6 +384,16 @@ def test_augment_rotates_shifts_and_zooms(lesson, drawn):
         f"{type_name(block)} named {block.name!r}",
         "keras.Sequential([...], name='augment'): the name is what model.summary() prints for "
         "the block inside the model",
+    )
+    moves = [name for name in layer_names(block) if name in RANDOM_MOVES]
+    expect(
+        moves == list(RANDOM_MOVES),
+        "augment",
+        "the random layers in the docstring's order: RandomRotation, RandomTranslation, RandomZoom "
+        "(`mnist-course train` replays the block's moves in that order)",
+        f"layers {layer_names(block)}",
+        "list them as the docstring does: rotate, then shift, then zoom (a zoom before a shift moves "
+        "the digit by a zoomed amount)",
     )
 
 
