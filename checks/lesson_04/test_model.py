@@ -184,12 +184,12 @@ def test_model_uses_the_augmentation(lesson):
         "if augmentation is not None: append it to the layer list right after keras.Input; "
         "it moves whole images, so it must come before Flatten unrolls them",
     )
-    out = np.asarray(model(np.zeros((4, 28, 28), dtype=np.float32)))
+    out, seen = output_or_error(lambda: model(np.zeros((4, 28, 28), dtype=np.float32)))
     expect(
-        out.shape == (4, 10),
+        out is not None and out.shape == (4, 10),
         "build_model",
-        "output shape (4, 10) for 4 images with an augmentation block",
-        describe(out),
+        "output shape (4, 10) for 4 images of (28, 28) with an augmentation block",
+        seen,
         "keep keras.Input(shape=(28, 28)) first, then the block, then Flatten and the Dense layers",
     )
     plain = built(lesson, hidden_units=(16,))
@@ -211,8 +211,10 @@ def compiled(lesson, reference):
         result is model,
         "compile_model",
         "the same model object, compiled",
-        type_name(result),
-        "call model.compile(...), then `return model`",
+        f"another {type_name(result)}, not the model compile_model was given"
+        if type(result) is type(model) else type_name(result),
+        "call model.compile(...), then `return model` (the model you were given: a new one, built "
+        "again, leaves the caller's uncompiled)",
     )
     return model
 
