@@ -155,7 +155,10 @@ def test_dropout_follows_each_hidden_layer(lesson):
         "build_model",
         "Flatten, Dense, Dropout, Dense, Dropout, Dense when dropout=0.25",
         ", ".join(names),
-        "after each hidden Dense, add keras.layers.Dropout(dropout) if dropout > 0 "
+        f"{', '.join(sorted(extra))} is none of the docstring's layers: the last Dense's "
+        "activation='softmax' already gives the probabilities, so leave it out"
+        if (extra := set(names) - {"Flatten", "Dense", "Dropout"})
+        else "after each hidden Dense, add keras.layers.Dropout(dropout) if dropout > 0 "
         "(never after the output layer)",
     )
     rates = [layer.rate for layer in model.layers if type(layer).__name__ == "Dropout"]
