@@ -74,14 +74,16 @@ def _figure(value) -> str | None:
     return None if "matplotlib.figure.Figure" in kinds else f"{seen(value)}, not a matplotlib Figure"
 
 
+def _keras_made(value) -> bool:
+    return any(cls.__module__.startswith("keras") for cls in type(value).__mro__)
+
+
 def _layer(value) -> str | None:
-    modules = [cls.__module__ for cls in type(value).__mro__]
-    return None if any(m.startswith("keras") for m in modules) else f"{seen(value)}, not a Keras layer"
+    return None if _keras_made(value) else f"{seen(value)}, not a Keras layer"
 
 
 def _model(value) -> str | None:
-    keras_made = any(cls.__module__.startswith("keras") for cls in type(value).__mro__)
-    return None if keras_made and hasattr(type(value), "fit") else f"{seen(value)}, not a Keras model"
+    return None if _keras_made(value) and hasattr(type(value), "fit") else f"{seen(value)}, not a Keras model"
 
 
 def _built_model(value) -> str | None:

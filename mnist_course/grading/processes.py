@@ -161,11 +161,17 @@ def end_descendants(pid: int | None = None, rounds: int = 200) -> None:
 
 def _settled(pid: int) -> bool:
     """Stopped, ended or gone: a process that will fork no more before it is killed."""
+    return _state(pid) in (None, "T", "t", "Z", "X")
+
+
+def _state(pid: int) -> str | None:
+    """The one-letter state of `pid` in /proc ("R", "S", "T", "Z" ...), None when it is gone."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] in ("T", "t", "Z", "X")
+            # The name in parentheses may hold spaces or parentheses: split after the last ")".
+            return stat.read().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):
-        return True
+        return None
 
 
 def _children(pid: int) -> list[int]:
@@ -178,12 +184,10 @@ def _children(pid: int) -> list[int]:
             continue
     living = []
     for child in dict.fromkeys(found):
-        try:
-            with open(f"/proc/{child}/stat") as stat:
-                dead = stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-        except (OSError, IndexError):
+        state = _state(child)
+        if state is None:
             continue
-        if not dead:
+        if state != "Z":
             living.append(child)
         elif pid == os.getpid():  # an orphan that ended: reaped, or the list grows with every fork
             try:
