@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import json
 import math
-import re
 import sys
 import time
 import traceback
@@ -24,6 +23,7 @@ import numpy as np
 
 from mnist_course.training import model_files
 from mnist_course.training.callbacks import extra_callback
+from mnist_course.check_support.outcome import ANSI
 from mnist_course.course import returns
 from mnist_course.course.contract import TRAIN_CALLS
 from mnist_course.course import CourseError, Lesson, lesson, load_lesson
@@ -295,16 +295,13 @@ def _is_stub(function: ast.FunctionDef) -> bool:
     return False
 
 
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
 def describe_error(error: BaseException) -> str:
     """`Type: message` on one short line."""
     if isinstance(error, SystemExit):
         return f"SystemExit (sys.exit({error.code!r}) stops the whole program; return or raise instead)"
     if isinstance(error, SyntaxError):
         return f"SyntaxError: {error.msg}"
-    text = " ".join(ANSI_ESCAPE.sub("", str(error)).split())  # Keras makes some words bold
+    text = " ".join(ANSI.sub("", str(error)).split())  # Keras makes some words bold
     if len(text) > 200:
         text = text[:200] + " ..."
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
