@@ -269,21 +269,26 @@ def backups_of(course: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
 
 
-@pytest.mark.parametrize("error, says", [("ENOSPC", "disk is full"), ("EROFS", "read-only")])
-def test_reset_with_backups_that_cannot_be_written(worked, error, says):
+WRITE_FAILURES = [("ENOSPC", "disk is full", "free some disk space"),
+                  ("EROFS", "read-only", "copy the course to a folder you can write to"),
+                  ("EACCES", "permission denied", "make the course folder yours")]
+
+
+@pytest.mark.parametrize("error, says, to_try", WRITE_FAILURES)
+def test_reset_with_backups_that_cannot_be_written(worked, error, says, to_try):
     course, path, work = worked
     run = run_cli_with(fail_writes_under(course / ".course", error), "reset", "02", cwd=course)
     line = one_line_error(run)
-    assert "could not back up" in line and says in line
+    assert "could not back up" in line and says in line and to_try in line
     assert path.read_bytes() == work and backups_of(course) == []
 
 
-@pytest.mark.parametrize("error, says", [("ENOSPC", "disk is full"), ("EROFS", "read-only")])
-def test_reset_with_lessons_that_cannot_be_written_leaves_no_backup(worked, error, says):
+@pytest.mark.parametrize("error, says, to_try", WRITE_FAILURES)
+def test_reset_with_lessons_that_cannot_be_written_leaves_no_backup(worked, error, says, to_try):
     course, path, work = worked
     run = run_cli_with(fail_writes_under(course / "lessons", error), "reset", "02", cwd=course)
     line = one_line_error(run)
-    assert f"could not write lessons/{LESSON_02}" in line and says in line
+    assert f"could not write lessons/{LESSON_02}" in line and says in line and to_try in line
     assert path.read_bytes() == work and backups_of(course) == []
 
 
@@ -387,3 +392,15 @@ def test_hint_with_a_read_only_course_folder_is_one_line(tmp_path):
     assert "Hint 1 of 3" in run.stdout  # the hint itself is still shown
     line = one_line_error(run)
     assert "read-only" in line and "hints.json" in line
+
+
+def test_reset_of_a_lesson_that_is_a_folder_says_how_to_move_it(tmp_path):
+    course = copy_course(tmp_path / "course")
+    path = course / "lessons" / LESSON_02
+    path.unlink()
+    path.mkdir()
+    (path / "notes.txt").write_text("mine")
+    line = one_line_error(mnist_course(course, "reset", "02"))
+    assert f"lessons/{LESSON_02} cannot be read" in line
+    assert f"`mv lessons/{LESSON_02} {LESSON_02}.old`" in line, line
+    assert (path / "notes.txt").read_text() == "mine"

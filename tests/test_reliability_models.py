@@ -419,3 +419,29 @@ def test_a_model_of_two_inputs_or_two_outputs_is_told_as_such(tmp_path):
     for name, says in (("in", "has 2 input(s) and 1 output(s)"), ("out", "has 1 input(s) and 2 output(s)")):
         with pytest.raises(ModelFileError, match=re.escape(says)):
             load_model(tmp_path / f"{name}.keras")
+
+
+def test_a_folder_given_as_the_model_says_which_file_to_name(tmp_path):
+    """`--model models/` named a folder: the line says to name the file, with one from the
+    folder (the newest) when it holds any, and how to make one when it holds none."""
+    folder = tmp_path / "models"
+    folder.mkdir()
+    with pytest.raises(ModelFileError, match=r"holds none; `mnist-course train` makes one"):
+        check_archive(folder)
+    (folder / "old.keras").write_bytes(b"x")
+    os.utime(folder / "old.keras", (1, 1))
+    (folder / "new.keras").write_bytes(b"x")
+    with pytest.raises(ModelFileError, match=re.escape(f"e.g. --model {folder / 'new.keras'}")):
+        check_archive(folder)
+
+
+def test_a_course_folder_that_cannot_be_written_says_where_to_save_instead(tmp_path, monkeypatch):
+    def refused(*args, dir=None, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", f"{dir}/tmpoady7qqh")
+
+    monkeypatch.setattr(model_files.tempfile, "TemporaryFile", refused)
+    with pytest.raises(ModelFileError) as refusal:
+        model_files.check_writable(tmp_path)
+    line = str(refusal.value)
+    assert f"cannot save a model in {tmp_path}: permission denied:" in line, line
+    assert "--out ~/mnist-models/mine.keras" in line and "tmpoady7qqh" not in line, line

@@ -177,7 +177,7 @@ def replace_lesson(
     CourseErrors, the file as it was, when it keeps changing (`again` is the command to run
     again then) or cannot be written; the backup made for a write that failed is removed.
     """
-    from mnist_course.training.model_files import describe_os_error
+    from mnist_course.training.model_files import describe_os_error, what_to_try
 
     path = workspace.learner_file(unit)
     stub = workspace.stub_text(unit).encode("utf-8")
@@ -185,7 +185,10 @@ def replace_lesson(
         try:
             current = current_bytes(path)
         except OSError as error:
-            raise CourseError(f"lessons/{unit.filename} cannot be read ({describe_os_error(error)}).") from None
+            fix = (f"move it out of the way (e.g. `mv lessons/{unit.filename} {unit.filename}.old`), "
+                   "then run this again" if path.is_dir() else "make it readable, then run this again")
+            raise CourseError(f"lessons/{unit.filename} cannot be read ({describe_os_error(error)}): "
+                              f"{fix}.") from None
         new = new_for(current)
         if new is None or new == current:
             return Replaced(False, None)
@@ -196,7 +199,7 @@ def replace_lesson(
             except OSError as error:
                 raise CourseError(
                     f"could not back up lessons/{unit.filename} ({describe_os_error(error)}), so it "
-                    "was left as it is."
+                    f"was left as it is: {what_to_try(error)}."
                 ) from None
         try:
             write_atomically(path, new, only_if=current)
@@ -209,7 +212,7 @@ def replace_lesson(
                 discard(backup)
             raise CourseError(
                 f"could not write lessons/{unit.filename} ({describe_os_error(error)}): it was left "
-                "as it is, and nothing was backed up."
+                f"as it is, and nothing was backed up: {what_to_try(error)}."
             ) from None
         return Replaced(True, backup)
     raise CourseError(

@@ -61,7 +61,13 @@ def check_archive(path: Path) -> None:
         raise ModelFileError(f"model file not found: {path}" + (" (a link that leads to no file)"
                                                                  if path.is_symlink() else ""))
     if path.is_dir():
-        raise ModelFileError(f"{path} is a folder, not a .keras model file")
+        try:
+            inside = sorted(path.glob(f"*{SUFFIX}"), key=lambda file: file.stat().st_mtime)
+        except OSError:  # a broken link among them: any name will do as the example
+            inside = sorted(path.glob(f"*{SUFFIX}"))
+        raise ModelFileError(f"{path} is a folder, not a .keras model file: name the file itself"
+                             + (f", e.g. --model {inside[-1]}" if inside else
+                                f" (this folder holds none; `mnist-course train` makes one)"))
     if not path.is_file():
         raise ModelFileError(f"{path} is not a regular file, so not a .keras model file")
     legacy = (
@@ -182,6 +188,17 @@ def describe_os_error(error: OSError) -> str:
     return f"{error.strerror or type(error).__name__}{where}"
 
 
+def what_to_try(error: OSError) -> str:
+    """What a learner can do about a failed write to their own course folder."""
+    if error.errno == errno.ENOSPC:
+        return "free some disk space, then run this again"
+    if error.errno == errno.EROFS:
+        return "copy the course to a folder you can write to (git clone it there) and work there"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "make the course folder yours (e.g. `sudo chown -R $USER .` in it), then run this again"
+    return "run this again; if it keeps failing, see the guide's Troubleshooting page"
+
+
 def shorten_path(text: str, most: int = 80) -> str:
     return text if len(text) <= most else f"{text[:40]}...{text[-30:]}"
 
@@ -220,7 +237,9 @@ def check_writable(folder: Path) -> None:
         with tempfile.TemporaryFile(dir=existing):
             pass
     except OSError as error:
-        raise ModelFileError(f"cannot save a model in {existing}: {describe_os_error(error)}") from None
+        reason = describe_os_error(OSError(error.errno, error.strerror))  # not the probe's own name
+        raise ModelFileError(f"cannot save a model in {existing}: {reason}: save it where you can "
+                             f"write, e.g. --out ~/mnist-models/mine{SUFFIX}") from None
 
 
 @dataclass
