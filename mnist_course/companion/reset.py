@@ -89,22 +89,26 @@ def list_backups(number: str | None, console: Console | None = None) -> None:
         which = f"lesson {unit.number}" if unit else "any lesson"
         console.print(f"No backups of {which} yet: `mnist-course reset NN` makes one.", markup=False)
         return
-    table = Table(title=f"Backups in {relative(workspace.backups, workspace.root)}/",
-                  title_justify="left")
-    table.add_column("Lesson")
-    table.add_column("Stamp", overflow="fold")  # `reset --restore` takes it whole
-    table.add_column("Size", justify="right")
-    table.add_column("State")
+    title = f"Backups in {relative(workspace.backups, workspace.root)}/"
+    rows = []
     for backup in found:
         problem = backup.problem()
         size = f"{backup.file.stat().st_size} B" if backup.file.is_file() else "-"
-        table.add_row(
-            backup.lesson.number,
-            backup.stamp,
-            size,
-            "[green]ok[/green]" if problem is None else f"[red]damaged[/red]: {problem}",
-        )
-    console.print(table)
+        rows.append((backup.lesson.number, backup.stamp, size,
+                     "ok" if problem is None else f"damaged: {problem}"))
+    headers = ("Lesson", "Stamp", "Size", "State")
+    table = Table(title=title, title_justify="left")
+    for header in headers:
+        table.add_column(header, justify="right" if header == "Size" else "left")
+    for *cells, state in rows:
+        table.add_row(*cells, f"[green]{state}[/green]" if state == "ok" else f"[red]{state}[/red]")
+    natural = sum(max(len(cell) for cell in column) + 3 for column in zip(headers, *rows)) + 1
+    if natural > console.width:  # too narrow a terminal for the table: one line each
+        console.print(title, markup=False)
+        for row in rows:
+            console.print("  ".join(row), markup=False)
+    else:
+        console.print(table)
     console.print("Bring one back: mnist-course reset NN --restore STAMP", markup=False)
 
 
