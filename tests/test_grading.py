@@ -262,3 +262,16 @@ def test_the_checks_digest_names_the_judges_data_and_libraries(tmp_path, monkeyp
     monkeypatch.setattr(report.metadata, "version",
                         lambda name: "0.0.1" if name == "numpy" else real_version(name))
     assert report.checks_digest(Workspace(root)) != first
+
+
+def test_a_lesson_that_turns_eager_execution_off_is_told_so_in_the_grade():
+    with open_folder("mnist-course-tf1-") as folder:
+        source = (ROOT / "solutions" / LESSONS["04"].filename).read_text(encoding="utf-8")
+        (folder / LESSONS["04"].filename).write_text(
+            source + "\nimport tensorflow as _tf\n_tf.compat.v1.disable_eager_execution()\n", encoding="utf-8")
+        run = grade(folder)
+    document = json.loads(run.stdout)
+    assert points(document)["04"] == 0
+    told = json.dumps(document["lessons"][3])
+    assert "turned TensorFlow's eager execution off" in told and "delete that line" in told, told
+    assert "ImportSideEffect" not in told

@@ -17,7 +17,7 @@ import pytest
 from mnist_course.course import LESSONS
 from mnist_course.course.stubs import solution_functions
 
-from conftest import ROOT, copy_course, run_learner_checks
+from conftest import ROOT, copy_course, run_cli, run_learner_checks
 
 # What pytest prints when it shows code instead of a teaching message.
 TRACEBACK_MARKS = ("Traceback (most recent call last)", "_ _ _ _ _", "INTERNALERROR", "\nE   ")
@@ -216,3 +216,24 @@ def test_numbers_and_printed_lines_in_messages_are_plain():
 
     assert rounded(np.array([5.594, 0.06], dtype=np.float32), 3) == [5.594, 0.06]
     assert plain("\x1b[1m6/6\x1b[0m \x1b[32m━━━━\x1b[0m") == "6/6 ━━━━"
+
+
+# A TensorFlow 1 habit a beginner copies from an old tutorial: Keras 3 cannot run without eager
+# execution, and every check of the lesson failed on "Cannot convert a symbolic tf.Tensor".
+TF1_HABIT = "\nimport tensorflow as _tf\n_tf.compat.v1.disable_eager_execution()\n"
+TF1_TOLD = ("importing lesson_04_model.py turned TensorFlow's eager execution off "
+            "(tf.compat.v1.disable_eager_execution(), a TensorFlow 1 habit)")
+
+
+def test_turning_eager_execution_off_at_import_is_told_as_this_lessons_mistake(tmp_path):
+    output = checks_output(tmp_path, "04", TF1_HABIT)
+    assert f"Lesson 04 · Build the model\n  {TF1_TOLD}" in output, output
+    assert "delete that line" in output and "symbolic" not in output, output
+
+
+def test_train_tells_the_same_lesson_when_eager_execution_is_turned_off(tmp_path):
+    impl = course_with(tmp_path, "04", TF1_HABIT)
+    run = run_cli("train", "--impl", str(impl), "--limit", "100", "--epochs", "1", cwd=copy_course(tmp_path / "c"))
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert f"Lesson 04 · Build the model: {TF1_TOLD}" in run.stderr, run.stderr
+    assert "Lesson 05" not in run.stderr and "Traceback" not in run.stderr

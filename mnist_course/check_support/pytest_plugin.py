@@ -25,7 +25,9 @@ import numpy as np
 import pytest
 
 from mnist_course.course.workspace import Workspace, broken_link, mode_for, relative
-from mnist_course.course import LESSONS, CourseError, find_course_root, implementation_folder, lesson, load_module
+from mnist_course.course import (
+    LESSONS, CourseError, ImportSideEffect, find_course_root, implementation_folder, lesson, load_module,
+)
 from mnist_course.course.hints import hint_levels
 from mnist_course.check_support.outcome import (
     OUTCOME_KEY, LearnerExit, LearnerInterrupt, LessonImportError, classify, short,
@@ -169,6 +171,8 @@ def _load(folder: Path, number: str):
         raise LessonImportError(f"{path} is missing: if it was deleted by mistake, `git checkout "
                                 f"-- lessons/{path.name}` brings back what you last committed; "
                                 f"`mnist-course reset {number}` writes a fresh stub")
+    except ImportSideEffect as error:
+        raise LessonImportError(str(error)) from None
     except SyntaxError as error:
         if error.lineno is None:  # no line to show: zero bytes, as in a file saved as UTF-16
             raise LessonImportError(

@@ -125,14 +125,40 @@ def load_module(path: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    eager_before = _executing_eagerly()
     try:
         spec.loader.exec_module(module)
+        if eager_before and not _executing_eagerly():
+            _turn_eager_back_on()
+            raise ImportSideEffect(
+                f"importing {path.name} turned TensorFlow's eager execution off "
+                "(tf.compat.v1.disable_eager_execution(), a TensorFlow 1 habit), and Keras 3 "
+                "works only with it on: delete that line"
+            ) from None
     except BaseException:
         del sys.modules[name]
         raise
     return module
 
 
+class ImportSideEffect(Exception):
+    """Importing a lesson file changed the whole process in a way no Keras 3 code survives."""
+
+
+def _executing_eagerly() -> bool:
+    """Whether TensorFlow, if imported, runs eagerly (it does unless a file turned it off)."""
+    tf = sys.modules.get("tensorflow")
+    return tf is None or not hasattr(tf, "executing_eagerly") or tf.executing_eagerly()
+
+
 def load_lesson(folder: Path, number: str | int) -> ModuleType:
     """Import lesson `number` from `folder` (e.g. the course's `lessons/` or `solutions/`)."""
     return load_module(Path(folder) / lesson(number).filename)
+
+
+def _turn_eager_back_on() -> None:
+    """So that the other lessons checked or trained in this process still work."""
+    try:
+        sys.modules["tensorflow"].compat.v1.enable_eager_execution()
+    except Exception:  # noqa: BLE001 - too late once graph ops exist; the lesson's error says why
+        pass

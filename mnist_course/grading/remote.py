@@ -494,6 +494,8 @@ def import_error(path: Path, info: dict) -> LessonImportError:
             "Remove the exit call, or put code you want to try by hand under `if __name__ == \"__main__\":`.")
     from mnist_course.check_support.outcome import short
 
+    if info.get("type") == "ImportSideEffect" and info.get("module") == "mnist_course.course":
+        return LessonImportError(short(info.get("message", "").removeprefix("ImportSideEffect: "), 300))
     return LessonImportError(f"importing {path.name} raised {info.get('type')}: {short(info.get('message', ''), 300)}")
 
 

@@ -26,7 +26,7 @@ from mnist_course.training.callbacks import extra_callback
 from mnist_course.check_support.outcome import ANSI
 from mnist_course.course import returns
 from mnist_course.course.contract import TRAIN_CALLS
-from mnist_course.course import CourseError, Lesson, lesson, load_lesson
+from mnist_course.course import CourseError, ImportSideEffect, Lesson, lesson, load_lesson
 from mnist_course.training.model_files import ModelFileError, check_scores, describe_os_error
 from mnist_course.course.stubs import STUB_PREFIX
 from mnist_course.course.workspace import Workspace
@@ -145,6 +145,8 @@ class Implementation:
             return load_lesson(self.folder, unit.number)
         except CourseError:
             raise
+        except ImportSideEffect as error:
+            raise LearnerCodeError(f"{unit.label}: {error}. {self._advice(unit)}") from None
         except (Exception, SystemExit) as error:  # noqa: BLE001 - anything the learner's file does
             where = self._where(error, unit)
             raise LearnerCodeError(
