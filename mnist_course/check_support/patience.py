@@ -64,22 +64,27 @@ class Patience:
             self.timer = None
 
     def _say(self, unit, thread: int) -> None:
-        waited = f"{self.seconds:g} s"
-        function, where = running_in(unit, thread, self.root)
-        if where:
-            what = f"{function}() is still running after {waited}, at {where}" if function else \
-                f"your lesson file is still running after {waited}, at {where}, outside any function " \
-                "(it runs when the checks import it)"  # fmt: skip
-            advice = ("A loop that never ends, or far more work than the docstring asks for? "
-                      "Ctrl-C stops the checks; else they go on.")
-        else:
-            what = f"a check is still running after {waited}, in the course's own code"
-            advice = "A busy machine can be this slow: it goes on by itself (Ctrl-C stops it)."
-        line = f"\n{unit.label}: {what}. {advice}\n"
+        line = still_running(unit, thread, self.root, self.seconds, "the checks; else they go on")
+        if line is None:
+            line = (f"{unit.label}: a check is still running after {self.seconds:g} s, in the course's own "
+                    "code. A busy machine can be this slow: it goes on by itself (Ctrl-C stops it).")
         try:
-            os.write(self.terminal, line.encode(sys.stderr.encoding or "utf-8", errors="replace"))
+            os.write(self.terminal, f"\n{line}\n".encode(sys.stderr.encoding or "utf-8", errors="replace"))
         except (OSError, LookupError):
             pass
+
+
+def still_running(unit, thread: int, root: Path, seconds: float, stops: str) -> str | None:
+    """The line that says where in `unit`'s lesson file `thread` still is after `seconds`, and
+    that Ctrl-C stops `stops`; None when the thread is outside the lesson file."""
+    function, where = running_in(unit, thread, root)
+    if not where:
+        return None
+    what = f"{function}() is still running after {seconds:g} s, at {where}" if function else \
+        f"your lesson file is still running after {seconds:g} s, at {where}, outside any function " \
+        "(it runs when the checks import it)"  # fmt: skip
+    return (f"{unit.label}: {what}. A loop that never ends, or far more work than the docstring "
+            f"asks for? Ctrl-C stops {stops}.")
 
 
 def running_in(unit, thread: int, root: Path) -> tuple[str | None, str | None]:
@@ -104,12 +109,9 @@ def said_if_slow(unit, root: Path, seconds: float = PATIENCE):
     seconds = float(os.environ.get(PATIENCE_ENV) or seconds)
 
     def say(thread: int) -> None:
-        function, where = running_in(unit, thread, root)
-        if where:
-            place = f"{function}() is still running" if function else "your lesson file is still running"
-            print(f"{unit.label}: {place} after {seconds:g} s, at {where}. A loop that never ends, or "
-                  "far more work than the docstring asks for? Ctrl-C stops it; else it goes on.",
-                  file=sys.stderr, flush=True)
+        line = still_running(unit, thread, root, seconds, "it; else it goes on")
+        if line is not None:
+            print(line, file=sys.stderr, flush=True)
 
     timer = threading.Timer(seconds, say, (threading.get_ident(),))
     timer.daemon = True
