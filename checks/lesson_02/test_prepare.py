@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from mnist_course.check_support.toolkit import call, describe, expect, expect_raises, rounded
+from mnist_course.check_support.toolkit import call, describe, expect, expect_array, expect_raises, rounded
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,8 @@ def division_hint(images, out, otherwise: str) -> str:
 
 def test_normalize_returns_float32_in_unit_range(lesson, digits):
     images, _ = digits
-    out = np.asarray(call("normalize", lesson.normalize, images))
+    out = expect_array(call("normalize", lesson.normalize, images), "normalize", "float32, the shape of the input",
+                       "divide the whole array at once, images / 255.0, instead of image by image in a loop")
     expect(
         out.shape == images.shape,
         "normalize",
@@ -365,6 +366,8 @@ def test_validate_shapes_accepts_good_data(lesson):
          "images are (28, 27), expected 28x28"),
         ("image layout", np.zeros((3, 1, 28, 28)), np.zeros(3, dtype=int), ["(1, 28, 28)"],
          "images are (1, 28, 28), expected 28x28"),
+        ("image shape", np.zeros((3, 14, 56)), np.zeros(3, dtype=int), ["(14, 56)"],
+         "images are (14, 56), expected 28x28"),
         ("label range", np.zeros((3, 28, 28)), np.array([1, 10, 2]), ["10"],
          "labels must be 0..9, found 10"),
         ("negative label", np.zeros((3, 28, 28)), np.array([1, -1, 2]), ["-1"],
@@ -379,6 +382,8 @@ def test_validate_shapes_names_the_mismatch(lesson, case, x, y, must_mention, ex
     checks = {
         "image layout": "784 pixels are not enough: channels first, (1, 28, 28), is not one of "
         "the three layouts the docstring names, and lesson 08's Conv2D would read it wrongly",
+        "image shape": "14x56 is 784 pixels too, but not a 28x28 image: compare the shape "
+        "x.shape[1:] with the three layouts the docstring names, not the number of pixels",
         "fractional label": "a label must be a whole number: y % 1 != 0 finds 3.5",
         "2-D labels": "check y.ndim == 1: a column of labels, shape (3, 1), is not what "
         "Keras' sparse loss expects",

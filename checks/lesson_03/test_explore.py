@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from mnist_course.check_support.toolkit import call, describe, expect, rounded, type_name
+from mnist_course.check_support.toolkit import call, describe, expect, expect_array, rounded, type_name
 
 
 @pytest.fixture(scope="module")
@@ -179,13 +179,7 @@ def test_plot_samples_titles_each_image_with_its_label(lesson, sample):
         f"titles {titles}",
         "ax.set_title(str(y[i])) for each image",
     )
-    expect(
-        np.array_equal(np.asarray(shown[0].images[0].get_array()), x[0]),
-        "plot_samples",
-        "the first axes to show x[0]",
-        "another image",
-        "draw the images in order: x[0], x[1], ...",
-    )
+    expect_images_in_order(shown, x, 12, "")
     ticked = sum(1 for ax in shown[:12] if ax.axison and (len(ax.get_xticks()) or len(ax.get_yticks())))
     expect(
         ticked == 0,
@@ -205,6 +199,25 @@ def test_plot_samples_titles_each_image_with_its_label(lesson, sample):
         "matplotlib colours a 2-D array with 'viridis' unless told otherwise: "
         "ax.imshow(x[i], cmap='gray')",
     )
+
+
+def expect_images_in_order(shown, x, n, which):
+    """Axes i of the grid shows image x[i] as it is, for each of the first n."""
+    arrays = [np.asarray(ax.images[0].get_array()) for ax in shown[:n]]
+    wrong = next((i for i, array in enumerate(arrays) if not np.array_equal(array, x[i])), None)
+    if wrong is None:
+        return
+    array = arrays[wrong]
+    if np.array_equal(array, np.transpose(x[wrong])):
+        seen, hint = (f"axes {wrong} shows x[{wrong}] turned on its side",
+                      "ax.imshow(x[i], ...) as it is: .T (or np.transpose) swaps rows and columns")
+    elif wrong > 0 and np.array_equal(array, x[0]):
+        seen, hint = (f"axes {wrong} shows x[0] again",
+                      f"draw image i in axes i: ax.imshow(x[i], ...) with the i of the loop, as in its title")
+    else:
+        seen, hint = (f"axes {wrong} shows another image",
+                      "draw the images in order, x[0], x[1], ..., image i in axes i, the same i as its title")
+    expect(False, "plot_samples", f"axes i to show image x[i], for each of the first {n}{which}", seen, hint)
 
 
 def is_greyscale(colour_map) -> bool:
@@ -249,6 +262,7 @@ def test_plot_samples_grid_grows_with_n(lesson, sample, drawn):
         f"titles {titles[:8]}...",
         "title image i with its own label: ax.set_title(str(y[i])) for the x and y you are given",
     )
+    expect_images_in_order(shown, x, n, " drawn for this run")
 
 
 def test_plot_label_distribution_draws_ten_bars(lesson, sample, drawn):
@@ -275,18 +289,29 @@ def test_plot_label_distribution_draws_ten_bars(lesson, sample, drawn):
         "ax.set_xlabel('digit'); ax.set_ylabel('count')",
     )
     y, absent = drawn_labels(drawn)
-    figure = figure_from("plot_label_distribution", lesson.plot_label_distribution, y)
-    heights = [round(patch.get_height()) for ax in figure.axes for patch in ax.patches]
-    expected = np.bincount(y, minlength=10).tolist()
-    expect(
-        heights == expected,
-        "plot_label_distribution",
-        f"ten bars with heights {expected} for {len(y)} labels drawn at random for this run "
-        f"(no {absent}s, so 0)",
-        f"{len(heights)} bars with heights {heights}",
-        "count the labels you are given, label_counts(y), then "
-        "sns.barplot(data=counts, x='digit', y='count', ax=ax)",
-    )
+    # Then labels without 0s or without 9s: a histogram's ten bins span the smallest to the
+    # largest label there is, so they fit digits 0..9 only when both ends occur.
+    end = int(drawn.choice([0, 9]))
+    ends = drawn.choice([d for d in range(10) if d != end], size=int(drawn.integers(20, 500)))
+    for labels, missing in ((y, absent), (ends, end)):
+        figure = figure_from("plot_label_distribution", lesson.plot_label_distribution, labels)
+        bars = [patch for ax in figure.axes for patch in ax.patches]
+        heights = [round(patch.get_height()) for patch in bars]
+        expected = np.bincount(labels, minlength=10).tolist()
+        binned = len(bars) == 10 and len({round(bar.get_width(), 6) for bar in bars}) == 1 and \
+            round(bars[0].get_x(), 6) == labels.min()  # fmt: skip
+        expect(
+            heights == expected,
+            "plot_label_distribution",
+            f"ten bars with heights {expected} for {len(labels)} labels drawn at random for this run "
+            f"(no {missing}s, so 0)",
+            f"{len(heights)} bars with heights {heights}",
+            "a histogram spreads its ten bins from the smallest label there is to the largest, so "
+            f"without {missing}s they miss the digits; count instead: label_counts(y), then "
+            "sns.barplot(data=counts, x='digit', y='count', ax=ax)" if binned else
+            "count the labels you are given, label_counts(y), then "
+            "sns.barplot(data=counts, x='digit', y='count', ax=ax)",
+        )
 
 
 def expect_every_mean(means, x, y, what):
@@ -312,7 +337,9 @@ def test_mean_digits(lesson, sample, drawn):
     x, y = sample
     y = y.copy()
     keep = y != 4  # no 4s at all: its mean must be zeros, not NaN
-    means = np.asarray(call("mean_digits", lesson.mean_digits, x[keep], y[keep]))
+    means = expect_array(call("mean_digits", lesson.mean_digits, x[keep], y[keep]), "mean_digits",
+                         "float, shape (10, 28, 28)", "start from means = np.zeros((10, 28, 28)) and fill "
+                         "means[d] for each digit d")
     expect(
         means.shape == (10, 28, 28),
         "mean_digits",

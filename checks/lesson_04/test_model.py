@@ -20,13 +20,14 @@ from mnist_course.check_support.toolkit import (
     describe,
     error_words,
     expect,
+    expect_accuracy_metric,
+    expect_compiled_in_place,
     expect_sparse_categorical_loss,
     layer_names,
     learner_lines,
     output_or_error,
     random_layer_names,
     rounded,
-    skip_unless_sparse_loss,
     sublayers,
     type_name,
     with_channel_axis,
@@ -210,15 +211,7 @@ def test_model_uses_the_augmentation(lesson):
 def compiled(lesson, reference):
     model = reference("04").build_model((16,))
     result = call("compile_model", lesson.compile_model, model, learning_rate=0.0037)
-    expect(
-        result is model,
-        "compile_model",
-        "the same model object, compiled",
-        f"another {type_name(result)}, not the model compile_model was given"
-        if type(result) is type(model) else type_name(result),
-        "call model.compile(...), then `return model` (the model you were given: a new one, built "
-        "again, leaves the caller's uncompiled)",
-    )
+    expect_compiled_in_place(result, model, "compile_model")
     return model
 
 
@@ -256,21 +249,7 @@ def test_loss_is_sparse_categorical_crossentropy(compiled):
 
 
 def test_reports_accuracy(compiled):
-    skip_unless_sparse_loss(compiled, "compile_model")
-    x = np.zeros((8, 28, 28), dtype=np.float32)
-    # One batch, eagerly: the names of the results are the point here, and evaluate()
-    # would build a data pipeline and trace a graph for these 8 images.
-    compiled.run_eagerly = True
-    results = compiled.test_on_batch(x, np.zeros(8, dtype=int), return_dict=True)
-    expect(
-        any("accuracy" in name for name in results),
-        "compile_model",
-        "an accuracy metric in evaluate()'s results",
-        f"results {sorted(results)}",
-        "metrics=['accuracy'], by that name: Keras also takes 'acc', but then reports 'acc', and "
-        "lesson 05 reads history['accuracy']"
-        if "acc" in results else "metrics=['accuracy']",
-    )
+    expect_accuracy_metric(compiled, "compile_model")
 
 
 # --- augment ---------------------------------------------------------------------------------

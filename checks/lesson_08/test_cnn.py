@@ -20,6 +20,8 @@ from mnist_course.check_support.toolkit import (
     describe,
     error_words,
     expect,
+    expect_accuracy_metric,
+    expect_compiled_in_place,
     expect_sparse_categorical_loss,
     layer_names,
     output_or_error,
@@ -262,13 +264,7 @@ def compiled(lesson, reference):
         "compile_cnn", lesson.compile_cnn, model, total_steps=1000, peak_learning_rate=0.004,
         warmup_fraction=0.2,
     )  # fmt: skip
-    expect(
-        result is model,
-        "compile_cnn",
-        "the same model object, compiled",
-        type_name(result),
-        "call model.compile(...), then `return model`",
-    )
+    expect_compiled_in_place(result, model, "compile_cnn")
     return model
 
 
@@ -310,6 +306,9 @@ def test_compile_cnn_warms_up_then_decays(compiled, lesson, drawn):
         "warm up from 0: CosineDecay(initial_learning_rate=0.0, decay_steps=total_steps - "
         "warmup_steps, warmup_target=peak_learning_rate, warmup_steps=warmup_steps)"
         if seen[0] > 1e-6
+        else "the rate never leaves 0: CosineDecay warms up to its warmup_target, so pass "
+        "warmup_target=peak_learning_rate (initial_learning_rate=0.0 is only where it starts)"
+        if max(seen) < 1e-9
         else "warmup_steps = int(total_steps * warmup_fraction), and the decay takes the "
         "remaining total_steps - warmup_steps",
     )
@@ -340,6 +339,10 @@ def test_compile_cnn_warms_up_then_decays(compiled, lesson, drawn):
 
 def test_compile_cnn_uses_sparse_categorical_crossentropy(compiled):
     expect_sparse_categorical_loss(compiled, "compile_cnn")
+
+
+def test_compile_cnn_reports_accuracy(compiled):
+    expect_accuracy_metric(compiled, "compile_cnn")
 
 
 # --- all three together ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mnist_course.check_support.outcome import ANSI, error_words, library_words  # noqa: F401 - for the checks
+from mnist_course.check_support.outcome import ANSI, error_words, library_words, short  # noqa: F401 - for the checks
 
 
 @dataclass
@@ -57,6 +57,21 @@ def call(function_name: str, function, *args, **kwargs):
         "did you forget the `return` statement at the end of the function?",
     )
     return result
+
+
+def expect_array(value, function: str, wanted: str, build: str):
+    """Insist that `value` is one NumPy array, not a list of arrays or numbers that np.asarray
+    would quietly turn into one; `build` says how this function makes one."""
+    kind = type(value).__name__
+    expect(
+        isinstance(value, np.ndarray),
+        function,
+        f"one NumPy array ({wanted})",
+        f"a {kind} of {len(value)} items" if isinstance(value, (list, tuple)) else type_name(value),
+        f"a {kind} of arrays is not one array: {build}" if isinstance(value, (list, tuple))
+        else build,
+    )
+    return value
 
 
 def describe(array) -> str:
@@ -221,7 +236,7 @@ def expect_raises(error_type, function: str, what: str, hint: str, run):
     reported as "not implemented yet" rather than as a wrong kind of error.
     """
     try:
-        run()
+        returned = run()
     except NotImplementedError:
         raise
     except error_type as error:
@@ -233,6 +248,13 @@ def expect_raises(error_type, function: str, what: str, hint: str, run):
             error_words(error),
             hint,
         ) from None
+    if isinstance(returned, (bool, str)):  # found the problem, then returned it instead of raising
+        shown = short(repr(returned), 60)
+        raise CheckFailure(
+            function, f"{error_type.__name__} for {what}", f"no error: it returned {shown}",
+            f"returning {shown} (or printing a message) lets the caller go on as if all were well: "
+            f"`raise {error_type.__name__}(\"...\")` stops it, with your message",
+        )
     raise CheckFailure(function, f"{error_type.__name__} for {what}", "no error at all", hint)
 
 
@@ -297,6 +319,38 @@ def skip_unless_sparse_loss(model, function: str) -> None:
 
 # --- looking inside a Keras model ------------------------------------------------------------
 # Duck-typed on purpose: importing this module must never load Keras (lessons 01-03 stay fast).
+
+
+def expect_compiled_in_place(result, model, function: str) -> None:
+    """`function` compiles the model it is given and returns that very object."""
+    expect(
+        result is model,
+        function,
+        "the same model object, compiled",
+        f"another {type_name(result)}, not the model {function} was given"
+        if type(result) is type(model) else type_name(result),
+        "call model.compile(...), then `return model` (the model you were given: a new one, built "
+        "again, leaves the caller's uncompiled)",
+    )
+
+
+def expect_accuracy_metric(model, function: str) -> None:
+    """The compiled model reports "accuracy", the name lesson 05's history is read by."""
+    skip_unless_sparse_loss(model, function)
+    x = np.zeros((8, *model.input_shape[1:]), dtype=np.float32)
+    # One batch, eagerly: the names of the results are the point here, and evaluate()
+    # would build a data pipeline and trace a graph for these 8 images.
+    model.run_eagerly = True
+    results = model.test_on_batch(x, np.zeros(8, dtype=int), return_dict=True)
+    expect(
+        any("accuracy" in name for name in results),
+        function,
+        "an accuracy metric in evaluate()'s results",
+        f"results {sorted(results)}",
+        "metrics=['accuracy'], by that name: Keras also takes 'acc', but then reports 'acc', and "
+        "lesson 05 reads history['accuracy']"
+        if "acc" in results else "metrics=['accuracy']",
+    )
 
 
 def sublayers(block) -> list:
