@@ -88,14 +88,32 @@ def two_pairs(lesson, *args):
     return result
 
 
-def test_reads_a_local_file(lesson, good_file, no_env, drawn, tmp_path):
+def shape_hint(key, array) -> str:
+    """What to try when `key` came back with the wrong shape or dtype."""
+    others = [other for other, shape in SHAPES.items() if other != key and shape == array.shape]
+    if others and array.dtype == np.uint8:
+        return (f"that is {others[0]}'s shape: return the pairs as Keras nests them, "
+                "((x_train, y_train), (x_test, y_test)), read_mnist_file(path) as it is")
+    return NOT_AS_STORED
+
+
+def test_reads_a_local_file(lesson, good_file, no_env, drawn, tmp_path, fake_keras):
     drawn_file = tmp_path / "drawn" / "mnist.npz"  # pixels and labels drawn for this run
     drawn_file.parent.mkdir()
     drawn_arrays = fake_arrays(drawn)
     np.savez(drawn_file, **drawn_arrays)
     for path, expected, which in ((good_file, fake_arrays(), "the file"),
                                   (drawn_file, drawn_arrays, "a file drawn at random for this run")):
-        (x_train, y_train), (x_test, y_test) = two_pairs(lesson, path)
+        result = two_pairs(lesson, path)
+        expect(
+            not fake_keras[0],
+            "load_mnist",
+            f"the file at the path it is given ({path.name}) to be read",
+            "Keras' download instead",
+            "when path is given, return read_mnist_file(path); download_mnist() is only for when "
+            "there is no path and no MNIST_PATH",
+        )
+        (x_train, y_train), (x_test, y_test) = result
         for key, array in zip(SHAPES, (x_train, y_train, x_test, y_test)):
             array = np.asarray(array)
             expect(
@@ -103,7 +121,7 @@ def test_reads_a_local_file(lesson, good_file, no_env, drawn, tmp_path):
                 "load_mnist",
                 f"{key} as uint8 of shape {SHAPES[key]}",
                 describe(array),
-                "return the arrays as stored: do not normalise or reshape here (that is lesson 02)",
+                shape_hint(key, array),
             )
             expect(
                 np.array_equal(array, expected[key]),
@@ -141,13 +159,33 @@ def test_uses_MNIST_PATH_when_no_path_is_given(lesson, good_file, no_env, monkey
         np.array_equal(x_train, fake_arrays()["x_train"]),
         "load_mnist",
         "the file named by the MNIST_PATH environment variable when path is None",
-        "Keras' download instead" if fake_keras[0] else "other data",
+        "Keras' download instead" if fake_keras[0] else other_data(x_train, "x_train"),
+        NOT_AS_STORED
+        if changed(x_train, "x_train") else
         "a default of path=os.environ.get('MNIST_PATH') is read once, when the file is imported, "
         "not at each call: keep path=None and read the variable inside the function"
         if default_of(lesson.load_mnist, "path") is not None else
         "when path is None, path = os.environ.get('MNIST_PATH') (with the quotes: it is the "
         "variable's name), then read that file",
     )
+
+
+NOT_AS_STORED = "return the arrays as stored: do not normalise or reshape here (that is lesson 02)"
+
+
+def changed(array, key) -> bool:
+    """`array` is the good file's `key`, but normalised or reshaped on the way."""
+    if isinstance(array, str):
+        return False
+    array, stored = np.asarray(array), fake_arrays()[key]
+    if array.dtype == stored.dtype and array.shape == stored.shape or array.size != stored.size:
+        return False
+    array = array.reshape(stored.shape).astype(np.float64)
+    return bool(np.allclose(array, stored) or np.allclose(array * 255, stored))
+
+
+def other_data(array, key) -> str:
+    return f"the file's {key}, changed: {describe(array)}" if changed(array, key) else "other data"
 
 
 def default_of(function, name):
@@ -171,8 +209,8 @@ def test_the_path_argument_wins_over_MNIST_PATH(lesson, good_file, no_env, monke
         np.array_equal(x_train, fake_arrays()["x_train"]),
         "load_mnist",
         "the path argument to be used even when MNIST_PATH is set",
-        x_train if isinstance(x_train, str) else "other data",
-        "only fall back to MNIST_PATH when path is None",
+        x_train if isinstance(x_train, str) else other_data(x_train, "x_train"),
+        NOT_AS_STORED if changed(x_train, "x_train") else "only fall back to MNIST_PATH when path is None",
     )
 
 
@@ -189,6 +227,9 @@ def test_downloads_with_keras_by_default(lesson, no_env, fake_keras):
             "os.environ['MNIST_PATH'] raises KeyError when the variable is unset: "
             "os.environ.get('MNIST_PATH') gives None instead"
             if isinstance(error, KeyError)
+            else "the name of an environment variable is a string: os.environ.get('MNIST_PATH'), with "
+            "the quotes (without them Python looks for a variable of your own called MNIST_PATH)"
+            if isinstance(error, NameError) and "'MNIST_PATH'" in str(error)
             else "use the helpers imported at the top of your lesson file: return download_mnist() "
             "(it calls keras.datasets.mnist.load_data() for you)"
             if isinstance(error, NameError)
@@ -286,6 +327,11 @@ def as_lines(lesson, image, **kwargs):
     return lines
 
 
+def inverted(lines) -> bool:
+    """The drawn digit's blank top row came out as ink: '#' and '.' the wrong way round."""
+    return lines[0] == "#" * 28
+
+
 def test_digit_as_text_draws_ink_and_background(lesson):
     image = drawn_digit()
     lines = as_lines(lesson, image)
@@ -294,7 +340,10 @@ def test_digit_as_text_draws_ink_and_background(lesson):
         "digit_as_text",
         "row 4 (a bar from column 3 to 20) as '..." + "#" * 18 + ".......', row 0 all '.'",
         f"row 4 {lines[4]!r}, row 0 {lines[0]!r}"
-        + (" (column 4 looks like the bar: rows and columns swapped?)" if lines[3][4] == "#" else ""),
+        + (" (the background drawn as '#': ink and background swapped?)" if inverted(lines) else
+           " (column 4 looks like the bar: rows and columns swapped?)" if lines[3][4] == "#" else ""),
+        "'#' is for ink, a pixel at or above the threshold, and '.' for the background: "
+        "'#' if pixel >= threshold else '.'" if inverted(lines) else
         "loop over the rows (`for row in image:`), and within a row over its pixels, left to right",
     )
     expect(
@@ -314,7 +363,10 @@ def test_digit_as_text_uses_the_threshold(lesson):
         "digit_as_text",
         "pixel 127 (row 10, column 9) drawn as '#' when threshold=100",
         f"{lines[10][9]!r}",
-        "rows and columns are swapped: the bar along row 4 came out as column 4; loop over the "
+        "'#' is for ink, a pixel at or above the threshold, and '.' for the background: "
+        "'#' if pixel >= threshold else '.'"
+        if inverted(lines)
+        else "rows and columns are swapped: the bar along row 4 came out as column 4; loop over the "
         "rows (`for row in image:`), and within a row over its pixels, left to right"
         if lines[9][10] == "#" and lines[3][4] == "#"
         else "compare each pixel with the threshold argument, not with a fixed 128",
