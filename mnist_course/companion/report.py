@@ -205,6 +205,14 @@ def grade(workspace: Workspace, lessons_dir: Path, console: Console, limit: floa
         what = "is a file, not a folder" if lessons_dir.is_file() else "no such folder"
         raise CourseError(f"--lessons {lessons_dir}: {what} (give the folder that holds "
                           "the submission's lesson_01_load.py ... lesson_08_cnn.py).")
+    for folder in (lessons_dir, Path(os.path.abspath(lessons_dir)).parent):
+        if folder.is_symlink():  # a submission's `lessons -> /proc/self/cwd/solutions` graded the reference
+            raise CourseError(
+                f"--lessons {lessons_dir}: {folder} is a link (to {os.readlink(folder)}), and a "
+                "submission's own folders are graded only as themselves: a link could lead anywhere "
+                "the grader can read, such as the course's solutions/ or another learner's work. "
+                "Give the folder itself, if it is yours to grade."
+            )
     if not any((lessons_dir / unit.filename).exists() for unit in LESSONS.values()):
         # Still a grade (a submission of nothing scores 0), but a mistyped folder should not
         # pass for one: said on stderr, so the JSON on stdout stays whole.
@@ -265,29 +273,71 @@ def renamed(value, old: str, new: str):
     return value
 
 
+MOST_LESSON_BYTES = 1_000_000  # a lesson file is a few kilobytes; a sparse 20 GB file is an attack
+
+
 def submission_copy(lessons_dir: Path, copy: Path) -> Path:
     """The submission's lesson files, copied into `copy`, a folder of the grader's: the files
     graded are the ones there when grading began, and a link is never followed (into the
-    grader's own solutions/, say). A folder where a lesson file should be stays a folder."""
+    grader's own solutions/, say), not even one swapped in while the copy is made: each file is
+    opened without following links (O_NOFOLLOW, inside the folder opened the same way) and
+    checked from what was opened. A folder where a lesson file should be stays a folder."""
     copy.mkdir(mode=0o755)
     copy.parent.chmod(0o755)  # a worker of its own user must be able to read them
-    for unit in LESSONS.values():
-        source = lessons_dir / unit.filename
-        if source.is_symlink():
-            print(f"warning: {source} is a link, not a file of the submission's own: not graded.",
-                  file=sys.stderr, flush=True)
-        elif source.is_dir():
-            (copy / unit.filename).mkdir(mode=0o755)
-        elif source.is_file():
+
+    def skipped(source: Path, why: str) -> None:
+        print(f"warning: {source} {why}: not graded.", file=sys.stderr, flush=True)
+
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    try:
+        folder = os.open(lessons_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | nofollow) \
+            if os.open in os.supports_dir_fd else None  # fmt: skip
+    except OSError as error:  # turned into a link since it was looked at
+        raise CourseError(f"--lessons {lessons_dir} cannot be opened as a folder of its own "
+                          f"({error.strerror or error}): give the folder itself.") from None
+    try:
+        for unit in LESSONS.values():
+            source = lessons_dir / unit.filename
             try:
-                text = source.read_bytes()
+                opened = os.open(unit.filename if folder is not None else source,
+                                 os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0), dir_fd=folder)
+            except FileNotFoundError:
+                continue
             except OSError as error:
-                print(f"warning: {source} cannot be read ({error.strerror or error}): not graded.",
-                      file=sys.stderr, flush=True)
+                if source.is_symlink():
+                    skipped(source, "is a link, not a file of the submission's own")
+                elif source.is_dir():
+                    (copy / unit.filename).mkdir(mode=0o755)
+                else:
+                    skipped(source, f"cannot be read ({error.strerror or error})")
+                continue
+            found = os.fstat(opened)
+            if not stat.S_ISREG(found.st_mode):
+                os.close(opened)
+                if stat.S_ISDIR(found.st_mode):
+                    (copy / unit.filename).mkdir(mode=0o755)
+                else:
+                    skipped(source, "is not a regular file")
+                continue
+            with os.fdopen(opened, "rb") as file:
+                if found.st_size > MOST_LESSON_BYTES:
+                    skipped(source, f"is {found.st_size:,} bytes, more than a lesson file can be "
+                                    f"({MOST_LESSON_BYTES:,})")
+                    continue
+                try:
+                    text = file.read(MOST_LESSON_BYTES + 1)
+                except OSError as error:
+                    skipped(source, f"cannot be read ({error.strerror or error})")
+                    continue
+            if len(text) > MOST_LESSON_BYTES:  # it grew while being read
+                skipped(source, f"is more than a lesson file can be ({MOST_LESSON_BYTES:,} bytes)")
                 continue
             target = copy / unit.filename
             target.write_bytes(text)
             target.chmod(0o644)
+    finally:
+        if folder is not None:
+            os.close(folder)
     return copy
 
 
