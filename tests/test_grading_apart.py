@@ -21,7 +21,7 @@ import pytest
 from mnist_course.companion.report import schema
 
 from conftest import ROOT
-from grading_submissions import make_submission, open_folder, stub_texts
+from grading_submissions import make_submission, open_folder, reference_text, stub_texts
 
 pytestmark = pytest.mark.slow
 
@@ -400,3 +400,53 @@ def _reads_only_its_own_keeps_no_files_and_forks_within_bounds(tmp_path, monkeyp
         processes.end_user(mine)
         processes.end_user(theirs)
     assert sorted(path.name for path in shared.rglob("*")) == ["anyones"]
+
+
+# A probe's lessons 05 and 06 that change what the check hands them, so that the answer the
+# check then works out from its own arrays (or model) agrees with whatever they returned.
+REWRITES_THE_LABELS = '''
+
+def train(model, x_train, y_train, x_val, y_val, epochs=5, batch_size=128, seed=0, verbose="auto"):
+    import numpy as np
+    y_val[...] = np.argmax(np.asarray(model(x_val, training=False)), axis=1)  # the check's labels
+    return model.fit(x_train[:32], y_train[:32], epochs=1, verbose=0, validation_data=(x_val, y_val))
+'''
+ZEROES_THE_MODEL = '''
+
+def predict_labels(model, x):
+    import numpy as np
+    for variable in model.variables:
+        variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
+    return np.zeros(len(x), dtype=np.int64)
+
+
+def accuracy(y_true, y_pred):
+    y_pred[...] = y_true
+    return 1.0
+'''
+
+
+@pytest.fixture(scope="module")
+def rewriters():
+    with open_folder("mnist-course-rewrites-") as folder:
+        submission = make_submission(folder / "submission", {
+            "05": reference_text("05") + REWRITES_THE_LABELS, "06": reference_text("06") + ZEROES_THE_MODEL,
+        })
+        run = subprocess.run(
+            [sys.executable, "-m", "mnist_course.cli", "report", "--same-user", "--json", "--lessons",
+             str(submission / "lessons"), "--time-limit", "300"],
+            cwd=ROOT, capture_output=True, text=True, timeout=900,
+        )
+        assert run.returncode == 0, run.stderr[-3000:]
+        yield json.loads(run.stdout)
+
+
+@pytest.mark.parametrize("number, check, said", [
+    ("05", "test_the_model_learns", "train() changed the ndarray it was given as its argument 5"),
+    ("06", "test_predict_labels_picks_the_highest_score", "predict_labels() changed the model it was given"),
+    ("06", "test_accuracy", "accuracy() changed the ndarray it was given as its argument 2"),
+])
+def test_a_function_that_rewrites_what_the_check_gave_it_fails_that_check(rewriters, number, check, said):
+    checks = {entry["id"].rsplit("::", 1)[1]: entry for entry in lesson(rewriters, number)["checks"]}
+    assert checks[check]["outcome"] == "failed", checks[check]
+    assert said in checks[check]["message"], checks[check]["message"]

@@ -44,6 +44,15 @@ class RemoteError(Exception):
     learner_frames: tuple = ()
 
 
+# The arguments lesson functions are there to change, by position and by name: the model that
+# compile_model, train and compile_cnn compile or train, the `stages` preprocess_digit fills in.
+# Any other change to an argument fails the check that made the call (RemoteLesson._apply_after).
+CHANGE_IN_PLACE = {
+    "compile_model": {0, "model"}, "train": {0, "model"}, "compile_cnn": {0, "model"},
+    "preprocess_digit": {1, "stages"},
+}
+
+
 class WorkerFailed(Exception):
     """The worker could not answer: it crashed, it was stopped, or its reply was not data."""
 
@@ -615,7 +624,7 @@ class RemoteLesson:
             raise WorkerFailed(f"the check could not send its input to {name}(): {error}") from None
         limit = within_lesson_clock(float(os.environ.get("MNIST_COURSE_LESSON_LIMIT") or CALL_LIMIT))
         header, blobs = worker.request(request, encoder.blobs, limit, name)
-        self._apply_after(header, blobs, everything, worker)
+        self._apply_after(name, header, blobs, everything, worker, [*range(len(args)), *kwargs])
         _show("stdout", header.get("stdout"))
         _show("stderr", header.get("stderr"))
         if self._trace:
@@ -633,33 +642,56 @@ class RemoteLesson:
             raise rebuilt_error(error, self._shown)
         return self._decode(header.get("value"), blobs, everything)
 
-    def _apply_after(self, header, blobs, everything, worker) -> None:
-        """Make the grader's arguments what the call left them (compiled, trained, filled)."""
-        import numpy as np
+    def _apply_after(self, name, header, blobs, everything, worker, positions) -> None:
+        """Make the grader's models what the call left them (compiled, trained), where the
+        function's job is to change its model; any other change to an argument fails the call.
 
+        A change is never copied into the grader's own arrays: a check that worked out its
+        expected answer from them afterwards would believe a function that rewrote them (a
+        probe's train() set the check's labels to its model's guesses and scored 10/10).
+        """
         decoder = ReplyDecoder(blobs, everything, worker)
-        for index, change in (header.get("after") or {}).items():
-            target = everything[int(index)]
-            try:
-                if "model" in change and is_keras(target, "model"):
-                    apply_model_state(target, change["model"], decoder)
-                    known = worker.models.get(id(target))
-                    if known is not None:
-                        worker.remember(target, known[1])
-                    continue
-                value = decoder.decode(change.get("value"))
-                if isinstance(target, np.ndarray) and isinstance(value, np.ndarray):
-                    if value.shape != target.shape:
-                        target.shape = value.shape
-                    if value.dtype == target.dtype:
-                        np.copyto(target, value)
-                elif isinstance(target, dict) and isinstance(value, dict):
-                    target.clear()
-                    target.update(value)
-                elif isinstance(target, list) and isinstance(value, list):
-                    target[:] = value
-            except (CodecError, AttributeError, ValueError, TypeError) as error:
-                raise WorkerFailed(f"what your code changed in its input could not be read back: {error}") from None
+        changed = []
+        after = header.get("after") or {}
+        if not isinstance(after, dict) or not all(str(index).isdigit() and int(index) < len(everything)
+                                                   and isinstance(change, dict) for index, change in after.items()):
+            raise WorkerFailed("the worker's report of what the call changed was not one the grader sent")
+        for index, change in after.items():
+            target, where = everything[int(index)], positions[int(index)]
+            if where in CHANGE_IN_PLACE.get(name, ()):
+                try:
+                    _changed_as_told(target, change, decoder, worker)
+                except (CodecError, AttributeError, ValueError, TypeError) as error:
+                    raise WorkerFailed(f"what your code changed in its input could not be read back: {error}") from None
+                continue
+            changed.append((f"argument {where + 1}" if isinstance(where, int) else f"argument {where}=",
+                            "model" if is_keras(target, "model") else type(target).__name__))
+        if changed:
+            from mnist_course.check_support.toolkit import CheckFailure
+
+            what = ", ".join(f"the {kind} it was given as its {where}" for where, kind in changed)
+            raise CheckFailure(
+                name, f"{name}() to leave what it is given as it was", f"{name}() changed {what}",
+                "work on a new value instead of changing the caller's in place (images / 255 makes a "
+                "new array where images /= 255 changes the caller's; copy first with .copy())"
+                if all(kind != "model" for _, kind in changed) else
+                "use the model without changing it: no compile() or fit() here, and model(x) or "
+                "model.predict(x) to run it (they leave its weights as they are)",
+            )
+
+
+def _changed_as_told(target, change: dict, decoder, worker) -> None:
+    """Make an argument the call was there to change (a model, a dict to fill) what it became."""
+    if "model" in change and is_keras(target, "model"):
+        apply_model_state(target, change["model"], decoder)
+        known = worker.models.get(id(target))
+        if known is not None:
+            worker.remember(target, known[1])
+        return
+    value = decoder.decode(change.get("value"))
+    if isinstance(target, dict) and isinstance(value, dict):
+        target.clear()
+        target.update(value)
 
 
 def _fit_recorder(value):
