@@ -118,6 +118,9 @@ def test_label_counts_table(lesson, drawn):
         f"counts {counts.tolist()}",
         "count the labels you are given, not the first example's"
         if counts.tolist() == [1, 2, 0, 1, 0, 0, 0, 0, 0, 3]
+        else "np.bincount(y) counts only up to the largest label it is given, here 7: "
+        "np.bincount(y, minlength=10) always gives ten counts"
+        if counts.tolist() == np.bincount(inner).tolist()
         else "count each digit 0..9 itself: np.histogram(y, bins=10) spreads its ten bins "
         "between the smallest and the largest label it is given, here 2 and 7",
     )
@@ -151,8 +154,12 @@ def test_label_counts_of_no_labels(lesson):
         and not np.isnan(shares).any() and np.all(shares == 0),
         "label_counts",
         "ten rows with count 0 and share 0.0 for an empty array of labels",
-        f"shares {rounded(shares, 3)}" if shares.size else type_name(table),
-        "0 / 0 is NaN: divide by max(len(y), 1) so that no labels gives shares of 0.0",
+        f"shares {rounded(shares, 3)}" if shares.size else
+        f"a DataFrame of {len(table)} rows" if isinstance(table, pd.DataFrame) else type_name(table),
+        "0 / 0 is NaN: divide by max(len(y), 1) so that no labels gives shares of 0.0"
+        if shares.size == 10 else
+        "ten rows, one per digit, even when there are no labels: np.bincount(y, minlength=10) "
+        "or .reindex(range(10), fill_value=0) gives them",
     )
 
 
@@ -271,12 +278,15 @@ def test_plot_label_distribution_draws_ten_bars(lesson, sample, drawn):
     figure = figure_from("plot_label_distribution", lesson.plot_label_distribution, y)
     bars = [patch for ax in figure.axes for patch in ax.patches]
     heights = [round(bar.get_height()) for bar in bars]
+    exact = [bar.get_height() for bar in bars]
     expected = np.bincount(y, minlength=10).tolist()
+    shares = bool(exact) and abs(sum(exact) - 1) < 1e-3
     expect(
         heights == expected,
         "plot_label_distribution",
         f"ten bars with heights {expected} (digit 7 absent, so 0)",
-        f"{len(bars)} bars with heights {heights}",
+        f"{len(bars)} bars with heights {rounded(exact, 3) if shares else heights}",
+        "the bars show shares (they add up to 1): plot the counts, y='count'" if shares else
         "use label_counts(y) so absent digits are included, then "
         "sns.barplot(data=counts, x='digit', y='count', ax=ax)",
     )
@@ -314,6 +324,19 @@ def test_plot_label_distribution_draws_ten_bars(lesson, sample, drawn):
         )
 
 
+WRAPPED = ("adding uint8 images wraps around past 255 (250 + 10 gives 4): add them up as floats, "
+           "from np.zeros((28, 28)), or let x[y == d].mean(axis=0) do it")
+
+
+def wrapped(mean, x, y, digit) -> bool:
+    """`mean` is the digit's mean as uint8 arithmetic gives it: the sum wrapped past 255."""
+    chosen = np.asarray(x)[np.asarray(y) == digit]
+    if not len(chosen) or np.asarray(x).dtype != np.uint8:
+        return False
+    total = chosen.sum(axis=0, dtype=np.uint8)
+    return bool(np.allclose(mean, total / len(chosen), atol=1e-3) or np.allclose(mean, total // len(chosen), atol=1e-3))
+
+
 def expect_every_mean(means, x, y, what):
     wanted = np.zeros((10, 28, 28))
     for digit in np.unique(y):
@@ -329,6 +352,8 @@ def expect_every_mean(means, x, y, what):
         if wrong else "",
         "range(10) gives 0..9; range(9) stops at 8 and leaves digit 9 all zeros"
         if missing == [9] else
+        WRAPPED
+        if wrong and wrapped(means[wrong[0]], x, y, wrong[0]) else
         "average over the images axis for each digit d of 0..9: x[y == d].mean(axis=0)",
     )
 
@@ -368,7 +393,7 @@ def test_mean_digits(lesson, sample, drawn):
         "mean_digits",
         "means[3] to be the pixel-wise mean of all images labelled 3",
         describe(means[3]),
-        "average over the images axis: x[y == 3].mean(axis=0)",
+        WRAPPED if wrapped(means[3], x[keep], y[keep], 3) else "average over the images axis: x[y == 3].mean(axis=0)",
     )
     expect_every_mean(means, x[keep], y[keep], "here without 4s")
     # Images of random pixels and labels drawn for this run; one digit (never 9) absent.
@@ -405,7 +430,7 @@ def test_plot_mean_digits_shows_ten_titled_means(lesson, sample, drawn):
         "plot_mean_digits",
         "the axes titled 7 to show the mean image of the 7s",
         describe(seven),
-        "draw mean_digits(x, y)[d] in axes d",
+        plotted_mean_hint(lesson, seven, x, y, 7, "draw mean_digits(x, y)[d] in axes d"),
     )
     plt.close("all")
     chosen = drawn.choice(len(x), size=int(drawn.integers(200, 600)), replace=False)
@@ -420,5 +445,20 @@ def test_plot_mean_digits_shows_ten_titled_means(lesson, sample, drawn):
         f"the axes titled {digit} to show the mean of the {digit}s among {len(x)} images drawn "
         "for this run",
         describe(mean) if mean is not None else f"no image titled {digit}",
-        "draw mean_digits(x, y)[d] for the x and y you are given, in axes d",
+        plotted_mean_hint(lesson, mean, x, y, digit,
+                          "draw mean_digits(x, y)[d] for the x and y you are given, in axes d"),
     )
+
+
+def plotted_mean_hint(lesson, shown, x, y, digit, otherwise) -> str:
+    """When the plot shows what the learner's own mean_digits returns, and that is wrong, the
+    fix is in mean_digits: say so instead of blaming the plot."""
+    try:
+        theirs = np.asarray(lesson.mean_digits(x, y), dtype=float)[digit]
+    except Exception:  # noqa: BLE001 - mean_digits' own check shows its error
+        return otherwise
+    right = np.allclose(theirs, x[y == digit].mean(axis=0), atol=1e-3)
+    if shown is not None and not right and np.allclose(shown, theirs, atol=1e-3):
+        return (f"the axes show what your mean_digits(x, y)[{digit}] returns, which is not the mean "
+                "yet: fix mean_digits first (its check, test_mean_digits, says how)")
+    return otherwise

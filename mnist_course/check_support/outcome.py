@@ -271,6 +271,10 @@ RAISED_SPEC = "read the line above and the function's docstring (the spec)."
 
 def raised_hint(error: BaseException) -> str:
     """The second line for an error the learner's own code raised: what to try for its kind."""
+    if "Cannot cast ufunc" in str(error) and "same_kind" in str(error):  # images /= 255 on uint8
+        return ("an in-place operation (images /= 255) must keep the array's dtype, and uint8 "
+                "holds only whole numbers: images = images / 255.0 makes a new float array (and "
+                "leaves the caller's as it was).")
     for kind in type(error).__mro__:
         if kind in RAISED_HINTS:
             return RAISED_HINTS[kind]
