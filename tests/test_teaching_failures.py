@@ -237,3 +237,13 @@ def test_train_tells_the_same_lesson_when_eager_execution_is_turned_off(tmp_path
     assert run.returncode == 2, run.stdout + run.stderr
     assert f"Lesson 04 · Build the model: {TF1_TOLD}" in run.stderr, run.stderr
     assert "Lesson 05" not in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_check_skipped_for_another_ones_failure_says_why_under_q(tmp_path):
+    # `pytest -q` showed only "2 skipped": the learner could not see that the checks wait for
+    # the loss check (pytest keeps skip reasons for -rs).
+    slip = ("\n\ndef compile_cnn(model, total_steps, peak_learning_rate=3e-3, warmup_fraction=0.1):\n"
+            "    model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])\n"
+            "    return model\n")
+    output = checks_output(tmp_path, "08", slip)
+    assert "SKIPPED [" in output and "waits for compile_cnn()'s loss: see the loss check" in output, output

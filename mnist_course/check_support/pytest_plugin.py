@@ -100,6 +100,11 @@ def pytest_configure(config):
         raise pytest.UsageError(str(error)) from None
     if not config.getoption("--isolated", default=False):
         config.stash[PATIENCE] = Patience.install(config, config.stash[COURSE].root)
+    reported = getattr(config.option, "reportchars", None)
+    if isinstance(reported, str) and "s" not in reported.lower() and "a" not in reported.lower():
+        # A check skipped because another one says what to fix names that one: with `-q`, pytest
+        # would show only "1 skipped" and leave the learner to guess why.
+        config.option.reportchars = reported + "s"
 
 
 @pytest.fixture(scope="session", autouse=True)
