@@ -66,8 +66,15 @@ def built(lesson, *args, **kwargs):
     return model
 
 
-def test_cnn_maps_images_to_ten_probabilities(lesson):
-    model = built(lesson)
+@pytest.fixture(scope="module")
+def default_cnn(lesson):
+    """build_cnn() with its defaults, once for the checks that only look at it (a build, and
+    when grading a model sent back from the worker, costs more than what they look at)."""
+    return built(lesson)
+
+
+def test_cnn_maps_images_to_ten_probabilities(default_cnn):
+    model = default_cnn
     batch = np.random.default_rng(0).random((4, 28, 28, 1), dtype=np.float32)
     try:
         out = np.asarray(model(batch))
@@ -161,8 +168,8 @@ def test_cnn_layers_follow_the_recipe(lesson, drawn):
     )
 
 
-def test_cnn_has_the_documented_size(lesson):
-    model = built(lesson)
+def test_cnn_has_the_documented_size(default_cnn):
+    model = default_cnn
     convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
     paddings = sorted({layer.get_config().get("padding") for layer in convs})
     expect(
@@ -178,7 +185,7 @@ def test_cnn_has_the_documented_size(lesson):
     )
 
 
-def test_cnn_uses_the_augmentation(lesson):
+def test_cnn_uses_the_augmentation(lesson, default_cnn):
     probe = keras.Sequential([keras.layers.RandomTranslation(0.1, 0.1)], name="probe")
     model = built(lesson, augmentation=probe)
     # Known by name: when grading, the model comes back from another process.
@@ -201,8 +208,7 @@ def test_cnn_uses_the_augmentation(lesson):
         "keep keras.Input(shape=(28, 28, 1)) first, then the block, then the Conv2D layers: "
         "a Sequential takes its Input before any layer",
     )
-    plain = built(lesson)
-    random_layers = random_layer_names(plain)
+    random_layers = random_layer_names(default_cnn)
     expect(
         not random_layers,
         "build_cnn",
