@@ -450,3 +450,45 @@ def test_a_function_that_rewrites_what_the_check_gave_it_fails_that_check(rewrit
     checks = {entry["id"].rsplit("::", 1)[1]: entry for entry in lesson(rewriters, number)["checks"]}
     assert checks[check]["outcome"] == "failed", checks[check]
     assert said in checks[check]["message"], checks[check]["message"]
+
+
+def failed(nodeid, number):
+    return {"event": "test", "nodeid": nodeid, "lesson": number, "outcome": "failed", "message": "wrong"}
+
+
+@pytest.mark.parametrize("tamper", ["none", "flipped", "unsigned line", "reordered", "line left out"])
+def test_results_lines_are_signed_so_a_lesson_of_the_graders_user_cannot_write_them(tamper):
+    # With --same-user, a lesson's code can open the results file: every line the checks write
+    # carries an HMAC of itself and its place, under a key only the runner and the checks'
+    # (undumpable) process hold; anything else in the file voids the child's lessons.
+    import io
+    import json
+
+    from mnist_course.companion.runner import ResultLines
+    from mnist_course.course import LESSONS
+
+    nodeid = "checks/lesson_01/test_load.py::test_a"
+    key = os.urandom(32)
+    writer = ResultLines(key)
+    lines = [writer.sign(json.dumps(event)) for event in
+             ({"event": "start", "nodeid": nodeid, "lesson": "01"}, failed(nodeid, "01"), {"event": "finished", "exitstatus": 1})]
+    if tamper == "flipped":
+        lines[1] = lines[1].replace('"outcome": "failed"', '"outcome": "passed"')
+    elif tamper == "unsigned line":
+        lines.insert(2, json.dumps(passed(nodeid, "01")))
+    elif tamper == "reordered":
+        lines[0], lines[1] = lines[1], lines[0]
+    elif tamper == "line left out":
+        del lines[0]
+    child, by_lesson, namespace = child_with({"01": [nodeid]})
+    child.signed = ResultLines(key)
+    child.process = namespace(returncode=1, poll=lambda: 1)
+    child.events = io.StringIO("\n".join(lines) + "\n")
+    child.poll()
+    child.finish([LESSONS["01"]])
+    if tamper == "none":
+        assert [result.outcome for result in by_lesson["01"].results] == ["failed"]
+        assert by_lesson["01"].collect_errors == []
+    else:
+        assert by_lesson["01"].results == [] and by_lesson["01"].passed == 0
+        assert by_lesson["01"].collect_errors[0].startswith("not graded: a line of results the checks did not write")

@@ -34,19 +34,22 @@ from pathlib import Path
 import pytest
 
 from mnist_course import grading
-from mnist_course.companion.runner import DUMP_ENV, LIMIT_ENV, RESULTS_ENV, lesson_number
+from mnist_course.companion.runner import DUMP_ENV, LIMIT_ENV, RESULTS_ENV, RESULTS_KEY_ENV, ResultLines, lesson_number
 from mnist_course.check_support.outcome import OUTCOME_KEY
 
 class ResultWriter:
-    def __init__(self, path: Path, limit: float | None = None, dump: Path | None = None):
+    def __init__(self, path: Path, limit: float | None = None, dump: Path | None = None,
+                 key: bytes | None = None):
         self.out = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed at session end
         self.worst: dict[str, dict] = {}
         self.limit = limit
         self.dump = open(dump, "w", encoding="utf-8") if limit and dump else None  # noqa: SIM115
         self.timed_lesson: str | None = None
+        self.signed = ResultLines(key) if key else None
 
     def emit(self, event: dict) -> None:
-        self.out.write(json.dumps(event) + "\n")
+        line = json.dumps(event)
+        self.out.write((self.signed.sign(line) if self.signed else line) + "\n")
         self.out.flush()
 
     @pytest.hookimpl(trylast=True)
@@ -109,5 +112,7 @@ def pytest_configure(config):
     if path:
         limit = float(os.environ.get(LIMIT_ENV) or 0) or None
         dump = os.environ.get(DUMP_ENV)
-        writer = ResultWriter(Path(path), limit, Path(dump) if dump else None)
+        key = os.environ.pop(RESULTS_KEY_ENV, None)  # out of reach of anything started from here
+        writer = ResultWriter(Path(path), limit, Path(dump) if dump else None,
+                              bytes.fromhex(key) if key else None)
         config.pluginmanager.register(writer, "mnist-course-results")

@@ -23,6 +23,8 @@ each child as a backstop. Ctrl-C (or `cancelled()`) stops every child before it 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -49,6 +51,33 @@ if TYPE_CHECKING:
 # How the child's collector plugin hears from us (and we from it); kept here, not in the
 # plugin, so this parent never imports pytest or NumPy.
 RESULTS_ENV = "MNIST_COURSE_RESULTS"  # file of JSON-line events, written by the collector
+# When grading, a key only the runner and the checks' process know: each line of results is
+# signed with it, so a lesson's code running as the grading user (--same-user) cannot write
+# results of its own into the file (the checks' process is undumpable: its memory and
+# environment are out of that user's reach).
+RESULTS_KEY_ENV = "MNIST_COURSE_RESULTS_KEY"
+
+
+class ResultLines:
+    """Signs and checks the lines of a results file: an HMAC of the line and its place."""
+
+    def __init__(self, key: bytes):
+        self.key, self.signed, self.checked = key, 0, 0
+
+    def sign(self, line: str) -> str:
+        self.signed += 1
+        return f"{self._mac(self.signed, line)} {line}"
+
+    def check(self, signed: str) -> str | None:
+        """The line without its signature, or None when it is not the next one signed."""
+        mac, _, line = signed.partition(" ")
+        if not hmac.compare_digest(mac, self._mac(self.checked + 1, line)):
+            return None
+        self.checked += 1
+        return line
+
+    def _mac(self, place: int, line: str) -> str:
+        return hmac.new(self.key, f"{place}:{line}".encode(), hashlib.sha256).hexdigest()
 LIMIT_ENV = "MNIST_COURSE_LESSON_LIMIT"  # seconds per lesson
 DUMP_ENV = "MNIST_COURSE_TIMEOUT_DUMP"  # where faulthandler writes the stacks at the limit
 
@@ -368,6 +397,7 @@ class _Child:
         self._pending = ""
         self.reported: set[str] = set()  # nodeids with a result, to tell a second one (grading)
         self.forged: str | None = None  # why this child's results cannot be its checks' own
+        self.signed: ResultLines | None = None  # when grading: the results' lines are signed
 
     def unstarted(self, number: str) -> bool:
         done = {result.nodeid for result in self.by_lesson[number].results}
@@ -401,6 +431,10 @@ class _Child:
         results_path.touch()
         self.dump_path = scratch / "timeout.txt"
         env[RESULTS_ENV] = str(results_path)
+        if self.grading is not None:
+            key = os.urandom(32)
+            self.signed = ResultLines(key)
+            env[RESULTS_KEY_ENV] = key.hex()
         if self.limit:
             env[LIMIT_ENV] = str(self.limit)
             env[DUMP_ENV] = str(self.dump_path)
@@ -424,6 +458,12 @@ class _Child:
         self._pending += self.events.read()
         *lines, self._pending = self._pending.split("\n")
         for line in lines:
+            if self.signed is not None and self.forged is None:
+                line = self.signed.check(line)
+                if line is None:
+                    self.forged = "a line of results the checks did not write"
+            if line is None or self.forged is not None:
+                continue
             try:
                 event = json.loads(line)
             except ValueError:
