@@ -269,12 +269,33 @@ RAISED_HINTS = {
 RAISED_SPEC = "read the line above and the function's docstring (the spec)."
 
 
+# What to try for library errors a beginner meets in these lessons, known by their words
+# (a regular expression searched in the message); they come before the hints by kind.
+RAISED_PATTERNS = [
+    (r"Cannot cast ufunc .*same_kind",  # images /= 255 on uint8
+     "an in-place operation (images /= 255) must keep the array's dtype, and uint8 holds only "
+     "whole numbers: images = images / 255.0 makes a new float array (and leaves the caller's "
+     "as it was)."),
+    (r"num must be an integer with 1 <= num <= \d+",  # plt.subplot(5, 5, i) with n > 25
+     "plt.subplot(rows, columns, i) takes i from 1 to rows * columns: work the grid out from n, "
+     "columns = ceil(sqrt(n)), rows = ceil(n / columns), instead of a fixed 5 x 5."),
+    (r"'numpy\.ndarray' object has no attribute '(imshow|set_title|axis|plot|bar)'",
+     "plt.subplots(rows, columns) gives a 2-D array of axes: loop over np.ravel(axes) (or "
+     "axes.flat) to get one axes at a time."),
+    (r"cannot reshape array of size \d+ into shape \(\d{3,}",
+     "a number of images typed in: use len(images), or -1 to let NumPy work it out, e.g. "
+     "images.reshape(len(images), -1)."),
+    (r"Stratified train/test split is not implemented for shuffle=False",
+     "a stratified split has to shuffle: leave shuffle at its default and pass random_state=seed "
+     "for a split that is the same every time."),
+]
+
+
 def raised_hint(error: BaseException) -> str:
     """The second line for an error the learner's own code raised: what to try for its kind."""
-    if "Cannot cast ufunc" in str(error) and "same_kind" in str(error):  # images /= 255 on uint8
-        return ("an in-place operation (images /= 255) must keep the array's dtype, and uint8 "
-                "holds only whole numbers: images = images / 255.0 makes a new float array (and "
-                "leaves the caller's as it was).")
+    for pattern, hint in RAISED_PATTERNS:
+        if re.search(pattern, str(error)):
+            return hint
     for kind in type(error).__mro__:
         if kind in RAISED_HINTS:
             return RAISED_HINTS[kind]
