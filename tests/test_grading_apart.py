@@ -423,6 +423,17 @@ def predict_labels(model, x):
 def accuracy(y_true, y_pred):
     y_pred[...] = y_true
     return 1.0
+
+
+def confusion(y_true, y_pred):  # a reply too big to read: it was told as os._exit(0)
+    import mnist_course.grading.worker as worker
+    send = worker.Worker.send
+
+    def bigger(self, header, blobs=()):
+        header["stdout"] = "x" * (17 << 20)
+        return send(self, header, blobs)
+
+    worker.Worker.send = bigger
 '''
 
 
@@ -445,6 +456,7 @@ def rewriters():
     ("05", "test_the_model_learns", "train() changed the ndarray it was given as its argument 5"),
     ("06", "test_predict_labels_picks_the_highest_score", "predict_labels() changed the model it was given"),
     ("06", "test_accuracy", "accuracy() changed the ndarray it was given as its argument 2"),
+    ("06", "test_confusion_rows_are_true_digits", "the reply from your code was refused (a message of 17,"),
 ])
 def test_a_function_that_rewrites_what_the_check_gave_it_fails_that_check(rewriters, number, check, said):
     checks = {entry["id"].rsplit("::", 1)[1]: entry for entry in lesson(rewriters, number)["checks"]}

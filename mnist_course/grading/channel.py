@@ -28,6 +28,10 @@ class ChannelClosed(Exception):
     """The other side ended (or sent something that is not a message)."""
 
 
+class MessageRefused(ChannelClosed):
+    """A message arrived, but not one to read: too large, or not a message at all."""
+
+
 class ChannelTimeout(Exception):
     """No whole message arrived in time."""
 
@@ -51,19 +55,19 @@ def receive(fd: int, deadline: float | None = None) -> tuple[dict, list[bytes]]:
     size = _number(fd, deadline)
     count = _number(fd, deadline)
     if size > MAX_HEADER or count > MAX_BLOBS:
-        raise ChannelClosed(f"a message of {size} bytes and {count} blobs is more than allowed")
+        raise MessageRefused(f"a message of {size:,} bytes and {count:,} blobs is more than allowed")
     try:
         header = json.loads(_exactly(fd, size, deadline).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise ChannelClosed("a message header that is not JSON") from None
+        raise MessageRefused("a message header that is not JSON") from None
     if not isinstance(header, dict):
-        raise ChannelClosed("a message header that is not a JSON object")
+        raise MessageRefused("a message header that is not a JSON object")
     blobs, total = [], size
     for _ in range(count):
         length = _number(fd, deadline)
         total += length
         if total > MAX_MESSAGE:
-            raise ChannelClosed("a message larger than allowed")
+            raise MessageRefused("a message larger than allowed")
         blobs.append(_exactly(fd, length, deadline))
     return header, blobs
 

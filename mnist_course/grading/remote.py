@@ -410,6 +410,9 @@ class Worker:
             self.stop()
             where, stuck_in = self.stuck_in(dump)
             raise CallTimedOut(function, limit, where, stuck_in) from None
+        except channel.MessageRefused as refused:
+            self.stop()  # what the worker sent is not read any further
+            raise WorkerFailed(f"running {function}(), the reply from your code was refused ({refused})") from None
         except channel.ChannelClosed:
             status = self.stop()
             if status is not None and status >= 0:
