@@ -29,3 +29,36 @@ def test_a_header_bigger_than_any_reply_needs_is_refused_unread():
     with pytest.raises(MessageRefused, match="more than allowed"):
         receive(read, None)
     os.close(read), os.close(write)
+
+
+def test_the_grader_takes_the_workers_memory_limit():
+    # A probe's 30 KB .keras reply (a config asking for a layer of 400,000 units) took a
+    # grader with no limit, running as root, to 10.5 GB before Keras refused its weights.
+    import subprocess
+    import sys
+
+    code = ("import resource\nfrom mnist_course.grading.processes import MEMORY_LIMIT, limit_grader\n"
+            "limit_grader()\nprint(resource.getrlimit(resource.RLIMIT_AS)[0] == MEMORY_LIMIT)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.stdout.strip() == "True", run.stdout + run.stderr
+
+
+def test_the_checks_limit_the_grader_when_grading(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    (tmp_path / "tell_limit.py").write_text(
+        "import resource\n"
+        "def pytest_sessionfinish(session):\n"
+        "    print('RLIMIT_AS', resource.getrlimit(resource.RLIMIT_AS)[0])\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "checks/lesson_01", "--isolated", "--impl", "solutions", "-q",
+         "-p", "tell_limit", "-p", "no:cacheprovider"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    from mnist_course.grading.processes import MEMORY_LIMIT
+
+    assert f"RLIMIT_AS {MEMORY_LIMIT}" in run.stdout, run.stdout[-2000:] + run.stderr[-2000:]

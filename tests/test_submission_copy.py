@@ -63,3 +63,26 @@ def test_only_regular_files_of_a_sensible_size_are_copied(tmp_path, capsys):
     assert f"{LESSON_02} is not a regular file: not graded." in said
     assert f"{LESSON_03} is 2,147,483,648 bytes, more than a lesson file can be ({MOST_LESSON_BYTES:,})" in said
     assert f"{LESSONS['04'].filename} is a link, not a file of the submission's own: not graded." in said
+
+
+def test_a_submission_folder_swapped_for_a_link_after_the_look_is_not_followed(tmp_path, monkeypatch):
+    # The race a probe won one time in six: the folders checked, then swapped for links to
+    # another learner's before they were opened. Here the swap happens between the two.
+    import mnist_course.companion.report as report
+
+    mine, theirs = tmp_path / "alice" / "course", tmp_path / "bob" / "course"
+    for course in (mine, theirs):
+        (course / "lessons").mkdir(parents=True)
+    (mine / "lessons" / LESSON_01).write_text("# mine\n")
+    (theirs / "lessons" / LESSON_01).write_text("# theirs, finished\n")
+    looked = report._open_submission
+
+    def swapped_then_opened(lessons_dir):
+        os.rename(mine, tmp_path / "alice" / "real")
+        mine.symlink_to(theirs)
+        return looked(lessons_dir)
+
+    monkeypatch.setattr(report, "_open_submission", swapped_then_opened)
+    (tmp_path / "scratch").mkdir()
+    with pytest.raises(report.CourseError, match="cannot be opened as a folder of its own"):
+        submission_copy(mine / "lessons", tmp_path / "scratch" / "lessons")

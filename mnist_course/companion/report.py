@@ -276,6 +276,26 @@ def renamed(value, old: str, new: str):
 MOST_LESSON_BYTES = 1_000_000  # a lesson file is a few kilobytes; a sparse 20 GB file is an attack
 
 
+def _open_submission(lessons_dir: Path) -> int:
+    """The lessons folder, opened as the folder it is now: the submission folder above it is
+    opened without following a link, and the lessons folder inside that one the same way, so
+    neither can be swapped for a link between a look and the read (a probe's learner swapped
+    the submission folder for a link to another learner's, every 0.7 ms, and was graded on
+    their files one time in six)."""
+    where = Path(os.path.abspath(lessons_dir))
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_NOFOLLOW
+    parent = None
+    try:
+        parent = os.open(where.parent, flags)
+        return os.open(where.name, flags, dir_fd=parent)
+    except OSError as error:  # a link now, where there was a folder a moment ago
+        raise CourseError(f"--lessons {lessons_dir} cannot be opened as a folder of its own "
+                          f"({error.strerror or error}): give the folder itself.") from None
+    finally:
+        if parent is not None:
+            os.close(parent)
+
+
 def submission_copy(lessons_dir: Path, copy: Path) -> Path:
     """The submission's lesson files, copied into `copy`, a folder of the grader's: the files
     graded are the ones there when grading began, and a link is never followed (into the
@@ -289,12 +309,7 @@ def submission_copy(lessons_dir: Path, copy: Path) -> Path:
         print(f"warning: {source} {why}: not graded.", file=sys.stderr, flush=True)
 
     nofollow = getattr(os, "O_NOFOLLOW", 0)
-    try:
-        folder = os.open(lessons_dir, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | nofollow) \
-            if os.open in os.supports_dir_fd else None  # fmt: skip
-    except OSError as error:  # turned into a link since it was looked at
-        raise CourseError(f"--lessons {lessons_dir} cannot be opened as a folder of its own "
-                          f"({error.strerror or error}): give the folder itself.") from None
+    folder = _open_submission(lessons_dir) if os.open in os.supports_dir_fd else None
     try:
         for unit in LESSONS.values():
             source = lessons_dir / unit.filename

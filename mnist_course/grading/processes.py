@@ -63,6 +63,13 @@ def limit_worker() -> None:
         _limit(name, value)
 
 
+def limit_grader() -> None:
+    """The checks' process, when grading, gets the workers' memory limit: it loads the models a
+    lesson sends back, and a 30 KB .keras file whose config asks for a layer of 400,000 units
+    took a probe's grader, running as root, to 10.5 GB before Keras found the weights wrong."""
+    _limit("RLIMIT_AS", MEMORY_LIMIT)
+
+
 def _limit(name: str, value: int, hard_too: bool = False) -> None:
     import resource
 
