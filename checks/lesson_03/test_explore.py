@@ -99,8 +99,10 @@ def test_label_counts_table(lesson, drawn):
         "label_counts",
         "whole-number counts (an int column)",
         f"a {table['count'].dtype} column: {table['count'].tolist()[:4]}...",
-        "reindex(range(10)) without fill_value leaves NaN, and fillna(0) then makes the column "
-        "float: use .reindex(range(10), fill_value=0), or .astype(int)",
+        "counts start float when the array they go in does (np.zeros(10) is float, "
+        "np.zeros(10, dtype=int) is not), or when reindex(range(10)) without fill_value leaves NaN "
+        "for fillna(0) to fill: count into an int array, use .reindex(range(10), fill_value=0), or "
+        "finish with .astype(int)",
     )
     expect(
         np.allclose(table["share"].to_numpy(dtype=float), table["count"].to_numpy() / len(y)),
