@@ -504,3 +504,21 @@ def test_results_lines_are_signed_so_a_lesson_of_the_graders_user_cannot_write_t
     else:
         assert by_lesson["01"].results == [] and by_lesson["01"].passed == 0
         assert by_lesson["01"].collect_errors[0].startswith("not graded: a line of results the checks did not write")
+
+
+def test_running_a_model_with_its_augmentation_on_is_not_changing_it():
+    # model(x) without training=False moves a random layer's seed state: when grading, that
+    # made a learner's predict_digit fail as "changed the model it was given", which the
+    # learner's own run of the checks passes. Its weights changing is a change.
+    import keras
+    import numpy as np
+
+    from mnist_course.grading.state import state_digest
+
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.RandomRotation(0.1, seed=1),
+                              keras.layers.Flatten(), keras.layers.Dense(10)])
+    before = state_digest(model)
+    model(np.random.default_rng(0).random((2, 28, 28, 1), dtype=np.float32))
+    assert state_digest(model) == before
+    model.layers[-1].kernel.assign(np.zeros((784, 10)))
+    assert state_digest(model) != before

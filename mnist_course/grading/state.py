@@ -42,8 +42,11 @@ def _feed(digest, value, depth) -> None:
         for item in value:
             _feed(digest, item, depth + 1)
     elif is_keras(value, "model"):
-        state = model_state(value)
-        for variable in state["variables"] + (state["optimizer"] or []):
+        # Its weights, not all its variables: a random layer's seed state moves whenever the
+        # model runs with augmentation on (model(x) without training=False), which uses the
+        # model but does not change it (a check would fail it as "changed the model").
+        optimizer = model_state(value)["optimizer"] or []
+        for variable in [np.asarray(weight) for weight in value.weights] + optimizer:
             digest.update(np.ascontiguousarray(variable).tobytes())
         digest.update(json.dumps(compile_config(value), sort_keys=True, default=str).encode())
     else:
