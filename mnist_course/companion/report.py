@@ -233,12 +233,13 @@ def grade(workspace: Workspace, lessons_dir: Path, console: Console, limit: floa
         # install of another checkout): each has a solutions/ a worker must not read.
         courses = {workspace.root.resolve(), Path(mnist_course.__file__).resolve().parent.parent}
         courses = [root for root in sorted(courses) if (root / "solutions").is_dir()]
-        if graded_as_root():
+        as_root = graded_as_root()
+        if as_root:
             for root in courses:
                 keep_course_from_workers(root, needed)
         secret = [root / "solutions" / unit.filename for root in courses for unit in LESSONS.values()]
         uid, why_not = separate_user(needed, secret=secret)
-        if uid is None and graded_as_root() and not same_user:
+        if uid is None and as_root and not same_user:
             raise CourseError(
                 f"not graded: the learner's code would run as root, since it cannot run as a user of its "
                 f"own here ({why_not}). Make that readable by other users (or not, for the course's "

@@ -56,6 +56,8 @@ RESULTS_ENV = "MNIST_COURSE_RESULTS"  # file of JSON-line events, written by the
 # results of its own into the file (the checks' process is undumpable: its memory and
 # environment are out of that user's reach).
 RESULTS_KEY_ENV = "MNIST_COURSE_RESULTS_KEY"
+LIMIT_ENV = "MNIST_COURSE_LESSON_LIMIT"  # seconds per lesson
+DUMP_ENV = "MNIST_COURSE_TIMEOUT_DUMP"  # where faulthandler writes the stacks at the limit
 
 
 class ResultLines:
@@ -78,8 +80,7 @@ class ResultLines:
 
     def _mac(self, place: int, line: str) -> str:
         return hmac.new(self.key, f"{place}:{line}".encode(), hashlib.sha256).hexdigest()
-LIMIT_ENV = "MNIST_COURSE_LESSON_LIMIT"  # seconds per lesson
-DUMP_ENV = "MNIST_COURSE_TIMEOUT_DUMP"  # where faulthandler writes the stacks at the limit
+
 
 # pytest exit codes that mean "pytest itself could not run", not "some checks failed".
 PYTEST_BROKE = {2: "interrupted", 3: "internal error", 4: "usage error"}
@@ -458,12 +459,11 @@ class _Child:
         self._pending += self.events.read()
         *lines, self._pending = self._pending.split("\n")
         for line in lines:
-            if self.signed is not None and self.forged is None:
+            if self.signed is not None:
                 line = self.signed.check(line)
-                if line is None:
-                    self.forged = "a line of results the checks did not write"
-            if line is None or self.forged is not None:
-                continue
+                if line is None:  # and each line after a changed one, whose places no longer match
+                    self.forged = self.forged or "a line of results the checks did not write"
+                    continue
             try:
                 event = json.loads(line)
             except ValueError:

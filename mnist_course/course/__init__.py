@@ -151,14 +151,15 @@ def _executing_eagerly() -> bool:
     return tf is None or not hasattr(tf, "executing_eagerly") or tf.executing_eagerly()
 
 
-def load_lesson(folder: Path, number: str | int) -> ModuleType:
-    """Import lesson `number` from `folder` (e.g. the course's `lessons/` or `solutions/`)."""
-    return load_module(Path(folder) / lesson(number).filename)
-
-
 def _turn_eager_back_on() -> None:
     """So that the other lessons checked or trained in this process still work."""
     try:
         sys.modules["tensorflow"].compat.v1.enable_eager_execution()
     except Exception:  # noqa: BLE001 - too late once graph ops exist; the lesson's error says why
         pass
+
+
+def load_lesson(folder: Path, number: str | int) -> ModuleType:
+    """Import lesson `number` from `folder` (e.g. the course's `lessons/` or `solutions/`)."""
+    return load_module(Path(folder) / lesson(number).filename)
+

@@ -45,8 +45,7 @@ def _feed(digest, value, depth) -> None:
         # Its weights, not all its variables: a random layer's seed state moves whenever the
         # model runs with augmentation on (model(x) without training=False), which uses the
         # model but does not change it (a check would fail it as "changed the model").
-        optimizer = model_state(value)["optimizer"] or []
-        for variable in [np.asarray(weight) for weight in value.weights] + optimizer:
+        for variable in [*value.weights, *(optimizer_state(value) or [])]:
             digest.update(np.ascontiguousarray(variable).tobytes())
         digest.update(json.dumps(compile_config(value), sort_keys=True, default=str).encode())
     else:
@@ -66,12 +65,16 @@ def model_state(model) -> dict:
     """Every number a call can change in a model: its variables and its optimizer's."""
     import numpy as np
 
+    return {"variables": [np.asarray(variable) for variable in model.variables], "optimizer": optimizer_state(model)}
+
+
+def optimizer_state(model) -> list | None:
+    """The numbers of a model's optimizer (None until it is built)."""
+    import numpy as np
+
     optimizer = getattr(model, "optimizer", None)
     built = optimizer is not None and getattr(optimizer, "built", False)
-    return {
-        "variables": [np.asarray(variable) for variable in model.variables],
-        "optimizer": [np.asarray(variable) for variable in optimizer.variables] if built else None,
-    }
+    return [np.asarray(variable) for variable in optimizer.variables] if built else None
 
 
 def shape_digest(model) -> str:
