@@ -117,16 +117,9 @@ def test_normalize_divides_by_255_not_by_the_batch_maximum(lesson, drawn):
 
 
 def test_normalize_leaves_its_input_untouched(lesson, digits):
-    images, _ = digits
-    before = images.copy()
-    call("normalize", lesson.normalize, images)
-    expect(
-        images.dtype == before.dtype and np.array_equal(images, before),
-        "normalize",
-        "the input array unchanged (the caller may still need the raw pixels)",
-        f"the input is now {describe(images)}",
-        "create a new array (images / 255 or np.divide without out=...); do not write into images",
-    )
+    """The caller may still need the raw pixels. A call that writes into the images it is given
+    fails, in every check, as when graded (`untouched`); this one makes that call on purpose."""
+    call("normalize", lesson.normalize, digits[0].copy())
 
 
 # --- reshape_for_model ----------------------------------------------------------------------
@@ -184,30 +177,21 @@ def test_reshape_adds_a_channel_axis(lesson, digits, drawn):
             "images[..., np.newaxis] or images.reshape(-1, 28, 28, 1)",
         )
         expect(
-            out.dtype == before.dtype and np.array_equal(out[..., 0], before) and images.shape == before.shape,
+            out.dtype == before.dtype and np.array_equal(out[..., 0], before),
             "reshape_for_model",
             "the same values and dtype, only a new shape" + ("" if n == 10 else f", for {what}"),
-            describe(out) if images.shape == before.shape else
-            f"{describe(out)}, and the input changed to shape {images.shape} too",
-            "reshaping must not change or convert the pixels" if images.shape == before.shape else
-            "return images.reshape(...) (a new view); assigning images.shape = ... changes the "
-            "caller's array",
+            describe(out),
+            "reshaping must not change or convert the pixels",
         )
 
 
 def test_reshape_leaves_its_input_untouched(lesson, digits):
     images, _ = digits
+    # A call that changes the caller's array (images.shape = ...) fails, as when graded
+    # (`untouched`): both layouts are asked for here on purpose.
     images = images[:10].copy()
     for flatten in (True, False):
         call("reshape_for_model", lesson.reshape_for_model, images, flatten=flatten)
-        expect(
-            images.shape == (10, 28, 28),
-            "reshape_for_model",
-            "the input's shape unchanged, (10, 28, 28)",
-            f"the input now has shape {images.shape}",
-            "return images.reshape(...) (a new view); assigning images.shape = ... "
-            "changes the caller's array",
-        )
 
 
 # --- split_validation -----------------------------------------------------------------------

@@ -221,13 +221,16 @@ def impl_dir(request) -> Path:
 
 @pytest.fixture(scope="session")
 def learner(request, impl_dir):
-    """learner("02") -> the lesson 02 module being checked.
+    """learner("02") -> the lesson 02 module being checked, its functions failing a call that
+    changes what they were given (`untouched`).
 
     With `--isolated` (grading), a stand-in whose functions run in a worker process of
     their own (`mnist_course.grading.remote`); the checks use both the same way.
     """
     if not request.config.getoption("--isolated"):
-        return lambda number: _load(impl_dir, number)
+        from mnist_course.check_support.untouched import WatchedLesson
+
+        return lambda number: WatchedLesson(_load(impl_dir, number))
     from mnist_course.grading.remote import SeedsSet
 
     SeedsSet.watch()  # the check modules have imported Keras by now, if any lesson uses it

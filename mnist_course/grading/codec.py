@@ -67,10 +67,12 @@ _KERAS_CLASSES: dict[str, type] = {}  # filled once Keras is imported (asked of 
 def is_keras(value, kind: str) -> bool:
     if not _KERAS_CLASSES:
         keras = _module("keras")
-        if keras is None:
+        try:
+            classes = dict(model=keras.Model, layer=keras.layers.Layer, history=keras.callbacks.History,
+                           early_stopping=keras.callbacks.EarlyStopping)
+        except AttributeError:  # not loaded, or a check's stand-in for it (lesson 01's offline keras)
             return False
-        _KERAS_CLASSES.update(model=keras.Model, layer=keras.layers.Layer, history=keras.callbacks.History,
-                              early_stopping=keras.callbacks.EarlyStopping)
+        _KERAS_CLASSES.update(classes)
     return isinstance(value, _KERAS_CLASSES[kind])
 
 

@@ -32,6 +32,7 @@ from mnist_course.grading.processes import become_user, limit_worker, worker_env
 from mnist_course.grading.state import apply_model_state, model_state_message, shape_digest, state_digest
 from mnist_course.grading.worker import DUMP_ENV, FDS_ENV
 from mnist_course.check_support.outcome import LearnerExit, LearnerInterrupt, LessonImportError
+from mnist_course.check_support.untouched import changed_failure, may_change
 
 START_LIMIT = 120.0  # seconds for the worker to import the lesson (TensorFlow included)
 CALL_LIMIT = 120.0  # seconds per call, unless the runner set the lesson's limit
@@ -42,15 +43,6 @@ class RemoteError(Exception):
     """Base of the exceptions rebuilt from a worker's report."""
 
     learner_frames: tuple = ()
-
-
-# The arguments lesson functions are there to change, by position and by name: the model that
-# compile_model, train and compile_cnn compile or train, the `stages` preprocess_digit fills in.
-# Any other change to an argument fails the check that made the call (RemoteLesson._apply_after).
-CHANGE_IN_PLACE = {
-    "compile_model": {0, "model"}, "train": {0, "model"}, "compile_cnn": {0, "model"},
-    "preprocess_digit": {1, "stages"},
-}
 
 
 class WorkerFailed(Exception):
@@ -661,26 +653,15 @@ class RemoteLesson:
             raise WorkerFailed("the worker's report of what the call changed was not one the grader sent")
         for index, change in after.items():
             target, where = everything[int(index)], positions[int(index)]
-            if where in CHANGE_IN_PLACE.get(name, ()):
+            if may_change(name, where):
                 try:
                     _changed_as_told(target, change, decoder, worker)
                 except (CodecError, AttributeError, ValueError, TypeError) as error:
                     raise WorkerFailed(f"what your code changed in its input could not be read back: {error}") from None
                 continue
-            changed.append((f"argument {where + 1}" if isinstance(where, int) else f"argument {where}=",
-                            "model" if is_keras(target, "model") else type(target).__name__))
+            changed.append((where, "model" if is_keras(target, "model") else type(target).__name__, None))
         if changed:
-            from mnist_course.check_support.toolkit import CheckFailure
-
-            what = ", ".join(f"the {kind} it was given as its {where}" for where, kind in changed)
-            raise CheckFailure(
-                name, f"{name}() to leave what it is given as it was", f"{name}() changed {what}",
-                "work on a new value instead of changing the caller's in place (images / 255 makes a "
-                "new array where images /= 255 changes the caller's; copy first with .copy())"
-                if all(kind != "model" for _, kind in changed) else
-                "use the model without changing it: no compile() or fit() here, and model(x) or "
-                "model.predict(x) to run it (they leave its weights as they are)",
-            )
+            raise changed_failure(name, changed)
 
 
 def _changed_as_told(target, change: dict, decoder, worker) -> None:
