@@ -187,8 +187,10 @@ def predict(
     problems = []
 
     def complain(message: str) -> None:
+        from mnist_course.check_support.safe_text import printable
+
         problems.append(message)
-        print(f"mnist-course: {message}", file=sys.stderr, flush=True)
+        print(f"mnist-course: {printable(message, keep_newlines=False)}", file=sys.stderr, flush=True)
 
     try:
         # One result at a time: each picture is shown as soon as it is read, and only it is in memory.
@@ -455,7 +457,10 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def fail(message: str) -> None:
-    print(f"mnist-course: {' '.join(message.split())}", file=sys.stderr)
+    """One line on stderr, exit 2. Escape sequences in it (a folder named by a learner) are shown, not obeyed."""
+    from mnist_course.check_support.safe_text import printable
+
+    print(f"mnist-course: {printable(' '.join(message.split()), keep_newlines=False)}", file=sys.stderr)
     raise SystemExit(2) from None
 
 

@@ -66,9 +66,17 @@ def classroom50(tmp_path_factory):
     """The autograder, run in a student's checkout that solved the lessons in SOLVED."""
     checkout = make_submission(tmp_path_factory.mktemp("student") / "checkout",
                                {number: reference_text(number) for number in SOLVED})
+    # Links the learner committed where the grade is written: it goes beside them, not through.
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "theirs.txt").write_text("not the grader's to write")
+    (checkout / "report.json").symlink_to(outside / "theirs.txt")
+    (checkout / "result.json").symlink_to(outside / "new" / "deep.txt")
     env = dict(os.environ, **RUNNER_ENV, MNIST_COURSE_HOME=str(ROOT), MNIST_COURSE_PYTHON=sys.executable)
     run = subprocess.run([sys.executable, str(AUTOGRADER)], cwd=checkout, env=env, capture_output=True,
                          text=True, timeout=900)
+    assert (outside / "theirs.txt").read_text() == "not the grader's to write"
+    assert not (outside / "new").exists()
+    assert not (checkout / "report.json").is_symlink() and not (checkout / "result.json").is_symlink()
     return run, checkout
 
 

@@ -291,8 +291,10 @@ TEST_USERS = 0x5B000000  # user ids no grade hands out (they start at processes.
 @pytest.mark.skipif(not sys.platform.startswith("linux") or os.geteuid() != 0, reason="user ids are root's to give")
 def test_grades_side_by_side_never_share_a_worker_user(monkeypatch, tmp_path):
     """Each grade claims its user id (a lock in a folder of root's): a second grade, even from
-    the same process id, gets another; an id given back is claimed again, and what a crashed
-    grade's workers left running as it is killed first."""
+    the same process id, gets another; a grade after them gets neither (ids are drawn at random:
+    a probe's grade left a setuid shell of its user behind, through which anyone reached the
+    next grade's submission when it had the same id); an id drawn again is claimed again, and
+    what a crashed grade's workers left running as it is killed first."""
     import signal
     import time
 
@@ -308,13 +310,18 @@ def test_grades_side_by_side_never_share_a_worker_user(monkeypatch, tmp_path):
     time.sleep(0.3)
     os.close(processes._CLAIMS.pop(first))  # the crash: its lock goes with its process
     try:
-        assert processes.claimed_user() == first
+        with monkeypatch.context() as drawn:
+            drawn.setattr(processes, "_drawn_users", lambda: iter([second, first]))
+            assert processes.claimed_user() == first  # `second` is held
         assert leftover.wait(timeout=10) == -signal.SIGKILL
+        assert processes.as_user(first, lambda: int("NoNewPrivs:\t1" not in open("/proc/self/status").read())) == 0
     finally:
         for uid in (first, second):
             processes.end_user(uid)
-    assert processes.claimed_user() == first  # given back
-    processes.end_user(first)
+    later = processes.claimed_user()
+    processes.end_user(later)
+    assert later not in (first, second)
+    assert not list((tmp_path / "locks").iterdir())  # each grade's lock file goes with it
 
 
 # At import: run the course's own reference of this lesson, found beside the installed package
@@ -522,3 +529,23 @@ def test_running_a_model_with_its_augmentation_on_is_not_changing_it():
     assert state_digest(model) == before
     model.layers[-1].kernel.assign(np.zeros((784, 10)))
     assert state_digest(model) != before
+
+
+def test_a_grade_whose_checks_change_while_it_runs_is_void(tmp_path):
+    # With --same-user a lesson's code can write the course it is graded with: a probe's
+    # rewrote checks/conftest.py to pass every check (then put it back). A change that is
+    # still there when the grade ends voids it.
+    from companion_course import copy_course
+
+    course = copy_course(tmp_path / "course")
+    touched = course / "checks" / "lesson_01" / "written_by_the_learner.py"
+    submission = make_submission(tmp_path / "submission", {
+        "01": reference_text("01") + f"\nopen({str(touched)!r}, 'w').write('# the learner was here')\n",
+    })
+    run = subprocess.run(
+        [sys.executable, "-m", "mnist_course.cli", "report", "--same-user", "--json", "--lessons",
+         str(submission / "lessons")], cwd=course, capture_output=True, text=True, timeout=900,
+    )
+    assert touched.exists(), run.stderr[-2000:]
+    assert run.returncode == 2 and not run.stdout, run.stderr[-2000:]
+    assert "not graded: the course's checks or package changed while this submission was graded" in run.stderr

@@ -53,15 +53,29 @@ def main() -> int:
     lessons = submission / "lessons"
     if not lessons.is_dir():  # nothing handed in: every lesson scores 0, with the reason
         lessons = Path(tempfile.mkdtemp(prefix="no-lessons-"))
-    report = submission / "report.json"
+    report = new_file(submission, "report.json")
     with open(report, "w", encoding="utf-8") as out:
         graded = subprocess.run([python, "-m", "mnist_course.cli", "report", "--json", "--lessons", str(lessons)],
                                 cwd=course, stdout=out)
     if graded.returncode != 0:
+        report.unlink()
         print(f"::error::mnist-course report failed (exit {graded.returncode})", file=sys.stderr)
         return 1
-    return subprocess.run([python, "-m", "mnist_course.grading.engines", "classroom50", str(report),
-                           str(submission / "result.json")], cwd=course).returncode
+    result = new_file(submission, "result.json")
+    written = subprocess.run([python, "-m", "mnist_course.grading.engines", "classroom50", str(report),
+                              str(result)], cwd=course).returncode
+    for made, name in ((report, "report.json"), (result, "result.json")):
+        os.replace(made, submission / name)  # over whatever had the name: a link is replaced, not followed
+    return written
+
+
+def new_file(folder: Path, name: str) -> Path:
+    """A new, empty file in `folder` to write `name` into, then rename over it: a `name` the
+    learner committed as a link (to a file of the runner's, or one a shell later sources)
+    is never written through."""
+    handle, path = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+    os.close(handle)
+    return Path(path)
 
 
 if __name__ == "__main__":

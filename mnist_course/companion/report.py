@@ -31,6 +31,7 @@ from rich.table import Table
 
 import mnist_course
 from mnist_course import __version__
+from mnist_course.check_support.safe_text import printable
 from mnist_course.companion import terminal
 from mnist_course.companion.progress import LessonProgress, first_line, interrupted, measure
 from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, Grading, LessonResults
@@ -114,14 +115,22 @@ JUDGE_LIBRARIES = ("keras", "tensorflow", "tensorflow-cpu", "numpy", "scikit-lea
                    "opencv-python-headless", "pillow", "pytest")
 
 
-def checks_digest(workspace: Workspace) -> str:
+def judge_files(workspace: Workspace) -> list[Path]:
+    return sorted({path for pattern in JUDGE_FILES for path in workspace.root.glob(pattern)
+                   if path.is_file() and "__pycache__" not in path.parts})
+
+
+def files_digest(workspace: Workspace, paths: list[Path]):
     digest = hashlib.sha256()
-    paths = sorted({path for pattern in JUDGE_FILES for path in workspace.root.glob(pattern)
-                    if path.is_file() and "__pycache__" not in path.parts})
-    paths += sorted(path for path in workspace.check_cache.glob("*") if path.is_file())
     for path in paths:
         digest.update(path.relative_to(workspace.root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest
+
+
+def checks_digest(workspace: Workspace) -> str:
+    digest = files_digest(workspace, judge_files(workspace)
+                          + sorted(path for path in workspace.check_cache.glob("*") if path.is_file()))
     for path in data_files(workspace):
         try:
             digest.update(b"mnist\0" + hashlib.sha256(path.read_bytes()).digest())
@@ -175,7 +184,7 @@ def render(document: dict, console: Console) -> None:
         highlight=False,
     )
     console.print(
-        f"Graded {document['lessons_dir']} with mnist-course {document['course_version']}, checks "
+        f"Graded {printable(document['lessons_dir'], keep_newlines=False)} with mnist-course {document['course_version']}, checks "
         f"{document['checks_digest'][:19]}..., seed {document['check_seed']} (--check-seed repeats it).",
         highlight=False, markup=False,
     )
@@ -251,6 +260,7 @@ def grade(workspace: Workspace, lessons_dir: Path, console: Console, limit: floa
         else:
             os.environ[WORKER_USER_ENV] = str(uid)  # the zygotes and graders started below take it
             only_for(graded, uid)  # other grades' workers (other users) cannot read this submission
+        judge = files_digest(workspace, judge_files(workspace)).hexdigest()
         try:
             rows, run = measure(workspace, console, limit, impl=graded, grading=Grading(seed))
         finally:
@@ -258,6 +268,13 @@ def grade(workspace: Workspace, lessons_dir: Path, console: Console, limit: floa
             end_descendants()
             if uid is not None:
                 end_user(uid)  # whatever the learner's code started, in or out of our sight
+        if files_digest(workspace, judge_files(workspace)).hexdigest() != judge:
+            # Only the grading user's own code can write them: the learner's, with --same-user
+            # (a probe's lesson rewrote checks/conftest.py to pass every check, then put it back).
+            raise CourseError(
+                "not graded: the course's checks or package changed while this submission was graded. "
+                "With --same-user the learner's code can write them; grade as root, where it runs as "
+                "a user of its own and cannot.")
         document = report_document(workspace, rows, run, limit, lessons_dir, seed, separate=uid is not None)
         # Messages name the files graded: the submission's, wherever they were copied to.
         return renamed(document, str(graded), relative(lessons_dir.resolve(), workspace.root))
@@ -307,7 +324,7 @@ def submission_copy(lessons_dir: Path, copy: Path) -> Path:
     copy.parent.chmod(0o755)  # a worker of its own user must be able to read them
 
     def skipped(source: Path, why: str) -> None:
-        print(f"warning: {source} {why}: not graded.", file=sys.stderr, flush=True)
+        print(f"warning: {printable(str(source), keep_newlines=False)} {why}: not graded.", file=sys.stderr, flush=True)
 
     nofollow = getattr(os, "O_NOFOLLOW", 0)
     folder = _open_submission(lessons_dir) if os.open in os.supports_dir_fd else None

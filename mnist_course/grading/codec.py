@@ -211,9 +211,12 @@ class Decoder:
             array[:] = items if items else []
             return array.reshape(shape)
         try:
-            return np.load(io.BytesIO(self.blob(node["b"])), allow_pickle=False)
-        except (ValueError, OSError, EOFError) as error:
+            array = np.load(io.BytesIO(self.blob(node["b"])), allow_pickle=False)
+        except (ValueError, OSError, EOFError, MemoryError) as error:
             raise CodecError(f"an array that cannot be read ({error})") from None
+        if array.dtype.itemsize == 0 and array.size:  # a shape with nothing in it (dtype V0, <U0)
+            raise CodecError(f"an array of shape {array.shape} whose items hold nothing ({array.dtype})")
+        return array
 
     def model(self, node):
         return model_from_bytes(self.blob(node["b"]))

@@ -13,6 +13,7 @@ them when the grade is done.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -31,6 +32,7 @@ KEPT_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "VIRTUAL_ENV", "
                     "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "KERAS_BACKEND", "SYSTEMROOT")
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_DUMPABLE = 4
+PR_SET_NO_NEW_PRIVS = 38
 QUIET = 0.2  # seconds without a new descendant before end_descendants believes it found all
 
 
@@ -39,7 +41,7 @@ QUIET = 0.2  # seconds without a new descendant before end_descendants believes 
 WORKER_USER_ENV = "MNIST_COURSE_WORKER_UID"
 WORKER_USERS = 0x5A000000  # the first of 2**20 user ids (no system hands out ids this high)
 WORKER_TASKS = 2048  # processes and threads of a grade's user: TensorFlow starts dozens a worker
-SHARED_TEMPORARY = ("/tmp", "/var/tmp", "/dev/shm")  # where any user may leave files
+SHARED_TEMPORARY = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock")  # where any user may leave files
 USER_LOCKS = Path("/run/mnist-course-users")  # root's: which of them a grade holds (claimed_user)
 _CLAIMS: dict[int, int] = {}  # uid -> the locked file descriptor that holds it
 
@@ -222,7 +224,9 @@ def worker_user() -> int | None:
 
 def become_user(uid: int) -> None:
     """This process, for good, as `uid` (its group too, and no supplementary groups), which
-    may run at most WORKER_TASKS processes and threads at once (a fork bomb stops there)."""
+    may run at most WORKER_TASKS processes and threads at once (a fork bomb stops there).
+    Nothing it runs gains privileges: a setuid program runs as `uid` too."""
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
     os.setgroups([])
     _limit("RLIMIT_NPROC", WORKER_TASKS, hard_too=True)
     os.setresgid(uid, uid, uid)
@@ -287,8 +291,14 @@ def claimed_user() -> int:
     the other's workers. Each id is claimed with a lock on a file in a folder only root may
     write; a lock dies with its process, so a grade that crashed holds nothing, but what its
     workers left running is killed before the id is used again.
+
+    Nor should grades one after another: a worker can leave a file no cleaning finds (a
+    setuid copy of a shell in some folder anyone may write), through which anyone on the
+    machine becomes its user, and so the next grade's worker if it had the same id (a probe
+    read and rewrote another learner's submission while it was graded). The id is drawn at
+    random from 2**20, so a later grade all but never has an earlier one's.
     """
-    for uid in range(WORKER_USERS, WORKER_USERS + 2**20):  # the lowest free: few lock files
+    for uid in _drawn_users():
         claim = _lock(uid)
         if claim is False:
             continue  # another grade holds it
@@ -299,6 +309,14 @@ def claimed_user() -> int:
         _kill_every_process_of(uid)
         return uid
     raise OSError("every worker user id is taken by a grade")
+
+
+def _drawn_users():
+    """Worker user ids drawn at random (claimed_user)."""
+    import secrets
+
+    for _ in range(2**12):
+        yield WORKER_USERS + secrets.randbelow(2**20)
 
 
 def _lock(uid: int):
@@ -335,6 +353,8 @@ def end_user(uid: int) -> None:
         _remove_files_of(uid, Path(place))
     claim = _CLAIMS.pop(uid, None)
     if claim is not None:
+        with contextlib.suppress(OSError):  # one lock file per grade otherwise: ids are not reused
+            os.unlink(USER_LOCKS / str(uid))
         os.close(claim)
 
 

@@ -597,6 +597,8 @@ class RemoteLesson:
             return ReplyDecoder(blobs, arguments, self._worker).decode(node)
         except CodecError as error:
             raise WorkerFailed(f"what your code returned could not be read back: {error}") from None
+        except Exception as error:  # noqa: BLE001 - a reply made to trip the decoder is not the check's to judge
+            raise WorkerFailed(f"what your code returned could not be read back: {type(error).__name__}") from None
 
     def _call(self, name: str, args: tuple, kwargs: dict):
         worker = self._worker
@@ -624,7 +626,12 @@ class RemoteLesson:
         _show("stderr", header.get("stderr"))
         if self._trace:
             self._trace[1].extend(str(step) for step in header.get("trace", [])[:10_000])
-        for index, calls in (header.get("fit_calls") or {}).items():
+        fit_calls = header.get("fit_calls") or {}
+        if not isinstance(fit_calls, dict) or not all(
+                str(index).isdigit() and int(index) < len(everything) and isinstance(calls, list)
+                for index, calls in fit_calls.items()):
+            raise WorkerFailed("the worker's report of fit() calls was not one the grader asked for")
+        for index, calls in fit_calls.items():
             recorder = _fit_recorder(everything[int(index)])
             if recorder is not None:
                 recorder.calls.extend(self._decode(call, blobs, everything) for call in calls)
@@ -656,7 +663,7 @@ class RemoteLesson:
             if may_change(name, where):
                 try:
                     _changed_as_told(target, change, decoder, worker)
-                except (CodecError, AttributeError, ValueError, TypeError) as error:
+                except Exception as error:  # noqa: BLE001 - the worker's report is untrusted data
                     raise WorkerFailed(f"what your code changed in its input could not be read back: {error}") from None
                 continue
             changed.append((where, "model" if is_keras(target, "model") else type(target).__name__, None))
