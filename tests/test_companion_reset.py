@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from companion_course import ROOT, assert_refused, copy_course, mnist_course, snapshot, solve
+
+from mnist_course.companion import backups
+from mnist_course.course import lesson
+from mnist_course.course.workspace import Workspace
 
 LESSON = "lessons/lesson_02_prepare.py"
 
@@ -90,6 +98,74 @@ def test_two_resets_in_one_second_keep_both_backups(course):
     assert stamps[0] != stamps[1]
     folder = course / ".course" / "backups" / "lesson_02"
     assert {path.read_text() for path in folder.glob("*.py")} == {"# first attempt\n", "# second attempt\n"}
+
+
+class OneSecond(dt.datetime):
+    """A clock that never moves: every backup is made in the same second."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls(2025, 3, 1, 14, 25, 1)
+
+
+def while_writing_under(folder: Path, monkeypatch, other) -> None:
+    """Run `other()` once, whole, as a backup's first file or folder under `folder` is about to
+    be made: the moment two commands started together both have chosen a name and neither has
+    written it."""
+    mkstemp, mkdir, started = tempfile.mkstemp, Path.mkdir, []
+
+    def first_write(under: Path) -> None:
+        if not started and under.is_relative_to(folder):
+            started.append(True)
+            other()
+
+    def interrupted_mkstemp(*args, dir=None, **kwargs):
+        first_write(Path(dir or "/"))
+        return mkstemp(*args, dir=dir, **kwargs)
+
+    def interrupted_mkdir(self, *args, **kwargs):
+        if self != folder:
+            first_write(self)
+        return mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", interrupted_mkstemp)
+    monkeypatch.setattr(Path, "mkdir", interrupted_mkdir)
+    monkeypatch.setattr(backups, "dt", SimpleNamespace(datetime=OneSecond))
+
+
+def test_two_resets_at_once_keep_the_backup_of_the_one_that_replaced_the_file(course, monkeypatch):
+    # Both read the learner's work and back it up in the same second; the other one replaces
+    # the file first, so this one finds it changed and drops its own backup, never the other's.
+    workspace, unit = Workspace(course), lesson("02")
+    (course / LESSON).write_text("# my work\n")
+    stub = workspace.stub_text(unit).encode()
+    theirs = []
+    while_writing_under(backups.folder(workspace, unit), monkeypatch, lambda: theirs.append(
+        backups.replace_lesson(workspace, unit, lambda current: stub, "mnist-course reset 02")))
+
+    mine = backups.replace_lesson(workspace, unit, lambda current: stub, "mnist-course reset 02")
+
+    assert not mine.done and theirs[0].done
+    assert (course / LESSON).read_bytes() == stub
+    told = theirs[0].backup.stamp  # what `reset` told the learner to --restore
+    assert backups.find(workspace, unit, told).read() == b"# my work\n"
+    assert [backup.stamp for backup in backups.all_backups(workspace, unit)] == [told]
+
+
+def test_two_file_backups_at_once_each_keep_their_own_files(course, monkeypatch):
+    workspace = Workspace(course)
+    (course / "notes.md").write_text("my notes\n")
+    (course / "scratch.py").write_text("# my script\n")
+    theirs = []
+    while_writing_under(workspace.backups / "files", monkeypatch, lambda: theirs.append(
+        backups.save_files(workspace, ["scratch.py"], "their update")))
+
+    mine = backups.save_files(workspace, ["notes.md"], "my update")
+
+    assert mine != theirs[0]
+    for kept, name, text in ((mine, "notes.md", "my notes\n"), (theirs[0], "scratch.py", "# my script\n")):
+        assert (kept / name).read_text() == text
+        assert list(json.loads(kept.with_suffix(".json").read_text())["sha256"]) == [name]
 
 
 def test_a_damaged_backup_is_never_restored(course):

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mnist_course.course.workspace import ChangedMeanwhile, Workspace, current_bytes, relative, write_atomically
+from mnist_course.course.workspace import (
+    ChangedMeanwhile, Workspace, current_bytes, relative, write_atomically, write_new,
+)
 from mnist_course.course import LESSONS, CourseError, Lesson
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
@@ -85,27 +88,32 @@ def folder(workspace: Workspace, unit: Lesson) -> Path:
 
 
 def save(workspace: Workspace, unit: Lesson, data: bytes, now: dt.datetime | None = None) -> Backup:
-    """Keep `data` (the learner's lesson file) as a new backup and verify it was written whole."""
+    """Keep `data` (the learner's lesson file) as a new backup and verify it was written whole.
+
+    The backup's name is its own: two commands backing up in the same second take different
+    stamps, so neither can remove or overwrite the other's backup.
+    """
     where = folder(workspace, unit)
-    stamp = _free_stamp(where, now, ".py", ".json")
-    backup = Backup(unit, stamp, where / f"{stamp}.py", where / f"{stamp}.json")
+    file = write_new((where / f"{stamp}.py" for stamp in _stamps(where, now, ".json")), data)
+    backup = Backup(unit, file.stem, file, file.with_suffix(".json"))
     try:
-        _write(workspace, unit, backup, data)
+        _write_record(workspace, unit, backup, data)
     except BaseException:
         discard(backup)  # half a backup is no backup: leave none
         raise
     return backup
 
 
-def _free_stamp(where: Path, now: dt.datetime | None, *suffixes: str) -> str:
-    """A stamp no backup in `where` has yet: "20250301-142501", then "20250301-142501_2"..."""
+def _stamps(where: Path, now: dt.datetime | None, *taken_by: str):
+    """Stamps for a new backup in `where`: "20250301-142501", "20250301-142501_2"..., each
+    without a file ending in any of `taken_by`. The caller takes one exclusively, since
+    another command may be choosing at the same moment."""
     where.mkdir(parents=True, exist_ok=True)
     base = (now or dt.datetime.now()).strftime(STAMP_FORMAT)
-    stamp, count = base, 1
-    while any((where / f"{stamp}{suffix}").exists() for suffix in suffixes):
-        count += 1
-        stamp = f"{base}_{count}"
-    return stamp
+    for count in itertools.count(1):
+        stamp = base if count == 1 else f"{base}_{count}"
+        if not any((where / f"{stamp}{suffix}").exists() for suffix in taken_by):
+            yield stamp
 
 
 def save_files(workspace: Workspace, names: list[str], why: str, now: dt.datetime | None = None) -> Path:
@@ -116,8 +124,13 @@ def save_files(workspace: Workspace, names: list[str], why: str, now: dt.datetim
     sound, so the caller changes nothing.
     """
     where = workspace.backups / "files"
-    stamp = _free_stamp(where, now, "", ".json")
-    kept, record = where / stamp, where / f"{stamp}.json"
+    for stamp in _stamps(where, now, ".json"):
+        kept, record = where / stamp, where / f"{stamp}.json"
+        try:
+            kept.mkdir()  # exclusive: the folder, and so the stamp, is this backup's alone
+            break
+        except FileExistsError:
+            continue
     sums = {}
     try:
         for name in names:
@@ -137,8 +150,7 @@ def save_files(workspace: Workspace, names: list[str], why: str, now: dt.datetim
     return kept
 
 
-def _write(workspace: Workspace, unit: Lesson, backup: Backup, data: bytes) -> None:
-    write_atomically(backup.file, data)
+def _write_record(workspace: Workspace, unit: Lesson, backup: Backup, data: bytes) -> None:
     record = {
         "lesson": unit.number,
         "file": relative(workspace.learner_file(unit), workspace.root),
@@ -205,7 +217,7 @@ def replace_lesson(
             write_atomically(path, new, only_if=current)
         except ChangedMeanwhile:
             if backup is not None:
-                discard(backup)  # it holds a version that is not the one replaced
+                discard(backup)  # its own (its name is exclusive), of a version this did not replace
             continue
         except OSError as error:
             if backup is not None:
@@ -222,7 +234,8 @@ def replace_lesson(
 
 
 def discard(backup: Backup) -> None:
-    """Remove a backup that was made for a change that then did not happen."""
+    """Remove a backup this command made for a change that then did not happen (never another
+    command's: `save` gives each backup a name of its own)."""
     for path in (backup.file, backup.record):
         try:
             path.unlink(missing_ok=True)

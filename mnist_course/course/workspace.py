@@ -10,10 +10,13 @@ fix it, before anything on disk is changed. The pytest plugin keeps the course i
 
 from __future__ import annotations
 
+import errno
+import itertools
 import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -255,30 +258,100 @@ def write_atomically(path: Path, content: str | bytes, only_if=ANYTHING) -> None
     check is made after the new file is written, as close to the replacement as can be, since
     an editor may save at any moment.
     """
-    data = content.encode("utf-8") if isinstance(content, str) else content
     path = Path(os.path.realpath(path))  # a symlinked file stays a link: its target is replaced
+    temporary = _written_beside(path, content)
+    try:
+        if only_if is not ANYTHING and current_bytes(path) != only_if:
+            raise ChangedMeanwhile(f"{path.name} changed while it was being replaced, so it was left as it is.")
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        if error.filename in (str(temporary), None):
+            raise type(error)(error.errno, error.strerror, str(path)) from None
+        raise
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_new(names: Iterable[Path], content: str | bytes) -> Path:
+    """Write `content` under the first of `names` that is free, and return that name.
+
+    The name is taken exclusively (`take_free_name`): two writers at the same moment never
+    share one, so neither can later remove or overwrite what the other wrote. The file
+    appears whole, never half written.
+    """
+    names = iter(names)
+    first = Path(next(names))
+    temporary = _written_beside(first, content)
+    try:
+        return take_free_name(temporary, itertools.chain([first], names))
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _written_beside(path: Path, content: str | bytes) -> Path:
+    """A hidden temporary file beside `path`, holding `content` on disk, with the mode `path` gets."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:  # named after the file the learner knows, not the temporary one
         raise type(error)(error.errno, error.strerror, str(path)) from None
+    temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, mode_for(path))
-        if only_if is not ANYTHING and current_bytes(path) != only_if:
-            raise ChangedMeanwhile(f"{path.name} changed while it was being replaced, so it was left as it is.")
-        os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        if error.filename in (temporary, None):
-            raise type(error)(error.errno, error.strerror, str(path)) from None
-        raise
+        temporary.unlink(missing_ok=True)
+        raise type(error)(error.errno, error.strerror, str(path)) from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+    return temporary
+
+
+def link_exclusively(source: Path, name: Path) -> bool | None:
+    """Hard-link `source` as `name`: True when done, False when the name is taken (exclusive,
+    like open(x)), None when this file system has no hard links."""
+    try:
+        os.link(source, name)
+        return True
+    except FileExistsError:
+        return False
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        return None
+
+
+def take_free_name(source: Path, names: Iterable[Path]) -> Path:
+    """Give `source` the first free name of `names`; the name appears with the whole file.
+
+    Taken exclusively (a hard link, or a name reserved with O_EXCL where there are none): a
+    check that a name is free followed by a write would let two writers both take it.
+    """
+    for candidate in names:
+        linked = link_exclusively(source, candidate)
+        if linked is not None:
+            if linked:
+                return candidate
+            continue
+        # No hard links on this file system: reserve the name, then move the file onto it.
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            continue
+        try:
+            os.replace(source, candidate)
+        except BaseException:
+            candidate.unlink(missing_ok=True)  # never leave the empty reservation behind
+            raise
+        return candidate
+    raise ValueError("no name left to take")
 
 
 def mode_for(path: Path) -> int:

@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from textwrap import shorten
 
 from mnist_course.course import CourseError
-from mnist_course.course.workspace import mode_for
+from mnist_course.course.workspace import link_exclusively, mode_for, take_free_name
 
 SUFFIX = ".keras"
 LEGACY_SUFFIXES = {".h5", ".hdf5"}
@@ -271,7 +271,7 @@ def save_model(model, path: Path, replace: bool = False) -> Saved:
             kept = _keep(path) if path.exists() else None
             os.replace(temporary, path)
             return Saved(path, kept)
-        return Saved(_link_to_free_name(temporary, path))
+        return Saved(take_free_name(temporary, _free_names(path)))
     except OSError as error:
         raise ModelFileError(
             f"the model could not be saved ({describe_os_error(error)}): nothing was written, "
@@ -341,47 +341,11 @@ def _free_names(path: Path):
         count += 1
 
 
-def _link(source: Path, name: Path) -> bool | None:
-    """Hard-link `source` as `name`: True when done, False when the name is taken (exclusive,
-    like open(x)), None when this file system has no hard links."""
-    try:
-        os.link(source, name)
-        return True
-    except FileExistsError:
-        return False
-    except OSError as error:
-        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-            raise
-        return None
-
-
-def _link_to_free_name(source: Path, wanted: Path) -> Path:
-    """Give `source` the first free name from `wanted`; the name appears with the whole file."""
-    for candidate in _free_names(wanted):
-        linked = _link(source, candidate)
-        if linked is not None:
-            if linked:
-                return candidate
-            continue
-        # No hard links on this file system: reserve the name, then move the file onto it.
-        try:
-            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-        except FileExistsError:
-            continue
-        try:
-            os.replace(source, candidate)
-        except BaseException:
-            candidate.unlink(missing_ok=True)  # never leave the empty reservation behind
-            raise
-        return candidate
-    raise AssertionError("unreachable")
-
-
 def _keep(path: Path) -> Path:
     """Keep the file at `path` under a free timestamped name beside it, before it is replaced."""
     backup = path.with_name(f"{path.stem}-{stamp()}{path.suffix}")
     for candidate in _free_names(backup):
-        linked = _link(path, candidate)
+        linked = link_exclusively(path, candidate)
         if linked is not None:
             if linked:
                 return candidate
