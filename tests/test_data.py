@@ -295,6 +295,23 @@ def test_a_new_terminal_finds_the_remembered_file(course):
     assert "normalize() is not implemented yet" in run.stdout, run.stdout
 
 
+def test_an_empty_check_cache_is_made_again_and_the_checks_pass(tmp_path):
+    """A save cut short (a power cut) leaves the subsets' cache empty: np.load raised EOFError,
+    and every check using MNIST failed on correct code, run after run."""
+    from companion_course import copy_course
+    from conftest import run_learner_checks
+
+    course = copy_course(tmp_path / "course")
+    cache = course / ".course" / "cache" / "mnist_small.npz"
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(b"")
+    run = run_learner_checks("checks/lesson_03", "--solutions", "-q", "-k", "plot_samples_titles", cwd=course,
+                             timeout=300)
+    assert run.returncode == 0, run.stdout[-2000:]
+    with np.load(cache, allow_pickle=False) as saved:
+        assert saved["x_train"].shape == (5000, 28, 28)
+
+
 @pytest.mark.parametrize("kind", ["npy", "terabyte header"])
 def test_doctor_reports_a_hostile_or_wrong_file_in_one_line(course, tmp_path, kind):
     """Issue 12 case 3: MNIST_PATH=x.npy (a TypeError) and a 1 TB header (MemoryError) crashed doctor."""

@@ -16,7 +16,6 @@ function returned, side by side, under .course/failures/lesson_07/ and prints th
 """
 
 import hashlib
-import zipfile
 from pathlib import Path
 
 import cv2
@@ -40,7 +39,7 @@ from mnist_course.check_support.toolkit import (
 from mnist_course.check_support.failure_pictures import failure_picture_path, save_failure_picture
 from mnist_course.pictures.image_files import open_picture
 from mnist_course.pictures.photos import Conditions, drawn_mask, mnist_mask, photograph, random_conditions
-from mnist_course.check_support.pytest_plugin import save_npz_atomically
+from mnist_course.check_support.pytest_plugin import UNREADABLE_CACHE, save_npz_atomically
 
 
 @pytest.fixture(scope="module")
@@ -1619,7 +1618,7 @@ def restore_weights(model, path, key) -> bool:
             if str(saved["key"]) != key:
                 return False
             weights = [saved[f"w{index}"] for index in range(len(saved.files) - 1)]
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+    except UNREADABLE_CACHE:
         return False
     if [w.shape for w in weights] != [w.shape for w in model.get_weights()]:
         return False

@@ -12,10 +12,10 @@
 from __future__ import annotations
 
 import inspect
+import io
 import os
 import re
 import signal
-import tempfile
 import threading
 import traceback
 import zipfile
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnist_course.course.workspace import Workspace, broken_link, mode_for, relative
+from mnist_course.course.workspace import Workspace, broken_link, relative, write_atomically
 from mnist_course.course import (
     LESSONS, CourseError, ImportSideEffect, find_course_root, implementation_folder, lesson, load_module,
 )
@@ -346,7 +346,7 @@ def small_subsets(request):
             with np.load(cache, allow_pickle=False) as saved:
                 if str(saved["key"]) == key:
                     return {name: (saved[f"x_{name}"], saved[f"y_{name}"]) for name in SMALL_SUBSETS}
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        except UNREADABLE_CACHE:
             pass
     (x_train, y_train), (x_test, y_test) = request.getfixturevalue("mnist")
     full = {"train": (x_train, y_train), "test": (x_test, y_test)}
@@ -357,19 +357,19 @@ def small_subsets(request):
     return subsets
 
 
+# What np.load raises for a cache that is not what was saved: garbage, truncated, or empty
+# (EOFError: a save cut short by a power cut leaves 0 bytes). Such a cache is made again.
+UNREADABLE_CACHE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
+
+
 def save_npz_atomically(path: Path, **arrays) -> None:
-    """np.savez to `path` through a temporary file; a read-only course simply keeps no cache."""
-    partial = None
+    """np.savez to `path`, written whole or not at all; a read-only course simply keeps no cache."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as file:
-            partial = Path(file.name)
-            np.savez(file, **arrays)
-        os.chmod(partial, mode_for(path))
-        os.replace(partial, path)
+        write_atomically(path, buffer.getvalue())
     except OSError:
-        if partial is not None:
-            partial.unlink(missing_ok=True)
+        pass
 
 
 @pytest.fixture(scope="session")
