@@ -446,6 +446,7 @@ def main(argv: list[str] | None = None) -> None:
                 stream.reconfigure(errors="replace")
             except (AttributeError, OSError, ValueError):  # not io's text stream: left as it is
                 pass
+    sys.stdout, sys.stderr = ReaderMayLeave(sys.stdout), ReaderMayLeave(sys.stderr)
     try:
         app(args=argv, prog_name="mnist-course")
     except CourseError as error:
@@ -454,6 +455,43 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("MNIST_COURSE_DEBUG"):
             raise
         fail(unexpected(error))
+
+
+class ReaderMayLeave:
+    """A standard stream whose reader may go away (`mnist-course train | head -1`): what is
+    written after that goes nowhere, and the command finishes its work (the model is saved).
+
+    Otherwise the broken pipe is raised wherever the next line is printed: inside the learner's
+    train() or Keras' progress bar, where it read as their code's error or as no internet.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._reader_gone()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._reader_gone()
+
+    def _reader_gone(self) -> None:
+        try:  # what the stream still holds is flushed once more at exit: to nowhere, not the pipe
+            nowhere = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(nowhere, self._stream.fileno())
+            os.close(nowhere)
+        except (OSError, ValueError, AttributeError):
+            pass
+        self._stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the rest of the run
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 def fail(message: str) -> None:

@@ -94,6 +94,23 @@ def test_the_mlp_trains_with_augmentation_unless_told_not_to(trained):
     assert any(not np.allclose(a, b) for a, b in zip(augmented.get_weights(), unmoved.get_weights()))
 
 
+def test_training_whose_output_nobody_reads_still_saves_its_model(scratch_course):
+    """`mnist-course train | head -1`: the reader leaves, and the next line printed (inside
+    train(), by Keras) met a broken pipe, which was said as 'no internet?' and lost the model."""
+    import subprocess
+
+    from companion_course import cli_command, cli_env
+
+    child = subprocess.Popen(cli_command("train", "--solutions", "--epochs", "1", "--limit", "500"),
+                             cwd=scratch_course, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             stdin=subprocess.DEVNULL)
+    child.stdout.close()  # a reader gone before the first line: every write meets a broken pipe
+    said = child.stderr.read().decode()
+    assert child.wait(timeout=300) == 0, said[-3000:]
+    assert "internet" not in said and "Traceback" not in said, said[-3000:]
+    assert list((scratch_course / ".course" / "models").glob("mlp-*.keras"))
+
+
 def test_training_with_unwritten_lessons_says_which_to_finish(scratch_course):
     message = one_line_error(run_cli("train", "--epochs", "1", cwd=scratch_course))
     assert "not written yet" in message and "lesson 01: load_mnist()" in message

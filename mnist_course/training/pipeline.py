@@ -313,6 +313,8 @@ def is_download_failure(error: BaseException) -> bool:
     import socket
     import urllib.error
 
+    if isinstance(error, BrokenPipeError):  # a ConnectionError, but of a pipe, not the network
+        return False
     if isinstance(error, (urllib.error.URLError, socket.gaierror, ConnectionError, TimeoutError)):
         return True
     return "URL fetch failure" in str(error)
