@@ -324,6 +324,32 @@ def test_latest_is_written_atomically_and_a_broken_one_is_one_line(tmp_path):
         latest_model(tmp_path)
 
 
+def test_latest_follows_the_course_when_it_is_moved_or_copied(tmp_path):
+    """LATEST held a full path: after `mv course "course moved"` the latest model was 'gone'
+    though it sat in .course/models/, and a `cp -r` copy silently used the original's model."""
+    import shutil
+
+    from mnist_course.training.pipeline import write_latest
+
+    course, outside = tmp_path / "course", tmp_path / "my models" / "mine.keras"
+    models = Workspace(course).models
+    models.mkdir(parents=True)
+    (models / "mlp-1.keras").write_bytes(b"x")
+    write_latest(course, models / "mlp-1.keras")
+    copy = Path(shutil.copytree(course, tmp_path / "copy"))
+    moved = course.rename(tmp_path / "course moved")
+    assert latest_model(moved) == (moved / ".course" / "models" / "mlp-1.keras").resolve()
+    assert latest_model(copy) == (copy / ".course" / "models" / "mlp-1.keras").resolve()
+    # A model saved outside the course stays put when the course moves: its full path is kept.
+    outside.parent.mkdir()
+    outside.write_bytes(b"x")
+    write_latest(moved, outside)
+    assert latest_model(moved.rename(tmp_path / "course")) == outside.resolve()
+    # LATEST as courses wrote it before, a full path, is still read.
+    (Workspace(copy).models / LATEST).write_text(f"{outside.resolve()}\n")
+    assert latest_model(copy) == outside.resolve()
+
+
 def test_a_non_utf8_latest_is_one_line_in_the_cli(tmp_path):
     course = copy_course(tmp_path / "course")
     Workspace(course).models.mkdir(parents=True)

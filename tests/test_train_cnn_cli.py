@@ -36,7 +36,7 @@ def test_train_cnn_saves_a_cnn_model(trained_cnn):
     assert 0.3 <= accuracy <= 1.0, run.stdout
     models = list((course / ".course" / "models").glob("cnn-*.keras"))
     assert len(models) == 1
-    assert (course / ".course" / "models" / "LATEST").read_text().strip() == str(models[0])
+    assert (course / ".course" / "models" / "LATEST").read_text().strip() == models[0].name
 
     import keras
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import math
+import os
 import sys
 import time
 import traceback
@@ -611,12 +612,21 @@ def save_figure(draw, path: Path, what: str) -> Path:
 
 
 def write_latest(root: Path, model: Path) -> None:
-    """Point LATEST at `model`, in one step (a crash leaves the old pointer or the new)."""
+    """Point LATEST at `model`, in one step (a crash leaves the old pointer or the new).
+
+    A model inside the course is named relative to the models folder, so that the course moved
+    or copied (`cp -r`) still finds its own latest model, not the old folder's or none; one
+    saved outside the course (--out ~/models/mine.keras) stays where it is, so by its full path.
+    """
     from mnist_course.course.workspace import write_atomically
 
-    pointer = Workspace(root).models / LATEST
+    folder = Workspace(root).models
+    model = Path(model).resolve()
+    named = str(model)
+    if model.is_relative_to(Path(root).resolve()):
+        named = os.path.relpath(model, folder.resolve())
     try:
-        write_atomically(pointer, str(Path(model).resolve()) + "\n")
+        write_atomically(folder / LATEST, named + "\n")
     except OSError as error:
         raise CourseError(
             f"model saved to {model}, but .course/models/{LATEST} could not be updated "
@@ -650,6 +660,8 @@ def latest_model(root: Path) -> Path:
             f"delete it and {how}"
         )
     path = Path(text)
+    if not path.is_absolute():  # see write_latest (a LATEST written before holds a full path)
+        path = Path(os.path.normpath(folder.resolve() / path))
     if not path.is_file():
         raise CourseError(f"the latest trained model {path} is gone: {how}")
     return path
