@@ -180,6 +180,24 @@ def test_without_latest_the_newest_model_is_used_and_said(tmp_path, capsys):
     assert "LATEST is damaged" in capsys.readouterr().err
 
 
+def test_without_latest_a_killed_saves_temporary_is_never_chosen(tmp_path, capsys):
+    """A save killed outright leaves `.saving-<pid>@<host>-x.keras`, newer than every model:
+    without LATEST it was chosen as the newest, and predict failed on it run after run."""
+    import os
+
+    from mnist_course.course.workspace import Workspace
+    from mnist_course.training.pipeline import latest_model
+
+    models = Workspace(tmp_path).models
+    models.mkdir(parents=True)
+    (models / "mlp-sound.keras").write_bytes(b"x")
+    os.utime(models / "mlp-sound.keras", (1_000_000, 1_000_000))
+    (models / ".saving-999999@host-x.keras").write_bytes(b"PK half a model")
+    (models / "mlp-gone.keras").symlink_to(tmp_path / "nowhere.keras")
+    assert latest_model(tmp_path) == models / "mlp-sound.keras"
+    assert "using the newest model there, mlp-sound.keras" in capsys.readouterr().err
+
+
 def test_a_hint_record_that_cannot_be_read_is_not_called_damaged(tmp_path, monkeypatch):
     """An unreadable .course/hints.json was "damaged: delete it", which loses every hint level."""
     from mnist_course.companion.hint import HintState

@@ -61,10 +61,7 @@ def check_archive(path: Path) -> None:
         raise ModelFileError(f"model file not found: {path}" + (" (a link that leads to no file)"
                                                                  if path.is_symlink() else ""))
     if path.is_dir():
-        try:
-            inside = sorted(path.glob(f"*{SUFFIX}"), key=lambda file: file.stat().st_mtime)
-        except OSError:  # a broken link among them: any name will do as the example
-            inside = sorted(path.glob(f"*{SUFFIX}"))
+        inside = saved_models(path)
         raise ModelFileError(f"{path} is a folder, not a .keras model file: name the file itself"
                              + (f", e.g. --model {inside[-1]}" if inside else
                                 f" (this folder holds none; `mnist-course train` makes one)"))
@@ -95,6 +92,21 @@ def check_archive(path: Path) -> None:
     problem = _archive_problem(members, path.stat().st_size)
     if problem:
         raise ModelFileError(f"{path} was refused before loading: {problem}; {TRAIN_AGAIN}")
+
+
+def saved_models(folder: Path) -> list[Path]:
+    """The model files in `folder`, oldest first. Not the hidden ones: those are temporaries
+    (`.saving-...keras`), half written while a save is under way or left by one killed, and
+    not a link that leads to no file."""
+    found = []
+    for path in Path(folder).glob(f"*{SUFFIX}"):
+        if path.name.startswith("."):
+            continue
+        try:
+            found.append((path.stat().st_mtime, path))
+        except OSError:
+            continue
+    return [path for _, path in sorted(found)]
 
 
 def _archive_problem(members: list[zipfile.ZipInfo], size_on_disk: int) -> str | None:

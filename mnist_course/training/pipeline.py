@@ -647,7 +647,7 @@ def latest_model(root: Path) -> Path:
         except (OSError, UnicodeDecodeError):
             pass
     if not text or "\n" in text or "\0" in text:
-        newest = max(folder.glob("*.keras"), key=lambda path: path.stat().st_mtime, default=None)
+        newest = next(reversed(model_files.saved_models(folder)), None)
         if newest is not None:
             print(f"note: .course/models/{LATEST} is {'damaged' if pointer.exists() else 'missing'}; "
                   f"using the newest model there, {newest.name} (--model PATH picks another).",
