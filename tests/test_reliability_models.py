@@ -309,6 +309,21 @@ def test_a_bad_out_is_refused_before_training(tmp_path, out, says):
     assert (course / "lessons" / "lesson_02_prepare.py").read_bytes() == before
 
 
+def test_a_model_is_saved_with_warnings_made_errors(tmp_path):
+    """PYTHONWARNINGS=error: numpy's DeprecationWarning inside model.save was raised, so a
+    trained model was not written and the learner read "unexpected error"."""
+    import warnings
+
+    from mnist_course.training import model_files
+
+    model = tiny_model()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        saved = model_files.save_model(model, tmp_path / "mine.keras")
+    assert saved.path == tmp_path / "mine.keras"
+    model_files.check_archive(saved.path)
+
+
 def test_latest_is_written_atomically_and_a_broken_one_is_one_line(tmp_path):
     from mnist_course.training.pipeline import write_latest
 

@@ -24,6 +24,7 @@ import shutil
 import socket
 import tempfile
 import time
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -276,7 +277,11 @@ def save_model(model, path: Path, replace: bool = False) -> Saved:
         raise ModelFileError(f"the model could not be saved: {describe_os_error(error)}") from None
     temporary = Path(name)
     try:
-        model.save(temporary)
+        with warnings.catch_warnings():
+            # Keras' and numpy's own warnings while saving are nothing a learner can act on;
+            # with warnings as errors (PYTHONWARNINGS=error) one would lose the trained model.
+            warnings.simplefilter("ignore")
+            model.save(temporary)
         _fsync(temporary)
         os.chmod(temporary, mode_for(path))
         if replace:
