@@ -488,7 +488,7 @@ class ReaderMayLeave:
             os.close(nowhere)
         except (OSError, ValueError, AttributeError):
             pass
-        self._stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the rest of the run
+        self._stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - kept open
 
     def __getattr__(self, name: str):
         return getattr(self._stream, name)

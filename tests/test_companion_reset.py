@@ -163,7 +163,8 @@ def test_two_file_backups_at_once_each_keep_their_own_files(course, monkeypatch)
     mine = backups.save_files(workspace, ["notes.md"], "my update")
 
     assert mine != theirs[0]
-    for kept, name, text in ((mine, "notes.md", "my notes\n"), (theirs[0], "scratch.py", "# my script\n")):
+    for kept, name, text in ((mine, "notes.md", "my notes\n"),
+                             (theirs[0], "scratch.py", "# my script\n")):
         assert (kept / name).read_text() == text
         assert list(json.loads(kept.with_suffix(".json").read_text())["sha256"]) == [name]
 

@@ -305,8 +305,8 @@ def test_an_empty_check_cache_is_made_again_and_the_checks_pass(tmp_path):
     cache = course / ".course" / "cache" / "mnist_small.npz"
     cache.parent.mkdir(parents=True)
     cache.write_bytes(b"")
-    run = run_learner_checks("checks/lesson_03", "--solutions", "-q", "-k", "plot_samples_titles", cwd=course,
-                             timeout=300)
+    run = run_learner_checks("checks/lesson_03", "--solutions", "-q", "-k", "plot_samples_titles",
+                             cwd=course, timeout=300)
     assert run.returncode == 0, run.stdout[-2000:]
     with np.load(cache, allow_pickle=False) as saved:
         assert saved["x_train"].shape == (5000, 28, 28)

@@ -67,7 +67,8 @@ def test_training_again_keeps_the_earlier_model(trained):
     run = run_cli("train", "--solutions", "--epochs", "1", "--limit", "500", "--out", str(out), cwd=course)
     assert run.returncode == 0, run.stderr[-2000:]
     assert out.is_file() and before <= set((course / ".course" / "models").glob("*.keras"))
-    assert (course / ".course" / "models" / "LATEST").read_text().strip() == "../../elsewhere/mine.keras"
+    latest = (course / ".course" / "models" / "LATEST").read_text().strip()
+    assert latest == "../../elsewhere/mine.keras"  # inside the course: relative, as a move keeps it
     # --out replaced a file: the old one is kept beside it, and the learner is told where.
     (kept,) = [path for path in out.parent.glob("mine-*.keras")]
     assert kept.read_bytes() == b"an earlier model the learner made"
@@ -103,8 +104,8 @@ def test_training_whose_output_nobody_reads_still_saves_its_model(scratch_course
     from companion_course import cli_command, cli_env
 
     child = subprocess.Popen(cli_command("train", "--solutions", "--epochs", "1", "--limit", "500"),
-                             cwd=scratch_course, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             stdin=subprocess.DEVNULL)
+                             cwd=scratch_course, env=cli_env(), stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     child.stdout.close()  # a reader gone before the first line: every write meets a broken pipe
     said = child.stderr.read().decode()
     assert child.wait(timeout=300) == 0, said[-3000:]

@@ -217,7 +217,7 @@ def replace_lesson(
             write_atomically(path, new, only_if=current)
         except ChangedMeanwhile:
             if backup is not None:
-                discard(backup)  # its own (its name is exclusive), of a version this did not replace
+                discard(backup)  # its own (names are exclusive), of what it did not replace
             continue
         except OSError as error:
             if backup is not None:

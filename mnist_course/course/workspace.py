@@ -291,7 +291,7 @@ def write_new(names: Iterable[Path], content: str | bytes) -> Path:
 
 
 def _written_beside(path: Path, content: str | bytes) -> Path:
-    """A hidden temporary file beside `path`, holding `content` on disk, with the mode `path` gets."""
+    """A hidden temporary file beside `path`, `content` on disk, with the mode `path` gets."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
