@@ -68,7 +68,11 @@ def _terminate(signum, frame):
 
 
 def interruptible(what: str):
-    """Ctrl-C or SIGTERM during the command: one line saying `what` became of the work, exit 130."""
+    """Ctrl-C or SIGTERM during the command: one line saying `what` became of the work, exit 130.
+
+    A command whose work is done in part by then (a model saved) says so instead, as the
+    interruption's `outcome`.
+    """
 
     def decorate(command):
         @functools.wraps(command)
@@ -80,7 +84,7 @@ def interruptible(what: str):
                 return command(*args, **kwargs)
             except KeyboardInterrupt as stop:
                 name = "terminated" if isinstance(stop, Terminated) else "interrupted"
-                print(f"mnist-course: {name}: {what}", file=sys.stderr)
+                print(f"mnist-course: {name}: {getattr(stop, 'outcome', what)}", file=sys.stderr)
                 raise typer.Exit(143 if isinstance(stop, Terminated) else 130) from None
             finally:
                 if previous is not None:
@@ -121,27 +125,45 @@ def train(
     """Train the MLP (or --model cnn) with your lesson code (or the reference); save a .keras file."""
     from mnist_course.training.pipeline import train_and_save
 
+    outcome = None  # once the model is saved, what an interruption says instead
+
+    def saved(path: Path, latest: bool) -> None:
+        nonlocal outcome
+        outcome = (
+            f"the new model was saved to {path}, and .course/models/LATEST names it "
+            "(`mnist-course evaluate` gives its test accuracy)."
+            if latest
+            else f"the new model was saved to {path}, but .course/models/LATEST does not name "
+            f"it yet: pass --model {path} to use it."
+        )
+
     # A progress bar on a terminal; one line per epoch in logs and CI, where bars garble.
     verbose = 1 if sys.stdout.isatty() else 2
-    result = train_and_save(
-        find_course_root(),
-        implementation(solutions, impl),
-        epochs=epochs,
-        out=out,
-        seed=seed,
-        limit=limit,
-        verbose=verbose,
-        model_kind=model,
-        augment=augment,
-    )
-    epochs = f"{result.epochs} epoch" + ("s" if result.epochs != 1 else "")
-    typer.echo(f"Trained {epochs} in {result.seconds:.1f} s.")
-    typer.echo(f"Test accuracy: {result.test_accuracy:.4f}")
-    typer.echo(f"Model saved to {result.model_path}")
-    if result.kept:
-        typer.echo(f"Your earlier {result.model_path.name} is kept as {result.kept}")
-    for figure in result.figures:
-        typer.echo(f"Figure: {figure}")
+    try:
+        result = train_and_save(
+            find_course_root(),
+            implementation(solutions, impl),
+            epochs=epochs,
+            out=out,
+            seed=seed,
+            limit=limit,
+            verbose=verbose,
+            model_kind=model,
+            augment=augment,
+            on_saved=saved,
+        )
+        epochs = f"{result.epochs} epoch" + ("s" if result.epochs != 1 else "")
+        typer.echo(f"Trained {epochs} in {result.seconds:.1f} s.")
+        typer.echo(f"Test accuracy: {result.test_accuracy:.4f}")
+        typer.echo(f"Model saved to {result.model_path}")
+        if result.kept:
+            typer.echo(f"Your earlier {result.model_path.name} is kept as {result.kept}")
+        for figure in result.figures:
+            typer.echo(f"Figure: {figure}")
+    except KeyboardInterrupt as stop:
+        if outcome:
+            stop.outcome = outcome
+        raise
 
 
 @app.command()

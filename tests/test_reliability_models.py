@@ -486,3 +486,31 @@ def test_a_course_folder_that_cannot_be_written_says_where_to_save_instead(tmp_p
     line = str(refusal.value)
     assert f"cannot save a model in {tmp_path}: permission denied:" in line, line
     assert "--out ~/mnist-models/mine.keras" in line and "tmpoady7qqh" not in line, line
+
+
+# Ctrl-C pressed as `name` begins: the save is done, and LATEST written (save_figure) or not.
+INTERRUPT_AT = """
+import os, signal
+import mnist_course.training.pipeline as p
+signal.signal(signal.SIGINT, signal.default_int_handler)
+def {name}(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)
+p.{name} = {name}
+"""
+
+
+@pytest.mark.parametrize("name, says", [
+    ("save_figure", "and .course/models/LATEST names it"),
+    ("write_latest", "but .course/models/LATEST does not name it yet: pass --model"),
+])  # fmt: skip
+def test_ctrl_c_after_the_save_says_where_the_model_is(course_with_a_model, tmp_path, name, says):
+    """It said "no half-written model was left behind, and your earlier models are as they
+    were", while the new model was saved and LATEST named it."""
+    course, previous = course_with_a_model
+    out = tmp_path / "o1.keras"
+    fault = INTERRUPT_AT.format(name=name)
+    line = one_line_error(run_cli_with(fault, *QUICK_TRAIN, "--out", str(out), cwd=course), 130)
+    assert line.startswith(f"mnist-course: interrupted: the new model was saved to {out}"), line
+    assert says in line, line
+    check_archive(out)
+    assert (latest_model(course) == out) == (name == "save_figure")

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -554,6 +555,7 @@ def train_and_save(
     augment: bool = True,
     epoch_seconds: list | None = None,
     extras: bool = True,
+    on_saved: Callable[[Path, bool], None] | None = None,
 ) -> TrainResult:
     """Train the MLP (lessons 01-06) or the CNN (lesson 08 too) and save it as a .keras file.
 
@@ -561,6 +563,8 @@ def train_and_save(
     (`MLP_PEAK_LEARNING_RATE`); a number keeps Adam's step size constant.
     `epoch_seconds`, if given, receives each epoch's wall time (for bench/run.py); `extras`
     False trains without the course's own moves (EXTRAS), for the bench's comparison.
+    `on_saved(path, latest)` is told as soon as the model is saved (`latest` False), and again
+    once LATEST names it (True): an interruption after that must not say the work was lost.
     """
     if model_kind not in MODEL_KINDS:
         raise CourseError(f"unknown model {model_kind!r}: choose one of {', '.join(MODEL_KINDS)}.")
@@ -584,7 +588,10 @@ def train_and_save(
     else:
         saved = model_files.save_model(model, Workspace(root).models / f"{model_kind}-{model_stamp()}.keras")
     path = saved.path
+    on_saved = on_saved or (lambda path, latest: None)
+    on_saved(path, False)
     write_latest(root, path)
+    on_saved(path, True)
     try:
         predicted = impl.function("06", "predict_labels")(model, x_test)
         test_accuracy = impl.function("06", "accuracy")(y_test, predicted)
