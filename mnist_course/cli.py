@@ -160,6 +160,8 @@ def train(
             typer.echo(f"Your earlier {result.model_path.name} is kept as {result.kept}")
         for figure in result.figures:
             typer.echo(f"Figure: {figure}")
+        for note in result.notes:
+            print(f"note: {note}", file=sys.stderr)
     except KeyboardInterrupt as stop:
         if outcome:
             stop.outcome = outcome

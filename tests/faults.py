@@ -57,3 +57,26 @@ def fail_writes_under(folder: Path, error: str = "ENOSPC") -> str:
         return _mkstemp(*args, dir=dir, **kwargs)
     tempfile.mkstemp = mkstemp
     """
+
+
+def read_only(folder: Path) -> str:
+    """A fault: `folder` is on a read-only file system (root writes any folder a chmod closes)."""
+    return f"""
+    import builtins, errno, os
+    def _refused(path, writing=True):
+        where = os.path.abspath(os.fsdecode(path))
+        if writing and (where == {str(folder)!r} or where.startswith({str(folder) + os.sep!r})):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fsdecode(path))
+    _open, _os_open, _mkdir = builtins.open, os.open, os.mkdir
+    def open(file, mode="r", *args, **kwargs):
+        if not isinstance(file, int):
+            _refused(file, any(c in mode for c in "wax+"))
+        return _open(file, mode, *args, **kwargs)
+    def os_open(path, flags, *args, **kwargs):
+        _refused(path, bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)))
+        return _os_open(path, flags, *args, **kwargs)
+    def mkdir(path, *args, **kwargs):
+        _refused(path)
+        return _mkdir(path, *args, **kwargs)
+    builtins.open, os.open, os.mkdir = open, os_open, mkdir
+    """

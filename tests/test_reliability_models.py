@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, copy_course, run_cli
-from faults import one_line_error, popen_cli_with, run_cli_with
+from faults import one_line_error, popen_cli_with, read_only, run_cli_with
 from mnist_course.training import model_files
 from mnist_course.training.model_files import ModelFileError, check_archive, save_model
 from mnist_course.training.pipeline import LATEST, latest_model
@@ -514,3 +514,24 @@ def test_ctrl_c_after_the_save_says_where_the_model_is(course_with_a_model, tmp_
     assert says in line, line
     check_archive(out)
     assert (latest_model(course) == out) == (name == "save_figure")
+
+
+@pytest.mark.slow
+def test_a_read_only_course_trains_to_the_out_it_advises(tmp_path):
+    """Following the advice (--out ~/mnist-models/mine.keras) ended in exit 2, "model saved
+    ... but .course/models/LATEST could not be updated", and no accuracy."""
+    course = copy_course(tmp_path / "course")
+    fault = read_only(course)
+    line = one_line_error(run_cli_with(fault, *QUICK_TRAIN, cwd=course))
+    assert "--out ~/mnist-models/mine.keras" in line, line
+    out = tmp_path / "mnist-models" / "mine.keras"
+    run = run_cli_with(fault, *QUICK_TRAIN, "--out", str(out), cwd=course)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Test accuracy: " in run.stdout and f"Model saved to {out}" in run.stdout, run.stdout
+    notes = [line for line in run.stderr.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 2 and "Traceback" not in run.stderr, run.stderr[-2000:]
+    assert "LATEST could not be updated (the folder is read-only" in notes[0], notes
+    assert f"pass --model {out} to use it" in notes[0], notes
+    assert "training curves could not be drawn (the folder is read-only" in notes[1], notes
+    check_archive(out)
+    assert not (course / ".course").exists()

@@ -16,7 +16,7 @@ import sys
 import time
 import traceback
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -349,6 +349,7 @@ class TrainResult:
     seconds: float
     figures: list[Path]
     kept: Path | None = None  # the earlier file at --out, kept under a timestamped name
+    notes: list[str] = field(default_factory=list)  # what did not go as it should, model saved
 
 
 def load_data(impl: Implementation, limit: int | None = None):
@@ -590,22 +591,39 @@ def train_and_save(
     path = saved.path
     on_saved = on_saved or (lambda path, latest: None)
     on_saved(path, False)
-    write_latest(root, path)
-    on_saved(path, True)
+    notes = []
+    try:
+        write_latest(root, path)
+        on_saved(path, True)
+    except CourseError as error:
+        if out is None:
+            raise
+        # The learner chose where the model goes (as a read-only course advises): it is theirs
+        # by its path, and its accuracy still worth measuring.
+        notes.append(str(error))
     try:
         predicted = impl.function("06", "predict_labels")(model, x_test)
         test_accuracy = impl.function("06", "accuracy")(y_test, predicted)
     except CourseError as error:
         raise CourseError(f"the model is trained and saved to {path}, but scoring it failed: {error}") from None
 
-    curves = save_figure(
-        lambda: impl.function("05", "plot_history")(history),
-        Workspace(root).figures / f"{path.stem}-history.png",
-        f"model saved to {path}, but its training curves",
-    )
+    figures = []
+    try:
+        figures.append(save_figure(
+            lambda: impl.function("05", "plot_history")(history),
+            Workspace(root).figures / f"{path.stem}-history.png",
+            f"model saved to {path}, but its training curves",
+        ))
+    except FigureNotSaved as error:  # a picture of the work, not the work: a note
+        notes.append(str(error))
     return TrainResult(
-        path, float(test_accuracy), len(history.history["loss"]), seconds, [curves], saved.kept
+        path, float(test_accuracy), len(history.history["loss"]), seconds, figures, saved.kept,
+        notes,
     )
+
+
+class FigureNotSaved(CourseError):
+    """A figure the disk refused (read-only, full): what it shows was done all the same."""
 
 
 def save_figure(draw, path: Path, what: str) -> Path:
@@ -614,7 +632,7 @@ def save_figure(draw, path: Path, what: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         draw().savefig(path, dpi=110)
     except OSError as error:
-        raise CourseError(f"{what} could not be drawn ({describe_os_error(error)}).") from None
+        raise FigureNotSaved(f"{what} could not be drawn ({describe_os_error(error)}).") from None
     return path
 
 
