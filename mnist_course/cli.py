@@ -296,7 +296,12 @@ TimeLimitOption = Annotated[
 ]
 
 
+# Ctrl-C or SIGTERM while the checks run: their children are ended (run_checks' `finally`).
+CHECKS_STOPPED = "the checks stopped before they finished; nothing was changed."
+
+
 @app.command()
+@interruptible(CHECKS_STOPPED)
 def progress(
     json: Annotated[bool, typer.Option("--json", help="Print the table as JSON.")] = False,
     time_limit: TimeLimitOption = 120,
@@ -308,6 +313,7 @@ def progress(
 
 
 @app.command()
+@interruptible(CHECKS_STOPPED)
 def report(
     json: Annotated[
         bool, typer.Option("--json", help="Print JSON (schema: mnist_course/companion/report.schema.json).")

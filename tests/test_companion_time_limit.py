@@ -127,7 +127,10 @@ def children_of(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to find the child")
-def test_ctrl_c_prints_one_line_and_exits_130(hanging_course):
+@pytest.mark.parametrize("stop, code, name", [(signal.SIGINT, 130, "interrupted"),
+                                              (signal.SIGTERM, 143, "terminated")])
+def test_ctrl_c_or_sigterm_prints_one_line_and_ends_the_checks(hanging_course, stop, code, name):
+    """SIGTERM killed progress by the signal, without a word, its children left running."""
     import subprocess
 
     process = subprocess.Popen(
@@ -140,11 +143,11 @@ def test_ctrl_c_prints_one_line_and_exits_130(hanging_course):
     pytest_child = children_of(process.pid)
     assert pytest_child, "the checks' child process never started"
     time.sleep(2)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     out, err = process.communicate(timeout=60)
-    assert process.returncode == 130, (out, err)
+    assert process.returncode == code, (out, err)
     assert err.strip().splitlines() == [
-        "mnist-course: stopped (Ctrl-C) before the checks finished; nothing was changed."
+        f"mnist-course: {name}: the checks stopped before they finished; nothing was changed."
     ]
     assert "Traceback" not in out + err
     time.sleep(0.5)

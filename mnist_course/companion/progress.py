@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -181,22 +180,13 @@ def first_lines(message: str) -> list[str]:
     return lines[1:] if lines and lines[0].startswith("Lesson ") else lines
 
 
-def interrupted() -> SystemExit:
-    """Ctrl-C while the checks run: one line, and the shell's usual exit code for SIGINT."""
-    print("mnist-course: stopped (Ctrl-C) before the checks finished; nothing was changed.", file=sys.stderr)
-    return SystemExit(130)
-
-
 def show_progress(as_json: bool = False, limit: float | None = DEFAULT_LIMIT) -> None:
     workspace = Workspace.here()
     data.require(workspace.root)  # no MNIST: say so first, not as lessons 02-08 "in progress"
     out = terminal.console()
     # The bar goes to stdout: the CLI routes stderr through a line filter (see quiet.py), so
     # stderr is never a terminal. With --json, stdout is for the JSON alone.
-    try:
-        rows, run = measure(workspace, terminal.console(stderr=True) if as_json else out, limit)
-    except KeyboardInterrupt:
-        raise interrupted() from None
+    rows, run = measure(workspace, terminal.console(stderr=True) if as_json else out, limit)
     if as_json:
         print(json.dumps({"seconds": round(run.seconds, 1), "lessons": [asdict(row) for row in rows]}, indent=2))
         return

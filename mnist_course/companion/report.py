@@ -33,7 +33,7 @@ import mnist_course
 from mnist_course import __version__
 from mnist_course.check_support.safe_text import printable
 from mnist_course.companion import terminal
-from mnist_course.companion.progress import LessonProgress, first_line, interrupted, measure
+from mnist_course.companion.progress import LessonProgress, first_line, measure
 from mnist_course.companion.runner import DEFAULT_LIMIT, CheckRun, Grading, LessonResults
 from mnist_course.course.workspace import Workspace, relative
 from mnist_course.course import LESSONS, CourseError
@@ -423,11 +423,8 @@ def show_report(as_json: bool = False, limit: float | None = DEFAULT_LIMIT, less
                 seed: int | None = None, same_user: bool = False) -> None:
     workspace = Workspace.here()
     out = terminal.console()
-    try:
-        document = grade(workspace, Path(lessons) if lessons else workspace.lessons,
-                         terminal.console(stderr=True) if as_json else out, limit, seed, same_user)
-    except KeyboardInterrupt:
-        raise interrupted() from None
+    document = grade(workspace, Path(lessons) if lessons else workspace.lessons,
+                     terminal.console(stderr=True) if as_json else out, limit, seed, same_user)
     if as_json:
         print(json.dumps(document, indent=2))
         return
