@@ -6,6 +6,7 @@ has finished lesson 02 and written one function of lesson 03.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -75,3 +76,28 @@ def test_a_missing_checks_folder(course):
 
 def test_outside_a_course_folder(tmp_path):
     assert_refused(mnist_course(tmp_path, "progress"), "not inside the mnist-course folder")
+
+
+def rendered(width: int) -> str:
+    from rich.console import Console
+
+    from mnist_course.companion.progress import DONE, NOT_STARTED, LessonProgress, render
+
+    rows = [LessonProgress("01", "Load the data", 12, 12, DONE, None, "", "pytest checks/lesson_01"),
+            LessonProgress("02", "Prepare the data", 0, 19, NOT_STARTED, "normalize", "",
+                           "pytest checks/lesson_02")]  # fmt: skip
+    out = io.StringIO()
+    render(rows, 20.0, Console(file=out, width=width))
+    return out.getvalue()
+
+
+def test_a_terminal_too_narrow_for_the_table_gets_a_plain_line_per_lesson():
+    """COLUMNS=20 made lesson numbers "…", the Status column empty, and the hint command two."""
+    for width in (20, 40):
+        shown = rendered(width)
+        assert "…" not in shown, shown
+        assert re.search(r"^01  Load the data  12/12  done$", shown, re.M), shown
+        assert re.search(r"^02  Prepare the data  0/19  not started  normalize\(\)$", shown, re.M)
+        assert re.search(r"^  stuck\? mnist-course hint 02 normalize$", shown, re.M), shown
+        assert re.search(r"^  check: pytest checks/lesson_02$", shown, re.M), shown
+    assert "┃ Lesson ┃" in rendered(80)  # wide enough: the table

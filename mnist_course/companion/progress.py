@@ -141,15 +141,11 @@ def render(rows: list[LessonProgress], seconds: float, console: Console) -> None
     table.add_column("Checks", justify="right")
     table.add_column("Status")
     table.add_column("Next", overflow="fold")  # a function name is never cut short
-    for row in rows:
-        table.add_row(
-            row.number,
-            row.title,
-            f"{row.passed}/{row.total}",
-            Text(row.status, style=STYLE[row.status]),
-            row.next_step,
-        )
-    console.print(table)
+    cells = [(row.number, row.title, f"{row.passed}/{row.total}", row.status, row.next_step)
+             for row in rows]
+    for row, (number, title, checks, status, next_step) in zip(rows, cells):
+        table.add_row(number, title, checks, Text(status, style=STYLE[row.status]), next_step)
+    terminal.print_table(console, table, cells)
     done = sum(row.status == DONE for row in rows)
     console.print(f"{done} of {len(rows)} lessons done ({seconds:.0f} s).")
     upcoming = next((row for row in rows if row.status != DONE), None)
@@ -161,17 +157,18 @@ def render(rows: list[LessonProgress], seconds: float, console: Console) -> None
         return
     unit = LESSONS[upcoming.number]
     what = f"{upcoming.next_function}()" if upcoming.next_function else "the first failing check"
+    # Paths and commands soft-wrapped: the terminal wraps them, so they stay one to copy.
     console.print(
         f"Next: [bold]{unit.label} · {what}[/bold] in lessons/{unit.filename}",
-        highlight=False,
+        highlight=False, soft_wrap=True,
     )
     for line in (upcoming.next_details or first_lines(upcoming.next_message))[:4]:
         console.print(f"    {line}", highlight=False, markup=False)
-    console.print(f"  check: {upcoming.check_command}", highlight=False, markup=False)
+    console.print(f"  check: {upcoming.check_command}", highlight=False, markup=False, soft_wrap=True)
     hint = f"mnist-course hint {unit.number}"
     if upcoming.next_function:
         hint += f" {upcoming.next_function}"
-    console.print(f"  stuck? {hint}", highlight=False, markup=False)
+    console.print(f"  stuck? {hint}", highlight=False, markup=False, soft_wrap=True)
 
 
 def first_lines(message: str) -> list[str]:

@@ -102,13 +102,7 @@ def list_backups(number: str | None, console: Console | None = None) -> None:
         table.add_column(header, justify="right" if header == "Size" else "left")
     for *cells, state in rows:
         table.add_row(*cells, f"[green]{state}[/green]" if state == "ok" else f"[red]{state}[/red]")
-    natural = sum(max(len(cell) for cell in column) + 3 for column in zip(headers, *rows)) + 1
-    if natural > console.width:  # too narrow a terminal for the table: one line each
-        console.print(title, markup=False)
-        for row in rows:
-            console.print("  ".join(row), markup=False)
-    else:
-        console.print(table)
+    terminal.print_table(console, table, rows)
     console.print("Bring one back: mnist-course reset NN --restore STAMP", markup=False)
 
 
