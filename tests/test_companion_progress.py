@@ -53,6 +53,8 @@ def test_after_solving_a_lesson(course):
     solve(course, "03", ["label_counts"])
     run = mnist_course(course, "progress")
     assert run.returncode == 0, run.stderr
+    # Piped (`progress | head -1`), the title comes first, not the empty line the bar left.
+    assert run.stdout.startswith("Your progress"), run.stdout[:200]
     table = {
         match.group(1): match.group(0)
         for match in re.finditer(r"^\S\s+(\d\d)\s.*$", run.stdout, flags=re.MULTILINE)

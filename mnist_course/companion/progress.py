@@ -119,6 +119,8 @@ def measure(
         TimeElapsedColumn(),
         console=console,
         transient=True,
+        # Not on a terminal (`progress | head -1`, a log), the bar would leave an empty first line.
+        disable=not console.is_terminal,
     )
     with bar:
         task = bar.add_task("Starting the checks (TensorFlow takes a few seconds)", total=None)
