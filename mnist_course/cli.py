@@ -9,6 +9,11 @@ MNIST_COURSE_DEBUG=1 shows the traceback instead.
 
 from __future__ import annotations
 
+if __name__ == "__main__":  # `python -m mnist_course.cli` starts as the command does, so that
+    from mnist_course.entry import main  # Ctrl-C while the libraries below load is one line too
+
+    raise SystemExit(main())
+
 import functools
 import logging
 import os
@@ -548,6 +553,3 @@ def unexpected(error: BaseException) -> str:
         "MNIST_COURSE_DEBUG=1 for the traceback, and please report it."
     )
 
-
-if __name__ == "__main__":
-    main()

@@ -144,6 +144,41 @@ def test_an_unexpected_internal_error_is_one_line_with_the_debug_switch():
     assert "Traceback" in debug.stderr and debug.returncode == 1
 
 
+# Ctrl-C while the CLI's libraries load, before any handler: as the command is started, and as
+# `python -m mnist_course.cli`.
+CTRL_C_WHILE_LOADING = """
+import builtins, runpy, sys
+_import = builtins.__import__
+def pressed(name, *args, **kwargs):
+    if name == "typer":
+        raise KeyboardInterrupt
+    return _import(name, *args, **kwargs)
+builtins.__import__ = pressed
+sys.argv = ["mnist-course", "--help"]
+"""
+
+
+@pytest.mark.parametrize("start", [
+    "from mnist_course.entry import main; main()",
+    "runpy.run_module('mnist_course.cli', run_name='__main__', alter_sys=True)",
+])  # fmt: skip
+def test_ctrl_c_while_the_cli_loads_is_one_line(start):
+    """It was a full traceback, and a death by SIGINT."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_LOADING + start], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert (run.returncode, run.stderr, run.stdout) == (130, "mnist-course: interrupted\n", "")
+
+
+def test_the_installed_command_starts_at_the_entry_that_takes_ctrl_c():
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["mnist-course"] == "mnist_course.entry:main"
+
+
 # --- Case 9: predict streams, keeps nothing, and says what was done on Ctrl-C ------------------
 
 
