@@ -429,6 +429,22 @@ def test_hint_with_a_read_only_course_folder_is_one_line(tmp_path):
     assert "read-only" in line and "hints.json" in line
 
 
+def test_a_file_named_like_the_course_state_folder_says_to_move_it(worked):
+    """A file `.course` made hint say "File exists (.../.course)" and reset "Not a directory
+    ... run this again", which it never would."""
+    course, path, work = worked
+    (course / ".course").write_text("a file, not the course's folder")
+    aside = f"move it aside (`mv {course / '.course'} {course / '.course'}.old`)"
+    for command, says in ((("hint", "02"), "hints.json could not remember it"),
+                          (("reset", "02"), "could not back up")):
+        line = one_line_error(mnist_course(course, *command))
+        assert says in line and f"{course / '.course'} is a file where the course keeps a folder" in line
+        assert aside in line, line
+        assert "File exists" not in line and "Not a directory" not in line, line
+    assert line.endswith("run this again once it is moved."), line
+    assert path.read_bytes() == work
+
+
 def test_reset_of_a_lesson_that_is_a_folder_says_how_to_move_it(tmp_path):
     course = copy_course(tmp_path / "course")
     path = course / "lessons" / LESSON_02

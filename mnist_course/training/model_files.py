@@ -20,6 +20,7 @@ import datetime as dt
 import errno
 import os
 import re
+import shlex
 import shutil
 import socket
 import tempfile
@@ -186,6 +187,10 @@ def stamp(now: dt.datetime | None = None) -> str:
 
 def describe_os_error(error: OSError) -> str:
     """A learner's words for a failed write: what went wrong, where."""
+    blocking = file_in_the_way(error)
+    if blocking is not None:
+        aside = f"mv {shlex.quote(str(blocking))} {shlex.quote(str(blocking) + '.old')}"
+        return f"{blocking} is a file where the course keeps a folder: move it aside (`{aside}`)"
     where = f" ({error.filename})" if error.filename else ""
     if error.errno == errno.ENOSPC:
         return f"the disk is full{where}"
@@ -201,8 +206,21 @@ def describe_os_error(error: OSError) -> str:
     return f"{error.strerror or type(error).__name__}{where}"
 
 
+def file_in_the_way(error: OSError) -> Path | None:
+    """The file that stands where a folder must be made or entered (a `.course` file, say),
+    which the system calls "File exists" or "Not a directory"."""
+    if error.errno not in (errno.EEXIST, errno.ENOTDIR) or not error.filename:
+        return None
+    path = Path(os.fsdecode(error.filename))
+    while not os.path.lexists(path) and path != path.parent:
+        path = path.parent
+    return path if os.path.lexists(path) and not path.is_dir() else None
+
+
 def what_to_try(error: OSError) -> str:
     """What a learner can do about a failed write to their own course folder."""
+    if file_in_the_way(error) is not None:
+        return "run this again once it is moved"
     if error.errno == errno.ENOSPC:
         return "free some disk space, then run this again"
     if error.errno == errno.EROFS:
