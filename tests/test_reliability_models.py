@@ -339,6 +339,32 @@ def test_latest_is_written_atomically_and_a_broken_one_is_one_line(tmp_path):
         latest_model(tmp_path)
 
 
+def test_a_latest_naming_a_folder_or_unreadable_says_so(tmp_path, monkeypatch):
+    """LATEST naming a folder said the model "is gone"; one unreadable for its permissions was
+    called "damaged"."""
+    from mnist_course.course import CourseError
+    from mnist_course.training.pipeline import write_latest
+
+    folder = tmp_path / "a-folder.keras"
+    folder.mkdir()
+    write_latest(tmp_path, folder)
+    with pytest.raises(CourseError, match=f"{re.escape(str(folder))} is a folder, not a model"):
+        latest_model(tmp_path)
+
+    pointer = Workspace(tmp_path).models / LATEST
+    read_bytes = Path.read_bytes
+
+    def refused(path):  # as for a file of another user's, chmod 600 (root reads anything)
+        if path == pointer:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    with pytest.raises(CourseError, match=r"LATEST cannot be read \(permission denied") as refusal:
+        latest_model(tmp_path)
+    assert "damaged" not in str(refusal.value)
+
+
 def test_latest_follows_the_course_when_it_is_moved_or_copied(tmp_path):
     """LATEST held a full path: after `mv course "course moved"` the latest model was 'gone'
     though it sat in .course/models/, and a `cp -r` copy silently used the original's model."""

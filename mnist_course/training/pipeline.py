@@ -666,27 +666,32 @@ def latest_model(root: Path) -> Path:
     pointer = folder / LATEST
     how = "train one with `mnist-course train` (or `mnist-course train --solutions`), or pass --model PATH."
     text = ""
+    state = "is missing"
     if pointer.exists():
+        state = "is damaged"
         try:
             text = pointer.read_bytes().decode("utf-8").strip()
-        except (OSError, UnicodeDecodeError):
+        except UnicodeDecodeError:
             pass
+        except OSError as error:
+            state = f"cannot be read ({describe_os_error(error)})"
     if not text or "\n" in text or "\0" in text:
         newest = next(reversed(model_files.saved_models(folder)), None)
         if newest is not None:
-            print(f"note: .course/models/{LATEST} is {'damaged' if pointer.exists() else 'missing'}; "
-                  f"using the newest model there, {newest.name} (--model PATH picks another).",
-                  file=sys.stderr)
+            print(f"note: .course/models/{LATEST} {state}; using the newest model there, "
+                  f"{newest.name} (--model PATH picks another).", file=sys.stderr)
             return newest
-        if not pointer.exists():
+        if state == "is missing":
             raise CourseError(f"no trained model yet: {how}")
-        raise CourseError(
-            f".course/models/{LATEST} is damaged (not the model path mnist-course wrote): "
-            f"delete it and {how}"
-        )
+        if state == "is damaged":
+            state += " (not the model path mnist-course wrote)"
+        raise CourseError(f".course/models/{LATEST} {state}: delete it and {how}")
     path = Path(text)
     if not path.is_absolute():  # see write_latest (a LATEST written before holds a full path)
         path = Path(os.path.normpath(folder.resolve() / path))
+    if path.is_dir():
+        raise CourseError(f"the latest trained model {path} is a folder, not a model file: "
+                          f"a model is one .keras file; {how}")
     if not path.is_file():
         raise CourseError(f"the latest trained model {path} is gone: {how}")
     return path
