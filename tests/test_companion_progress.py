@@ -85,7 +85,8 @@ def rendered(width: int) -> str:
 
     from mnist_course.companion.progress import DONE, NOT_STARTED, LessonProgress, render
 
-    rows = [LessonProgress("01", "Load the data", 12, 12, DONE, None, "", "pytest checks/lesson_01"),
+    rows = [LessonProgress("01", "Load the data", 12, 12, DONE, None, "",
+                           "pytest checks/lesson_01"),
             LessonProgress("02", "Prepare the data", 0, 19, NOT_STARTED, "normalize", "",
                            "pytest checks/lesson_02")]  # fmt: skip
     out = io.StringIO()

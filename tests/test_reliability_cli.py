@@ -438,7 +438,8 @@ def test_a_file_named_like_the_course_state_folder_says_to_move_it(worked):
     for command, says in ((("hint", "02"), "hints.json could not remember it"),
                           (("reset", "02"), "could not back up")):
         line = one_line_error(mnist_course(course, *command))
-        assert says in line and f"{course / '.course'} is a file where the course keeps a folder" in line
+        assert says in line, line
+        assert f"{course / '.course'} is a file where the course keeps a folder" in line, line
         assert aside in line, line
         assert "File exists" not in line and "Not a directory" not in line, line
     assert line.endswith("run this again once it is moved."), line

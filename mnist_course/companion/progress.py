@@ -166,7 +166,8 @@ def render(rows: list[LessonProgress], seconds: float, console: Console) -> None
     )
     for line in (upcoming.next_details or first_lines(upcoming.next_message))[:4]:
         console.print(f"    {line}", highlight=False, markup=False)
-    console.print(f"  check: {upcoming.check_command}", highlight=False, markup=False, soft_wrap=True)
+    console.print(f"  check: {upcoming.check_command}", highlight=False, markup=False,
+                  soft_wrap=True)
     hint = f"mnist-course hint {unit.number}"
     if upcoming.next_function:
         hint += f" {upcoming.next_function}"
