@@ -42,6 +42,18 @@ def test_postscript_named_png_is_refused_without_ghostscript(tmp_path, monkeypat
     assert "hang.png" in message and "\n" not in message and "format" in message
 
 
+@pytest.mark.skipif("HEIF" in PICTURE_FORMATS, reason="a HEIC decoder (pillow-heif) is installed here")
+def test_an_iphone_heic_photo_says_to_export_it_as_jpeg(tmp_path):
+    # The first box of an iPhone photo: size, 'ftyp', brand 'heic', then its compatible brands.
+    path = tmp_path / "IMG_0042.HEIC"
+    path.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200))
+    with pytest.raises(ValueError) as error:
+        open_picture(path)
+    message = str(error.value)
+    assert "IMG_0042.HEIC is a HEIC photo" in message and "export it as JPEG" in message
+    assert "\n" not in message
+
+
 @pytest.mark.parametrize("suffix", [".png", ".jpg", ".webp", ".bmp", ".gif", ".tiff"])
 def test_each_picture_format_opens(tmp_path, suffix):
     picture = np.full((40, 30), 200, np.uint8)

@@ -75,6 +75,10 @@ def open_picture(path) -> tuple[np.ndarray, np.ndarray]:
     except PictureSizeError:
         raise
     except UnidentifiedImageError:
+        if _is_heic(path):
+            raise ValueError(f"{path} is a HEIC photo (an iPhone's usual format), which this "
+                             "computer cannot read: export it as JPEG (Photos: Share, Options, "
+                             "Most Compatible) or save it again as a PNG") from None
         known = ", ".join(PICTURE_FORMATS)
         raise ValueError(f"{path} is not an image in a format phones and drawing apps save ({known})") from None
     except Image.DecompressionBombError:
@@ -85,6 +89,18 @@ def open_picture(path) -> tuple[np.ndarray, np.ndarray]:
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
         raise ValueError(f"{path} is not an image that can be read ({reason}): open it and save "
                          "it again, or take the picture again") from None
+
+
+# The brands an HEIF file names in its header (ISO/IEC 23008-12): HEIC photos, and the generic
+# image brands iPhones also write. AVIF ("avif", "avis") is HEIF too, but Pillow reads it.
+HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+
+
+def _is_heic(path: Path) -> bool:
+    """True for an HEIF/HEIC file, told from its header: a `ftyp` box naming an HEIC brand."""
+    with open(path, "rb") as file:
+        head = file.read(12)
+    return head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS
 
 
 class PictureSizeError(ValueError):
