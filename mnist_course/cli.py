@@ -355,6 +355,7 @@ def update(
 
 
 @app.command()
+@interruptible("stopped.")
 def hint(
     lesson: LessonArgument,
     function: Annotated[
@@ -372,6 +373,7 @@ def hint(
 
 
 @app.command()
+@interruptible("nothing was changed.")
 def compare(
     lesson: LessonArgument,
     force: Annotated[
@@ -415,6 +417,7 @@ def reset(
 
 
 @app.command()
+@interruptible("nothing was changed.")
 def doctor():
     """Check that this machine can run the course; each problem comes with its fix.
 

@@ -456,3 +456,29 @@ def test_reset_of_a_lesson_that_is_a_folder_says_how_to_move_it(tmp_path):
     assert f"lessons/{LESSON_02} cannot be read" in line
     assert f"`mv lessons/{LESSON_02} {LESSON_02}.old`" in line, line
     assert (path / "notes.txt").read_text() == "mine"
+
+
+CTRL_C_IN_A_COMMAND = """
+import sys
+import {module} as where
+def pressed(*args, **kwargs):
+    raise KeyboardInterrupt
+setattr(where, "{name}", pressed)
+from mnist_course.cli import main
+main({argv!r})
+"""
+
+
+@pytest.mark.parametrize(("argv", "module", "name", "outcome"), [
+    (["doctor"], "mnist_course.companion.doctor", "doctor", "nothing was changed."),
+    (["hint", "02", "normalize"], "mnist_course.companion.hint", "give_hint", "stopped."),
+    (["compare", "02"], "mnist_course.companion.compare", "compare", "nothing was changed."),
+])  # fmt: skip
+def test_ctrl_c_in_doctor_hint_or_compare_is_one_line(argv, module, name, outcome):
+    """They ended with exit code 130 and said nothing (doctor), or click's 'Aborted!'."""
+    import subprocess
+    import sys
+
+    script = CTRL_C_IN_A_COMMAND.format(module=module, name=name, argv=argv)
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (run.returncode, run.stderr) == (130, f"mnist-course: interrupted: {outcome}\n")
