@@ -36,6 +36,18 @@ STROKE = 0.10  # MNIST strokes are about a tenth of the digit's longer side thic
 # Extending the thumbnail past its borders before the opening got every one of them right, but
 # then a table edge along a side became paper too, which edge_bands is there to find.
 PAPER_SIDE = 96
+# The ink's contrast, as lesson 07's separate_ink takes it: the 99.99th percentile of the signal.
+# A digit a thirtieth of a photographed page tall covers about 0.03% of the picture, so the 99.9th
+# was paper and such a page came back "no digit found" (17 of 20 of them; now none).
+BRIGHTEST_INK = 99.99
+# More groups of ink than this is the paper's grain or a texture, not a digit: the 526 real digits
+# give at most 9; a blank page of coarse, JPEG-blocky paper 126 to 201 once the brightest 0.01%
+# set the contrast (and 155 to 167 for the few the 99.9th percentile let through).
+GRAIN_BLOBS = 40
+# A speck: under 0.02% of the picture, or under 2% of its longer side across both ways (8 pixels
+# of 400). A dot of a pen passed the first test once the brightest 0.01% set the ink's contrast,
+# and was read as a digit; a digit a thirtieth of the page tall spans 12 pixels or more.
+SPECK_AREA, SPECK_SPAN = 0.0002, 0.02
 EDGE_CONTACT = 0.25  # a blob along more than a quarter of one side is a paper or table edge...
 EDGE_DEPTH = 0.12  # ...when it also stays near the border: a digit reaches into the picture
 
@@ -189,9 +201,11 @@ class Blob:
 def find_blobs(mask) -> list[Blob]:
     """The groups of touching ink in `mask` (2-D, True or nonzero = ink) that could be a digit.
 
-    Left out: specks (smaller than 0.02% of the picture), paper or table edges (running
-    along more than a quarter of a side and staying near it, see `edge_bands`) and, when there is anything else, straight lines
-    from one side to the other (a ruled line, a fold). An empty list when nothing is left.
+    Left out: specks (`SPECK_AREA`, `SPECK_SPAN`: a dot, dust), paper or table edges (running
+    along more than a quarter of a side and staying near it, see `edge_bands`) and, when
+    there is anything else, straight lines from one side to the other (a ruled line, a
+    fold). An empty list when nothing is left, or when more than `GRAIN_BLOBS` (40) groups
+    are left: ink scattered all over the picture is the paper's grain, not a digit.
     """
     mask = np.asarray(mask).astype(np.uint8)
     height, width = mask.shape
@@ -201,7 +215,11 @@ def find_blobs(mask) -> list[Blob]:
     area = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
     x0, y0 = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
     x1, y1 = x0 + stats[1:, cv2.CC_STAT_WIDTH], y0 + stats[1:, cv2.CC_STAT_HEIGHT]
-    candidate = ~_edges(labels, count) & (area >= 0.0002 * height * width)
+    span = np.maximum(x1 - x0, y1 - y0)
+    speck = (area < SPECK_AREA * height * width) | (span < SPECK_SPAN * max(height, width))
+    candidate = ~_edges(labels, count) & ~speck
+    if np.count_nonzero(candidate) > GRAIN_BLOBS:
+        return []
     across = (((x0 == 0) & (x1 == width) & (y1 - y0 < 0.2 * height))
               | ((y0 == 0) & (y1 == height) & (x1 - x0 < 0.2 * width)))  # fmt: skip
     if np.count_nonzero(candidate) > 1:
@@ -267,7 +285,7 @@ def how_it_looked(grey) -> str:
     paper = paper_level(ink)
     signal = np.clip((ink - paper) / np.maximum(255.0 - paper, 16.0) * 255.0, 0, None)
     need = max(FAINT, 6 * noise_level(signal))
-    if np.percentile(signal, 99.9) < need:
+    if np.percentile(signal, BRIGHTEST_INK) < need:
         standing = signal >= need
         if not standing.any():
             return (f"it looks like {way}, but nothing stands out from the paper by more than "
@@ -277,18 +295,22 @@ def how_it_looked(grey) -> str:
     bands = edge_bands(mask)
     if bands.any():
         inside = np.where(bands, 0.0, signal)
-        if np.percentile(inside, 99.9) < max(FAINT, 6 * noise_level(inside)):
+        if np.percentile(inside, BRIGHTEST_INK) < max(FAINT, 6 * noise_level(inside)):
             return (f"it looks like {way}; its only clear marks run along the border (a paper or "
                     f"table edge, or a shadow), {_share(mask & bands)} of the picture")  # fmt: skip
         mask = _ink(inside)
     if not find_blobs(mask):
+        patches = cv2.connectedComponents(mask.astype(np.uint8))[0] - 1
+        if patches > GRAIN_BLOBS:
+            return (f"it looks like {way}; the ink covers {_share(mask)} of the picture, scattered in "
+                    f"{patches} patches like the paper's grain, with no shape that stands out")  # fmt: skip
         return f"it looks like {way}; the ink covers {_share(mask)} of the picture, in specks too small for a digit"
     return f"it looks like {way}; the ink covers {_share(mask)} of the picture"
 
 
 def _ink(signal) -> np.ndarray:
     """Lesson 07's `separate_ink` once the contrast is known to be enough: Otsu, floored at 30%."""
-    contrast = np.percentile(signal, 99.9)
+    contrast = np.percentile(signal, BRIGHTEST_INK)
     scaled = np.clip(signal / contrast * 255.0, 0, 255).astype(np.uint8)
     otsu, _ = cv2.threshold(scaled, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return scaled > max(otsu, 0.3 * 255)

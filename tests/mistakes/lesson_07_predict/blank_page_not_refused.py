@@ -5,7 +5,7 @@ HINT = "no digit found in the image"
 
 
 def separate_ink(signal):
-    contrast = max(float(np.percentile(signal, 99.9)), 1e-6)
+    contrast = max(float(np.percentile(signal, 99.99)), 1e-6)
     scaled = np.clip(signal / contrast * 255.0, 0, 255).astype(np.uint8)
     otsu, _ = cv2.threshold(scaled, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return scaled > max(otsu, INK_FLOOR * 255)

@@ -5,6 +5,6 @@ HINT = "a fixed level such as 128 misses faint ink"
 
 
 def separate_ink(signal):
-    if np.percentile(signal, 99.9) < max(MIN_CONTRAST, 6 * noise_level(signal)):
+    if np.percentile(signal, 99.99) < max(MIN_CONTRAST, 6 * noise_level(signal)):
         raise ValueError("no digit found in the image")
     return np.asarray(signal) > 128

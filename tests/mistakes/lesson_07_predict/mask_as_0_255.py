@@ -5,7 +5,7 @@ HINT = "return scaled > level"
 
 
 def separate_ink(signal):
-    contrast = np.percentile(signal, 99.9)
+    contrast = np.percentile(signal, 99.99)
     if contrast < max(MIN_CONTRAST, 6 * noise_level(signal)):
         raise ValueError("no digit found in the image")
     scaled = np.clip(signal / contrast * 255.0, 0, 255).astype(np.uint8)

@@ -5,7 +5,7 @@ HINT = "Otsu's method works on uint8 pictures only"
 
 
 def separate_ink(signal):
-    contrast = np.percentile(signal, 99.9)
+    contrast = np.percentile(signal, 99.99)
     if contrast < max(MIN_CONTRAST, 6 * noise_level(signal)):
         raise ValueError("no digit found in the image")
     level, mask = cv2.threshold(signal, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)

@@ -6,7 +6,7 @@ HINT = "never go below 30% of 255"
 
 
 def separate_ink(signal):
-    contrast = np.percentile(signal, 99.9)
+    contrast = np.percentile(signal, 99.99)
     if contrast < max(MIN_CONTRAST, 6 * noise_level(signal)):
         raise ValueError("no digit found in the image")
     scaled = np.clip(signal / contrast * 255.0, 0, 255).astype(np.uint8)

@@ -7,6 +7,6 @@ HINT = "fix separate_ink first (pytest checks/lesson_07 -k separate_ink)"
 
 
 def separate_ink(signal):
-    if np.percentile(signal, 99.9) < max(MIN_CONTRAST, 6 * noise_level(signal)):
+    if np.percentile(signal, 99.99) < max(MIN_CONTRAST, 6 * noise_level(signal)):
         raise ValueError("no digit found in the image")
     return np.asarray(signal) > 128
