@@ -185,9 +185,9 @@ def keep_digit(mask):
     """Keep the digit, drop everything else: specks, stray marks, a neighbour's digit.
 
     The course's `find_blobs(mask)` lists the groups of touching ink that could belong
-    to a digit (specks and paper edges already left out), each a `Blob` with `.area`,
-    `.score` (big and central scores high) and `.pixels` (a bool mask of the whole
-    picture, True on it). `blob.near(group)` says whether a blob is close to a list of
+    to a digit (specks, paper edges and ruled paper's lines already left out), each a
+    `Blob` with `.area`, `.score` (big and central scores high) and `.pixels` (a bool
+    mask of the whole picture, True on it). `blob.near(group)` says whether a blob is close to a list of
     blobs (within a quarter of their size).
 
     1. No blob at all: raise `ValueError("no digit found in the image")`.
