@@ -58,6 +58,11 @@ SPECK_AREA, SPECK_SPAN = 0.0002, 0.02
 # lines and a margin line join into one grid with the digit, which outscored a thin 1: 5 of 40
 # rendered pages were misread (tilted up to 8 degrees, 0 after erasing them).
 RULED_LINES, RULED_REACH, RULED_THICKNESS = 3, 0.6, 0.03
+# A pen lying beside the digit: a straight bar (its hull PEN_FILL of its rectangle, PEN_ASPECT times
+# longer than wide), longer and thicker than the digit's strokes. Bigger than the digit, it outscored
+# it: 90 drawn digits with a pen beside them (plain, shiny, running off the picture) read as on a
+# plain page 21 times, now 90; no real digit has one (tests/test_pens.py).
+PEN_FILL, PEN_ASPECT = 0.8, 6
 EDGE_CONTACT = 0.25  # a blob along more than a quarter of one side is a paper or table edge...
 EDGE_DEPTH = 0.12  # ...when it also stays near the border: a digit reaches into the picture
 
@@ -228,7 +233,8 @@ def find_blobs(mask) -> list[Blob]:
     Left out: specks (`SPECK_AREA`, `SPECK_SPAN`: a dot, dust), paper or table edges
     (running along more than a quarter of a side and staying near it, see `edge_bands`)
     and straight lines from one side to the other (a lone ruled line, a fold, a margin
-    line) when there is anything else or, thin as printed lines are, on ruled paper. An
+    line) when there is anything else or, thin as printed lines are, on ruled paper; and
+    a pen lying beside the digit (`_pens`). An
     empty list when nothing is left, or when more than `GRAIN_BLOBS` (40) groups are left:
     ink scattered all over the picture is the paper's grain, not a digit.
     """
@@ -256,12 +262,41 @@ def find_blobs(mask) -> list[Blob]:
     elif families:
         candidate &= ~(across & thin)  # a margin line on a blank ruled page
     dx, dy = centres[1:, 0] / width - 0.5, centres[1:, 1] / height - 0.5
+    if np.count_nonzero(candidate) > 1:
+        candidate &= ~_pens(labels, area, span, np.hypot(dx, dy), candidate)
     touches = (x0 == 0) | (y0 == 0) | (x1 == width) | (y1 == height)
     score = area * np.exp(-(dx**2 + dy**2) / (2 * 0.3**2)) * np.where(touches, 0.5, 1.0)
     return [
         Blob(int(area[i]), int(x0[i]), int(y0[i]), int(x1[i]), int(y1[i]), float(score[i]), labels, i + 1)
         for i in np.flatnonzero(candidate)
     ]
+
+
+def _pens(labels, area, span, off_centre, candidate) -> np.ndarray:
+    """Per blob, True for a pen (or pencil) lying on the page beside the digit.
+
+    A pen is a straight bar: its outline's convex hull fills `PEN_FILL` of its tightest
+    rectangle, which is `PEN_ASPECT` times longer than wide (a shiny pen's highlight may
+    cut it into an outline: its hull is still the bar). It lies beside another candidate
+    that is nearer the middle (`off_centre`, each blob's distance from it) and is longer
+    than that one by half and thicker than its strokes by a fifth. A 1 is a bar too, but
+    it is the thing in the middle, and its flag or foot is drawn with the same pen.
+    """
+    which = np.flatnonzero(candidate)
+    stroke, length, width, hull = {}, {}, {}, {}
+    for i in which:
+        outlines, _ = cv2.findContours((labels == i + 1).astype(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+        stroke[i] = 2.0 * area[i] / max(sum(cv2.arcLength(c, True) for c in outlines), 1.0)
+        points = np.vstack(outlines).reshape(-1, 2).astype(np.float32)
+        _, sides, _ = cv2.minAreaRect(points)
+        length[i], width[i] = max(sides), max(min(sides), 1.0)
+        hull[i] = cv2.contourArea(cv2.convexHull(points))
+    pens = np.zeros(len(area), dtype=bool)
+    for i in which:
+        if hull[i] >= PEN_FILL * length[i] * width[i] and length[i] >= PEN_ASPECT * width[i]:
+            pens[i] = any(off_centre[j] < off_centre[i] and length[i] > 1.5 * span[j] and width[i] > 1.2 * stroke[j]
+                          for j in which if j != i)  # fmt: skip
+    return pens
 
 
 def ruled_lines(mask) -> list[tuple[bool, np.ndarray, int]]:
