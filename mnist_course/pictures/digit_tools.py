@@ -63,6 +63,12 @@ RULED_LINES, RULED_REACH, RULED_THICKNESS = 3, 0.6, 0.03
 # it: 90 drawn digits with a pen beside them (plain, shiny, running off the picture) read as on a
 # plain page 21 times, now 90; no real digit has one (tests/test_pens.py).
 PEN_FILL, PEN_ASPECT = 0.8, 6
+# Grey levels: a picture whose median is darker than this is a dark ground (a board, a drawing
+# app's dark mode, an MNIST image), even when a quarter of it is light: a fat digit can be, and a
+# tight crop of a marker 1 is mostly ink (median 40). Lighter, a light quarter is paper beside a
+# shadow or on a grey desk (20 photos of a note on a desk of grey 40-110: the paper was taken for
+# the ink in all 20, now in the 6 on the darkest desks).
+DARK_MODE = 80
 EDGE_CONTACT = 0.25  # a blob along more than a quarter of one side is a paper or table edge...
 EDGE_DEPTH = 0.12  # ...when it also stays near the border: a digit reaches into the picture
 
@@ -94,19 +100,19 @@ def ink_is_dark(picture) -> bool:
     When both tails are alike (uneven light, a shadow or a dark table edge stretch the
     paper's range too), bet on what photos of handwriting usually are: dark ink on paper,
     unless the picture is dark as a whole (a board, a dark-mode drawing app, an MNIST image).
-    A light tail that covers a quarter of a mid-grey picture is paper that a shadow or a
-    grey table leaves lit: strokes cover far less.
+    A light tail that covers a quarter of a mid-grey picture (median over `DARK_MODE`) is
+    paper beside a shadow or on a grey desk: strokes cover far less.
     """
     picture = np.asarray(picture, dtype=np.float32)
     sample = picture[::2, ::2]
     low, middle, high = np.percentile(sample, [0.2, 50, 99.8])
     dark_tail, light_tail = middle - low, high - middle
     lit = np.mean(sample > (middle + high) / 2)
-    if light_tail > 1.5 * dark_tail and lit > 0.25 and middle > 80:
-        return True  # a quarter of the picture far lighter than the rest is paper out of a shadow, not ink
+    if light_tail > 1.5 * dark_tail and lit > 0.25 and middle > DARK_MODE:
+        return True  # a quarter of the picture far lighter than the rest is paper, not ink
     if dark_tail > 1.5 * light_tail or light_tail > 1.5 * dark_tail:
         return bool(dark_tail > light_tail)
-    return bool(middle > 80)
+    return bool(middle > DARK_MODE)
 
 
 def paper_level(ink) -> np.ndarray:
