@@ -325,8 +325,9 @@ def ruled_lines(mask) -> list[tuple[bool, np.ndarray, int]]:
         # in it alone leaves the digit's thick strokes out, and takes a few milliseconds.
         along = np.ones((2 * thickest + 1, 1) if across else (1, 2 * thickest + 1), np.uint8)
         thin = mask & ~cv2.morphologyEx(mask, cv2.MORPH_OPEN, along)
-        if np.count_nonzero(thin) < RULED_LINES * RULED_REACH * shorter:
-            continue  # not enough of it for three lines across
+        if np.count_nonzero(thin) < RULED_LINES * RULED_REACH * shorter or \
+                np.mean(thin.any(axis=0 if across else 1)) < RULED_REACH:
+            continue  # not enough of it for three lines across, or it does not reach across
         found = cv2.HoughLinesP(thin * 255, 1, np.pi / 180, threshold=int(0.3 * shorter),
                                 minLineLength=0.5 * shorter, maxLineGap=max(2, int(0.02 * max(height, width))))  # fmt: skip
         if found is None:
