@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from mnist_course.course import LESSONS
@@ -28,6 +29,18 @@ from warm_python import TALLY, run_python
 ROOT = Path(__file__).resolve().parents[1]
 
 pytest_plugins = ["pytester"]  # runs the learner checks in-process (see mistakes_harness.py)
+
+
+def overlap(a, b) -> float:
+    """How much two 28x28 views of a digit share: the sum of their minimum over that of their maximum."""
+    return float(np.minimum(a, b).sum() / np.maximum(a, b).sum())
+
+
+def same_reading(lesson, plain, grey) -> float:
+    """How much lesson 07's view of greys `grey` shares with its view of the RGB `plain` page."""
+    import cv2  # only the picture tests need it
+
+    return overlap(lesson.preprocess_digit(cv2.cvtColor(plain, cv2.COLOR_RGB2GRAY)), lesson.preprocess_digit(grey))
 
 
 def run_learner_checks(*args: str, cwd: Path = ROOT, timeout: int = 600, fresh: bool = False

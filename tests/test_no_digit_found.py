@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, overlap
 
 from mnist_course.pictures import digit_tools
 from mnist_course.course import load_lesson
@@ -113,8 +113,7 @@ def test_a_shadows_edge_across_the_page_is_not_ink(lesson, edge):
                              (0, 0), width * edge)
     alone = lesson.preprocess_digit(paper.astype(np.uint8))
     shaded = lesson.preprocess_digit((paper * shade).astype(np.uint8))
-    overlap = np.minimum(alone, shaded).sum() / np.maximum(alone, shaded).sum()
-    assert overlap > 0.8, overlap
+    assert overlap(alone, shaded) > 0.8, overlap(alone, shaded)
 
 
 def shadowed(grey: np.ndarray, *, slope: float, at: float, depth: float, edge: float) -> np.ndarray:
@@ -148,9 +147,8 @@ def test_a_sharp_shadow_across_a_blank_page_is_no_digit(lesson, edge, seed):
 def test_a_digit_beside_a_sharp_shadow_reads_as_on_a_plain_page(lesson):
     plain = photo(0, 20)
     beside = shadowed(plain, slope=-0.35, at=0.715, depth=0.44, edge=0.0)
-    overlap = np.minimum(lesson.preprocess_digit(plain), lesson.preprocess_digit(beside)).sum() \
-        / np.maximum(lesson.preprocess_digit(plain), lesson.preprocess_digit(beside)).sum()
-    assert overlap > 0.6, overlap
+    shared = overlap(lesson.preprocess_digit(plain), lesson.preprocess_digit(beside))
+    assert shared > 0.6, shared
 
 
 @pytest.mark.parametrize("lit", [0.3, 0.45])
@@ -163,7 +161,7 @@ def test_paper_lit_beside_a_shadow_over_most_of_the_picture_is_paper_not_ink(les
     picture = shadowed(plain, slope=0.0, at=lit, depth=0.5, edge=0.0)
     assert digit_tools.ink_is_dark(digit_tools.working_copy(picture))
     seen, expected = lesson.preprocess_digit(picture), lesson.preprocess_digit(plain)
-    assert np.minimum(seen, expected).sum() / np.maximum(seen, expected).sum() > 0.6
+    assert overlap(seen, expected) > 0.6
     assert not digit_tools.ink_is_dark(digit_tools.working_copy(255 - photo(3, 5)))  # chalk on a board stays light ink
 
 
@@ -175,7 +173,7 @@ def test_a_note_on_a_grey_desk_is_paper_and_its_digit_dark_ink(lesson):
     desk[140:770, 300:930] = cv2.resize(plain, (630, 630), interpolation=cv2.INTER_AREA)
     assert digit_tools.ink_is_dark(digit_tools.working_copy(desk))
     seen, expected = lesson.preprocess_digit(desk), lesson.preprocess_digit(plain)
-    assert np.minimum(seen, expected).sum() / np.maximum(seen, expected).sum() > 0.6
+    assert overlap(seen, expected) > 0.6
 
 
 def test_a_fat_digit_drawn_in_dark_mode_is_still_light_ink():
@@ -201,8 +199,7 @@ def test_a_small_digit_on_a_whole_page_is_read(lesson, digit, seed):
     # picture, so the 99.9th percentile that set the ink's contrast was the paper's grain.
     small = lesson.preprocess_digit(page_photo(digit, 0.03, seed))
     large = lesson.preprocess_digit(page_photo(digit, 0.5, seed))
-    overlap = np.minimum(small, large).sum() / np.maximum(small, large).sum()
-    assert overlap > 0.45, overlap
+    assert overlap(small, large) > 0.45, overlap(small, large)
 
 
 @pytest.mark.parametrize("seed", range(6))

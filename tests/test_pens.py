@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, same_reading
 
 from mnist_course.course import load_lesson
 from mnist_course.pictures import digit_tools
@@ -42,12 +42,6 @@ def with_pen(picture: np.ndarray, *, at: float, angle: float, length: float = 0.
                               (width * length * 0.95, height * thickness * 0.2), angle))  # fmt: skip
         cv2.fillConvexPoly(out, band.astype(np.int32), (200, 200, 200), cv2.LINE_AA)
     return cv2.cvtColor(out, cv2.COLOR_RGB2GRAY)
-
-
-def same_reading(lesson, plain: np.ndarray, grey: np.ndarray) -> float:
-    expected = lesson.preprocess_digit(cv2.cvtColor(plain, cv2.COLOR_RGB2GRAY))
-    seen = lesson.preprocess_digit(grey)
-    return float(np.minimum(seen, expected).sum() / np.maximum(seen, expected).sum())
 
 
 @pytest.mark.parametrize(("digit", "at", "angle", "extra"), [

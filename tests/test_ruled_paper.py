@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, same_reading
 
 from mnist_course.course import load_lesson
 from mnist_course.pictures import digit_tools
@@ -47,15 +47,6 @@ def ruled(picture: np.ndarray, *, tilt: float = 0.0, margin: bool = True, square
     if margin:
         cv2.line(out, (70, 0), (70 - drop, height), MARGIN, thickness + 2, cv2.LINE_AA)
     return cv2.cvtColor(out, cv2.COLOR_RGB2GRAY)
-
-
-def overlap(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.minimum(a, b).sum() / np.maximum(a, b).sum())
-
-
-def same_reading(lesson, plain: np.ndarray, lined: np.ndarray) -> float:
-    """How much of the 28x28 view of the digit on a plain page the lined page's view shares."""
-    return overlap(lesson.preprocess_digit(cv2.cvtColor(plain, cv2.COLOR_RGB2GRAY)), lesson.preprocess_digit(lined))
 
 
 @pytest.mark.parametrize("tilt", [0.0, 4.0, -8.0])

@@ -128,16 +128,19 @@ def paper_level(ink) -> np.ndarray:
     height, width = ink.shape
     f = PAPER_SIDE / max(height, width)
     thumb = cv2.resize(ink, (max(3, round(width * f)), max(3, round(height * f))), interpolation=cv2.INTER_AREA)
-    k = max(3, int(max(thumb.shape) * 0.34) | 1)
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
-    paper = cv2.morphologyEx(thumb, cv2.MORPH_OPEN, kernel, borderType=cv2.BORDER_REPLICATE)
+    paper, k = _strokes_wiped(thumb)
     smooth = cv2.resize(cv2.GaussianBlur(paper, (0, 0), k / 20), (width, height), interpolation=cv2.INTER_LINEAR)
     # The smoothing blurs a shadow's sharp edge, and the strip where it lags behind the shadow
     # would stand out as ink (on a blank page, as the digit). The same opening at full size
     # keeps the edge sharp: the paper is the darker (in ink, higher) of the two.
-    k = max(3, int(max(height, width) * 0.34) | 1)
+    return np.maximum(smooth, _strokes_wiped(ink)[0])
+
+
+def _strokes_wiped(ink) -> tuple[np.ndarray, int]:
+    """`ink` opened with a square a third of its longer side (odd, at least 3), and the square's side."""
+    k = max(3, int(max(ink.shape) * 0.34) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
-    return np.maximum(smooth, cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel, borderType=cv2.BORDER_REPLICATE))
+    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel, borderType=cv2.BORDER_REPLICATE), k
 
 
 def noise_level(signal) -> float:
@@ -240,9 +243,9 @@ def find_blobs(mask) -> list[Blob]:
     (running along more than a quarter of a side and staying near it, see `edge_bands`)
     and straight lines from one side to the other (a lone ruled line, a fold, a margin
     line) when there is anything else or, thin as printed lines are, on ruled paper; and
-    a pen lying beside the digit (`_pens`). An
-    empty list when nothing is left, or when more than `GRAIN_BLOBS` (40) groups are left:
-    ink scattered all over the picture is the paper's grain, not a digit.
+    a pen lying beside the digit (`_pens`). An empty list when nothing is left, or when
+    more than `GRAIN_BLOBS` (40) groups are left: ink scattered all over the picture is
+    the paper's grain, not a digit.
     """
     families = ruled_lines(mask)
     mask = erase_ruled_lines(mask, families).astype(np.uint8)
