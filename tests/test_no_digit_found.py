@@ -165,25 +165,6 @@ def test_paper_lit_beside_a_shadow_over_most_of_the_picture_is_paper_not_ink(les
     assert not digit_tools.ink_is_dark(digit_tools.working_copy(255 - photo(3, 5)))  # chalk on a board stays light ink
 
 
-def test_a_note_on_a_grey_desk_is_paper_and_its_digit_dark_ink(lesson):
-    # The desk around the note was most of the picture, so its median, and the note the
-    # light "far tail": the note was taken for light ink on a dark ground.
-    plain = photo(4, 7)
-    desk = np.full((900, 1200), 100, np.uint8)
-    desk[140:770, 300:930] = cv2.resize(plain, (630, 630), interpolation=cv2.INTER_AREA)
-    assert digit_tools.ink_is_dark(digit_tools.working_copy(desk))
-    seen, expected = lesson.preprocess_digit(desk), lesson.preprocess_digit(plain)
-    assert overlap(seen, expected) > 0.6
-
-
-def test_a_fat_digit_drawn_in_dark_mode_is_still_light_ink():
-    # A quarter of the picture light, on a dark app's background (darker than DARK_MODE).
-    drawing = np.full((280, 280), 25, np.uint8)
-    cv2.ellipse(drawing, (140, 140), (85, 115), 0, 0, 360, 245, 60)
-    assert np.mean(drawing > 135) > 0.25
-    assert not digit_tools.ink_is_dark(digit_tools.working_copy(drawing))
-
-
 def page_photo(digit: int, fraction: float, seed: int) -> np.ndarray:
     """A drawn `digit` `fraction` of a 3000x2250 photographed page tall, in greys."""
     conditions = Conditions(canvas=(3000, 2250), digit_fraction=fraction, texture=3, noise=3,
