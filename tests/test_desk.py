@@ -4,8 +4,9 @@ Where the desk was most of the picture and darker than `digit_tools.DARK_MODE`, 
 took the picture for light ink on a dark ground (a board, a drawing app's dark mode), read
 the whole note as the digit, and answered anything: 4 of 40 MNIST digits on a note on a desk
 of grey 30-60 were read right, 39 now (as on the plain page). A sheet of paper is told from a
-fat stroke by its shape (`digit_tools.is_sheet_of_paper`): straight sides, no dent, a few dark
-marks inside it.
+fat stroke by its shape (`digit_tools.sheet_of_paper`): straight sides, no dent, a few dark
+marks inside it. And the desk around it is no paper (`digit_tools.desk_around`): a strip of it
+at the border was kept as ink and outscored a small digit.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from conftest import ROOT, overlap
 
 from mnist_course.course import load_lesson
 from mnist_course.pictures import digit_tools
-from mnist_course.pictures.photos import Conditions, drawn_mask, photograph
+from mnist_course.pictures.photos import Conditions, drawn_mask, encode, mnist_mask, photograph
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +66,40 @@ def test_a_note_on_a_dark_desk_is_read_as_on_its_own(lesson, desk, share, turn, 
     assert digit_tools.ink_is_dark(digit_tools.working_copy(photo))
     on_white = on_desk(page, 235, share, turn, right, seed)  # the same note, turned the same way
     assert overlap(lesson.preprocess_digit(photo), lesson.preprocess_digit(on_white)) > 0.6
+
+
+@pytest.mark.parametrize("desk", [40, 100, 160])
+@pytest.mark.parametrize(("digit", "seed"), [(3, 3), (7, 4)])
+def test_a_small_digit_on_a_note_is_read_past_the_desk_around_it(lesson, desk, digit, seed):
+    # Strips of desk above and below the note, narrower than a third of the picture, were
+    # kept by paper_level's opening as ink, and the biggest "blob" was a strip: a digit 15% of
+    # the note tall read right 5 times in 40 on a desk of grey 40, 28 on grey 100.
+    conditions = Conditions(canvas=(900, 700), digit_fraction=0.15, texture=2, noise=3, jpeg_quality=85)
+    page = cv2.cvtColor(photograph(drawn_mask(digit, 135, seed=seed), conditions, seed=seed), cv2.COLOR_RGB2GRAY)
+    photo = on_desk(page, desk, 0.35, 10, 0, seed)
+    on_white = on_desk(page, 235, 0.35, 10, 0, seed)
+    ink = lesson.white_on_black(digit_tools.working_copy(photo))
+    assert digit_tools.desk_around(ink) is not None
+    assert overlap(lesson.preprocess_digit(photo), lesson.preprocess_digit(on_white)) > 0.6
+
+
+def test_a_page_whose_light_fades_keeps_its_digit(lesson, tmp_path):
+    # bench/own_digits.py's rendered photo 276: a page darker towards the bottom, where its 5
+    # is, and a table's edge along the top. Most of its border was far darker than the top of
+    # the page, and the lighter part of the page had four sides: taken for a sheet on a desk,
+    # the page's lower half, digit and all, was wiped ("no digit found"). The lighter part's
+    # edge is where the light fades: ragged, and just past it the page is barely darker.
+    (_, _), (x_test, _) = load_lesson(ROOT / "solutions", "01").load_mnist()
+    digit = x_test[np.random.default_rng(0).choice(len(x_test), 1000, replace=False)[276]]
+    conditions = Conditions(
+        canvas=(537, 419), digit_fraction=0.191, centre=(0.848, 0.530), rotation=2.91, perspective=0.0722,
+        paper=(225, 229, 194), ink=(90, 90, 95), ink_strength=0.886, lighting=0.386, texture=0.93,
+        blur=0.53, noise=5.91, table_edge=True)  # fmt: skip
+    photo = photograph(mnist_mask(digit, 102, weight=0.969), conditions, seed=1702548741)
+    (tmp_path / "page.jpg").write_bytes(encode(photo, ".jpg", jpeg_quality=77))
+    grey = lesson.read_image(tmp_path / "page.jpg")
+    assert digit_tools.desk_around(lesson.white_on_black(digit_tools.working_copy(grey))) is None
+    assert lesson.preprocess_digit(grey).max() > 0.5
 
 
 def test_a_note_on_a_grey_desk_is_paper_and_its_digit_dark_ink(lesson):

@@ -67,13 +67,18 @@ PEN_FILL, PEN_ASPECT = 0.8, 6
 # app's dark mode, an MNIST image), even when a quarter of it is light: a fat digit can be, and a
 # tight crop of a marker 1 is mostly ink (median 40). Lighter, a light quarter is paper beside a
 # shadow or on a grey desk (20 photos of a note on a desk of grey 40-110: the paper was taken for
-# the ink in all 20, now in the 6 on the darkest desks).
+# the ink in all 20, then in the 6 on desks darker than this, which sheet_of_paper now tells).
 DARK_MODE = 80
-# A sheet of paper on a darker desk (is_sheet_of_paper): a light blob over SHEET_SHARE of the
+# A sheet of paper on a darker desk (sheet_of_paper): a light blob over SHEET_SHARE of the
 # picture, its outline a polygon of at most SHEET_CORNERS corners that fills SHEET_FILL of its
-# convex hull, with dark marks inside covering a share of it within SHEET_MARKS. Notes on
-# desks of grey 40-60 read 4 of 40 digits right, now 39 as on a plain page (tests/test_desk.py).
-SHEET_SHARE, SHEET_CORNERS, SHEET_FILL, SHEET_MARKS = 0.1, 6, 0.95, (0.002, 0.2)
+# convex hull, no longer than SHEET_RAGGED times that polygon (a fading light's edge is ragged:
+# 1.34 on a rendered page, where sheets on desks measure 1.00-1.06), with dark marks inside
+# covering a share of it within SHEET_MARKS. 40 MNIST digits
+# on a note on a desk of grey 30-60, straight, turned or cut by the border, read 0-5 right, now
+# 39-40 as on the note alone; 15,000 other pictures keep their polarity (tests/test_desk.py).
+SHEET_SHARE, SHEET_CORNERS, SHEET_RAGGED, SHEET_FILL, SHEET_MARKS = 0.1, 6, 1.15, 0.95, (0.002, 0.2)
+DESK_STEP = 40  # grey levels: a border this much darker than the paper is a desk (desk_around)...
+DESK_SHARP = 0.75  # ...when the desk starts right at the sheet's edge, a share of that step at once
 EDGE_CONTACT = 0.25  # a blob along more than a quarter of one side is a paper or table edge...
 EDGE_DEPTH = 0.12  # ...when it also stays near the border: a digit reaches into the picture
 
@@ -115,36 +120,69 @@ def ink_is_dark(picture) -> bool:
     lit = np.mean(sample > (middle + high) / 2)
     if light_tail > 1.5 * dark_tail and lit > 0.25 and middle > DARK_MODE:
         return True  # a quarter of the picture far lighter than the rest is paper, not ink
-    if light_tail > dark_tail and lit > SHEET_SHARE and is_sheet_of_paper(sample > (middle + high) / 2):
+    if light_tail > dark_tail and lit > SHEET_SHARE and sheet_of_paper(sample > (middle + high) / 2) is not None:
         return True  # a note on a dark desk: its paper is the light part, its digit dark ink
     if dark_tail > 1.5 * light_tail or light_tail > 1.5 * dark_tail:
         return bool(dark_tail > light_tail)
     return bool(middle > DARK_MODE)
 
 
-def is_sheet_of_paper(light) -> bool:
-    """Whether the largest light blob of a mask is a sheet of paper with marks on it.
+def sheet_of_paper(light) -> np.ndarray | None:
+    """The largest light blob of a mask, filled (uint8 0/1), when it is a sheet of paper with
+    marks on it; None when it is not.
 
-    A sheet has straight sides (its outline is a polygon of a few corners, the picture's
-    border may cut it) and no dent (it fills its convex hull); it is solid but for a few dark
-    marks inside it, the writing. A fat stroke is not: a 1 has no
-    marks inside, and a 0, 6, 8 or 9 drawn with a wide brush is rounded, its loop a hole.
+    A sheet has straight, sharp sides (its outline is a polygon of a few corners, the
+    picture's border may cut it, and follows it closely: where the light fades across a page
+    the outline of its lighter part is ragged) and no dent (it fills its convex hull); it is
+    solid but for a few dark
+    marks inside it, the writing. A fat stroke is not: a 1 has no marks inside, and a 0, 6, 8
+    or 9 drawn with a wide brush is rounded, its loop a hole.
     """
     light = np.asarray(light, dtype=np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=8)
     if count < 2:
-        return False
+        return None
     biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     if stats[biggest, cv2.CC_STAT_AREA] < SHEET_SHARE * light.size:
-        return False
+        return None
     blob = (labels == biggest).astype(np.uint8)
     contours, _ = cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     outline = max(contours, key=cv2.contourArea)
-    inside = float(cv2.contourArea(outline))
-    marks = (inside - float(blob.sum())) / max(inside, 1.0)
-    corners = cv2.approxPolyDP(outline, 0.02 * cv2.arcLength(outline, True), True)
-    return (len(corners) <= SHEET_CORNERS and inside >= SHEET_FILL * cv2.contourArea(cv2.convexHull(outline))
-            and SHEET_MARKS[0] < marks < SHEET_MARKS[1])  # fmt: skip
+    filled = cv2.drawContours(np.zeros_like(blob), [outline], -1, 1, thickness=cv2.FILLED)
+    marks = 1.0 - float(blob.sum()) / float(filled.sum())  # the dark pixels inside its outline
+    length = cv2.arcLength(outline, True)
+    corners = cv2.approxPolyDP(outline, 0.02 * length, True)
+    straight = length <= SHEET_RAGGED * cv2.arcLength(corners, True)  # not where light fades
+    solid = cv2.contourArea(outline) >= SHEET_FILL * cv2.contourArea(cv2.convexHull(outline))
+    if len(corners) <= SHEET_CORNERS and straight and solid and SHEET_MARKS[0] < marks < SHEET_MARKS[1]:
+        return filled
+    return None
+
+
+def desk_around(ink) -> np.ndarray | None:
+    """Where white-on-black `ink` shows a desk around a sheet of paper (bool, `ink`'s shape), or
+    None when the paper fills the picture, as it usually does.
+
+    A desk shows along the picture's border, brighter (in ink) than the paper by `DESK_STEP`.
+    The paper's level cannot be measured there (the opening of `paper_level` keeps a strip of
+    desk narrower than a third of the picture as if it were ink, and a small digit loses to it),
+    and nothing there is the digit: the paper's level is the desk itself.
+    """
+    border = np.concatenate([ink[0], ink[-1], ink[:, 0], ink[:, -1]])
+    small = ink[::2, ::2]
+    paper, desk = float(np.percentile(small, 5)), float(np.median(border))
+    if desk - paper < DESK_STEP:
+        return None
+    sheet = sheet_of_paper(small < (paper + desk) / 2)
+    if sheet is None:
+        return None
+    # A sheet's edge is a step: just outside it is the desk. Where a page's light fades, just
+    # outside its lighter part is a page barely darker, and its digit may be there.
+    rim = cv2.dilate(sheet, np.ones((7, 7), np.uint8)) > cv2.dilate(sheet, np.ones((3, 3), np.uint8))
+    if not rim.any() or np.median(small[rim]) < paper + DESK_SHARP * (desk - paper):
+        return None
+    sheet = cv2.resize(sheet, ink.shape[::-1], interpolation=cv2.INTER_NEAREST)
+    return cv2.dilate(1 - sheet, np.ones((5, 5), np.uint8)) > 0  # and the sheet's blurred rim
 
 
 def paper_level(ink) -> np.ndarray:
@@ -165,7 +203,9 @@ def paper_level(ink) -> np.ndarray:
     # The smoothing blurs a shadow's sharp edge, and the strip where it lags behind the shadow
     # would stand out as ink (on a blank page, as the digit). The same opening at full size
     # keeps the edge sharp: the paper is the darker (in ink, higher) of the two.
-    return np.maximum(smooth, _strokes_wiped(ink)[0])
+    paper = np.maximum(smooth, _strokes_wiped(ink)[0])
+    desk = desk_around(ink)
+    return paper if desk is None else np.where(desk, np.maximum(paper, ink), paper)
 
 
 def _strokes_wiped(ink) -> tuple[np.ndarray, int]:
