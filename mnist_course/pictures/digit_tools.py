@@ -114,7 +114,8 @@ def ink_is_dark(picture) -> bool:
     paper's range too), bet on what photos of handwriting usually are: dark ink on paper,
     unless the picture is dark as a whole (a board, a dark-mode drawing app, an MNIST image).
     A light tail that covers a quarter of a mid-grey picture (median over `DARK_MODE`) is
-    paper beside a shadow or on a grey desk: strokes cover far less.
+    paper beside a shadow or on a grey desk: strokes cover far less. On a darker desk, the
+    light part is paper when it has a sheet's shape (`sheet_of_paper`).
     """
     picture = np.asarray(picture, dtype=np.float32)
     sample = picture[::2, ::2]
@@ -134,12 +135,11 @@ def sheet_of_paper(light) -> np.ndarray | None:
     """The largest light blob of a mask, filled (uint8 0/1), when it is a sheet of paper with
     marks on it; None when it is not.
 
-    A sheet has straight, sharp sides (its outline is a polygon of a few corners, the
-    picture's border may cut it, and follows it closely: where the light fades across a page
-    the outline of its lighter part is ragged) and no dent (it fills its convex hull); it is
-    solid but for a few dark
-    marks inside it, the writing. A fat stroke is not: a 1 has no marks inside, and a 0, 6, 8
-    or 9 drawn with a wide brush is rounded, its loop a hole.
+    A sheet has straight sides (its outline is a polygon of a few corners, the picture's
+    border may cut it, and follows it closely: where the light fades across a page, the
+    outline of its lighter part is ragged) and no dent (it fills its convex hull); it is solid
+    but for a few dark marks inside it, the writing. A fat stroke is not: a 1 has no marks
+    inside, and a 0, 6, 8 or 9 drawn with a wide brush is rounded, its loop a hole.
     """
     light = np.asarray(light, dtype=np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=8)
