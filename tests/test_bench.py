@@ -102,6 +102,29 @@ def test_the_seed_rows_give_both_real_sets_and_the_held_out_half():
     assert figure == "378 / 376 of 387" and notes.endswith("held-out half 175 / 172 of 179")
 
 
+def test_the_extras_rows_give_the_target_at_seed_0_and_the_change_at_every_seed():
+    """Issue 24's "no drop": seed 0 decides the target; the other seeds say how much is luck."""
+    bench = bench_module("run")
+    training = {"mlp": {"test_accuracy": 0.9895}, "mlp_no_extras": {"test_accuracy": 0.9896},
+                "mlp_seed_1": {"test_accuracy": 0.9891}, "mlp_no_extras_seed_1": {"test_accuracy": 0.9902},
+                "mlp_seed_2": {"test_accuracy": 0.9894}, "mlp_no_extras_seed_2": {"test_accuracy": 0.9892},
+                "cnn": {"test_accuracy": 0.9936}, "cnn_no_extras": {"test_accuracy": 0.9934}}  # fmt: skip
+    rows = {what: (figure, notes) for what, figure, notes in bench.extras_rows(training)}
+    assert rows["MLP: MNIST test accuracy with / without the course's extras"][1].endswith("-1 of 10,000 images); target: no drop, not met")
+    figure, notes = rows["MLP, seeds 0 / 1 / 2: MNIST test accuracy with / without the extras"]
+    assert figure == "98.95% / 98.96%, 98.91% / 99.02%, 98.94% / 98.92%"
+    assert notes.startswith("change -1, -11, +2 images (mean -3): ")
+    assert rows["CNN (lesson 08): MNIST test accuracy with / without the course's extras"][1].endswith("target: no drop, met")
+    assert not any(what.startswith("CNN (lesson 08), seeds") for what in rows)  # seed 1 not trained
+
+
+def test_the_extras_seeds_add_only_the_runs_the_spread_seeds_lack():
+    bench = bench_module("run")
+    keys = [key for key, _, _ in bench.extras_seed_runs((1, 2))]
+    assert keys == ["mlp_no_extras_seed_1", "mlp_no_extras_seed_2", "cnn_seed_1", "cnn_no_extras_seed_1"]
+    assert "mlp_seed_1" in [key for key, _, _ in bench.extras_seed_runs(())]
+
+
 def test_check_speed_shows_the_checks_at_another_revision_beside_today():
     """`check_speed --against REV`: each lesson's row carries REV's time from the same run."""
     check_speed = bench_module("check_speed")
