@@ -112,11 +112,11 @@ EXTRAS = {"mlp": {"shear": 0.3, "aspect": 0.15, "styles": 0.3}, "cnn": {"styles"
 # flags on half the 1s 9895 / 9896, 380 / 378; the slant and squeeze on half the images 9897 / 9887
 # / 9890, 379 / 378 / 377; styles at 0.2 9897 / 9885, 379 / 378; a 13th epoch 9895 / 9890, 378 /
 # 380; a "big-loop 6" style (a 6's rows bent so its loop fills more of it) 9897 / 9894 / 9893, 379
-# / 379 / 380, yet the 6s it missed were still missed; any digit's rows so bent, up or down
-# (0.3 of them), 9873 / 9892 / 9878, 372
-# / 370 / 371. None is more than a seed's luck. The CNN, seeds 0 and 1 (this recipe 9934 / 9924,
-# 137 / 135, 380 / 379; without the extras 9936 / 9938): label smoothing 0.1 9945 / 9927, 136 /
-# 137, 379 / 380; 0.05 (seed 0) 9930, 137, 382; the big-loop 6 (seed 0) 9925, 136, 380.
+# / 379 / 380, yet the 6s it missed were still missed; any digit's rows so bent, up or down (0.3 of
+# them), 9873 / 9892 / 9878, 372 / 370 / 371. None is more than a seed's luck. The CNN, seeds 0 and
+# 1 (this recipe 9934 / 9924, 137 / 135, 380 / 379; without the extras 9936 / 9938): label
+# smoothing 0.1 9945 / 9927, 136 / 137, 379 / 380; 0.05 (seed 0) 9930, 137, 382; the big-loop 6
+# (seed 0) 9925, 136, 380.
 LABEL_SMOOTHING = {"mlp": 0.1}
 
 # `mnist-course train --model cnn`: lesson 08's CNN with augmentation and a warm-up + cosine
