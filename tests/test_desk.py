@@ -131,3 +131,23 @@ def test_a_wide_ring_drawn_in_dark_mode_is_still_light_ink():
     cv2.ellipse(drawing, (140, 140), (85, 115), 0, 0, 360, 245, 60)
     assert np.mean(drawing > 135) > 0.25
     assert not digit_tools.ink_is_dark(digit_tools.working_copy(drawing))
+
+
+@pytest.mark.parametrize(("desk", "turn"), [(30, 0), (50, 12), (100, 0), (160, -8)])
+def test_a_blank_note_on_a_desk_has_no_digit(lesson, desk, turn):
+    # A note with nothing on it (or a digit too faint to count) is no sheet "with marks": on a
+    # dark desk it was light ink, read as a digit; on a lighter one the desk around it was.
+    conditions = Conditions(canvas=(900, 700), digit_fraction=0.5, texture=2, noise=3, jpeg_quality=85)
+    blank = cv2.cvtColor(photograph(np.zeros((450, 450), np.uint8), conditions, seed=desk), cv2.COLOR_RGB2GRAY)
+    with pytest.raises(ValueError, match="no digit found"):
+        lesson.preprocess_digit(on_desk(blank, desk, 0.3, turn, 0, desk))
+
+
+@pytest.mark.parametrize("width", [20, 60, 100])
+def test_a_fat_bar_of_a_1_drawn_in_dark_mode_is_still_light_ink(lesson, width):
+    # Solid and four-sided with no marks, as a blank note is, but longer than paper is cut
+    # (digit_tools.SHEET_ASPECT): a bar as wide as half its height would be taken for a note.
+    drawing = np.full((280, 280), 25, np.uint8)
+    cv2.rectangle(drawing, (140 - width // 2, 30), (140 + width // 2, 250), 245, -1)
+    assert not digit_tools.ink_is_dark(digit_tools.working_copy(drawing))
+    assert lesson.preprocess_digit(drawing).max() > 0.5
