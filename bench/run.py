@@ -559,7 +559,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: training the MLP with seed {seed}...", file=sys.stderr, flush=True)
             training[f"{SEED_KEY}{seed}"] = course_training(f"{SEED_KEY}{seed}", {"model_kind": "mlp"}, scratch,
                                                             limit, epochs, seed=seed)  # fmt: skip
-        for key, settings, seed in () if args.quick else extras_seed_runs(args.spread_seeds):
+        extra_seed_runs = [] if args.quick else extras_seed_runs(args.spread_seeds)
+        extra_seed_keys = {key for key, _, _ in extra_seed_runs}  # MNIST figures only: no own digits
+        for key, settings, seed in extra_seed_runs:
             print(f"bench: training {key}...", file=sys.stderr, flush=True)
             training[key] = course_training(key, settings, scratch, limit, epochs, seed=seed)
         if not args.skip_keras_example:
@@ -570,7 +572,6 @@ def main(argv: list[str] | None = None) -> int:
             print("bench: running bootstrap.py main's commands in a fresh copy...", file=sys.stderr, flush=True)
             result["main_job"] = main_job(scratch, args.quick)
         result["own_digits_skipped"] = args.skip_own_digits
-        extra_seed_keys = {key for key, _, _ in extras_seed_runs(args.spread_seeds)}  # MNIST figures only: no own digits
         result["own_digits"] = None if args.skip_own_digits else own_digit_figures(
             {key: run["model"] for key, run in training.items() if "model" in run and key not in extra_seed_keys},
             50 if args.quick else 1000,

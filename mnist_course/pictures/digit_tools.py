@@ -80,7 +80,7 @@ DARK_MODE = 80
 # straight, turned or cut by the border, read 0-5 right, now 39-40 as on the note alone; 15,000
 # other pictures keep their polarity (tests/test_desk.py).
 SHEET_SHARE, SHEET_CORNERS, SHEET_RAGGED, SHEET_FILL, SHEET_MARKS = 0.1, 6, 1.15, 0.95, (0.002, 0.2)
-# A blank note (sheet_of_paper's `blank`) on a desk of grey 30-160 was read as a digit, itself
+# A blank note (sheet_of_paper) on a desk of grey 30-160 was read as a digit, itself
 # or the desk around it; now "no digit found". It must be no longer than SHEET_ASPECT times its
 # width (A4 is 1.41): a bar of a 1 drawn in dark mode is solid and has no marks either.
 SHEET_ASPECT = 2.0
@@ -129,14 +129,14 @@ def ink_is_dark(picture) -> bool:
     lit = np.mean(light)
     if light_tail > 1.5 * dark_tail and lit > 0.25 and middle > DARK_MODE:
         return True  # a quarter of the picture far lighter than the rest is paper, not ink
-    if light_tail > dark_tail and lit > SHEET_SHARE and sheet_of_paper(light, blank=True) is not None:
+    if light_tail > dark_tail and lit > SHEET_SHARE and sheet_of_paper(light) is not None:
         return True  # a note on a dark desk: its paper is the light part, its digit dark ink
     if dark_tail > 1.5 * light_tail or light_tail > 1.5 * dark_tail:
         return bool(dark_tail > light_tail)
     return bool(middle > DARK_MODE)
 
 
-def sheet_of_paper(light, blank: bool = False) -> np.ndarray | None:
+def sheet_of_paper(light) -> np.ndarray | None:
     """The largest light blob of a mask, filled (uint8 0/1), when it is a sheet of paper with
     marks on it; None when it is not.
 
@@ -145,9 +145,9 @@ def sheet_of_paper(light, blank: bool = False) -> np.ndarray | None:
     outline of its lighter part is ragged) and no dent (it fills its convex hull); it is solid
     but for a few dark marks inside it, the writing. A fat stroke is not: a 1 has no marks
     inside, and a 0, 6, 8 or 9 drawn with a wide brush is rounded, its loop a hole.
-    `blank` True: a sheet without marks counts too, when the whole of it is in the picture (a
-    lit strip of a page beside a shadow runs off it, and the digit may be in the shadow) and
-    it is shaped as paper is cut, no longer than `SHEET_ASPECT` times its width (a fat 1 is).
+    A blank sheet counts too, when the whole of it is in the picture (a lit strip of a page
+    beside a shadow runs off it, and the digit may be in the shadow) and it is shaped as paper
+    is cut, no longer than `SHEET_ASPECT` times its width (a fat 1 is).
     """
     light = np.asarray(light, dtype=np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(light, connectivity=8)
@@ -172,7 +172,7 @@ def sheet_of_paper(light, blank: bool = False) -> np.ndarray | None:
     left, top, width, height = stats[biggest, :4]
     inside = left > 0 and top > 0 and left + width < light.shape[1] and top + height < light.shape[0]
     short, long = sorted(cv2.minAreaRect(outline)[1])
-    return filled if blank and inside and 0 < long <= SHEET_ASPECT * short else None
+    return filled if inside and 0 < long <= SHEET_ASPECT * short else None
 
 
 def desk_around(ink) -> np.ndarray | None:
@@ -191,7 +191,7 @@ def desk_around(ink) -> np.ndarray | None:
         return None
     # The ink is dark already (ink_is_dark): the sheet may be blank, or its digit too faint to
     # count, and the desk is still no digit.
-    sheet = sheet_of_paper(small < (paper + desk) / 2, blank=True)
+    sheet = sheet_of_paper(small < (paper + desk) / 2)
     if sheet is None:
         return None
     # A sheet's edge is a step: just outside it is the desk. Where a page's light fades, just
