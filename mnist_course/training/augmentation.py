@@ -20,8 +20,8 @@ On top of the learner's moves, the course adds its own (`Extras`, issue 24): wha
 handwriting does that MNIST's rarely does. A slant (shear) and a squeeze (aspect) go into the
 same one warp; a bolder or finer pen is one dilation or erosion of some images; and a few
 styles MNIST lacks are drawn into some training digits before the warp (`STYLES`): a 1 with a
-flag, a 7 with a bar, a 9 whose tail hooks to the left, each digit then boxed and centred again
-as MNIST's were (`as_mnist`). They cost little: no extra image, no extra step.
+flag, a 7 with a bar, a 9 whose tail hooks to the left, each digit then (for the MLP) boxed
+and centred again as MNIST's were (`as_mnist`). They cost little: no extra image, no extra step.
 """
 
 from __future__ import annotations
@@ -114,13 +114,16 @@ class Extras:
     shear: largest slant, as x moved per unit of y (0.2: a 20-pixel-tall digit leans up to
     4 pixels); aspect: largest squeeze, as the log of width/height scaling (0.1: about +-10%);
     pen: the share of images drawn with a bolder pen (dilated) and, as many, with a finer one
-    (eroded); styles: the share of the digits `STYLES` knows that get that style drawn in.
+    (eroded); styles: the share of the digits `STYLES` knows that get that style drawn in;
+    reboxed: each styled digit boxed and centred again as MNIST's (`as_mnist`), which the MLP
+    needs (it reads each pixel where it is) and the CNN reads better without (pipeline.EXTRAS).
     """
 
     shear: float = 0.0
     aspect: float = 0.0
     pen: float = 0.0
     styles: float = 0.0
+    reboxed: bool = True
 
 
 def random_matrices(
@@ -271,9 +274,11 @@ def hooked_nine(image: np.ndarray, rng: np.random.Generator) -> bool:
 STYLES = {1: flagged_one, 7: crossed_seven, 9: hooked_nine}
 
 
-def draw_styles(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def draw_styles(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
+                reboxed: bool = True) -> np.ndarray:
     """A copy of `images` ((n, h, w) float32) with every digit `STYLES` knows drawn in that
     style, and NaN for the others (and for a digit whose shape the style could not read).
+    `reboxed`: each drawn digit boxed and centred again as MNIST's (`as_mnist`).
 
     Drawn once per training (about 60 microseconds a digit): each batch then takes a share of
     its images from here, so the styles cost an epoch nothing.
@@ -282,7 +287,8 @@ def draw_styles(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator
     for index in np.flatnonzero(np.isin(labels, list(STYLES))):
         image = np.array(images[index], dtype=np.float32)
         if STYLES[int(labels[index])](image, rng):
-            styled[index] = as_mnist(np.clip(image, 0.0, 1.0))
+            image = np.clip(image, 0.0, 1.0)
+            styled[index] = as_mnist(image) if reboxed else image
     return styled
 
 
@@ -328,7 +334,8 @@ def batches(x, y, settings: Settings, batch_size: int, seed: int, extras: Extras
                 wanted = np.flatnonzero(np.isin(np.asarray(y), list(STYLES)))
                 self.style_of[wanted] = np.arange(len(wanted))
                 images = np.asarray(x[wanted], dtype=np.float32).reshape(len(wanted), *np.shape(x)[1:3])
-                styled = draw_styles(images, np.asarray(y)[wanted], np.random.default_rng((seed, STYLE_DRAWS)))
+                styled = draw_styles(images, np.asarray(y)[wanted], np.random.default_rng((seed, STYLE_DRAWS)),
+                                     extras.reboxed)  # fmt: skip
                 self.drawn = ~np.isnan(styled[:, 0, 0])
                 self.styled = np.round(np.nan_to_num(styled) * 255).astype(np.uint8)
 
