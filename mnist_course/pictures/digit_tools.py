@@ -137,8 +137,8 @@ def ink_is_dark(picture) -> bool:
 
 
 def sheet_of_paper(light) -> np.ndarray | None:
-    """The largest light blob of a mask, filled (uint8 0/1), when it is a sheet of paper with
-    marks on it; None when it is not.
+    """The largest light blob of a mask, filled (uint8 0/1), when it is a sheet of paper, with
+    marks on it or blank (see below); None when it is not.
 
     A sheet has straight sides (its outline is a polygon of a few corners, the picture's
     border may cut it, and follows it closely: where the light fades across a page, the

@@ -123,16 +123,16 @@ EXTRAS = {
 # And later (seeds 0 / 1 / 2): the CNN loses MNIST to the styles at every seed, 9934 / 9924 / 9916
 # against 9936 / 9938 / 9933 without the extras (137 / 135 / 135, 380 / 379 / 378 read). With its
 # styled digits as drawn, not boxed again ("reboxed": False): 9938 / 9934 / 9935, 137 / 137 / 137,
-# 379 / 380 / 381. Tried beside that: reboxing only the flagged 1s 9938 / 9930 / 9932, 135 / 136
-# / 135, 379 / 380 / 377; styles at 0.08 9942 / 9936 / 9939, 137 x 3, 377 / 379 / 380; label
-# smoothing 0.05 9946 / 9935 / 9935, 137 x 3, 378 / 376 / 377. For the MLP: its last epoch without the extras
-# (as YOLOX turns off its strongest moves for the last epochs) 9902 / 9899 / 9904, 137 / 137 /
-# 136, 376 / 377 / 376; the last two 9899 / 9901 / 9899, 373 / 376 / 375; the last without the
-# styles only 9902 / 9902 / 9906, 375 / 377 / 376, with the styles only 9889 / 9891 / 9895, 378 /
-# 379 / 377, with a third of them 9895 / 9894 / 9901, 377 / 379 / 377: the styles are what read
-# the real flagged 1s, and what cost MNIST's short-barred 7s; the MLP trades one for the other.
-# Half the styled 7s drawn with their bar cut short from the left (so short bars stay 7s): 9895
-# / 9896 / 9887, 137 / 136 / 137, 377 / 377 / 380.
+# 379 / 380 / 381. Tried beside that: reboxing only the flagged 1s 9938 / 9930 / 9932, 135 / 136 /
+# 135, 379 / 380 / 377; styles at 0.08 9942 / 9936 / 9939, 137 x 3, 377 / 379 / 380; label smoothing
+# 0.05 9946 / 9935 / 9935, 137 x 3, 378 / 376 / 377. For the MLP: its last epoch without the extras
+# (as YOLOX turns off its strongest moves for the last epochs) 9902 / 9899 / 9904, 137 / 137 / 136,
+# 376 / 377 / 376; the last two 9899 / 9901 / 9899, 373 / 376 / 375; the last without the styles
+# only 9902 / 9902 / 9906, 375 / 377 / 376, with the styles only 9889 / 9891 / 9895, 378 / 379 /
+# 377, with a third of them 9895 / 9894 / 9901, 377 / 379 / 377: the styles are what read the real
+# flagged 1s, and what cost MNIST's short-barred 7s; the MLP trades one for the other. Half the
+# styled 7s drawn with their bar cut short from the left (so short bars stay 7s): 9895 / 9896 /
+# 9887, 137 / 136 / 137, 377 / 377 / 380.
 LABEL_SMOOTHING = {"mlp": 0.1}
 
 # `mnist-course train --model cnn`: lesson 08's CNN with augmentation and a warm-up + cosine
