@@ -174,6 +174,29 @@ def test_the_styles_mnist_lacks_are_drawn_only_into_their_digits():
     np.testing.assert_array_equal(again, styled)  # seeded
 
 
+def test_only_a_one_that_stands_upright_or_leans_back_gets_a_flag():
+    """A flag on a 1 leaning forward (its top right of its foot, as most of MNIST's 1s) is a 7
+    with a short bar: flagged so, they taught the MLP to read MNIST's short-barred 7s as 1s. Real
+    flagged 1s stand upright or lean back. Flags on those alone, the MLP read MNIST's test set
+    9896 / 9898 / 9895 / 9897 / 9889 right at seeds 0-4 (flags on every 1: 9895 / 9891 / 9894 /
+    9871 / 9882), and as many real digits (pipeline.py has the figures)."""
+    rows, columns = np.mgrid[0:28, 0:28]
+
+    def one(lean: float) -> np.ndarray:  # a stroke from row 4 to 23, its top `lean` degrees right
+        x = 14 + np.tan(np.radians(lean)) * (13.5 - rows)
+        return ((np.abs(columns - x) <= 1) & (rows >= 4) & (rows <= 23)).astype(np.float32)
+
+    leans = [0.0, 8.0, -15.0, 14.0, 25.0]
+    images = np.stack([one(lean) for lean in leans])
+    measured = [augmentation.forward_lean(image) for image in images]
+    np.testing.assert_allclose(measured, leans, atol=1.5)  # a stroke of whole pixels leans near enough
+    styled = augmentation.draw_styles(images, np.ones(len(leans), int), np.random.default_rng(0), reboxed=False)
+    flagged = ~np.isnan(styled).all(axis=(1, 2))
+    assert flagged.tolist() == [True, True, True, False, False]  # up to FLAG_MAX_LEAN (10) degrees
+    blank = np.zeros((28, 28), np.float32)
+    assert not augmentation.flagged_one(blank, np.random.default_rng(0))  # no ink, no stroke to lean
+
+
 def test_a_styled_digit_sits_where_a_reading_of_it_would():
     """Lesson 07 fits a picture's digit, flag and all, into a 20x20 box and puts its centre of
     mass in the middle; a style drawn beside a centred MNIST digit moved its centre of mass off
