@@ -228,7 +228,7 @@ def _line(image: np.ndarray, start, end, width: int) -> None:
              (round(end[0] * scale), round(end[1] * scale)), 1.0, width, cv2.LINE_AA, 4)  # fmt: skip
 
 
-# A flag goes on a 1 that stands upright or leans back by at most this many degrees forward. Most
+# A flag goes only on a 1 leaning forward (its top to the right) by at most this many degrees. Most
 # of MNIST's 1s lean forward (median 12 degrees), and a flag on one is a 7 with a short bar; the
 # real digits' 1s stand upright (median 3 degrees back). Flags on every 1 taught the MLP to read
 # MNIST's short-barred 7s as 1s: the extras cost it 11 of MNIST's test images on average over
