@@ -194,7 +194,11 @@ def test_only_a_one_that_stands_upright_or_leans_back_gets_a_flag():
     flagged = ~np.isnan(styled).all(axis=(1, 2))
     assert flagged.tolist() == [True, True, True, False, False]  # up to FLAG_MAX_LEAN (10) degrees
     blank = np.zeros((28, 28), np.float32)
-    assert not augmentation.flagged_one(blank, np.random.default_rng(0))  # no ink, no stroke to lean
+    assert not augmentation.flagged_one(blank, np.random.default_rng(0))  # no ink, no stroke to flag
+    flat = blank.copy()
+    flat[14, 4:24] = 1.0  # ink with no height leans no way a 1 does
+    assert augmentation.forward_lean(blank) == augmentation.forward_lean(flat) == float("inf")
+    assert not augmentation.flagged_one(flat, np.random.default_rng(0))
 
 
 def test_a_styled_digit_sits_where_a_reading_of_it_would():
